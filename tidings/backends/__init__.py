@@ -1,0 +1,1 @@
+"""Delivery backends, one module per plugin (``tidings.backends``)."""

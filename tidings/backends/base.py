@@ -1,0 +1,269 @@
+"""The backend interface.
+
+A backend is a plugin in the stevedore namespace ``tidings.backends``; the
+notifier loads it by name and calls it with every
+:class:`~tidings.notifications.notification.Notification` it should deliver.
+
+To write one::
+
+    class MyBackend(base.Backend):
+        mechanisms = frozenset(['messaging'])   # or None: every event
+
+        def send(self, notification):
+            ...   # must not block: enqueue, or use QueuedBackend
+
+Contract:
+
+- ``__init__(conf)`` reads the backend's ``[backend_<name>]`` group and
+  fails fast (a :class:`~tidings.errors.ConfigError`) on bad options.
+- ``send(notification)`` is called on the caller's thread.  It must return
+  in microseconds: anything that can block (socket, database, disk) belongs
+  on a worker, which :class:`QueuedBackend` provides.  It may raise; the
+  notifier counts and logs the failure and goes on with other backends.
+- ``flush(timeout)`` delivers what is queued, returns True when drained.
+- ``close()`` flushes and releases resources; later sends are dropped.
+- ``stats()`` returns counters (``sent``, ``queued``, ``dropped``...).
+"""
+
+import collections
+import logging
+import os
+import queue
+import threading
+import time
+
+LOG = logging.getLogger(__name__)
+
+
+class BurstLog:
+    """Log a repeated problem once per burst, with a count.
+
+    The first occurrence is logged at once; further ones within ``quiet``
+    seconds of the previous are counted silently; the next occurrence
+    after a quiet gap logs how many were suppressed.  :meth:`summary`
+    writes out what is pending (called on flush/close).
+    """
+
+    def __init__(self, logger, what, quiet=30.0, level=logging.WARNING):
+        self.logger = logger
+        self.what = what
+        self.quiet = quiet
+        self.level = level
+        self.total = 0
+        self._pending = 0
+        self._last = None
+        self._lock = threading.Lock()
+
+    def record(self, detail, count=1):
+        now = time.monotonic()
+        with self._lock:
+            self.total += count
+            in_burst = self._last is not None and now - self._last < \
+                self.quiet
+            self._last = now
+            if in_burst:
+                self._pending += count
+                return False
+            pending, self._pending = self._pending, 0
+        if pending:
+            self.logger.log(self.level, '%s: %d more since the last report',
+                            self.what, pending)
+        self.logger.log(self.level, '%s: %s (further ones within %.0fs are '
+                        'counted and reported once)', self.what, detail,
+                        self.quiet)
+        return True
+
+    def summary(self):
+        with self._lock:
+            pending, self._pending = self._pending, 0
+        if pending:
+            self.logger.log(self.level, '%s: %d more since the last report '
+                            '(%d in all)', self.what, pending, self.total)
+        return pending
+
+
+class Backend:
+    """Base of every backend plugin."""
+
+    #: Delivery mechanisms this backend serves (an event is handed to it
+    #: when it asks for one of them); None serves every event.
+    mechanisms = None
+
+    def __init__(self, conf=None, name=None):
+        self.conf = conf
+        self.name = name or type(self).__name__
+        self.closed = False
+
+    def accepts(self, event):
+        return self.mechanisms is None or not self.mechanisms.isdisjoint(
+            event.mechanisms)
+
+    def send(self, notification):
+        raise NotImplementedError
+
+    def flush(self, timeout=None):
+        return True
+
+    def close(self):
+        self.flush()
+        self.closed = True
+
+    def stats(self):
+        return {}
+
+    def __repr__(self):
+        return '<%s backend>' % self.name
+
+
+class QueuedBackend(Backend):
+    """A backend whose delivery runs on a worker thread.
+
+    ``send`` only enqueues (a bounded queue); the worker calls
+    :meth:`deliver` with batches of up to ``batch_size`` notifications,
+    waiting at most ``flush_interval`` seconds to fill one.  When the queue
+    is full, :meth:`overflow` decides (the default drops and counts, logged
+    once per burst).  The worker starts on first use, and again in a child
+    process after a fork.
+    """
+
+    queue_size = 10000
+    batch_size = 100
+    flush_interval = 0.05
+
+    def __init__(self, conf=None, name=None):
+        super().__init__(conf, name)
+        self._queue = None
+        self._worker = None
+        self._pid = None
+        self._start_lock = threading.Lock()
+        self.counters = collections.Counter()
+        self.drops = BurstLog(LOG, '%s backend dropped notifications'
+                              % self.name)
+        self.failures = BurstLog(LOG, '%s backend delivery failed'
+                                 % self.name)
+
+    # caller side
+
+    def send(self, notification):
+        if self.closed:
+            self.counters['dropped'] += 1
+            self.drops.record('backend is closed')
+            return
+        if self._pid != os.getpid():
+            self._start()
+        try:
+            self._queue.put_nowait(notification)
+        except queue.Full:
+            self.overflow(notification)
+
+    def overflow(self, notification):
+        self.counters['dropped'] += 1
+        self.drops.record('queue full (%d waiting)' % self.queue_size)
+
+    # worker side
+
+    def deliver(self, batch):
+        """Deliver a list of notifications; raise to report a failure."""
+        raise NotImplementedError
+
+    def delivery_failed(self, batch, exc):
+        """Called when :meth:`deliver` raised; the default drops."""
+        self.counters['failed'] += len(batch)
+        self.failures.record('%s: %s' % (type(exc).__name__, exc),
+                             len(batch))
+
+    def _start(self):
+        with self._start_lock:
+            if self._pid == os.getpid():
+                return
+            self._queue = queue.Queue(self.queue_size)
+            self._worker = threading.Thread(
+                target=self._run, name='tidings-%s' % self.name, daemon=True)
+            self._pid = os.getpid()
+            self._worker.start()
+
+    def _run(self):
+        q = self._queue
+        while True:
+            item = q.get()
+            if item is None:
+                q.task_done()
+                return
+            batch = [item]
+            deadline = time.monotonic() + self.flush_interval
+            stop = False
+            while len(batch) < self.batch_size:
+                try:
+                    more = q.get_nowait()
+                except queue.Empty:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    try:
+                        more = q.get(timeout=remaining)
+                    except queue.Empty:
+                        break
+                if more is None:
+                    stop = True
+                    q.task_done()
+                    break
+                batch.append(more)
+            try:
+                self.deliver(batch)
+                self.counters['sent'] += len(batch)
+            except Exception as exc:  # never let the worker die
+                try:
+                    self.delivery_failed(batch, exc)
+                except Exception:
+                    LOG.exception('%s backend: delivery_failed raised',
+                                  self.name)
+            finally:
+                for _ in batch:
+                    q.task_done()
+            if stop:
+                return
+
+    def pending(self):
+        """Notifications enqueued and not yet delivered (or failed)."""
+        if self._queue is None or self._pid != os.getpid():
+            return 0
+        return self._queue.unfinished_tasks
+
+    def flush(self, timeout=None):
+        drained = True
+        if self._queue is not None and self._pid == os.getpid():
+            deadline = None if timeout is None else \
+                time.monotonic() + timeout
+            cond = self._queue.all_tasks_done
+            with cond:
+                while self._queue.unfinished_tasks:
+                    if deadline is None:
+                        cond.wait()
+                        continue
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        drained = False
+                        break
+                    cond.wait(remaining)
+        self.drops.summary()
+        self.failures.summary()
+        return drained
+
+    def close(self, timeout=5.0):
+        if self.closed:
+            return
+        self.flush(timeout)
+        self.closed = True
+        if self._worker is not None and self._pid == os.getpid():
+            try:
+                self._queue.put(None, timeout=1)
+            except queue.Full:
+                pass
+            self._worker.join(timeout)
+
+    def stats(self):
+        out = dict(self.counters)
+        out['queued'] = self.pending()
+        for key in ('sent', 'dropped', 'failed'):
+            out.setdefault(key, 0)
+        return out

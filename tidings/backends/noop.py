@@ -1,0 +1,15 @@
+"""The noop backend: accepts every notification and sends nothing."""
+
+from tidings.backends import base
+
+
+class NoopBackend(base.Backend):
+    def __init__(self, conf=None, name='noop'):
+        super().__init__(conf, name)
+        self.count = 0
+
+    def send(self, notification):
+        self.count += 1
+
+    def stats(self):
+        return {'sent': 0, 'discarded': self.count}

@@ -1,0 +1,61 @@
+"""``tidings``: one command, one module per subcommand group.
+
+Each module in :data:`COMMANDS` has ``register(subparsers)``, which adds its
+subcommand(s) and sets ``func`` on them; ``func(args)`` returns the exit
+code.
+"""
+
+import argparse
+import importlib
+import logging
+import sys
+import warnings
+
+#: Subcommand modules under tidings.cmd, in help order.
+COMMANDS = (
+    'demo',
+    'events',
+    'fingerprints',
+    'schema',
+    'config',
+    'samples',
+    'ceilometer',
+)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog='tidings',
+        description='Versioned, documented, reliable service notifications.')
+    parser.add_argument('-v', '--verbose', action='store_true',
+                        help='log at DEBUG level')
+    sub = parser.add_subparsers(dest='command', metavar='COMMAND')
+    sub.required = True
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module('tidings.cmd.' + name)
+        except ImportError as exc:
+            if exc.name == 'tidings.cmd.' + name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv=None):
+    warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format='%(levelname)s %(name)s: %(message)s')
+    from tidings.objects import errors
+    try:
+        return args.func(args) or 0
+    except errors.TidingsError as exc:
+        print('tidings %s: error: %s' % (args.command, exc), file=sys.stderr)
+        return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""Options of the ``[backend_log]`` group."""
+
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup('backend_log', title='log backend',
+                     help='One log line per notification.')
+
+OPTS = [
+    cfg.StrOpt('logger_name', default='tidings.notifications',
+               help='Python logger that receives the lines.'),
+    cfg.StrOpt('line_format', default='text',
+               choices=[('text', 'priority, event type, publisher, id, '
+                                 'payload JSON'),
+                        ('json', 'the whole wire message as JSON')],
+               help='How each notification is written.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

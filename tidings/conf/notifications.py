@@ -1,0 +1,70 @@
+"""Options of the ``[notifications]`` group: routing and filtering."""
+
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup(
+    'notifications', title='tidings notifications',
+    help='Which backends deliver notifications and which events they get.')
+
+OPTS = [
+    cfg.ListOpt(
+        'backends', default=['log'],
+        help='Backends that deliver notifications, by plugin name (entry '
+             'point namespace "tidings.backends"). Installed with tidings: '
+             'log, noop, memory, jsonfile, database, messaging, statsd.'),
+    cfg.StrOpt(
+        'level', default='info',
+        help='Lowest level delivered: debug, info, audit, warn, error, '
+             'critical or sample ("warning" is accepted for warn). sample '
+             'ranks with info.'),
+    cfg.ListOpt(
+        'include_sources', default=[],
+        help='When not empty, only events whose source is listed are '
+             'delivered. The source is the one given to notify(), else the '
+             'event definition\'s, else publisher_source.'),
+    cfg.ListOpt(
+        'exclude_sources', default=[],
+        help='Events whose source is listed are never delivered.'),
+    cfg.ListOpt(
+        'disabled_events', default=[],
+        help='Events never delivered: event constants or event types; shell '
+             'patterns allowed (e.g. "magnetodb.req.*").'),
+    cfg.StrOpt(
+        'notification_format', default='versioned',
+        choices=[('versioned', 'the versioned payload, as Nova sends it'),
+                 ('unversioned', 'the flat data dict for legacy consumers'),
+                 ('both', 'both forms')],
+        help='Payload format on the wire.'),
+    cfg.ListOpt(
+        'pin_versions', default=[],
+        help='Payload versions to emit during a rolling upgrade, as '
+             'PayloadName:MAJOR.MINOR or namespace.PayloadName:MAJOR.MINOR. '
+             'The emitter downgrades with obj_make_compatible.'),
+    cfg.StrOpt(
+        'publisher_source', default=None,
+        help='Source part of publisher_id; defaults to the source the '
+             'service gives its Notifier.'),
+    cfg.HostAddressOpt(
+        'publisher_host', default=None, sample_default='<hostname>',
+        help='Host part of publisher_id; defaults to the host name.'),
+    cfg.StrOpt(
+        'publisher_id_format', default='{source}:{host}',
+        help='How publisher_id is built from {source} and {host}.'),
+    cfg.BoolOpt(
+        'include_traceback', default=False,
+        help='Put the formatted traceback in ExceptionPayload.traceback.'),
+    cfg.StrOpt(
+        'state_path', default=None, sample_default='~/.local/state/tidings',
+        help='Directory for local state: the default SQLite event database, '
+             'the messaging outbox and the JSON file backend. Defaults to '
+             '$XDG_STATE_HOME/tidings or ~/.local/state/tidings.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

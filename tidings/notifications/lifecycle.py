@@ -1,0 +1,208 @@
+"""start / end / error around a long activity, in one process or across
+several.
+
+As a context manager::
+
+    with notifier.lifecycle(EVENTS.EVENT_TYPE_TASK_TABLE_CREATE_START,
+                            payload):
+        create_table()
+
+emits ``...start``, then ``...end`` (with the duration for StatsD timers) or
+``...error`` with the exception described, and re-raises.  As a decorator::
+
+    @emits_lifecycle(get_notifier, 'audit.strategy.start',
+                     lambda audit, **kw: AuditActionPayload.from_audit(audit))
+    def do_strategy(audit): ...
+
+Across processes (the Trove pattern): the API process starts the
+lifecycle and puts :meth:`Lifecycle.to_dict` into the request context; the
+worker rebuilds it with :meth:`Lifecycle.from_dict` and ends it.
+"""
+
+import functools
+import time
+
+from tidings.notifications import payload as payload_mod
+from tidings.notifications import registry as registry_mod
+from tidings.objects import errors
+
+WIRE_KEY = 'tidings_lifecycle'
+
+
+class Lifecycle:
+    def __init__(self, notifier, event, payload, context=None, source=None,
+                 error_payload=None, started_at=None):
+        self.notifier = notifier
+        definition = notifier.resolve(event)
+        self.events = _phases(notifier, definition)
+        self._payload = payload
+        self.context = context
+        self.source = source
+        self.error_payload = error_payload
+        self.started_at = started_at
+        self.finished = False
+        self.notifications = []
+
+    # payload
+
+    @property
+    def payload(self):
+        if not isinstance(self._payload, payload_mod.Payload) and \
+                callable(self._payload):
+            self._payload = self._payload()
+        return self._payload
+
+    def _emit(self, phase, payload, duration_ms=None):
+        definition = self.events.get(phase)
+        if definition is None:
+            return None
+        note = self.notifier.notify(definition, payload, self.context,
+                                    source=self.source,
+                                    duration_ms=duration_ms)
+        if note is not None:
+            self.notifications.append(note)
+        return note
+
+    def duration_ms(self):
+        if self.started_at is None:
+            return None
+        return max(0.0, (time.time() - self.started_at) * 1000.0)
+
+    # phases
+
+    def start(self):
+        self.started_at = time.time()
+        definition = self.events.get('start')
+        if definition is not None and self.notifier.is_enabled(
+                definition, self.source):
+            return self._emit('start', self.payload)
+        return None
+
+    def end(self, payload=None):
+        self.finished = True
+        definition = self.events.get('end')
+        if definition is None or not self.notifier.is_enabled(
+                definition, self.source):
+            return None
+        return self._emit('end', payload or self.payload, self.duration_ms())
+
+    def error(self, exc, payload=None):
+        self.finished = True
+        definition = self.events.get('error')
+        if definition is None or not self.notifier.is_enabled(
+                definition, self.source):
+            return None
+        if payload is None:
+            payload = self._error_payload(definition, exc)
+        return self._emit('error', payload, self.duration_ms())
+
+    def _error_payload(self, definition, exc):
+        if self.error_payload is not None:
+            return self.error_payload(exc)
+        cls = definition.payload
+        if issubclass(cls, payload_mod.ExceptionPayload):
+            return self.notifier.exception_payload(exc, cls)
+        base = self.payload
+        if not isinstance(base, cls):
+            raise errors.TidingsError(
+                '%s: its payload class is %s but the lifecycle payload is a '
+                '%s; pass error_payload=callable(exc)' % (
+                    definition.name, cls.obj_name(), base.obj_name()))
+        fault_field = _fault_field(cls)
+        if fault_field is None:
+            return base
+        name, fault_cls = fault_field
+        out = base.obj_clone()
+        setattr(out, name, self.notifier.exception_payload(exc, fault_cls))
+        return out
+
+    # context manager
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.finished:
+            return False
+        if exc is not None:
+            self.error(exc)
+        else:
+            self.end()
+        return False
+
+    # across processes
+
+    def to_dict(self):
+        """A JSON-able dict that :meth:`from_dict` turns back into this
+        lifecycle in another process (sensitive fields stay masked)."""
+        start = self.events.get('start') or self.events.get('end')
+        return {
+            'event': start.name,
+            'catalog': start.catalog,
+            'payload': self.payload.obj_to_primitive(),
+            'started_at': self.started_at,
+            'source': self.source,
+            'context': self.context,
+        }
+
+    @classmethod
+    def from_dict(cls, notifier, data):
+        try:
+            definition = notifier.resolve(data['event'])
+            primitive = data['payload']
+        except (KeyError, TypeError):
+            raise errors.MalformedNotificationError(
+                'lifecycle', 'expected a dict with event and payload, as '
+                'Lifecycle.to_dict() writes; got %r' % (data,)) from None
+        registry = definition.payload.OBJ_REGISTRY
+        payload = registry.from_primitive(primitive)
+        return cls(notifier, definition, payload,
+                   context=data.get('context'), source=data.get('source'),
+                   started_at=data.get('started_at'))
+
+
+def _phases(notifier, definition):
+    for registry in notifier.registries:
+        if registry.find(definition.name) is definition:
+            return registry.lifecycle_events(definition)
+    out = {}
+    phase = definition.event_type.phase
+    out[phase or 'end'] = definition
+    return out
+
+
+def _fault_field(cls):
+    for name, field in cls.fields.items():
+        obj_name = registry_mod.object_field_name(field)
+        if obj_name is None or getattr(field._type, '_element_type', None):
+            continue
+        registry = cls.OBJ_REGISTRY
+        if registry is not None and obj_name in registry:
+            nested = registry.get(obj_name)
+            if issubclass(nested, payload_mod.ExceptionPayload):
+                return name, nested
+    return None
+
+
+def emits_lifecycle(notifier, event, payload, **kwargs):
+    """Decorator: run the function inside ``notifier.lifecycle(event, ...)``.
+
+    ``notifier`` is a Notifier or a callable returning one (looked up at
+    call time).  ``payload`` is a payload, or a callable that receives the
+    function's arguments and returns one.
+    """
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kw):
+            target = notifier if hasattr(notifier, 'notify') else notifier()
+            if isinstance(payload, payload_mod.Payload) or \
+                    not callable(payload):
+                factory = payload
+            else:
+                def factory():
+                    return payload(*args, **kw)
+            with Lifecycle(target, event, factory, **kwargs):
+                return func(*args, **kw)
+        return wrapper
+    return decorator

@@ -1,0 +1,128 @@
+"""The Notification envelope handed to every backend.
+
+The wire message (:meth:`Notification.to_wire`) is the OpenStack versioned
+notification format, byte-compatible with what Nova and Watcher send::
+
+    {"priority": "INFO", "event_type": "audit.create",
+     "timestamp": "2016-11-04 16:31:36.264673",
+     "publisher_id": "infra-optim:localhost", "message_id": "<uuid4>",
+     "payload": {"watcher_object.name": "AuditCreatePayload", ...}}
+"""
+
+import datetime
+import uuid
+
+from tidings.objects import errors
+
+VERSIONED = 'versioned'
+UNVERSIONED = 'unversioned'
+BOTH = 'both'
+TIMESTAMP_FORMAT = '%Y-%m-%d %H:%M:%S.%f'
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def format_timestamp(moment):
+    """``2016-11-04 16:31:36.264673`` (always with microseconds)."""
+    return moment.isoformat(' ', 'microseconds')
+
+
+class Notification:
+    """One event on its way to the backends.
+
+    Backends read the attributes; they never change them.
+
+    - ``event``: the :class:`~tidings.notifications.registry.EventDefinition`
+    - ``event_type`` (str), ``level`` (lowercase), ``priority`` (uppercase)
+    - ``publisher``: :class:`~tidings.notifications.publisher.Publisher`
+    - ``payload``: the payload object
+    - ``message_id``, ``timestamp`` (wire string), ``created`` (datetime)
+    - ``context``: the request context dict given to notify(), or None
+    - ``source``: the source the filters saw
+    - ``duration_ms``: set on lifecycle ``.end``/``.error``, else None
+    - ``status``: the HTTP status of an ``_ERROR_xxx`` variant, else None
+    - ``target_version``: the pinned payload version, or None
+    """
+
+    __slots__ = ('event', 'event_type', 'level', 'priority', 'publisher',
+                 'payload', 'message_id', 'created', 'timestamp', 'context',
+                 'source', 'duration_ms', 'status', 'target_version',
+                 'formats', '_wire')
+
+    def __init__(self, event, payload, publisher, context=None, source=None,
+                 duration_ms=None, target_version=None, formats=(VERSIONED,),
+                 message_id=None, created=None):
+        self.event = event
+        self.event_type = event.event_type_str
+        self.level = event.level
+        self.priority = event.priority
+        self.publisher = publisher
+        self.payload = payload
+        self.message_id = message_id or str(uuid.uuid4())
+        self.created = created or utcnow()
+        self.timestamp = format_timestamp(self.created)
+        self.context = context
+        self.source = source or publisher.source
+        self.duration_ms = duration_ms
+        self.status = event.status
+        self.target_version = target_version
+        self.formats = formats
+        self._wire = {}
+
+    @property
+    def publisher_id(self):
+        return self.publisher.publisher_id
+
+    def payload_primitive(self, fmt=VERSIONED):
+        if fmt == UNVERSIONED:
+            return self.payload.to_flat_dict()
+        return self.payload.obj_to_primitive(self.target_version)
+
+    def to_wire(self, fmt=None):
+        """The message as it goes on the bus (a new dict each call is not
+        made: the result is cached; do not mutate it)."""
+        fmt = fmt or self.formats[0]
+        wire = self._wire.get(fmt)
+        if wire is None:
+            try:
+                payload = self.payload_primitive(fmt)
+            except errors.TidingsError:
+                raise
+            except Exception as exc:
+                raise errors.SerializationError(
+                    self.payload.obj_name(), '*', self.payload, exc) from exc
+            wire = {
+                'priority': self.priority,
+                'event_type': self.event_type,
+                'timestamp': self.timestamp,
+                'publisher_id': self.publisher.publisher_id,
+                'message_id': self.message_id,
+                'payload': payload,
+            }
+            self._wire[fmt] = wire
+        return wire
+
+    def __repr__(self):
+        return '<Notification %s %s %s>' % (self.priority, self.event_type,
+                                            self.message_id)
+
+
+def check_wire(message):
+    """Validate the envelope of a wire message; return it.
+
+    Raises MalformedNotificationError naming the key and what is accepted.
+    """
+    if not isinstance(message, dict):
+        raise errors.MalformedNotificationError(
+            repr(message)[:80], 'expected a JSON object')
+    for key in ('priority', 'event_type', 'timestamp', 'publisher_id',
+                'message_id', 'payload'):
+        if key not in message:
+            raise errors.MalformedNotificationError(
+                message.get('message_id', '<no message_id>'),
+                'key %r is missing; a notification has priority, '
+                'event_type, timestamp, publisher_id, message_id and '
+                'payload' % key)
+    return message

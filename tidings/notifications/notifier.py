@@ -1,0 +1,319 @@
+"""The Notifier: one entry point for every event, every backend.
+
+``notify(event, payload_or_factory, context=None)``:
+
+1. resolve the event in the registries (definition, constant or type);
+2. apply the filters from conf -- level threshold, include/exclude sources,
+   disabled events -- before any payload is built; the routing decision is
+   cached per (event, source), so a filtered-out event costs a dict lookup;
+3. build the payload (a factory is called only now), check it, wrap it in a
+   :class:`Notification` and serialise it once (errors reach the caller);
+4. hand it to each backend whose mechanism the event asks for.  A backend
+   that raises is counted and logged once per burst; the others go on.
+"""
+
+import collections
+import fnmatch
+import logging
+import socket
+import threading
+
+from stevedore import driver
+
+from tidings import conf as tidings_conf
+from tidings.backends import base as backend_base
+from tidings.notifications import notification as notification_mod
+from tidings.notifications import payload as payload_mod
+from tidings.notifications import publisher as publisher_mod
+from tidings.notifications import registry as registry_mod
+from tidings.objects import base as objects_base
+from tidings.objects import errors
+from tidings.objects import fields
+
+LOG = logging.getLogger(__name__)
+_NOBODY = ()
+
+
+class Notifier:
+    """Deliver events of the given registries through configured backends.
+
+    :param conf: an oslo.config ``ConfigOpts``; tidings registers its
+        options on it and validates them now.  None uses the defaults.
+    :param registries: the :class:`EventRegistry` objects (catalogs) whose
+        events this notifier emits; a single registry is accepted.
+    :param source: the default source (publisher source) of this service,
+        e.g. ``'magnetodb-api'``; ``[notifications] publisher_source``
+        overrides it.
+    :param backends: backend instances to use instead of loading
+        ``[notifications] backends`` (handy in tests).
+    """
+
+    #: Routing decisions kept (per event, source, status) before the cache
+    #: starts over: bounded memory whatever callers pass.
+    ROUTE_CACHE_SIZE = 4096
+
+    def __init__(self, conf=None, registries=(), source=None, host=None,
+                 backends=None):
+        if conf is None:
+            conf = tidings_conf.new_conf()
+        else:
+            tidings_conf.register_opts(conf)
+        tidings_conf.validate(conf)
+        self.conf = conf
+        notif = conf.notifications
+        if isinstance(registries, registry_mod.EventRegistry):
+            registries = [registries]
+        self.registries = list(registries)
+        self.publisher = publisher_mod.Publisher(
+            notif.publisher_source or source or 'tidings',
+            notif.publisher_host or host or socket.gethostname(),
+            notif.publisher_id_format)
+        self._threshold = fields.LEVEL_RANK[fields.normalize_level(
+            notif.level)]
+        self._include = frozenset(notif.include_sources)
+        self._exclude = frozenset(notif.exclude_sources)
+        self._disabled = tuple(notif.disabled_events)
+        fmt = notif.notification_format
+        self.formats = ((notification_mod.VERSIONED,
+                         notification_mod.UNVERSIONED) if fmt == 'both'
+                        else (fmt,))
+        self.include_traceback = notif.include_traceback
+        self.pins = self._resolve_pins(notif.pin_versions)
+        if backends is None:
+            backends = [self._load_backend(name) for name in notif.backends]
+        self.backends = list(backends)
+        self._routes = {}
+        self.failures = collections.Counter()
+        self._failure_logs = {
+            b.name: backend_base.BurstLog(
+                LOG, 'backend %s raised while sending' % b.name)
+            for b in self.backends}
+        self._lock = threading.Lock()
+        self.closed = False
+
+    # setup
+
+    def _load_backend(self, name):
+        try:
+            mgr = driver.DriverManager(
+                tidings_conf.BACKEND_NAMESPACE, name, invoke_on_load=True,
+                invoke_args=(self.conf,), invoke_kwds={'name': name})
+        except errors.TidingsError:
+            raise
+        except Exception as exc:
+            cause = exc.__cause__ or exc
+            if isinstance(cause, errors.TidingsError):
+                raise cause from None
+            raise errors.ConfigError(
+                'notifications', 'backends', name,
+                'backend failed to load: %s: %s' % (type(cause).__name__,
+                                                    cause)) from exc
+        return mgr.driver
+
+    def payload_classes(self):
+        seen = {}
+        for registry in self.registries:
+            for cls in registry.payload_classes():
+                seen[(cls.OBJ_PROJECT_NAMESPACE, cls.obj_name())] = cls
+        return seen
+
+    def _resolve_pins(self, pins):
+        if not pins:
+            return {}
+        classes = self.payload_classes()
+        known = sorted('%s.%s' % key for key in classes)
+        out = {}
+        for text in pins:
+            namespace, name, version = tidings_conf.parse_pin(text)
+            matches = [cls for (ns, n), cls in classes.items()
+                       if n == name and (namespace is None or ns == namespace)]
+            if not matches:
+                raise errors.ConfigError(
+                    'notifications', 'pin_versions', text,
+                    'no such payload; payloads: ' + ', '.join(known))
+            if len(matches) > 1:
+                raise errors.ConfigError(
+                    'notifications', 'pin_versions', text,
+                    'ambiguous; name the namespace: ' + ', '.join(
+                        '%s.%s:%s' % (c.OBJ_PROJECT_NAMESPACE, name, version)
+                        for c in matches))
+            cls = matches[0]
+            try:
+                objects_base.check_target_version(cls, version)
+            except errors.PinError as exc:
+                raise errors.ConfigError('notifications', 'pin_versions',
+                                         text, str(exc)) from None
+            out[cls] = version
+        return out
+
+    # routing
+
+    def resolve(self, event, status=None):
+        """The EventDefinition for a definition, constant or event type."""
+        if isinstance(event, registry_mod.EventDefinition):
+            if status is not None and event.status is None:
+                return event.variant(status)
+            return event
+        for registry in self.registries:
+            found = registry.find(event, status)
+            if found is not None:
+                return found
+        known = sorted(n for r in self.registries for n in r.names())
+        raise errors.UnknownEventError(
+            event, known, 'catalogs ' + ', '.join(
+                r.name for r in self.registries) if self.registries
+            else 'a notifier with no catalogs')
+
+    def _route(self, event, source, status):
+        definition = self.resolve(event, status)
+        if definition.status_variants and definition.status is None:
+            raise errors.UnknownEventError(
+                definition.name + '_<status>', [definition.name + '_404'],
+                'HTTP-status events (pass status=404, or use the '
+                '_404 constant)')
+        src = source or definition.source or self.publisher.source
+        return definition, src, tuple(self._targets(definition, src))
+
+    def _targets(self, definition, source):
+        if definition.removed:
+            return
+        if fields.LEVEL_RANK[definition.level] < self._threshold:
+            return
+        if self._include and source not in self._include:
+            return
+        if source in self._exclude:
+            return
+        for pattern in self._disabled:
+            if (fnmatch.fnmatchcase(definition.name, pattern)
+                    or fnmatch.fnmatchcase(definition.event_type_str,
+                                           pattern)
+                    or (definition.template is not None and
+                        fnmatch.fnmatchcase(definition.template.name,
+                                            pattern))):
+                return
+        for backend in self.backends:
+            if backend.accepts(definition):
+                yield backend
+
+    def route(self, event, source=None, status=None):
+        key = (event, source, status)
+        route = self._routes.get(key)
+        if route is None:
+            route = self._route(event, source, status)
+            if len(self._routes) >= self.ROUTE_CACHE_SIZE:
+                self._routes.clear()
+            self._routes[key] = route
+        return route
+
+    def is_enabled(self, event, source=None, status=None):
+        """True when some backend would deliver ``event``."""
+        return bool(self.route(event, source, status)[2])
+
+    # emitting
+
+    def notify(self, event, payload, context=None, source=None,
+               status=None, duration_ms=None, publisher=None):
+        """Emit ``event`` with ``payload`` (an object or a factory).
+
+        Returns the Notification, or None when nothing delivers the event
+        (then a factory is never called).  Raises a TidingsError for bad
+        input: unknown event, a payload of the wrong class or with a
+        required field unset, a payload that cannot be serialised.
+        Backend failures never reach the caller.
+        """
+        route = self._routes.get((event, source, status))
+        if route is None:
+            route = self.route(event, source, status)
+        targets = route[2]
+        if not targets or self.closed:
+            return None
+        definition = route[0]
+        if not isinstance(payload, payload_mod.Payload):
+            if callable(payload):
+                payload = payload()
+            if not isinstance(payload, definition.payload):
+                raise errors.TidingsError(
+                    '%s: payload %r is not a %s (the payload class of %s)' % (
+                        definition.name, payload,
+                        definition.payload.obj_name(),
+                        definition.event_type_str))
+        elif not isinstance(payload, definition.payload):
+            raise errors.TidingsError(
+                '%s: payload is a %s; expected a %s' % (
+                    definition.name, payload.obj_name(),
+                    definition.payload.obj_name()))
+        payload.check_complete()
+        note = notification_mod.Notification(
+            definition, payload, publisher or (
+                self.publisher if route[1] == self.publisher.source
+                else self.publisher.with_source(route[1])),
+            context=context, source=route[1], duration_ms=duration_ms,
+            target_version=self.pins.get(type(payload)),
+            formats=self.formats)
+        for fmt in self.formats:
+            note.to_wire(fmt)
+        for backend in targets:
+            try:
+                backend.send(note)
+            except Exception as exc:
+                self.failures[backend.name] += 1
+                self._failure_logs[backend.name].record(
+                    '%s: %s' % (type(exc).__name__, exc))
+        return note
+
+    def exception_payload(self, exc, cls=None):
+        """An ExceptionPayload for ``exc``, honouring include_traceback."""
+        cls = cls or payload_mod.ExceptionPayload
+        return cls.from_exception(exc, self.include_traceback)
+
+    def lifecycle(self, event, payload, context=None, **kwargs):
+        """A start/end/error context manager around ``event``."""
+        from tidings.notifications import lifecycle
+        return lifecycle.Lifecycle(self, event, payload, context=context,
+                                   **kwargs)
+
+    # shutdown and health
+
+    def flush(self, timeout=None):
+        """Wait until every backend delivered what it holds."""
+        ok = True
+        for backend in self.backends:
+            try:
+                ok = backend.flush(timeout) and ok
+            except Exception:
+                LOG.exception('flush of backend %s failed', backend.name)
+                ok = False
+        for log in self._failure_logs.values():
+            log.summary()
+        return ok
+
+    def close(self, timeout=5.0):
+        if self.closed:
+            return
+        self.flush(timeout)
+        self.closed = True
+        for backend in self.backends:
+            try:
+                backend.close()
+            except Exception:
+                LOG.exception('close of backend %s failed', backend.name)
+
+    def stats(self):
+        """Counters per backend, plus ``notifier_failures``."""
+        out = {b.name: b.stats() for b in self.backends}
+        for name, count in self.failures.items():
+            out.setdefault(name, {})['notifier_failures'] = count
+        return out
+
+    def backend(self, name):
+        for backend in self.backends:
+            if backend.name == name:
+                return backend
+        raise LookupError('no backend %r; configured: %s' % (
+            name, ', '.join(b.name for b in self.backends)))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()

@@ -1,0 +1,279 @@
+"""Versioned objects with one registry per namespace.
+
+oslo.versionedobjects keeps a single process-wide registry keyed by object
+name, so two services that both define ``ExceptionPayload`` overwrite each
+other there.  tidings gives each service its own :class:`ObjectRegistry`,
+bound to a namespace (``watcher``, ``magnetodb``...): registering a class sets
+its wire namespace (``<namespace>_object.*``) and builds its field properties
+without touching the global oslo registry.
+"""
+
+import threading
+
+from oslo_versionedobjects import base as ovo_base
+from oslo_versionedobjects import fields as ovo_fields
+
+from tidings.objects import errors
+
+
+class TidingsObject(ovo_base.VersionedObject):
+    """Base of every tidings payload.
+
+    Serialises to the OpenStack versioned-notification primitive: unset
+    fields are left out, ``*_object.changes`` is never written and nested
+    objects are nested primitives (also without ``changes``).
+    """
+
+    OBJ_PROJECT_NAMESPACE = 'tidings'
+    OBJ_SERIAL_NAMESPACE = 'tidings_object'
+    #: The :class:`ObjectRegistry` the class was registered in.
+    OBJ_REGISTRY = None
+    VERSION = '1.0'
+    fields = {}
+
+    #: ``{'field_name': 'X.Y'}``: the version that added a field. The
+    #: default :meth:`obj_make_compatible` drops fields newer than the
+    #: target version, and the docs show it.
+    FIELD_VERSIONS = {}
+
+    # Filled by make_properties() at registration.
+    _FIELD_INFO = ()
+    _REQUIRED = ()
+    _NESTED = ()
+
+    def __init__(self, **kwargs):
+        # Coerce through the field properties so a bad value fails here,
+        # naming the payload, the field and what is accepted.
+        super().__init__()
+        for name, value in kwargs.items():
+            self._set_field(name, value)
+
+    def _set_field(self, name, value):
+        if name not in self.fields:
+            raise errors.UnknownFieldError(self.obj_name(), name,
+                                           sorted(self.fields))
+        setattr(self, name, value)
+
+    def obj_attr_is_set(self, attrname):
+        return '_obj_' + attrname in self.__dict__
+
+    def obj_to_primitive(self, target_version=None, version_manifest=None):
+        target = target_version or self.VERSION
+        data = {}
+        values = self.__dict__
+        for name, attr, field in self._FIELD_INFO:
+            if attr in values:
+                data[name] = field.to_primitive(self, name, values[attr])
+        if target != self.VERSION:
+            check_target_version(self, target)
+            self.obj_make_compatible(data, target)
+        ns = self.OBJ_SERIAL_NAMESPACE
+        return {
+            ns + '.name': self.obj_name(),
+            ns + '.namespace': self.OBJ_PROJECT_NAMESPACE,
+            ns + '.version': target,
+            ns + '.data': data,
+        }
+
+    def obj_make_compatible(self, primitive, target_version):
+        target = version_tuple(target_version)
+        for name, since in self.FIELD_VERSIONS.items():
+            if name in primitive and version_tuple(since) > target:
+                del primitive[name]
+
+    def to_flat_dict(self):
+        """The unversioned form: field values only, nested payloads flat."""
+        out = {}
+        values = self.__dict__
+        for name, attr, field in self._FIELD_INFO:
+            if attr in values:
+                out[name] = _flat(field.to_primitive(self, name,
+                                                     values[attr]))
+        return out
+
+
+def make_properties(cls):
+    """Field properties whose setter names the payload and field on error.
+
+    Values live in ``_obj_<field>`` as with oslo.versionedobjects, so every
+    oslo method keeps working.
+    """
+    info = []
+    for name, field in cls.fields.items():
+        attr = '_obj_' + name
+        info.append((name, attr, field))
+
+        def getter(self, name=name, attr=attr):
+            try:
+                return self.__dict__[attr]
+            except KeyError:
+                self.obj_load_attr(name)
+                return self.__dict__[attr]
+
+        def setter(self, value, name=name, attr=attr, field=field):
+            try:
+                value = field.coerce(self, name, value)
+            except errors.TidingsError:
+                raise
+            except (ValueError, TypeError) as exc:
+                raise errors.FieldValueError(
+                    self.obj_name(), name, value, describe_field(field),
+                    str(exc)) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = value
+
+        def deleter(self, name=name, attr=attr):
+            self.__dict__.pop(attr, None)
+            self._changed_fields.discard(name)
+
+        setattr(cls, name, property(getter, setter, deleter))
+    cls._FIELD_INFO = tuple(info)
+    cls._REQUIRED = tuple(
+        name for name, _, field in info
+        if not field.nullable and
+        field.default is ovo_fields.UnspecifiedDefault)
+    cls._NESTED = tuple(
+        attr for name, attr, field in info
+        if isinstance(field._type, ovo_fields.Object) or isinstance(
+            getattr(field._type, '_element_type', None), ovo_fields.Field))
+
+
+def _flat(value):
+    if isinstance(value, dict):
+        for key in value:
+            if key.endswith('_object.data'):
+                return {k: _flat(v) for k, v in value[key].items()}
+        return {k: _flat(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_flat(v) for v in value]
+    return value
+
+
+def version_tuple(version):
+    try:
+        major, minor = str(version).split('.')
+        return int(major), int(minor)
+    except ValueError:
+        raise errors.VersionError(version) from None
+
+
+def check_target_version(obj_or_cls, target):
+    """Raise unless ``target`` is a version the class can produce.
+
+    A class can produce its own VERSION and every older minor version of the
+    same major version (a major bump is a breaking change: no downgrade).
+    """
+    current = version_tuple(obj_or_cls.VERSION)
+    wanted = version_tuple(target)
+    if wanted[0] != current[0] or wanted > current:
+        raise errors.PinError(
+            obj_or_cls.obj_name(), target,
+            'versions %d.0 to %s' % (current[0], obj_or_cls.VERSION))
+
+
+def describe_field(field):
+    """A short human description of what a field accepts."""
+    ftype = field._type
+    valid = getattr(ftype, '_valid_values', None)
+    if valid:
+        text = 'one of ' + ', '.join(str(v) for v in valid)
+    elif isinstance(field, ovo_fields.ObjectField) or isinstance(
+            ftype, ovo_fields.Object):
+        text = 'a %s object' % ftype._obj_name
+    else:
+        text = 'a valid %s' % type(ftype).__name__
+    if field.nullable:
+        text += ' or None'
+    return text
+
+
+class ObjectRegistry:
+    """The payload classes of one namespace.
+
+    ``registry = ObjectRegistry('watcher')`` then ``@registry.register`` on
+    each payload class.  Lookups are by name and version.
+    """
+
+    def __init__(self, namespace):
+        if not namespace or not namespace.replace('_', '').isalnum():
+            raise errors.TidingsError(
+                'ObjectRegistry namespace %r: expected a non-empty word of '
+                'letters, digits and underscores' % (namespace,))
+        self.namespace = namespace
+        self._classes = {}
+        self._lock = threading.Lock()
+
+    def register(self, cls):
+        cls.OBJ_PROJECT_NAMESPACE = self.namespace
+        cls.OBJ_SERIAL_NAMESPACE = self.namespace + '_object'
+        cls.OBJ_REGISTRY = self
+        version_tuple(cls.VERSION)
+        ovo_base.VersionedObjectRegistry.register_if(False)(cls)
+        make_properties(cls)
+        with self._lock:
+            versions = self._classes.setdefault(cls.obj_name(), {})
+            versions[cls.VERSION] = cls
+        return cls
+
+    def get(self, name, version=None):
+        versions = self._classes.get(name)
+        if not versions:
+            raise errors.UnknownPayloadError(
+                '%s.%s' % (self.namespace, name),
+                ['%s.%s' % (self.namespace, n) for n in sorted(self._classes)])
+        if version is None:
+            return versions[max(versions, key=version_tuple)]
+        try:
+            return versions[version]
+        except KeyError:
+            raise errors.UnknownPayloadError(
+                '%s.%s@%s' % (self.namespace, name, version),
+                ['%s.%s@%s' % (self.namespace, name, v)
+                 for v in sorted(versions, key=version_tuple)]) from None
+
+    def classes(self):
+        """The newest class of every registered name, sorted by name."""
+        return [self.get(name) for name in sorted(self._classes)]
+
+    def __contains__(self, name):
+        return name in self._classes
+
+    def __iter__(self):
+        return iter(self.classes())
+
+    def from_primitive(self, primitive):
+        """Rebuild an object from its wire primitive (``changes`` ignored).
+
+        Nested objects are looked up in this registry.  Masked sensitive
+        values stay masked: secrets do not travel.
+        """
+        ns = self.namespace + '_object'
+        try:
+            name = primitive[ns + '.name']
+            data = primitive[ns + '.data']
+        except (KeyError, TypeError):
+            raise errors.MalformedNotificationError(
+                'payload', 'expected a %s primitive with %s.name and '
+                '%s.data, got %r' % (self.namespace, ns, ns,
+                                     str(primitive)[:120])) from None
+        cls = self.get(name)
+        obj = cls()
+        for key, value in data.items():
+            field = cls.fields.get(key)
+            if field is None:
+                raise errors.UnknownFieldError(name, key, sorted(cls.fields))
+            if value is not None:
+                value = self._field_from_primitive(obj, key, field, value)
+            obj._set_field(key, value)
+        return obj
+
+    def _field_from_primitive(self, obj, key, field, value):
+        ftype = field._type
+        if isinstance(ftype, ovo_fields.Object):
+            return self.from_primitive(value)
+        inner = getattr(ftype, '_element_type', None)
+        if inner is not None and isinstance(inner._type, ovo_fields.Object):
+            if isinstance(value, dict):
+                return {k: self.from_primitive(v) for k, v in value.items()}
+            return [self.from_primitive(v) for v in value]
+        return field.from_primitive(obj, key, value)

@@ -1,0 +1,134 @@
+"""The typed errors of tidings.
+
+Every error names the thing that was wrong, the value, and what is accepted,
+e.g. ``AuditPayload.state: 'RUNNING' is not one of PENDING, ONGOING``.
+They all derive from :class:`TidingsError` (and from ``ValueError`` where the
+problem is a bad value, so generic handlers keep working).
+"""
+
+
+def _listing(items, limit=40):
+    items = [str(i) for i in items]
+    if not items:
+        return '(none)'
+    if len(items) > limit:
+        return ', '.join(items[:limit]) + ', ... (%d in all)' % len(items)
+    return ', '.join(items)
+
+
+class TidingsError(Exception):
+    """Base of every error tidings raises on purpose."""
+
+
+class FieldValueError(TidingsError, ValueError):
+    def __init__(self, payload, field, value, accepted, detail=''):
+        self.payload, self.field, self.value = payload, field, value
+        self.accepted = accepted
+        msg = '%s.%s: %r is not %s' % (payload, field, value, accepted)
+        if detail:
+            msg += ' (%s)' % detail
+        super().__init__(msg)
+
+
+class UnknownFieldError(TidingsError, AttributeError):
+    def __init__(self, payload, field, known):
+        self.payload, self.field = payload, field
+        super().__init__('%s has no field %r; its fields are: %s' % (
+            payload, field, _listing(known)))
+
+
+class MissingFieldError(TidingsError, ValueError):
+    def __init__(self, payload, fields):
+        self.payload, self.fields = payload, list(fields)
+        super().__init__(
+            '%s: required field(s) not set: %s (set them, or declare them '
+            'nullable or with a default)' % (payload, _listing(self.fields)))
+
+
+class SchemaSourceError(TidingsError, ValueError):
+    """A SCHEMA entry could not be filled from the given sources."""
+
+    def __init__(self, payload, field, source, attribute, problem, given=()):
+        self.payload, self.field = payload, field
+        self.source, self.attribute = source, attribute
+        msg = '%s.%s: SCHEMA source %r attribute %r: %s' % (
+            payload, field, source, attribute, problem)
+        if given:
+            msg += ' (sources given: %s)' % _listing(sorted(given))
+        super().__init__(msg)
+
+
+class VersionError(TidingsError, ValueError):
+    def __init__(self, version):
+        self.version = version
+        super().__init__('version %r is malformed; expected MAJOR.MINOR, '
+                         'e.g. 1.0' % (version,))
+
+
+class PinError(TidingsError, ValueError):
+    def __init__(self, payload, version, producible):
+        self.payload, self.version = payload, version
+        super().__init__('%s cannot be pinned to %s; it can produce %s' % (
+            payload, version, producible))
+
+
+class UnknownPayloadError(TidingsError, LookupError):
+    def __init__(self, name, known):
+        self.name = name
+        super().__init__('unknown payload %r; known payloads: %s' % (
+            name, _listing(known)))
+
+
+class EventTypeError(TidingsError, ValueError):
+    def __init__(self, value, problem):
+        self.value = value
+        super().__init__(
+            'event type %r: %s; accepted: [prefix.]object.action[.phase] '
+            '(phase one of start, end, error; an error may end in an HTTP '
+            'status, e.g. .error.404), parts of lowercase letters, digits, '
+            '"_" and "-"' % (value, problem))
+
+
+class UnknownEventError(TidingsError, LookupError):
+    def __init__(self, event, known, where='registry'):
+        self.event = event
+        super().__init__('unknown event %r in %s; known events: %s' % (
+            event, where, _listing(known)))
+
+
+class EventDefinitionError(TidingsError, ValueError):
+    pass
+
+
+class LevelError(TidingsError, ValueError):
+    def __init__(self, value, accepted, what='level'):
+        self.value = value
+        super().__init__('%s %r is not one of %s' % (
+            what, value, _listing(accepted)))
+
+
+class ConfigError(TidingsError, ValueError):
+    """A configuration value is wrong; raised at startup."""
+
+    def __init__(self, group, option, value, accepted):
+        self.group, self.option, self.value = group, option, value
+        super().__init__('[%s] %s = %r: %s' % (group, option, value,
+                                               accepted))
+
+
+class LockFileError(TidingsError, ValueError):
+    def __init__(self, path, problem):
+        self.path = path
+        super().__init__('lock file %s: %s' % (path, problem))
+
+
+class SerializationError(TidingsError, ValueError):
+    def __init__(self, payload, field, value, problem):
+        self.payload, self.field = payload, field
+        super().__init__('%s.%s: value %r cannot be serialised: %s' % (
+            payload, field, value, problem))
+
+
+class MalformedNotificationError(TidingsError, ValueError):
+    def __init__(self, what, problem):
+        super().__init__('malformed notification %s: %s' % (what, problem))

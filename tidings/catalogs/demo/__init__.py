@@ -1,0 +1,3 @@
+"""A small catalog for ``tidings demo`` and the docs' examples."""
+
+from tidings.catalogs.demo.events import EVENTS  # noqa: F401

@@ -132,3 +132,19 @@ class SerializationError(TidingsError, ValueError):
 class MalformedNotificationError(TidingsError, ValueError):
     def __init__(self, what, problem):
         super().__init__('malformed notification %s: %s' % (what, problem))
+
+
+class FilterError(TidingsError, ValueError):
+    """A query filter, sort key, limit, marker or scope is wrong."""
+
+    def __init__(self, name, value, accepted):
+        self.name, self.value, self.accepted = name, value, accepted
+        super().__init__('%s %r: %s' % (name, value, accepted))
+
+
+class DatabaseError(TidingsError):
+    """The event database cannot be used (URL, connection, schema)."""
+
+    def __init__(self, option, url, problem):
+        self.option, self.url = option, url
+        super().__init__('%s = %s: %s' % (option, url, problem))

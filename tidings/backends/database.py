@@ -1,0 +1,386 @@
+"""The database backend: notifications into an event table (SQLAlchemy).
+
+Serves the ``database`` mechanism.  The caller only enqueues (a bounded
+queue); a worker thread writes batches of up to ``batch_size``
+notifications, one multi-row INSERT each.  Options are in
+``[backend_database]`` (:mod:`tidings.conf.backend_database`); the default
+database is the SQLite file ``events.sqlite`` in ``[notifications]
+state_path``; PostgreSQL and MariaDB/MySQL work as well.
+
+The table (``<table_prefix>events``) keeps what an operator queries --
+level (and its rank, for "this level and above"), event type, publisher,
+source, object type / id / name, parent id, action, phase, project, user,
+request id, status, reason, payload name and version -- plus the wire
+payload as JSON.  How a payload fills those columns is its optional
+``RECORD`` attribute, documented in :mod:`tidings.backends.record`::
+
+    class NodePayload(Payload):
+        RECORD = {'object_id': 'node.id', 'object_name': 'node.name',
+                  'parent_id': 'node.cluster_id', 'project': 'node.project'}
+
+Read it back with :class:`tidings.backends.eventstore.EventStore` or
+``tidings events query``.  The schema is created and upgraded by alembic
+migrations at start (``auto_migrate``) or by ``tidings db upgrade``.
+
+Failures:
+
+- A malformed URL or a missing driver is reported once, naming
+  ``[backend_database] connection``; the service keeps running and this
+  backend drops (and counts) what it is given.
+- An unreachable database, wrong credentials or an outage: the worker
+  retries with a backoff growing to ``retry_interval_max``, logs the
+  problem once per outage and its end, and keeps what is queued (up to
+  ``queue_size``; beyond that drops are counted and logged once per burst).
+- A batch that the database refuses for its content is written row by
+  row: duplicates (a retried batch that had in fact been committed) are
+  skipped, a row refused on its own is counted as failed and logged.
+- Retention (``max_age``, ``max_rows_per_project``) runs on its own thread
+  every ``retention_interval`` seconds.
+"""
+
+import logging
+import os
+import threading
+import time
+
+import sqlalchemy as sa
+
+from tidings import conf as tidings_conf
+from tidings.backends import base
+from tidings.backends import dbschema
+from tidings.backends import eventstore
+from tidings.backends import record
+from tidings.objects import errors
+
+LOG = logging.getLogger(__name__)
+OPTION = dbschema.OPTION
+_MISSING_TABLE = ('no such table', 'does not exist', "doesn't exist")
+
+
+def default_url(conf):
+    path = os.path.join(tidings_conf.state_path(conf), 'events.sqlite')
+    return 'sqlite:///' + path
+
+
+def is_transient(exc):
+    """True when retrying later may succeed: the connection, the server or
+    a lock, or a missing table the migrations will create."""
+    if isinstance(exc, _NotReady):
+        return True
+    if isinstance(exc, sa.exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        if isinstance(exc, (sa.exc.OperationalError,
+                            sa.exc.InterfaceError)):
+            return True
+        text = str(exc.orig).lower()
+        return any(m in text for m in _MISSING_TABLE)
+    return isinstance(exc, (sa.exc.DisconnectionError, sa.exc.TimeoutError,
+                            OSError))
+
+
+def describe(exc):
+    if isinstance(exc, _NotReady):
+        return str(exc)
+    orig = getattr(exc, 'orig', None) or exc
+    lines = str(orig).strip().splitlines()
+    return '%s: %s' % (type(orig).__name__, lines[0] if lines else '')
+
+
+class _NotReady(Exception):
+    """The schema is not at the head revision and auto_migrate is off."""
+
+
+class DatabaseBackend(base.QueuedBackend):
+    """Stores notifications in the event table; see the module doc."""
+
+    mechanisms = frozenset(['database'])
+
+    def __init__(self, conf=None, name='database', url=None, **options):
+        super().__init__(conf, name)
+        group = conf.backend_database if conf is not None else None
+
+        def opt(key, default):
+            if key in options:
+                return options.pop(key)
+            return getattr(group, key) if group is not None else default
+
+        if url is None:
+            url = group.connection if group is not None else None
+        if url is None:
+            if conf is None:
+                raise ValueError('DatabaseBackend needs a url or a conf')
+            url = default_url(conf)
+        self.url = url
+        self.table_prefix = opt('table_prefix', dbschema.DEFAULT_PREFIX)
+        self.auto_migrate = opt('auto_migrate', True)
+        self.batch_size = opt('batch_size', 500)
+        self.flush_interval = opt('flush_interval', 0.1)
+        self.queue_size = opt('queue_size', 100000)
+        self.retention_interval = opt('retention_interval', 600)
+        self.retry_interval_max = opt('retry_interval_max', 10.0)
+        self.connect_timeout = opt('connect_timeout', 10)
+        self.max_rows_per_project = opt('max_rows_per_project', 0)
+        max_age = opt('max_age', '')
+        if options:
+            raise TypeError('unknown DatabaseBackend options: %s'
+                            % ', '.join(sorted(options)))
+        try:
+            self.max_age = (eventstore.parse_duration(max_age, 'max_age')
+                            if max_age not in ('', None) else None)
+        except errors.FilterError as exc:
+            raise errors.ConfigError('backend_database', 'max_age', max_age,
+                                     exc.accepted) from None
+        self.table = dbschema.get_table(self.table_prefix)
+        self.safe_url = dbschema.safe_url(url)
+        self._plans = {}
+        self._engine = None
+        self._engine_pid = None
+        self._bulk = None
+        self._ready = False
+        self._stop = threading.Event()
+        self._retention = None
+        self._retention_pid = None
+        self._down_since = None
+        self.last_error = None
+        self.outages = base.BurstLog(
+            LOG, '%s backend cannot write to the database' % self.name,
+            quiet=max(30.0, 2 * self.retry_interval_max),
+            level=logging.ERROR)
+        self.row_errors = base.BurstLog(
+            LOG, '%s backend could not store notifications' % self.name)
+        self.problem = None
+        try:
+            dbschema.parse_url(url)
+        except errors.DatabaseError as exc:
+            # Reported once; the service keeps running without this
+            # backend (its drops are counted).
+            self.problem = str(exc)
+            self.last_error = self.problem
+            LOG.error('%s backend disabled: %s', self.name, self.problem)
+            return
+        # Connect (and migrate) now, on the worker, so an unreachable
+        # database or wrong credentials are reported at startup.
+        self._start()
+
+    # caller side
+
+    def send(self, notification):
+        if self.problem is not None:
+            self.counters['dropped'] += 1
+            self.drops.record('backend disabled: ' + self.problem)
+            return
+        super().send(notification)
+
+    # worker side
+
+    def _get_engine(self):
+        pid = os.getpid()
+        if self._engine is None or self._engine_pid != pid:
+            if self._engine is not None:
+                self._engine.dispose(close=False)   # inherited by fork
+            self._engine = dbschema.create_engine(
+                self.url, self.connect_timeout, OPTION)
+            self._engine_pid = pid
+            self._bulk = dbschema.BulkInsert(self.table,
+                                             self._engine.dialect)
+            self._ready = False
+        return self._engine
+
+    def _ensure_ready(self):
+        if self._ready and self._engine_pid == os.getpid():
+            return
+        try:
+            engine = self._get_engine()
+            if self.auto_migrate:
+                dbschema.upgrade(engine, self.table_prefix)
+            else:
+                current = dbschema.current_revision(engine,
+                                                    self.table_prefix)
+                head = dbschema.head_revision()
+                if current != head:
+                    raise _NotReady(
+                        'the event table is at revision %s, tidings needs '
+                        '%s and [backend_database] auto_migrate is off; '
+                        'run "tidings db upgrade"' % (current, head))
+        except _NotReady:
+            raise
+        except Exception as exc:
+            # Whatever stops the schema check (connection, credentials,
+            # a concurrent migration) is retried.
+            raise _NotReady(describe(exc)) from exc
+        self._ready = True
+
+    def _run(self):
+        self._wait_until_ready()
+        if self._retention_pid != os.getpid() and (
+                self.max_age or self.max_rows_per_project):
+            self._retention_pid = os.getpid()
+            self._retention = threading.Thread(
+                target=self._retention_loop, daemon=True,
+                name='tidings-%s-retention' % self.name)
+            self._retention.start()
+        super()._run()
+
+    def _wait_until_ready(self):
+        delay = min(0.05, self.retry_interval_max)
+        while not self._stop.is_set():
+            try:
+                self._ensure_ready()
+                self._recovered()
+                return
+            except Exception as exc:
+                self._failed(exc, 'connect')
+            self._stop.wait(delay)
+            delay = min(delay * 2, self.retry_interval_max)
+
+    def _failed(self, exc, doing):
+        self.counters['retries'] += 1
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            self.counters['outages'] += 1
+        self._ready = False
+        self.last_error = describe(exc)
+        self.outages.record(
+            '%s = %s: cannot %s: %s; retrying with backoff up to %.0fs, '
+            'notifications stay queued (up to %d)' % (
+                OPTION, self.safe_url, doing, self.last_error,
+                self.retry_interval_max, self.queue_size))
+
+    def _recovered(self):
+        if self._down_since is None:
+            return
+        LOG.warning('%s backend: database %s is back after %.1fs',
+                    self.name, self.safe_url,
+                    time.monotonic() - self._down_since)
+        self._down_since = None
+        self.last_error = None
+
+    def _plan(self, notification):
+        definition = notification.event
+        key = (definition, type(notification.payload))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = record.Plan(definition, key[1])
+        return plan
+
+    def rows(self, batch):
+        """The rows of a batch; a notification that cannot be turned into
+        a row is counted as failed and logged."""
+        rows = []
+        for notification in batch:
+            try:
+                rows.append(record.build_row(notification,
+                                             self._plan(notification)))
+            except Exception as exc:
+                self._row_failed(notification, exc)
+        return rows
+
+    def _row_failed(self, notification, exc):
+        self.counters['failed'] += 1
+        self.counters['sent'] -= 1
+        self.row_errors.record('%s %s: %s' % (
+            notification.event_type, notification.message_id,
+            describe(exc)))
+
+    def deliver(self, batch):
+        rows = self.rows(batch)
+        delay = min(0.05, self.retry_interval_max)
+        one_by_one = False
+        while rows:
+            try:
+                self._ensure_ready()
+                if one_by_one:
+                    rows = self._insert_each(rows)
+                else:
+                    with self._engine.begin() as conn:
+                        self._bulk(conn, rows)
+                    self.counters['stored'] += len(rows)
+                    rows = []
+                self._recovered()
+            except Exception as exc:
+                if not is_transient(exc):
+                    # The content, not the connection: isolate the rows.
+                    one_by_one = True
+                    continue
+                if self._stop.is_set():
+                    self.counters['lost_on_close'] += len(rows)
+                    self.counters['sent'] -= len(rows)
+                    LOG.error('%s backend closed with the database down: '
+                              '%d notifications not stored (%s)', self.name,
+                              len(rows), describe(exc))
+                    return
+                self._failed(exc, 'write')
+                self._stop.wait(delay)
+                delay = min(delay * 2, self.retry_interval_max)
+
+    def _insert_each(self, rows):
+        """Insert rows one at a time; return those left when the database
+        went away (to retry), skipping duplicates and refused rows."""
+        insert = self.table.insert()
+        for index, row in enumerate(rows):
+            try:
+                with self._engine.begin() as conn:
+                    conn.execute(insert, row)
+                self.counters['stored'] += 1
+            except sa.exc.IntegrityError:
+                self.counters['duplicates'] += 1
+            except Exception as exc:
+                if is_transient(exc):
+                    return rows[index:]
+                self.counters['failed'] += 1
+                self.counters['sent'] -= 1
+                self.row_errors.record('%s %s: %s' % (
+                    row['event_type'], row['id'], describe(exc)))
+        return []
+
+    # retention
+
+    def _retention_loop(self):
+        while not self._stop.is_set():
+            try:
+                self.retain()
+            except Exception as exc:
+                self.row_errors.record('retention pass failed: %s'
+                                       % describe(exc))
+            self._stop.wait(self.retention_interval)
+
+    def retain(self):
+        """One retention pass; returns how many events were deleted."""
+        engine = self._get_engine()
+        deleted = 0
+        if self.max_age:
+            cutoff = eventstore.utcnow() - eventstore.datetime.timedelta(
+                seconds=self.max_age)
+            deleted += eventstore.delete_chunked(
+                engine, self.table, [self.table.c.timestamp < cutoff])
+        if self.max_rows_per_project:
+            deleted += eventstore.trim_projects(engine, self.table,
+                                                self.max_rows_per_project)
+        self.counters['purged'] += deleted
+        return deleted
+
+    # shutdown and health
+
+    def close(self, timeout=5.0):
+        if self.closed:
+            return
+        self.flush(timeout)
+        self._stop.set()
+        super().close(timeout)
+        if self._retention is not None and \
+                self._retention_pid == os.getpid():
+            self._retention.join(timeout)
+        if self._engine is not None and self._engine_pid == os.getpid():
+            self._engine.dispose()
+        self.row_errors.summary()
+        self.outages.summary()
+
+    def stats(self):
+        out = super().stats()
+        for key in ('stored', 'duplicates', 'retries', 'outages', 'purged',
+                    'lost_on_close'):
+            out.setdefault(key, 0)
+        out['database_down'] = self._down_since is not None
+        out['last_error'] = self.last_error
+        return out

@@ -1,0 +1,321 @@
+"""The event table, engines and migrations shared by the database backend,
+:class:`~tidings.backends.eventstore.EventStore` and ``tidings db``.
+
+The table is ``<prefix>events`` (``tidings_events`` by default); alembic
+keeps its revision in ``<prefix>alembic_version``, so tidings never touches
+a service's own ``alembic_version`` in a shared database, and tests can use
+a unique prefix each.  The schema is created and upgraded only by the
+migrations in ``tidings/backends/migrations``; :func:`events_table` is the
+model the code reads and writes, and a test checks that both agree.
+"""
+
+import importlib.util
+import os
+import threading
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.engine import make_url
+
+from tidings.objects import errors
+
+DEFAULT_PREFIX = 'tidings_'
+MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          'migrations')
+OPTION = '[backend_database] connection'
+
+#: Length of the short string columns; longer values are cut on write.
+SHORT = 255
+
+#: Column name -> length, for the string columns values are cut to.
+STRING_LENGTHS = {}
+
+_DATETIME = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql',
+                                       'mariadb')
+_LONGTEXT = sa.Text().with_variant(mysql.LONGTEXT(), 'mysql', 'mariadb')
+
+_COLUMNS = (
+    ('id', 64, False),
+    ('level', 16, False),
+    ('event_type', SHORT, False),
+    ('publisher_id', SHORT, True),
+    ('source', SHORT, True),
+    ('object_type', SHORT, True),
+    ('object_id', SHORT, True),
+    ('object_name', SHORT, True),
+    ('parent_id', SHORT, True),
+    ('action', SHORT, True),
+    ('phase', 16, True),
+    ('project', SHORT, True),
+    ('user', SHORT, True),
+    ('request_id', SHORT, True),
+    ('status', SHORT, True),
+    ('payload_name', SHORT, True),
+    ('payload_version', 16, True),
+)
+STRING_LENGTHS.update((name, length) for name, length, _ in _COLUMNS)
+
+#: (suffix, columns) of every index; names are ``ix_<prefix>events_<sfx>``.
+INDEXES = (
+    ('timestamp', ('timestamp', 'id')),
+    ('project_timestamp', ('project', 'timestamp')),
+    ('event_type', ('event_type',)),
+    ('object_id', ('object_id',)),
+    ('parent_id', ('parent_id',)),
+    ('request_id', ('request_id',)),
+)
+
+
+def table_name(prefix=DEFAULT_PREFIX):
+    return prefix + 'events'
+
+
+def version_table(prefix=DEFAULT_PREFIX):
+    return prefix + 'alembic_version'
+
+
+def events_table(metadata, prefix=DEFAULT_PREFIX):
+    """The event table model (what the latest migration creates)."""
+    name = table_name(prefix)
+    columns = []
+    for column, length, nullable in _COLUMNS:
+        columns.append(sa.Column(column, sa.String(length),
+                                 primary_key=column == 'id',
+                                 nullable=nullable))
+        if column == 'id':
+            columns.append(sa.Column('timestamp', _DATETIME, nullable=False))
+        if column == 'level':
+            columns.append(sa.Column('level_rank', sa.SmallInteger,
+                                     nullable=False))
+    columns.append(sa.Column('reason', sa.Text, nullable=True))
+    columns.append(sa.Column('payload', _LONGTEXT, nullable=True))
+    table = sa.Table(name, metadata, *columns)
+    for suffix, cols in INDEXES:
+        sa.Index('ix_%s_%s' % (name, suffix), *(table.c[c] for c in cols))
+    return table
+
+
+_TABLES = {}
+_TABLES_LOCK = threading.Lock()
+
+
+def get_table(prefix=DEFAULT_PREFIX):
+    """The (cached) table model for ``prefix``."""
+    with _TABLES_LOCK:
+        table = _TABLES.get(prefix)
+        if table is None:
+            table = _TABLES[prefix] = events_table(sa.MetaData(), prefix)
+        return table
+
+
+def safe_url(url):
+    """The URL as text with the password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return '<unparseable URL>'
+
+
+def _driver_available(module):
+    return importlib.util.find_spec(module) is not None
+
+
+def parse_url(url, option=OPTION):
+    """A SQLAlchemy URL object, or a DatabaseError naming ``option``.
+
+    ``postgresql://`` (no driver) uses psycopg2 when psycopg 3 is not
+    installed, and ``mysql://`` / ``mariadb://`` use PyMySQL when
+    mysqlclient is not, so the common short forms just work.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise errors.DatabaseError(
+            option, repr(url), 'not a database URL; expected e.g. '
+            'sqlite:////path/events.sqlite, '
+            'postgresql+psycopg2://user:pass@host/db or '
+            'mysql+pymysql://user:pass@host/db') from None
+    backend, driver = parsed.get_backend_name(), parsed.drivername
+    if driver == 'postgresql' and not _driver_available('psycopg') and \
+            _driver_available('psycopg2'):
+        parsed = parsed.set(drivername='postgresql+psycopg2')
+    elif driver in ('mysql', 'mariadb') and not _driver_available(
+            'MySQLdb') and _driver_available('pymysql'):
+        parsed = parsed.set(drivername=driver + '+pymysql')
+    try:
+        parsed.get_dialect()
+    except Exception as exc:
+        raise errors.DatabaseError(
+            option, parsed.render_as_string(hide_password=True),
+            'unsupported database or driver %r (%s: %s); supported: '
+            'sqlite, postgresql (psycopg2), mysql/mariadb (pymysql)' % (
+                parsed.drivername if backend else url,
+                type(exc).__name__, exc)) from None
+    return parsed
+
+
+def create_engine(url, connect_timeout=10, option=OPTION):
+    """An engine for the event database.
+
+    SQLite files get WAL journaling (readers do not block the writer) and
+    a busy timeout; their directory is created.  Network databases get a
+    connect timeout and pre-ping, so a connection broken by an outage is
+    replaced instead of failing a batch.
+    """
+    parsed = parse_url(url, option)
+    backend = parsed.get_backend_name()
+    kwargs = {}
+    connect_args = {}
+    if backend == 'sqlite':
+        database = parsed.database
+        if database and database != ':memory:' and not \
+                database.startswith('file:'):
+            directory = os.path.dirname(os.path.abspath(database))
+            os.makedirs(directory, exist_ok=True)
+        connect_args['timeout'] = 30
+    else:
+        kwargs['pool_pre_ping'] = True
+        kwargs['pool_recycle'] = 3600
+        connect_args['connect_timeout'] = connect_timeout
+        if backend == 'postgresql':
+            connect_args.update(keepalives=1, keepalives_idle=10,
+                                keepalives_interval=5, keepalives_count=3)
+        elif backend in ('mysql', 'mariadb'):
+            connect_args['charset'] = 'utf8mb4'
+    engine = sa.create_engine(parsed, connect_args=connect_args, **kwargs)
+    if backend == 'sqlite':
+        sa.event.listen(engine, 'connect', _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, record):
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute('PRAGMA journal_mode=WAL')
+        cursor.execute('PRAGMA synchronous=NORMAL')
+    except Exception:  # e.g. read-only file: keep the defaults
+        pass
+    finally:
+        cursor.close()
+
+
+# migrations
+
+def alembic_config(engine_or_connection, prefix=DEFAULT_PREFIX):
+    from alembic.config import Config
+    config = Config()
+    config.set_main_option('script_location', MIGRATIONS)
+    config.attributes['table_prefix'] = prefix
+    config.attributes['connectable'] = engine_or_connection
+    return config
+
+
+def upgrade(engine, prefix=DEFAULT_PREFIX, revision='head'):
+    """Create or upgrade the event table to ``revision`` (alembic)."""
+    from alembic import command
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection, prefix), revision)
+    return current_revision(engine, prefix)
+
+
+def downgrade(engine, prefix=DEFAULT_PREFIX, revision='base'):
+    from alembic import command
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection, prefix), revision)
+    return current_revision(engine, prefix)
+
+
+def current_revision(engine, prefix=DEFAULT_PREFIX):
+    """The revision the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={'version_table': version_table(prefix)})
+        return context.get_current_revision()
+
+
+def head_revision():
+    from alembic.script import ScriptDirectory
+    config = alembic_config(None)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def drop_all(engine, prefix=DEFAULT_PREFIX):
+    """Drop the event table and the version table (tests, uninstall)."""
+    with engine.begin() as connection:
+        for name in (table_name(prefix), version_table(prefix)):
+            connection.execute(sa.text('DROP TABLE IF EXISTS %s' % (
+                connection.dialect.identifier_preparer.quote(name))))
+
+
+# bulk writes
+
+def _sqlite_timestamp(moment):
+    # The text SQLAlchemy's SQLite DateTime stores and compares.
+    return moment.isoformat(' ', 'microseconds')
+
+
+class BulkInsert:
+    """Write a batch of rows (dicts) in one statement, at driver speed.
+
+    SQLAlchemy's generic executemany processes every parameter in Python;
+    for the three databases tidings is tested on, the batch goes straight
+    to the driver instead: SQLite ``executemany`` on one prepared
+    statement, psycopg2 ``execute_values`` (one multi-row INSERT), PyMySQL
+    ``executemany`` (which it rewrites into one multi-row INSERT).  Any
+    other dialect uses SQLAlchemy Core.
+    """
+
+    def __init__(self, table, dialect):
+        import operator
+        self.table = table
+        self.columns = [c.name for c in table.columns]
+        self._tuple = operator.itemgetter(*self.columns)
+        quote = dialect.identifier_preparer.quote
+        names = ', '.join(quote(c) for c in self.columns)
+        self.kind = 'core'
+        driver = dialect.driver
+        if dialect.name == 'sqlite' and driver == 'pysqlite':
+            self.kind = 'sqlite'
+            self.sql = 'INSERT INTO %s (%s) VALUES (%s)' % (
+                quote(table.name), names, ', '.join('?' * len(self.columns)))
+            self._ts = self.columns.index('timestamp')
+        elif dialect.name == 'postgresql' and driver == 'psycopg2':
+            self.kind = 'psycopg2'
+            self.sql = 'INSERT INTO %s (%s) VALUES %%s' % (
+                quote(table.name), names)
+        elif dialect.name in ('mysql', 'mariadb') and driver == 'pymysql':
+            self.kind = 'pymysql'
+            self.sql = 'INSERT INTO %s (%s) VALUES (%s)' % (
+                quote(table.name), names,
+                ', '.join(['%s'] * len(self.columns)))
+        self._insert = table.insert()
+
+    def __call__(self, connection, rows):
+        """Insert ``rows`` on ``connection`` (inside its transaction)."""
+        if self.kind == 'core' or len(rows) == 1:
+            connection.execute(self._insert, rows)
+            return
+        values = [self._tuple(row) for row in rows]
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            if self.kind == 'sqlite':
+                ts = self._ts
+                values = [v[:ts] + (_sqlite_timestamp(v[ts]),) + v[ts + 1:]
+                          for v in values]
+                cursor.executemany(self.sql, values)
+            elif self.kind == 'psycopg2':
+                from psycopg2 import extras
+                extras.execute_values(cursor, self.sql, values,
+                                      page_size=len(values))
+            else:
+                cursor.executemany(self.sql, values)
+        except connection.dialect.loaded_dbapi.Error as exc:
+            # The same exception classes SQLAlchemy raises elsewhere.
+            raise sa.exc.DBAPIError.instance(
+                self.sql, None, exc, connection.dialect.loaded_dbapi.Error,
+                connection_invalidated=connection.dialect.is_disconnect(
+                    exc, connection.connection.dbapi_connection, cursor),
+                dialect=connection.dialect) from exc
+        finally:
+            cursor.close()

@@ -1,0 +1,448 @@
+"""Read and prune the event table the database backend writes.
+
+::
+
+    store = EventStore('postgresql+psycopg2://tidings@db/tidings')
+    page = store.list({'level': 'warn', 'event_type': 'cluster.*'},
+                      project=context.project_id, limit=50)
+    more = store.list({'level': 'warn', 'event_type': 'cluster.*'},
+                      project=context.project_id, limit=50,
+                      marker=page[-1]['id'])
+    store.purge('30d')
+
+Project scope, the one rule that protects tenants: every read names
+either ``project`` (the caller sees only that project's events; events
+without a project are never shown to it) or ``all_projects=True`` (the
+admin view; a ``project`` filter is then allowed).  Neither is a
+:class:`~tidings.errors.FilterError`, and so is both: the API never
+guesses.
+"""
+
+import datetime
+import json
+import re
+
+import sqlalchemy as sa
+
+from tidings.backends import dbschema
+from tidings.objects import errors
+from tidings.objects import fields
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10000
+PURGE_CHUNK = 5000
+
+_DURATION = re.compile(r'^\s*(\d+)\s*([smhdw]?)\s*$')
+_UNITS = {'': 1, 's': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
+DURATION_HELP = ('a duration: a number with a unit s, m, h, d or w '
+                 '(30d, 12h, 90m, 3600s, 2w)')
+
+#: filter name -> column, for the filters that match a column exactly
+#: (a value may be a list: any of them).
+EXACT_FILTERS = {
+    'object_type': 'object_type',
+    'object_id': 'object_id',
+    'object_name': 'object_name',
+    'parent_id': 'parent_id',
+    'cluster_id': 'parent_id',
+    'action': 'action',
+    'phase': 'phase',
+    'request_id': 'request_id',
+    'status': 'status',
+    'source': 'source',
+    'publisher_id': 'publisher_id',
+    'user': 'user',
+    'project': 'project',
+}
+FILTERS = tuple(sorted(set(EXACT_FILTERS) | {'level', 'event_type',
+                                             'since', 'until'}))
+SORT_KEYS = {'timestamp': 'timestamp', 'level': 'level_rank',
+             'event_type': 'event_type', 'id': 'id'}
+DEFAULT_SORT = 'timestamp:desc'
+
+#: Columns of a listed event, in order (``level_rank`` is internal).
+OUTPUT_COLUMNS = ('id', 'timestamp', 'level', 'event_type', 'publisher_id',
+                  'source', 'object_type', 'object_id', 'object_name',
+                  'parent_id', 'action', 'phase', 'project', 'user',
+                  'request_id', 'status', 'reason', 'payload_name',
+                  'payload_version', 'payload')
+
+
+def parse_duration(value, name='duration'):
+    """Seconds in ``value`` (``'30d'``, ``'12h'``, ``'90m'``, ``3600``,
+    a timedelta); a FilterError naming ``name`` otherwise."""
+    if isinstance(value, datetime.timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = value
+    else:
+        match = _DURATION.match(value) if isinstance(value, str) else None
+        if not match:
+            raise errors.FilterError(name, value, 'not ' + DURATION_HELP)
+        seconds = int(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise errors.FilterError(name, value, 'must be positive; expected '
+                                 + DURATION_HELP)
+    return float(seconds)
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def parse_moment(value, name):
+    """A naive UTC datetime from a datetime, an ISO 8601 string, or a
+    duration meaning that long ago (``'2h'``)."""
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, str) and _DURATION.match(value):
+        return utcnow() - datetime.timedelta(
+            seconds=parse_duration(value, name))
+    else:
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise errors.FilterError(
+                name, value, 'not a time; expected an ISO 8601 time '
+                '(2026-01-31T12:00:00Z, 2026-01-31) or ' + DURATION_HELP
+                + ' meaning that long ago') from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc).replace(
+            tzinfo=None)
+    return moment
+
+
+def parse_sort(sort):
+    """``'timestamp:desc,level'`` -> ``[('timestamp', 'desc'), ...]``."""
+    if sort is None:
+        sort = DEFAULT_SORT
+    items = sort.split(',') if isinstance(sort, str) else list(sort)
+    accepted = ('KEY[:asc|desc] separated by commas; keys: '
+                + ', '.join(SORT_KEYS))
+    out = []
+    for item in items:
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            key, direction = item
+        elif isinstance(item, str):
+            key, _, direction = item.strip().partition(':')
+            direction = direction or 'asc'
+        else:
+            raise errors.FilterError('sort', item, accepted)
+        if key not in SORT_KEYS or direction not in ('asc', 'desc'):
+            raise errors.FilterError('sort', item, accepted)
+        if key in (k for k, _ in out):
+            raise errors.FilterError('sort', sort, 'key %r given twice' % key)
+        out.append((key, direction))
+    if not out:
+        raise errors.FilterError('sort', sort, accepted)
+    if out[-1][0] != 'id':
+        out.append(('id', out[-1][1]))
+    return out
+
+
+def check_scope(project, all_projects):
+    if all_projects and project is not None:
+        raise errors.FilterError(
+            'project', project, 'give either project (the caller\'s '
+            'project) or all_projects=True (admin), not both; an admin '
+            'narrows to one project with the "project" filter')
+    if not all_projects and project is None:
+        raise errors.FilterError(
+            'project', None, 'a project or all_projects=True is required '
+            '(all_projects is for admin callers only)')
+    if project is not None and not isinstance(project, str):
+        raise errors.FilterError('project', project, 'not a string')
+
+
+def _values(name, value):
+    values = list(value) if isinstance(value, (list, tuple, set,
+                                               frozenset)) else [value]
+    if not values:
+        raise errors.FilterError(name, value, 'an empty list matches '
+                                 'nothing; give a string or a list of them')
+    for item in values:
+        if not isinstance(item, str) or not item:
+            raise errors.FilterError(name, value, 'expected a non-empty '
+                                     'string or a list of them')
+    return values
+
+
+def build_conditions(table, filters, project=None, all_projects=False):
+    """The WHERE conditions of a query; FilterError on bad input."""
+    check_scope(project, all_projects)
+    conditions = []
+    if project is not None:
+        conditions.append(table.c.project == project)
+    if filters is None:
+        filters = {}
+    if not isinstance(filters, dict):
+        raise errors.FilterError('filters', filters, 'expected a dict of '
+                                 'filter name -> value; names: '
+                                 + ', '.join(FILTERS))
+    if 'project' in filters and not all_projects:
+        raise errors.FilterError(
+            'project', filters['project'], 'the project filter is for '
+            'all_projects=True (admin) queries; a project-bound caller '
+            'sees its own project only')
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if name == 'level':
+            try:
+                level = fields.normalize_level(value)
+            except ValueError:
+                raise errors.FilterError(
+                    'level', value, 'not one of %s (events of this level '
+                    'and above are listed)' % ', '.join(
+                        fields.LEVELS)) from None
+            conditions.append(
+                table.c.level_rank >= fields.LEVEL_RANK[level])
+        elif name == 'event_type':
+            alternatives = []
+            for item in _values(name, value):
+                if item.endswith('*') or item.endswith('.'):
+                    prefix = item.rstrip('*')
+                    if not prefix:
+                        raise errors.FilterError(
+                            'event_type', value, 'a prefix needs at least '
+                            'one character before "*"')
+                    alternatives.append(table.c.event_type.startswith(
+                        prefix, autoescape=True))
+                else:
+                    alternatives.append(table.c.event_type == item)
+            conditions.append(sa.or_(*alternatives))
+        elif name in ('since', 'until'):
+            moment = parse_moment(value, name)
+            conditions.append(table.c.timestamp >= moment if name == 'since'
+                              else table.c.timestamp < moment)
+        elif name in EXACT_FILTERS:
+            column = table.c[EXACT_FILTERS[name]]
+            values = _values(name, value)
+            conditions.append(column == values[0] if len(values) == 1
+                              else column.in_(values))
+        else:
+            raise errors.FilterError('filter', name, 'not a filter; '
+                                     'accepted: ' + ', '.join(FILTERS))
+    return conditions
+
+
+def _check_limit(limit):
+    if limit is None:
+        return DEFAULT_LIMIT
+    if isinstance(limit, bool) or not isinstance(limit, int) or \
+            not 1 <= limit <= MAX_LIMIT:
+        raise errors.FilterError('limit', limit, 'expected an integer from '
+                                 '1 to %d' % MAX_LIMIT)
+    return limit
+
+
+def row_to_event(row):
+    event = {key: row[key] for key in OUTPUT_COLUMNS}
+    if event['payload'] is not None:
+        try:
+            event['payload'] = json.loads(event['payload'])
+        except ValueError:
+            pass
+    return event
+
+
+class EventStore:
+    """Query and purge the event table at ``url``.
+
+    :param url: SQLAlchemy URL (the backend's ``[backend_database]
+        connection``); or pass ``engine``.
+    :param table_prefix: the backend's ``table_prefix``.
+    """
+
+    def __init__(self, url=None, table_prefix=dbschema.DEFAULT_PREFIX,
+                 engine=None, connect_timeout=10, option='--db'):
+        if engine is None:
+            if url is None:
+                raise errors.DatabaseError(option, None, 'a database URL '
+                                           'is required')
+            engine = dbschema.create_engine(url, connect_timeout, option)
+            self._owns_engine = True
+        else:
+            self._owns_engine = False
+        self.engine = engine
+        self.option = option
+        self.prefix = table_prefix
+        self.table = dbschema.get_table(table_prefix)
+
+    def _run(self, func):
+        try:
+            return func()
+        except errors.TidingsError:
+            raise
+        except sa.exc.SQLAlchemyError as exc:
+            problem = '%s: %s' % (type(exc).__name__,
+                                  str(getattr(exc, 'orig', exc) or exc)
+                                  .strip().splitlines()[0])
+            if not self._table_exists():
+                problem = ('no event table %s (%s); create it with '
+                           '"tidings db upgrade --db URL"' % (
+                               self.table.name, problem))
+            raise errors.DatabaseError(
+                self.option, dbschema.safe_url(self.engine.url),
+                problem) from exc
+
+    def _table_exists(self):
+        try:
+            return sa.inspect(self.engine).has_table(self.table.name)
+        except Exception:
+            return True  # unreachable: the original problem says it
+
+    def upgrade(self):
+        """Create or upgrade the schema; returns the revision."""
+        return self._run(lambda: dbschema.upgrade(self.engine, self.prefix))
+
+    def list(self, filters=None, sort=None, limit=None, marker=None,
+             project=None, all_projects=False):
+        """Events matching ``filters``, as dicts (payload decoded).
+
+        :param filters: ``{name: value}``; names are :data:`FILTERS`.
+            ``level`` lists that level and above; ``event_type`` is exact,
+            or a prefix when it ends in ``*`` or ``.``; ``since`` /
+            ``until`` take a datetime, an ISO 8601 string or a duration
+            ago (``'2h'``); the others match exactly (a list: any of them).
+        :param sort: ``'key:dir,...'`` over timestamp, level, event_type,
+            id (default ``timestamp:desc``); ``id`` breaks ties, so pages
+            are stable.
+        :param limit: 1..MAX_LIMIT events (default 100).
+        :param marker: the id of the last event of the previous page.
+        :param project: the caller's project: only its events are seen.
+        :param all_projects: admin only: every project's events.
+        """
+        table = self.table
+        conditions = build_conditions(table, filters, project, all_projects)
+        order = parse_sort(sort)
+        limit = _check_limit(limit)
+        columns = [table.c[SORT_KEYS[k]] for k, _ in order]
+
+        def run():
+            with self.engine.connect() as conn:
+                where = list(conditions)
+                if marker is not None:
+                    where.append(self._after(conn, marker, order, columns,
+                                             project))
+                query = sa.select(table).where(*where).order_by(*(
+                    col.desc() if d == 'desc' else col.asc()
+                    for col, (_, d) in zip(columns, order, strict=True)
+                )).limit(limit)
+                return [row_to_event(r._mapping) for r in conn.execute(query)]
+        return self._run(run)
+
+    def _after(self, conn, marker, order, columns, project):
+        if not isinstance(marker, str) or not marker:
+            raise errors.FilterError('marker', marker, 'expected the id of '
+                                     'the last event of the previous page')
+        query = sa.select(*columns).where(self.table.c.id == marker)
+        if project is not None:
+            query = query.where(self.table.c.project == project)
+        found = conn.execute(query).first()
+        if found is None:
+            raise errors.FilterError(
+                'marker', marker, 'no such event%s; expected the id of the '
+                'last event of the previous page' % (
+                    ' in project %s' % project if project else ''))
+        alternatives = []
+        for i, (column, (_, direction)) in enumerate(
+                zip(columns, order, strict=True)):
+            parts = [c == found[j] for j, c in enumerate(columns[:i])]
+            parts.append(column < found[i] if direction == 'desc'
+                         else column > found[i])
+            alternatives.append(sa.and_(*parts))
+        return sa.or_(*alternatives)
+
+    def get(self, event_id, project=None, all_projects=False):
+        """One event by id, or None (also when it is another project's)."""
+        check_scope(project, all_projects)
+        query = sa.select(self.table).where(self.table.c.id == event_id)
+        if project is not None:
+            query = query.where(self.table.c.project == project)
+
+        def run():
+            with self.engine.connect() as conn:
+                row = conn.execute(query).first()
+                return row_to_event(row._mapping) if row else None
+        return self._run(run)
+
+    def count(self, filters=None, project=None, all_projects=False):
+        conditions = build_conditions(self.table, filters, project,
+                                      all_projects)
+        query = sa.select(sa.func.count()).select_from(self.table).where(
+            *conditions)
+
+        def run():
+            with self.engine.connect() as conn:
+                return conn.execute(query).scalar_one()
+        return self._run(run)
+
+    def purge(self, older_than, project=None):
+        """Delete events older than ``older_than`` (a duration such as
+        ``'30d'``, seconds, or a timedelta), of one project or all.
+        Returns how many were deleted."""
+        seconds = parse_duration(older_than, 'older_than')
+        cutoff = utcnow() - datetime.timedelta(seconds=seconds)
+        where = [self.table.c.timestamp < cutoff]
+        if project is not None:
+            where.append(self.table.c.project == project)
+        return self._run(lambda: delete_chunked(self.engine, self.table,
+                                                where))
+
+    def trim(self, max_rows_per_project):
+        """Keep the newest ``max_rows_per_project`` events of each project
+        (events without a project count as one more project)."""
+        if isinstance(max_rows_per_project, bool) or not isinstance(
+                max_rows_per_project, int) or max_rows_per_project < 1:
+            raise errors.FilterError('max_rows_per_project',
+                                     max_rows_per_project,
+                                     'expected a positive integer')
+        return self._run(lambda: trim_projects(
+            self.engine, self.table, max_rows_per_project))
+
+    def close(self):
+        if self._owns_engine:
+            self.engine.dispose()
+
+
+def delete_chunked(engine, table, where, order_by=None):
+    """Delete the rows matching ``where`` a chunk at a time (short
+    transactions, no LIMIT-in-subquery, which MariaDB lacks)."""
+    deleted = 0
+    order_by = order_by if order_by is not None else table.c.timestamp
+    while True:
+        with engine.begin() as conn:
+            ids = conn.execute(sa.select(table.c.id).where(*where).order_by(
+                order_by).limit(PURGE_CHUNK)).scalars().all()
+            if not ids:
+                return deleted
+            deleted += conn.execute(sa.delete(table).where(
+                table.c.id.in_(ids))).rowcount
+        if len(ids) < PURGE_CHUNK:
+            return deleted
+
+
+def trim_projects(engine, table, max_rows):
+    """Delete all but the newest ``max_rows`` events of every project."""
+    c = table.c
+    with engine.connect() as conn:
+        crowded = conn.execute(
+            sa.select(c.project).group_by(c.project).having(
+                sa.func.count() > max_rows)).scalars().all()
+    deleted = 0
+    for project in crowded:
+        scope = (c.project.is_(None) if project is None
+                 else c.project == project)
+        with engine.connect() as conn:
+            edge = conn.execute(
+                sa.select(c.timestamp, c.id).where(scope).order_by(
+                    c.timestamp.desc(), c.id.desc()).offset(
+                    max_rows).limit(1)).first()
+        if edge is None:
+            continue
+        older = sa.or_(c.timestamp < edge.timestamp,
+                       sa.and_(c.timestamp == edge.timestamp,
+                               c.id <= edge.id))
+        deleted += delete_chunked(engine, table, [scope, older])
+    return deleted

@@ -1,0 +1,64 @@
+"""Create the event table.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-01-15
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import mysql
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+DATETIME = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql',
+                                      'mariadb')
+LONGTEXT = sa.Text().with_variant(mysql.LONGTEXT(), 'mysql', 'mariadb')
+
+
+def table():
+    return op.get_context().config.attributes.get(
+        'table_prefix', 'tidings_') + 'events'
+
+
+def upgrade():
+    name = table()
+    op.create_table(
+        name,
+        sa.Column('id', sa.String(64), primary_key=True, nullable=False),
+        sa.Column('timestamp', DATETIME, nullable=False),
+        sa.Column('level', sa.String(16), nullable=False),
+        sa.Column('level_rank', sa.SmallInteger, nullable=False),
+        sa.Column('event_type', sa.String(255), nullable=False),
+        sa.Column('publisher_id', sa.String(255)),
+        sa.Column('source', sa.String(255)),
+        sa.Column('object_type', sa.String(255)),
+        sa.Column('object_id', sa.String(255)),
+        sa.Column('object_name', sa.String(255)),
+        sa.Column('parent_id', sa.String(255)),
+        sa.Column('action', sa.String(255)),
+        sa.Column('phase', sa.String(16)),
+        sa.Column('project', sa.String(255)),
+        sa.Column('user', sa.String(255)),
+        sa.Column('request_id', sa.String(255)),
+        sa.Column('status', sa.String(255)),
+        sa.Column('payload_name', sa.String(255)),
+        sa.Column('payload_version', sa.String(16)),
+        sa.Column('reason', sa.Text),
+        sa.Column('payload', LONGTEXT),
+    )
+    for suffix, columns in (
+            ('timestamp', ['timestamp', 'id']),
+            ('project_timestamp', ['project', 'timestamp']),
+            ('event_type', ['event_type']),
+            ('object_id', ['object_id']),
+            ('parent_id', ['parent_id']),
+            ('request_id', ['request_id'])):
+        op.create_index('ix_%s_%s' % (name, suffix), name, columns)
+
+
+def downgrade():
+    op.drop_table(table())

@@ -1,0 +1,266 @@
+"""How a notification fills a row of the event table.
+
+A payload class may say where the queryable columns come from with an
+optional ``RECORD`` attribute; its values are dotted field paths into the
+payload (nested payloads are walked), or a tuple of paths tried in order::
+
+    class NodePayload(Payload):
+        RECORD = {
+            'object_id': 'node.id',        # nested payload field
+            'object_name': 'node.name',
+            'parent_id': 'node.cluster_id',  # the containing object
+            'project': 'node.project',
+            'user': 'node.user',
+            'status': 'node.status',
+            'reason': ('node.status_reason', 'fault.exception_message'),
+        }
+
+Keys accepted: ``object_type``, ``object_id``, ``object_name``,
+``parent_id``, ``action``, ``project``, ``user``, ``request_id``,
+``status``, ``reason``.  A value starting with ``=`` is a constant
+(``'object_type': '=node'``).  Whatever RECORD does not give comes from
+these defaults (the first one set wins):
+
+- ``object_type``: the object part of the event type
+  (``cluster`` for ``cluster.create.end``);
+- ``object_id``: ``uuid``, ``id``, ``<object>_id``, ``<object>.uuid``,
+  ``<object>.id``;
+- ``object_name``: ``name``, ``<object>_name``, ``<object>.name``;
+- ``parent_id``: ``parent_id``, then ``cluster_id`` (unless that is the
+  object's own id);
+- ``action`` and ``phase``: from the event type;
+- ``project``: ``project_id``, ``tenant_id``, ``project``, ``tenant``, then
+  the notification context's ``project_id`` / ``tenant_id`` / ``project`` /
+  ``tenant``;
+- ``user``: ``user_id``, ``user``, then the context's ``user_id`` /
+  ``user``;
+- ``request_id``: ``request_id``, then the context's ``request_id`` /
+  ``global_request_id``;
+- ``status``: ``status``, ``state``, then the HTTP status of an
+  ``_ERROR_xxx`` event;
+- ``reason``: ``reason``, ``status_reason``, ``message``,
+  ``fault.exception_message``.
+
+Values are read from the wire payload (so sensitive fields stay masked),
+turned into text and cut to the column's length.
+"""
+
+import json
+
+from tidings.backends import dbschema
+from tidings.objects import errors
+from tidings.objects import fields
+
+RECORD_KEYS = ('object_type', 'object_id', 'object_name', 'parent_id',
+               'action', 'project', 'user', 'request_id', 'status',
+               'reason')
+
+_CONTEXT = {
+    'project': ('project_id', 'tenant_id', 'project', 'tenant'),
+    'user': ('user_id', 'user'),
+    'request_id': ('request_id', 'global_request_id'),
+}
+
+
+def _default_paths(column, obj):
+    if column == 'object_id':
+        return ('uuid', 'id', obj + '_id', obj + '.uuid', obj + '.id')
+    if column == 'object_name':
+        return ('name', obj + '_name', obj + '.name')
+    if column == 'parent_id':
+        return ('parent_id',) if obj == 'cluster' else (
+            'parent_id', 'cluster_id')
+    if column == 'project':
+        return ('project_id', 'tenant_id', 'project', 'tenant')
+    if column == 'user':
+        return ('user_id', 'user')
+    if column == 'request_id':
+        return ('request_id',)
+    if column == 'status':
+        return ('status', 'state')
+    if column == 'reason':
+        return ('reason', 'status_reason', 'message',
+                'fault.exception_message')
+    return ()
+
+
+def check_record(payload_cls):
+    """Validate ``payload_cls.RECORD``; return it (a dict).
+
+    Raises EventDefinitionError naming the payload, the key or path and
+    what is accepted.  Catalog tests call it on every payload class.
+    """
+    record = getattr(payload_cls, 'RECORD', None) or {}
+    name = getattr(payload_cls, 'obj_name', lambda: payload_cls.__name__)()
+    if not isinstance(record, dict):
+        raise errors.EventDefinitionError(
+            '%s.RECORD: %r is not a dict of column -> field path' % (
+                name, record))
+    for key, value in record.items():
+        if key not in RECORD_KEYS:
+            raise errors.EventDefinitionError(
+                '%s.RECORD: key %r is not a column; accepted: %s' % (
+                    name, key, ', '.join(RECORD_KEYS)))
+        paths = value if isinstance(value, tuple) else (value,)
+        for path in paths:
+            if not isinstance(path, str) or not path:
+                raise errors.EventDefinitionError(
+                    '%s.RECORD[%r]: %r is not a dotted field path (or a '
+                    'tuple of them, or "=constant")' % (name, key, path))
+            if path.startswith('='):
+                continue
+            first = path.split('.')[0]
+            known = getattr(payload_cls, 'fields', {})
+            if first not in known:
+                raise errors.EventDefinitionError(
+                    '%s.RECORD[%r]: path %r starts with %r, which is not a '
+                    'field of %s; its fields are: %s' % (
+                        name, key, path, first, name,
+                        ', '.join(sorted(known))))
+    return record
+
+
+class Plan:
+    """Where each column of one event definition's rows comes from."""
+
+    __slots__ = ('template', 'paths', 'context', 'fallback_status',
+                 'data_key')
+
+    def __init__(self, definition, payload_cls):
+        record = check_record(payload_cls)
+        etype = definition.event_type
+        obj = etype.object
+        template = dict.fromkeys(dbschema.STRING_LENGTHS)
+        template.update(reason=None, payload=None, timestamp=None,
+                        level=definition.level,
+                        level_rank=fields.LEVEL_RANK[definition.level],
+                        event_type=definition.event_type_str,
+                        object_type=obj, action=etype.action,
+                        phase=etype.phase,
+                        payload_name=payload_cls.obj_name())
+        self.paths = []
+        self.context = []
+        for column in RECORD_KEYS:
+            given = record.get(column)
+            if given is not None:
+                paths = given if isinstance(given, tuple) else (given,)
+                if paths[0].startswith('='):
+                    template[column] = paths[0][1:]
+                    continue
+                self.paths.append((column, _compile(
+                    p for p in paths if not p.startswith('='))))
+                continue
+            defaults = _default_paths(column, obj)
+            if column == 'parent_id':
+                own = record.get('object_id')
+                defaults = tuple(p for p in defaults if p != own)
+            if defaults:
+                self.paths.append((column, _compile(defaults)))
+            if column in _CONTEXT:
+                self.context.append((column, _CONTEXT[column]))
+        self.template = template
+        self.fallback_status = definition.status
+        self.data_key = payload_cls.OBJ_SERIAL_NAMESPACE + '.data'
+
+
+def _compile(paths):
+    """Single names stay strings (a dict lookup); dotted ones become
+    tuples (walked through nested payloads)."""
+    return tuple(p if '.' not in p else tuple(p.split('.')) for p in paths)
+
+
+def _data(value):
+    """The data dict of a versioned primitive, else the value itself."""
+    if isinstance(value, dict):
+        for key in value:
+            if key.endswith('_object.data'):
+                return value[key]
+    return value
+
+
+def _lookup(data, path):
+    value = data
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = _data(value.get(part))
+        if value is None:
+            return None
+    return value
+
+
+def _text(value, column):
+    if value.__class__ is str and len(value) <= 255:
+        return value
+    if not isinstance(value, str):
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value, sort_keys=True, default=str)
+        else:
+            value = str(value)
+    limit = dbschema.STRING_LENGTHS.get(column)
+    if limit is not None and len(value) > limit:
+        value = value[:limit]
+    return value
+
+
+def _context_dict(context):
+    if context is None or isinstance(context, dict):
+        return context
+    to_dict = getattr(context, 'to_dict', None)
+    if callable(to_dict):
+        try:
+            return to_dict()
+        except Exception:
+            return None
+    return None
+
+
+def wire_for_storage(notification):
+    """The wire message stored in the payload column: the versioned form
+    when the notifier sends it, else the first format."""
+    formats = notification.formats
+    fmt = 'versioned' if 'versioned' in formats else formats[0]
+    return notification.to_wire(fmt)
+
+
+_ENCODE = json.JSONEncoder(separators=(',', ':'), default=str).encode
+
+
+def build_row(notification, plan):
+    """The row (a dict of column values) for one notification."""
+    wire = wire_for_storage(notification)
+    primitive = wire['payload']
+    data = primitive.get(plan.data_key)
+    if data is None:
+        data = _data(primitive)
+    row = plan.template.copy()
+    row['id'] = notification.message_id
+    row['timestamp'] = notification.created
+    row['publisher_id'] = _text(wire['publisher_id'], 'publisher_id')
+    row['source'] = _text(notification.source, 'source')
+    row['payload_version'] = (notification.target_version or
+                              notification.payload.VERSION)
+    row['payload'] = _ENCODE(primitive)
+    get = data.get
+    for column, paths in plan.paths:
+        for path in paths:
+            if path.__class__ is str:
+                value = get(path)
+            else:
+                value = _lookup(data, path)
+            if value is not None:
+                row[column] = _text(value, column)
+                break
+    if plan.context:
+        context = _context_dict(notification.context)
+        if context:
+            for column, keys in plan.context:
+                if row[column] is None:
+                    for key in keys:
+                        value = context.get(key)
+                        if value is not None:
+                            row[column] = _text(value, column)
+                            break
+    if row['status'] is None and plan.fallback_status is not None:
+        row['status'] = str(plan.fallback_status)
+    return row

@@ -1,0 +1,69 @@
+"""Options of the ``[backend_database]`` group."""
+
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup(
+    'backend_database', title='Database backend',
+    help='Stores notifications in an event table (SQLAlchemy): the '
+         'embedded SQLite file by default, or PostgreSQL / MariaDB.')
+
+DURATION_REGEX = r'^\s*(\d+\s*[smhdw]?)?\s*$'
+
+OPTS = [
+    cfg.StrOpt(
+        'connection', default=None, secret=True,
+        sample_default='sqlite:///$state_path/events.sqlite',
+        help='SQLAlchemy URL of the event database, e.g. '
+             'postgresql+psycopg2://user:pass@host/db or '
+             'mysql+pymysql://user:pass@host/db. Defaults to the SQLite '
+             'file events.sqlite in [notifications] state_path.'),
+    cfg.StrOpt(
+        'table_prefix', default='tidings_', regex=r'^[a-z][a-z0-9_]{0,30}$',
+        help='Prefix of the table names: <prefix>events and '
+             '<prefix>alembic_version (the migration version table).'),
+    cfg.BoolOpt(
+        'auto_migrate', default=True,
+        help='Create or upgrade the event table when the backend starts. '
+             'When false, run "tidings db upgrade" yourself.'),
+    cfg.IntOpt(
+        'batch_size', default=500, min=1, max=10000,
+        help='Notifications written in one multi-row INSERT at most.'),
+    cfg.FloatOpt(
+        'flush_interval', default=0.1, min=0.0,
+        help='Seconds the writer waits to fill a batch before writing it.'),
+    cfg.IntOpt(
+        'queue_size', default=100000, min=1,
+        help='Notifications waiting for the writer at most (also while the '
+             'database is down); beyond it they are dropped, counted and '
+             'logged once per burst.'),
+    cfg.StrOpt(
+        'max_age', default='', regex=DURATION_REGEX,
+        help='Automatic retention: delete events older than this, as a '
+             'duration (30d, 12h, 90m, 3600s, 2w). Empty keeps them.'),
+    cfg.IntOpt(
+        'max_rows_per_project', default=0, min=0,
+        help='Automatic retention: keep at most this many events per '
+             'project (the newest). 0 keeps them all.'),
+    cfg.IntOpt(
+        'retention_interval', default=600, min=1,
+        help='Seconds between automatic retention passes (when max_age or '
+             'max_rows_per_project is set).'),
+    cfg.FloatOpt(
+        'retry_interval_max', default=10.0, min=0.01,
+        help='While the database is unreachable, writes are retried with '
+             'a backoff growing up to this many seconds; what is queued is '
+             'kept.'),
+    cfg.IntOpt(
+        'connect_timeout', default=10, min=1,
+        help='Seconds to wait for a database connection (PostgreSQL, '
+             'MariaDB).'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

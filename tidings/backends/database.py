@@ -54,7 +54,6 @@ from tidings.objects import errors
 
 LOG = logging.getLogger(__name__)
 OPTION = dbschema.OPTION
-_MISSING_TABLE = ('no such table', 'does not exist', "doesn't exist")
 
 
 def default_url(conf):
@@ -74,7 +73,7 @@ def is_transient(exc):
                             sa.exc.InterfaceError)):
             return True
         text = str(exc.orig).lower()
-        return any(m in text for m in _MISSING_TABLE)
+        return any(m in text for m in dbschema.MISSING_TABLE)
     return isinstance(exc, (sa.exc.DisconnectionError, sa.exc.TimeoutError,
                             OSError))
 

@@ -24,6 +24,9 @@ MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                           'migrations')
 OPTION = '[backend_database] connection'
 
+#: Words in a driver error saying the table is missing.
+MISSING_TABLE = ('no such table', 'does not exist', "doesn't exist")
+
 #: Length of the short string columns; longer values are cut on write.
 SHORT = 255
 

@@ -278,7 +278,8 @@ class EventStore:
             problem = '%s: %s' % (type(exc).__name__,
                                   str(getattr(exc, 'orig', exc) or exc)
                                   .strip().splitlines()[0])
-            if not self._table_exists():
+            if any(m in problem.lower() for m in dbschema.MISSING_TABLE) \
+                    and not self._table_exists():
                 problem = ('no event table %s (%s); create it with '
                            '"tidings db upgrade --db URL"' % (
                                self.table.name, problem))
@@ -292,9 +293,15 @@ class EventStore:
         except Exception:
             return True  # unreachable: the original problem says it
 
-    def upgrade(self):
+    def upgrade(self, revision='head'):
         """Create or upgrade the schema; returns the revision."""
-        return self._run(lambda: dbschema.upgrade(self.engine, self.prefix))
+        return self._run(lambda: dbschema.upgrade(self.engine, self.prefix,
+                                                  revision))
+
+    def revision(self):
+        """The schema revision of the database (None when empty)."""
+        return self._run(lambda: dbschema.current_revision(self.engine,
+                                                           self.prefix))
 
     def list(self, filters=None, sort=None, limit=None, marker=None,
              project=None, all_projects=False):

@@ -20,6 +20,7 @@ COMMANDS = (
     'config',
     'samples',
     'ceilometer',
+    'db',
 )
 
 

@@ -1,0 +1,469 @@
+"""Behaviours of the event store and the database backend, written once
+and run on SQLite (tests/unit) and on PostgreSQL and MariaDB
+(tests/functional).  A test class mixes these in and sets ``self.url``
+in setUp; every test uses its own table prefix and drops its tables.
+"""
+
+import datetime
+import json
+import time
+
+import sqlalchemy as sa
+
+from tests import dbhelpers
+from tidings.backends import dbschema
+from tidings.backends import memory
+from tidings.backends import eventstore
+from tidings import errors
+
+
+class MigrationCases:
+    def test_upgrade_creates_the_tables_from_an_empty_database(self):
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        self.assertIsNone(dbschema.current_revision(engine, prefix))
+        revision = dbschema.upgrade(engine, prefix)
+        self.assertEqual(dbschema.head_revision(), revision)
+        names = sa.inspect(engine).get_table_names()
+        self.assertIn(prefix + 'events', names)
+        self.assertIn(prefix + 'alembic_version', names)
+
+    def test_migrated_schema_matches_the_model(self):
+        from alembic.autogenerate import compare_metadata
+        from alembic.runtime.migration import MigrationContext
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, prefix)
+        metadata = sa.MetaData()
+        dbschema.events_table(metadata, prefix)
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={'compare_type': True})
+            diff = [d for d in compare_metadata(context, metadata)
+                    if not (d[0] == 'remove_table' and
+                            d[1].name != prefix + 'events')
+                    and not (d[0] in ('remove_index', 'remove_table') and
+                             not d[1].name.startswith(
+                                 ('ix_' + prefix, prefix)))]
+        self.assertEqual([], diff)
+
+    def test_upgrade_twice_is_harmless(self):
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, prefix)
+        dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
+        dbschema.upgrade(engine, prefix)
+        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
+        self.assertEqual(1, store.count(all_projects=True))
+
+    def test_downgrade_to_base_removes_the_event_table(self):
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, prefix)
+        self.assertIsNone(dbschema.downgrade(engine, prefix))
+        self.assertNotIn(prefix + 'events',
+                         sa.inspect(engine).get_table_names())
+
+
+class StoreCases:
+    """EventStore queries on rows written directly."""
+
+    def store_with(self, rows):
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        store = eventstore.EventStore(self.url, table_prefix=prefix)
+        self.addCleanup(store.close)
+        store.upgrade()
+        if rows:
+            dbhelpers.insert_rows(store.engine, prefix, rows)
+        return store
+
+    def ids(self, events):
+        return [e['id'] for e in events]
+
+    def test_a_project_sees_only_its_own_events(self):
+        store = self.store_with([dbhelpers.row(id='a', project='p1'),
+                                 dbhelpers.row(id='b', project='p2'),
+                                 dbhelpers.row(id='c', project=None)])
+        self.assertEqual(['a'], self.ids(store.list(project='p1')))
+        self.assertEqual(['b'], self.ids(store.list(project='p2')))
+
+    def test_all_projects_sees_every_event(self):
+        store = self.store_with([dbhelpers.row(id='a', project='p1'),
+                                 dbhelpers.row(id='b', project='p2'),
+                                 dbhelpers.row(id='c', project=None)])
+        self.assertEqual(['a', 'b', 'c'], sorted(self.ids(
+            store.list(all_projects=True))))
+
+    def test_admin_narrows_to_one_project_with_the_project_filter(self):
+        store = self.store_with([dbhelpers.row(id='a', project='p1'),
+                                 dbhelpers.row(id='b', project='p2')])
+        self.assertEqual(['b'], self.ids(store.list(
+            {'project': 'p2'}, all_projects=True)))
+
+    def test_a_project_bound_caller_cannot_use_the_project_filter(self):
+        store = self.store_with([])
+        exc = self.assertRaises(errors.FilterError, store.list,
+                                {'project': 'p2'}, project='p1')
+        self.assertIn('all_projects=True', str(exc))
+
+    def test_neither_project_nor_all_projects_is_an_error(self):
+        store = self.store_with([])
+        exc = self.assertRaises(errors.FilterError, store.list)
+        self.assertIn('a project or all_projects=True is required',
+                      str(exc))
+
+    def test_both_project_and_all_projects_is_an_error(self):
+        store = self.store_with([])
+        self.assertRaises(errors.FilterError, store.list, project='p1',
+                          all_projects=True)
+
+    def test_level_filter_lists_that_level_and_above(self):
+        store = self.store_with([
+            dbhelpers.row(id='d', level='debug'),
+            dbhelpers.row(id='i', level='info'),
+            dbhelpers.row(id='w', level='warn'),
+            dbhelpers.row(id='e', level='error'),
+            dbhelpers.row(id='c', level='critical')])
+        self.assertEqual(['c', 'e', 'w'], sorted(self.ids(store.list(
+            {'level': 'warning'}, project='p1'))))
+
+    def test_event_type_filter_is_exact_without_a_wildcard(self):
+        store = self.store_with([
+            dbhelpers.row(id='a', event_type='cluster.create.end'),
+            dbhelpers.row(id='b', event_type='cluster.create.endx')])
+        self.assertEqual(['a'], self.ids(store.list(
+            {'event_type': 'cluster.create.end'}, project='p1')))
+
+    def test_event_type_filter_with_a_star_or_dot_is_a_prefix(self):
+        store = self.store_with([
+            dbhelpers.row(id='a', event_type='cluster.create.end'),
+            dbhelpers.row(id='b', event_type='cluster.delete.start'),
+            dbhelpers.row(id='c', event_type='node.create.end')])
+        for prefix in ('cluster.*', 'cluster.', 'cluster*'):
+            self.assertEqual(['a', 'b'], sorted(self.ids(store.list(
+                {'event_type': prefix}, project='p1'))), prefix)
+
+    def test_event_type_prefix_treats_underscore_literally(self):
+        store = self.store_with([
+            dbhelpers.row(id='a', event_type='mdb.create_table'),
+            dbhelpers.row(id='b', event_type='mdb.createXtable')])
+        self.assertEqual(['a'], self.ids(store.list(
+            {'event_type': 'mdb.create_*'}, project='p1')))
+
+    def test_object_filters_match_exactly_and_lists_match_any(self):
+        store = self.store_with([
+            dbhelpers.row(id='a', object_type='node', object_id='n1',
+                          object_name='web-1', parent_id='c1'),
+            dbhelpers.row(id='b', object_type='node', object_id='n2',
+                          object_name='web-2', parent_id='c2'),
+            dbhelpers.row(id='c', object_type='cluster', object_id='c1')])
+        self.assertEqual(['a', 'b'], sorted(self.ids(store.list(
+            {'object_type': 'node'}, project='p1'))))
+        self.assertEqual(['a'], self.ids(store.list(
+            {'object_name': 'web-1'}, project='p1')))
+        self.assertEqual(['a'], self.ids(store.list(
+            {'cluster_id': 'c1'}, project='p1')))
+        self.assertEqual(['a', 'c'], sorted(self.ids(store.list(
+            {'object_id': ['n1', 'c1']}, project='p1'))))
+
+    def test_action_and_request_id_filters(self):
+        store = self.store_with([
+            dbhelpers.row(id='a', action='create', request_id='req-1'),
+            dbhelpers.row(id='b', action='delete', request_id='req-2')])
+        self.assertEqual(['b'], self.ids(store.list(
+            {'action': 'delete'}, project='p1')))
+        self.assertEqual(['a'], self.ids(store.list(
+            {'request_id': 'req-1'}, project='p1')))
+
+    def test_since_and_until_bound_the_time_range(self):
+        t0 = dbhelpers.T0
+        store = self.store_with([
+            dbhelpers.row(id=str(i), timestamp=t0 + datetime.timedelta(
+                minutes=i)) for i in range(5)])
+        events = store.list({'since': t0 + datetime.timedelta(minutes=1),
+                             'until': '2026-01-01T12:03:00'}, project='p1')
+        self.assertEqual(['2', '1'], self.ids(events))
+
+    def test_since_accepts_a_duration_ago(self):
+        now = eventstore.utcnow()
+        store = self.store_with([
+            dbhelpers.row(id='old', timestamp=now - datetime.timedelta(
+                hours=3)),
+            dbhelpers.row(id='new', timestamp=now - datetime.timedelta(
+                minutes=5))])
+        self.assertEqual(['new'], self.ids(store.list({'since': '1h'},
+                                                      project='p1')))
+
+    def test_timestamps_keep_microseconds(self):
+        moment = dbhelpers.T0.replace(microsecond=123456)
+        store = self.store_with([dbhelpers.row(id='a', timestamp=moment)])
+        self.assertEqual(moment, store.get('a', project='p1')['timestamp'])
+
+    def test_default_order_is_newest_first(self):
+        t0 = dbhelpers.T0
+        store = self.store_with([
+            dbhelpers.row(id=str(i), timestamp=t0 + datetime.timedelta(
+                seconds=i)) for i in range(3)])
+        self.assertEqual(['2', '1', '0'], self.ids(store.list(project='p1')))
+
+    def test_marker_pages_are_stable_when_timestamps_tie(self):
+        t0 = dbhelpers.T0
+        rows = [dbhelpers.row(id='e%02d' % i, timestamp=t0 +
+                              datetime.timedelta(seconds=i // 4))
+                for i in range(20)]
+        store = self.store_with(rows)
+        seen, marker = [], None
+        while True:
+            page = store.list(project='p1', limit=3, marker=marker)
+            if not page:
+                break
+            seen.extend(self.ids(page))
+            marker = page[-1]['id']
+        self.assertEqual(20, len(seen))
+        self.assertEqual(sorted(seen), sorted(set(seen)))
+        expected = [r['id'] for r in sorted(
+            rows, key=lambda r: (r['timestamp'], r['id']), reverse=True)]
+        self.assertEqual(expected, seen)
+
+    def test_sort_by_level_then_time(self):
+        store = self.store_with([
+            dbhelpers.row(id='a', level='info'),
+            dbhelpers.row(id='b', level='error'),
+            dbhelpers.row(id='c', level='warn')])
+        self.assertEqual(['b', 'c', 'a'], self.ids(store.list(
+            project='p1', sort='level:desc,timestamp:desc')))
+
+    def test_a_marker_from_another_project_is_rejected(self):
+        store = self.store_with([dbhelpers.row(id='a', project='p1'),
+                                 dbhelpers.row(id='b', project='p2')])
+        exc = self.assertRaises(errors.FilterError, store.list,
+                                project='p1', marker='b')
+        self.assertIn('no such event in project p1', str(exc))
+
+    def test_listed_events_carry_the_payload_decoded(self):
+        store = self.store_with([dbhelpers.row(
+            id='a', payload=json.dumps({'k': [1, 2]}))])
+        event = store.list(project='p1')[0]
+        self.assertEqual({'k': [1, 2]}, event['payload'])
+        self.assertNotIn('level_rank', event)
+
+    def test_get_hides_another_projects_event(self):
+        store = self.store_with([dbhelpers.row(id='a', project='p2')])
+        self.assertIsNone(store.get('a', project='p1'))
+        self.assertEqual('a', store.get('a', all_projects=True)['id'])
+
+    def test_purge_deletes_events_older_than_the_duration(self):
+        now = eventstore.utcnow()
+        store = self.store_with([
+            dbhelpers.row(id='old', timestamp=now - datetime.timedelta(
+                days=40)),
+            dbhelpers.row(id='new', timestamp=now - datetime.timedelta(
+                days=2))])
+        self.assertEqual(1, store.purge('30d'))
+        self.assertEqual(['new'], self.ids(store.list(all_projects=True)))
+
+    def test_purge_of_one_project_keeps_the_others(self):
+        old = eventstore.utcnow() - datetime.timedelta(days=40)
+        store = self.store_with([
+            dbhelpers.row(id='a', project='p1', timestamp=old),
+            dbhelpers.row(id='b', project='p2', timestamp=old)])
+        self.assertEqual(1, store.purge('30d', project='p1'))
+        self.assertEqual(['b'], self.ids(store.list(all_projects=True)))
+
+    def test_purge_deletes_more_than_one_chunk(self):
+        old = eventstore.utcnow() - datetime.timedelta(days=40)
+        self.patch(eventstore, 'PURGE_CHUNK', 7)
+        store = self.store_with([dbhelpers.row(timestamp=old)
+                                 for _ in range(30)])
+        self.assertEqual(30, store.purge('1d'))
+        self.assertEqual(0, store.count(all_projects=True))
+
+    def test_trim_keeps_the_newest_rows_of_each_project(self):
+        t0 = dbhelpers.T0
+        rows = [dbhelpers.row(id='%s-%d' % (p, i), project=p,
+                              timestamp=t0 + datetime.timedelta(seconds=i))
+                for p in ('p1', 'p2', None) for i in range(5)]
+        store = self.store_with(rows)
+        self.assertEqual(9, store.trim(2))
+        kept = sorted(e['id'] for e in store.list(all_projects=True))
+        self.assertEqual(['None-3', 'None-4', 'p1-3', 'p1-4', 'p2-3',
+                          'p2-4'], kept)
+
+
+class BackendCases:
+    """The database backend behind a real Notifier."""
+
+    def backend(self, **options):
+        return dbhelpers.make_backend(self, self.url, **options)
+
+    def store_of(self, backend):
+        store = eventstore.EventStore(self.url,
+                                      table_prefix=backend.table_prefix)
+        self.addCleanup(store.close)
+        return store
+
+    def test_every_notification_becomes_one_row(self):
+        backend = self.backend()
+        notifier = dbhelpers.notifier(backend)
+        sent = [notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                                dbhelpers.cluster()) for _ in range(25)]
+        self.assertTrue(notifier.flush(10))
+        store = self.store_of(backend)
+        self.assertEqual(sorted(n.message_id for n in sent), sorted(
+            e['id'] for e in store.list(all_projects=True)))
+        self.assertEqual(25, backend.stats()['stored'])
+
+    def test_default_mapping_fills_the_queryable_columns(self):
+        backend = self.backend()
+        notifier = dbhelpers.notifier(backend)
+        payload = dbhelpers.cluster(project='p9', name='db', status='ERROR',
+                                    status_reason='quota exceeded')
+        note = notifier.notify(dbhelpers.CLUSTER_DELETE_ERROR, payload,
+                               context={'request_id': 'req-7'})
+        notifier.flush(10)
+        event = self.store_of(backend).get(note.message_id, project='p9')
+        expected = {
+            'level': 'error', 'event_type': 'cluster.delete.error',
+            'object_type': 'cluster', 'object_id': payload.id,
+            'object_name': 'db', 'action': 'delete', 'phase': 'error',
+            'project': 'p9', 'user': 'u1', 'request_id': 'req-7',
+            'status': 'ERROR', 'reason': 'quota exceeded',
+            'source': 'engine', 'payload_name': 'ClusterPayload',
+            'payload_version': '1.0', 'parent_id': None}
+        self.assertEqual(expected, {k: event[k] for k in expected})
+        self.assertEqual(note.to_wire()['payload'], event['payload'])
+        self.assertEqual(note.created, event['timestamp'])
+
+    def test_record_maps_nested_fields_and_the_parent(self):
+        backend = self.backend()
+        notifier = dbhelpers.notifier(backend)
+        payload = dbhelpers.node(project='p3', cluster_id='cl-42')
+        note = notifier.notify(dbhelpers.NODE_UPDATE_END, payload)
+        notifier.flush(10)
+        event = self.store_of(backend).list({'cluster_id': 'cl-42'},
+                                            project='p3')[0]
+        self.assertEqual(
+            (note.message_id, 'node', payload.node.id, 'web-1', 'cl-42',
+             'update', 'end', 'p3', 'u2', 'ERROR', 'boot failed', 'warn'),
+            tuple(event[k] for k in (
+                'id', 'object_type', 'object_id', 'object_name',
+                'parent_id', 'action', 'phase', 'project', 'user',
+                'status', 'reason', 'level')))
+
+    def test_sensitive_fields_are_masked_in_the_stored_payload(self):
+        backend = self.backend()
+        notifier = dbhelpers.notifier(backend)
+        note = notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                               dbhelpers.cluster(password='hunter2'))
+        notifier.flush(10)
+        event = self.store_of(backend).get(note.message_id, project='p1')
+        self.assertNotIn('hunter2', json.dumps(event['payload']))
+        self.assertEqual('***', event['payload'][
+            'dbtest_object.data']['password'])
+
+    def test_events_of_other_mechanisms_are_not_stored(self):
+        backend = self.backend()
+        notifier = dbhelpers.notifier(backend)
+        self.assertIsNone(notifier.notify(dbhelpers.MESSAGING_ONLY,
+                                          dbhelpers.cluster()))
+
+    def test_writes_are_batched(self):
+        backend = self.backend(batch_size=50, flush_interval=0.5)
+        calls = []
+        backend.flush()
+        original = backend.deliver
+
+        def deliver(batch):
+            calls.append(len(batch))
+            original(batch)
+        backend.deliver = deliver
+        notifier = dbhelpers.notifier(backend)
+        for _ in range(200):
+            notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                            dbhelpers.cluster())
+        notifier.flush(10)
+        self.assertEqual(200, sum(calls))
+        self.assertLessEqual(len(calls), 6)
+        self.assertEqual(200, self.store_of(backend).count(
+            all_projects=True))
+
+    def test_a_retried_batch_already_stored_is_not_duplicated(self):
+        backend = self.backend()
+        notifier = dbhelpers.notifier(backend)
+        notes = [notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                                 dbhelpers.cluster()) for _ in range(3)]
+        notifier.flush(10)
+        fresh = dbhelpers.notifier(memory.MemoryBackend()).notify(
+            dbhelpers.CLUSTER_CREATE_END, dbhelpers.cluster())
+        backend.deliver(notes + [fresh])
+        self.assertEqual(4, self.store_of(backend).count(all_projects=True))
+        self.assertEqual(3, backend.stats()['duplicates'])
+
+    def test_long_values_are_cut_to_the_column_length(self):
+        backend = self.backend()
+        notifier = dbhelpers.notifier(backend)
+        note = notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                               dbhelpers.cluster(name='n' * 400,
+                                                 status_reason='r' * 5000))
+        notifier.flush(10)
+        event = self.store_of(backend).get(note.message_id, project='p1')
+        self.assertEqual('n' * 255, event['object_name'])
+        self.assertEqual('r' * 5000, event['reason'])
+        self.assertEqual(0, backend.stats()['failed'])
+
+    def test_max_age_retention_deletes_old_events(self):
+        backend = self.backend(max_age='1d', retention_interval=3600)
+        backend.flush()
+        old = eventstore.utcnow() - datetime.timedelta(days=3)
+        self.wait_ready(backend)
+        dbhelpers.insert_rows(backend._engine, backend.table_prefix, [
+            dbhelpers.row(id='old', timestamp=old), dbhelpers.row(
+                id='new', timestamp=eventstore.utcnow())])
+        self.assertEqual(1, backend.retain())
+        self.assertEqual(['new'], [e['id'] for e in self.store_of(
+            backend).list(all_projects=True)])
+
+    def test_max_rows_per_project_retention_keeps_the_newest(self):
+        backend = self.backend(max_rows_per_project=3,
+                               retention_interval=3600)
+        notifier = dbhelpers.notifier(backend)
+        notes = [notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                                 dbhelpers.cluster(project='p1'))
+                 for _ in range(8)]
+        notifier.flush(10)
+        backend.retain()
+        store = self.store_of(backend)
+        self.assertEqual(sorted(n.message_id for n in notes[-3:]),
+                         sorted(e['id'] for e in store.list(project='p1')))
+
+    def test_retention_runs_on_its_own_at_the_interval(self):
+        old = eventstore.utcnow() - datetime.timedelta(days=3)
+        prefix = dbhelpers.unique_prefix()
+        seed = dbhelpers.make_backend(self, self.url, prefix=prefix)
+        self.wait_ready(seed)
+        dbhelpers.insert_rows(seed._engine, prefix, [
+            dbhelpers.row(id='old', timestamp=old)])
+        backend = dbhelpers.make_backend(self, self.url, prefix=prefix,
+                                         max_age='1d', retention_interval=1)
+        store = self.store_of(backend)
+        deadline = time.monotonic() + 10
+        while store.count(all_projects=True) and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(0, store.count(all_projects=True))
+        self.assertEqual(1, backend.stats()['purged'])
+
+    def wait_ready(self, backend, timeout=10):
+        deadline = time.monotonic() + timeout
+        while not backend._ready and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertTrue(backend._ready, backend.last_error)

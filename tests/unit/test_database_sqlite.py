@@ -1,0 +1,36 @@
+"""The event store and the database backend on SQLite files."""
+
+import os
+import tempfile
+
+import testtools
+
+from tests import dbcases
+
+
+class SQLiteMixin:
+    def setUp(self):
+        super().setUp()
+        directory = tempfile.mkdtemp(prefix='tidings-db-')
+        self.addCleanup(_remove_tree, directory)
+        self.url = 'sqlite:///' + os.path.join(directory, 'events.sqlite')
+
+
+def _remove_tree(path):
+    import shutil
+    shutil.rmtree(path, ignore_errors=True)
+
+
+class TestMigrationsSQLite(SQLiteMixin, dbcases.MigrationCases,
+                           testtools.TestCase):
+    pass
+
+
+class TestEventStoreSQLite(SQLiteMixin, dbcases.StoreCases,
+                           testtools.TestCase):
+    pass
+
+
+class TestDatabaseBackendSQLite(SQLiteMixin, dbcases.BackendCases,
+                                testtools.TestCase):
+    pass

@@ -30,7 +30,8 @@ Failures:
 - An unreachable database, wrong credentials or an outage: the worker
   retries with a backoff growing to ``retry_interval_max``, logs the
   problem once per outage and its end, and keeps what is queued (up to
-  ``queue_size``; beyond that drops are counted and logged once per burst).
+  ``queue_size`` waiting plus the ``batch_size`` batch in hand; beyond
+  that drops are counted and logged once per burst).
 - A batch that the database refuses for its content is written row by
   row: duplicates (a retried batch that had in fact been committed) are
   skipped, a row refused on its own is counted as failed and logged.
@@ -241,10 +242,10 @@ class DatabaseBackend(base.QueuedBackend):
         self._ready = False
         self.last_error = describe(exc)
         self.outages.record(
-            '%s = %s: cannot %s: %s; retrying with backoff up to %.0fs, '
+            '%s = %s: cannot %s: %s; retrying with backoff up to %gs, '
             'notifications stay queued (up to %d)' % (
                 OPTION, self.safe_url, doing, self.last_error,
-                self.retry_interval_max, self.queue_size))
+                self.retry_interval_max, self.queue_size + self.batch_size))
 
     def _recovered(self):
         if self._down_since is None:

@@ -29,17 +29,18 @@ these defaults (the first one set wins):
 - ``parent_id``: ``parent_id``, then ``cluster_id`` (unless that is the
   object's own id);
 - ``action`` and ``phase``: from the event type;
-- ``project``: ``project_id``, ``tenant_id``, ``project``, ``tenant``, then
-  the notification context's ``project_id`` / ``tenant_id`` / ``project`` /
-  ``tenant``;
-- ``user``: ``user_id``, ``user``, then the context's ``user_id`` /
-  ``user``;
-- ``request_id``: ``request_id``, then the context's ``request_id`` /
-  ``global_request_id``;
+- ``project``: ``project_id``, ``tenant_id``, ``project``, ``tenant``;
+- ``user``: ``user_id``, ``user``;
+- ``request_id``: ``request_id``;
 - ``status``: ``status``, ``state``, then the HTTP status of an
   ``_ERROR_xxx`` event;
 - ``reason``: ``reason``, ``status_reason``, ``message``,
   ``fault.exception_message``.
+
+When neither RECORD nor the payload gives ``project``, ``user`` or
+``request_id``, the notification context (a dict, or an object with
+``to_dict()``) does: ``project_id`` / ``tenant_id`` / ``project`` /
+``tenant``, ``user_id`` / ``user``, ``request_id`` / ``global_request_id``.
 
 Values are read from the wire payload (so sensitive fields stay masked),
 turned into text and cut to the column's length.
@@ -141,6 +142,8 @@ class Plan:
         self.paths = []
         self.context = []
         for column in RECORD_KEYS:
+            if column in _CONTEXT:
+                self.context.append((column, _CONTEXT[column]))
             given = record.get(column)
             if given is not None:
                 paths = given if isinstance(given, tuple) else (given,)
@@ -156,8 +159,6 @@ class Plan:
                 defaults = tuple(p for p in defaults if p != own)
             if defaults:
                 self.paths.append((column, _compile(defaults)))
-            if column in _CONTEXT:
-                self.context.append((column, _CONTEXT[column]))
         self.template = template
         self.fallback_status = definition.status
         self.data_key = payload_cls.OBJ_SERIAL_NAMESPACE + '.data'

@@ -1,0 +1,136 @@
+"""``tidings events query|purge`` and ``tidings db upgrade|current``."""
+
+import argparse
+import contextlib
+import datetime
+import io
+import json
+import os
+
+import fixtures
+import testtools
+
+from tests import dbhelpers
+from tidings import errors
+from tidings.backends import dbschema
+from tidings.backends import eventstore
+from tidings.cmd import events_db
+from tidings.cmd import main
+
+
+def events_parser():
+    """The ``events`` group as events.py builds it, with our commands."""
+    parser = argparse.ArgumentParser(prog='tidings')
+    sub = parser.add_subparsers(dest='command')
+    events = sub.add_parser('events')
+    events_db.register_events_subcommands(
+        events.add_subparsers(dest='events_command'))
+    return parser
+
+
+class TestEventsCommands(testtools.TestCase):
+    def setUp(self):
+        super().setUp()
+        directory = self.useFixture(fixtures.TempDir()).path
+        self.url = 'sqlite:///' + os.path.join(directory, 'e.sqlite')
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine)
+        now = eventstore.utcnow()
+        dbhelpers.insert_rows(engine, 'tidings_', [
+            dbhelpers.row(id='a', project='p1', level='error',
+                          object_name='web', timestamp=now),
+            dbhelpers.row(id='b', project='p1', level='info',
+                          timestamp=now - datetime.timedelta(minutes=1)),
+            dbhelpers.row(id='c', project='p2', level='error',
+                          timestamp=now - datetime.timedelta(days=40))])
+
+    def run_cli(self, *argv):
+        args = events_parser().parse_args(list(argv))
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(
+                err):
+            code = args.func(args)
+        return code, out.getvalue(), err.getvalue()
+
+    def test_query_json_lists_a_projects_events_at_a_level(self):
+        code, out, _ = self.run_cli('events', 'query', '--db', self.url,
+                                    '--project', 'p1', '--level', 'warn',
+                                    '-f', 'json')
+        self.assertEqual(0, code)
+        events = json.loads(out)
+        self.assertEqual(['a'], [e['id'] for e in events])
+        self.assertEqual('web', events[0]['object_name'])
+
+    def test_query_table_has_a_header_and_one_line_per_event(self):
+        code, out, _ = self.run_cli('events', 'query', '--db', self.url,
+                                    '--all-projects')
+        lines = out.splitlines()
+        self.assertTrue(lines[0].startswith('TIMESTAMP'))
+        self.assertEqual(4, len(lines))
+
+    def test_query_since_a_duration(self):
+        _, out, _ = self.run_cli('events', 'query', '--db', self.url,
+                                 '--all-projects', '--since', '1d',
+                                 '-f', 'json')
+        self.assertEqual(['a', 'b'], [e['id'] for e in json.loads(out)])
+
+    def test_query_prints_the_marker_of_the_next_page(self):
+        _, _, err = self.run_cli('events', 'query', '--db', self.url,
+                                 '--all-projects', '--limit', '2')
+        self.assertIn('--marker b', err)
+
+    def test_purge_deletes_older_events_and_says_how_many(self):
+        code, out, _ = self.run_cli('events', 'purge', '--db', self.url,
+                                    '--older-than', '30d')
+        self.assertEqual((0, 'deleted 1 event(s) older than 30d\n'),
+                         (code, out))
+
+    def test_query_without_a_scope_is_a_clear_error(self):
+        args = events_parser().parse_args(['events', 'query', '--db',
+                                           self.url])
+        exc = self.assertRaises(errors.FilterError, args.func, args)
+        self.assertIn('a project or all_projects=True is required',
+                      str(exc))
+
+    def test_bad_input_through_main_exits_2_naming_the_problem(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'tidings.cmd.main.COMMANDS', ('db',)))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = main.main(['db', 'upgrade', '--db', 'nonsense'])
+        self.assertEqual(2, code)
+        self.assertIn('--db = ', err.getvalue())
+        self.assertIn('not a database URL', err.getvalue())
+
+
+class TestDbCommand(testtools.TestCase):
+    def setUp(self):
+        super().setUp()
+        directory = self.useFixture(fixtures.TempDir()).path
+        self.url = 'sqlite:///' + os.path.join(directory, 'e.sqlite')
+
+    def tidings(self, *argv):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main.main(list(argv))
+        return code, out.getvalue()
+
+    def test_upgrade_creates_the_schema_of_an_empty_database(self):
+        code, out = self.tidings('db', 'upgrade', '--db', self.url)
+        self.assertEqual(0, code)
+        self.assertIn('(empty) -> %s' % dbschema.head_revision(), out)
+
+    def test_current_fails_until_upgraded(self):
+        self.assertEqual(1, self.tidings('db', 'current', '--db',
+                                         self.url)[0])
+        self.tidings('db', 'upgrade', '--db', self.url)
+        code, out = self.tidings('db', 'current', '--db', self.url)
+        self.assertEqual(0, code)
+        self.assertIn('at %s' % dbschema.head_revision(), out)
+
+    def test_query_of_a_database_never_upgraded_says_what_to_run(self):
+        args = events_parser().parse_args([
+            'events', 'query', '--db', self.url, '--all-projects'])
+        exc = self.assertRaises(errors.DatabaseError, args.func, args)
+        self.assertIn('tidings db upgrade', str(exc))

@@ -1,0 +1,119 @@
+"""How a notification fills the event table's columns (RECORD)."""
+
+import testtools
+
+from tests import dbhelpers
+from tidings import errors
+from tidings.backends import memory
+from tidings.backends import record
+from tidings.notifications import payload as payload_mod
+from tidings.notifications import registry
+from tidings.objects import base
+from tidings.objects import fields
+
+OBJECTS = base.ObjectRegistry('recordtest')
+
+
+@OBJECTS.register
+class ThingPayload(payload_mod.Payload):
+    RECORD = {'object_type': '=gadget', 'object_name': ('label', 'name'),
+              'project': 'owner.project_id'}
+    fields = {
+        'uuid': fields.StringField(),
+        'name': fields.StringField(nullable=True),
+        'label': fields.StringField(nullable=True),
+        'owner': fields.DictOfNullableStringsField(nullable=True),
+    }
+
+
+EVENTS = registry.EventRegistry('recordtest', objects=OBJECTS)
+THING_MAKE = EVENTS.define('THING_MAKE', 'shop.thing.make.start', 'audit',
+                           ThingPayload, mechanisms=['database'])
+
+
+def row_of(notifier_events, event, payload, **kwargs):
+    backend = memory.MemoryBackend()
+    from tidings.notifications import notifier as notifier_mod
+    notifier = notifier_mod.Notifier(None, notifier_events,
+                                     backends=[backend])
+    note = notifier.notify(event, payload, **kwargs)
+    return record.build_row(note, record.Plan(note.event,
+                                              type(note.payload)))
+
+
+class TestRecord(testtools.TestCase):
+    def test_a_constant_sets_the_object_type(self):
+        row = row_of(EVENTS, THING_MAKE, ThingPayload(uuid='t1'))
+        self.assertEqual('gadget', row['object_type'])
+
+    def test_the_first_set_path_of_a_tuple_wins(self):
+        row = row_of(EVENTS, THING_MAKE, ThingPayload(
+            uuid='t1', name='n', label=None))
+        self.assertEqual('n', row['object_name'])
+        row = row_of(EVENTS, THING_MAKE, ThingPayload(
+            uuid='t1', name='n', label='l'))
+        self.assertEqual('l', row['object_name'])
+
+    def test_paths_walk_into_dict_fields(self):
+        row = row_of(EVENTS, THING_MAKE, ThingPayload(
+            uuid='t1', owner={'project_id': 'pp'}))
+        self.assertEqual('pp', row['project'])
+
+    def test_unset_record_columns_fall_back_to_the_defaults(self):
+        row = row_of(EVENTS, THING_MAKE, ThingPayload(uuid='t1'),
+                     context={'tenant_id': 'ctx-p', 'user_id': 'ctx-u',
+                              'global_request_id': 'greq'})
+        self.assertEqual(('t1', 'ctx-p', 'ctx-u', 'greq', 'make', 'start',
+                          'audit', 25), tuple(row[k] for k in (
+                              'object_id', 'project', 'user', 'request_id',
+                              'action', 'phase', 'level', 'level_rank')))
+
+    def test_a_context_object_with_to_dict_is_read(self):
+        class Context:
+            def to_dict(self):
+                return {'project_id': 'obj-p', 'request_id': 'req-o'}
+        row = row_of(EVENTS, THING_MAKE, ThingPayload(uuid='t1'),
+                     context=Context())
+        self.assertEqual(('obj-p', 'req-o'), (row['project'],
+                                              row['request_id']))
+
+    def test_a_node_event_takes_its_parent_from_cluster_id(self):
+        row = row_of(dbhelpers.EVENTS, dbhelpers.NODE_UPDATE_END,
+                     dbhelpers.node(cluster_id='c-9'))
+        self.assertEqual('c-9', row['parent_id'])
+
+    def test_an_http_status_event_stores_the_status(self):
+        payload = dbhelpers.cluster(status=None)
+        row = row_of(dbhelpers.EVENTS, dbhelpers.REQUEST_ERROR, payload,
+                     status=404)
+        self.assertEqual(('404', 'api.request.error.404'),
+                         (row['status'], row['event_type']))
+
+    def test_the_fault_message_is_the_reason_when_nothing_else_is(self):
+        fault = dbhelpers.ExceptionPayload(
+            module_name='m', function_name='f', exception='E',
+            exception_message='disk full')
+        row = row_of(dbhelpers.EVENTS, dbhelpers.NODE_UPDATE_END,
+                     dbhelpers.node(status_reason=None, fault=fault))
+        self.assertEqual('disk full', row['reason'])
+
+    def test_check_record_rejects_an_unknown_column(self):
+        class Bad(payload_mod.Payload):
+            RECORD = {'colour': 'name'}
+            fields = {'name': fields.StringField()}
+        exc = self.assertRaises(errors.EventDefinitionError,
+                                record.check_record, Bad)
+        self.assertIn("key 'colour' is not a column; accepted: "
+                      'object_type, object_id', str(exc))
+
+    def test_check_record_rejects_a_path_outside_the_payload(self):
+        class Bad(payload_mod.Payload):
+            RECORD = {'object_id': 'thing.id'}
+            fields = {'name': fields.StringField()}
+        exc = self.assertRaises(errors.EventDefinitionError,
+                                record.check_record, Bad)
+        self.assertIn("starts with 'thing', which is not a field", str(exc))
+
+    def test_check_record_accepts_the_test_catalog(self):
+        for cls in dbhelpers.EVENTS.payload_classes():
+            record.check_record(cls)

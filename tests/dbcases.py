@@ -408,6 +408,22 @@ class BackendCases:
         self.assertEqual(4, self.store_of(backend).count(all_projects=True))
         self.assertEqual(3, backend.stats()['duplicates'])
 
+    def test_awkward_text_round_trips_unchanged(self):
+        backend = self.backend()
+        notifier = dbhelpers.notifier(backend)
+        name = 'tab\there\nnew\\N line\r\\ \u00fcn\u00efc\u00f8d\u00e9 \u2603'
+        notes = [notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                                 dbhelpers.cluster(name=name,
+                                                   status_reason='\\N'))
+                 for _ in range(3)]
+        notifier.flush(10)
+        store = self.store_of(backend)
+        for note in notes:
+            event = store.get(note.message_id, project='p1')
+            self.assertEqual((name, '\\N'), (event['object_name'],
+                                             event['reason']))
+            self.assertEqual(note.to_wire()['payload'], event['payload'])
+
     def test_long_values_are_cut_to_the_column_length(self):
         backend = self.backend()
         notifier = dbhelpers.notifier(backend)

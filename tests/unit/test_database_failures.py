@@ -20,6 +20,7 @@ from tidings.backends import eventstore
 from tidings.notifications import notifier as notifier_mod
 from tidings.notifications import payload as payload_mod
 from tidings.notifications import registry
+from tidings.objects import base as objects_base
 from tidings.objects import fields
 
 
@@ -177,7 +178,7 @@ class TestDatabaseFailures(testtools.TestCase):
         self.assertIsNotNone(store.get(note.message_id, project='p1'))
 
     def test_a_payload_with_a_bad_record_is_counted_the_rest_stored(self):
-        objects = dbhelpers.OBJECTS
+        objects = objects_base.ObjectRegistry('dbtestbroken')
 
         @objects.register
         class BrokenRecordPayload(payload_mod.Payload):

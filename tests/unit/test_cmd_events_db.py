@@ -31,6 +31,8 @@ def events_parser():
 class TestEventsCommands(testtools.TestCase):
     def setUp(self):
         super().setUp()
+        self.useFixture(fixtures.MonkeyPatch('logging.basicConfig',
+                                             lambda **kwargs: None))
         directory = self.useFixture(fixtures.TempDir()).path
         self.url = 'sqlite:///' + os.path.join(directory, 'e.sqlite')
         engine = dbschema.create_engine(self.url)
@@ -107,6 +109,8 @@ class TestEventsCommands(testtools.TestCase):
 class TestDbCommand(testtools.TestCase):
     def setUp(self):
         super().setUp()
+        self.useFixture(fixtures.MonkeyPatch('logging.basicConfig',
+                                             lambda **kwargs: None))
         directory = self.useFixture(fixtures.TempDir()).path
         self.url = 'sqlite:///' + os.path.join(directory, 'e.sqlite')
 

@@ -159,7 +159,8 @@ class TestDatabaseFailures(testtools.TestCase):
         stats = backend.stats()
         self.assertEqual(20, stats['lost_on_close'])
         self.assertEqual(0, stats['sent'])
-        self.assertIn('20 notifications not stored', self.log.output)
+        self.assertEqual(1, self.log.output.count(
+            'closed with the database down: 20 notifications not stored'))
 
     def test_without_auto_migrate_it_waits_for_tidings_db_upgrade(self):
         backend = dbhelpers.make_backend(self, self.url, auto_migrate=False,

@@ -306,9 +306,10 @@ class DatabaseBackend(base.QueuedBackend):
                 if self._stop.is_set():
                     self.counters['lost_on_close'] += len(rows)
                     self.counters['sent'] -= len(rows)
-                    LOG.error('%s backend closed with the database down: '
-                              '%d notifications not stored (%s)', self.name,
-                              len(rows), describe(exc))
+                    self.row_errors.record(
+                        'closed with the database down: %d notifications '
+                        'not stored (%s)' % (len(rows), describe(exc)),
+                        len(rows))
                     return
                 self._failed(exc, 'write')
                 self._stop.wait(delay)

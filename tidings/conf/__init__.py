@@ -84,7 +84,8 @@ def validate(conf):
 
     Reads each registered option (so a malformed value in the file fails
     here, at startup, not at first use), then checks what oslo.config types
-    cannot: backend names, the level, pin syntax.
+    cannot: backend names, the level, pin syntax, and whatever a group
+    module checks in its own optional ``validate(conf)``.
     """
     for group, opts in list_opts():
         name = group.name if hasattr(group, 'name') else group
@@ -114,6 +115,10 @@ def validate(conf):
             + ' ("warning" is accepted for warn)') from None
     for pin in notif.pin_versions:
         parse_pin(pin)
+    for module in _modules():
+        check = getattr(module, 'validate', None)
+        if check is not None:
+            check(conf)
     for source_opt in ('include_sources', 'exclude_sources'):
         for value in getattr(notif, source_opt):
             if not value.strip():

@@ -242,7 +242,13 @@ class Notifier:
                 '%s: payload is a %s; expected a %s' % (
                     definition.name, payload.obj_name(),
                     definition.payload.obj_name()))
-        payload.check_complete()
+        try:
+            payload.check_complete()
+        except errors.MissingFieldError as exc:
+            if exc.event:
+                raise
+            raise errors.MissingFieldError(
+                exc.payload, exc.fields, definition.event_type_str) from None
         note = notification_mod.Notification(
             definition, payload, publisher or (
                 self.publisher if route[1] == self.publisher.source

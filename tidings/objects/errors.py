@@ -38,11 +38,13 @@ class UnknownFieldError(TidingsError, AttributeError):
 
 
 class MissingFieldError(TidingsError, ValueError):
-    def __init__(self, payload, fields):
+    def __init__(self, payload, fields, event=None):
         self.payload, self.fields = payload, list(fields)
+        self.event = event
+        where = '%s (payload of %s)' % (payload, event) if event else payload
         super().__init__(
             '%s: required field(s) not set: %s (set them, or declare them '
-            'nullable or with a default)' % (payload, _listing(self.fields)))
+            'nullable or with a default)' % (where, _listing(self.fields)))
 
 
 class SchemaSourceError(TidingsError, ValueError):

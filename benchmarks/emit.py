@@ -193,6 +193,8 @@ from nova.objects import fields
 from oslo_messaging.notify import _impl_test
 CONF = nova.conf.CONF
 CONF([], project='nova', default_config_files=[])
+import oslo_messaging
+oslo_messaging.get_notification_transport(CONF, url='fake://')
 CONF.set_override('driver', ['test'], group='oslo_messaging_notifications')
 CONF.set_override('notification_format', 'versioned', group='notifications')
 CONF.set_override('transport_url', 'fake://')
@@ -201,7 +203,7 @@ rpc.init(CONF)
 ctxt = context.get_admin_context()
 svc = objects.Service(ctxt, host='compute-1', binary='nova-compute',
     topic='compute', report_count=12, disabled=False, disabled_reason=None,
-    availability_zone='nova', forced_down=False, version=66,
+    availability_zone='nova', forced_down=False,
     uuid='fa69c544-906b-4a6a-a9c6-c1f7a8078c73',
     last_seen_up=datetime.datetime(2026, 11, 1, 12, 0, 0,
                                    tzinfo=datetime.timezone.utc))

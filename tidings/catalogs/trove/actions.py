@@ -91,7 +91,7 @@ class Action(lifecycle.Lifecycle):
         return super().error(exc, payload)
 
 
-def action(notifier, name, base, context=None, source=None, **traits):
+def action(notifier, name, base, /, context=None, source=None, **traits):
     """An :class:`Action` for ``dbaas.<name>`` (not started yet).
 
     :param base: the base traits (:func:`base_traits`).

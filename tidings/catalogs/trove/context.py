@@ -59,6 +59,10 @@ def resume(notifier, context, server_type='task', server_ip=None):
     """The :class:`~tidings.catalogs.trove.actions.Action` pending in
     ``context``, ready for ``end()``/``error()`` from this process; None
     when the context carries none.
+
+    ``server_type`` and ``server_ip`` name this process in the end and
+    error payloads; ``server_ip`` defaults to the notifier's publisher
+    host.
     """
     data = pending(context)
     if data is None:
@@ -66,7 +70,7 @@ def resume(notifier, context, server_type='task', server_ip=None):
     action = actions.Action.from_dict(notifier, data)
     action.context = without_pending(context)
     action.server_type = server_type
-    action.server_ip = server_ip
+    action.server_ip = server_ip or notifier.publisher.host
     return action
 
 

@@ -232,7 +232,7 @@ class PayloadResult:
         out = [head]
         if self.verdict is not None and self.verdict.changes:
             for change in self.verdict.changes:
-                out.append('  - %s' % change)
+                out.append('  - %s' % (change,))
             out.append('  verdict: %s' % self.verdict)
         return out
 

@@ -39,7 +39,7 @@ DATETIME_PATTERN = (r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}'
 #: The envelope timestamp: ``2016-11-04 16:31:36.264673``.
 TIMESTAMP_PATTERN = r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$'
 #: ``[prefix.]object.action[.phase][.status]``.
-EVENT_TYPE_PATTERN = r'^[a-z0-9_-]+(\.[a-z0-9_-]+)+$'
+EVENT_TYPE_PATTERN = r'^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$'
 
 _SIMPLE = {
     'String': {'type': 'string'},

@@ -1,7 +1,9 @@
 """Compatibility verdicts: one test per change kind, the verdict text and
 the bump rules."""
 
+import hypothesis
 import testtools
+from hypothesis import strategies as st
 
 from tests.unit import fptest_payloads as fp
 from tidings.objects import base
@@ -235,3 +237,36 @@ class TestBumpRules(testtools.TestCase):
     def test_minor_bump_counts_past_nine(self):
         self.assertEqual('1.10', compat.required_version('1.9',
                                                          compat.COMPATIBLE))
+
+
+_MENU = {
+    'text': fields.StringField(),
+    'text_or_null': fields.StringField(nullable=True),
+    'text_default': fields.StringField(default='x'),
+    'number': fields.IntegerField(),
+    'uuid': fields.UUIDField(),
+    'secret': fields.SensitiveStringField(),
+    'state_ab': fields.EnumField(['a', 'b']),
+    'state_abc': fields.EnumField(['a', 'b', 'c']),
+    'state_ba': fields.EnumField(['b', 'a']),
+    'tags': fields.ListOfStringsField(),
+    'numbers': fields.ListOfIntegersField(),
+    'labels': fields.DictOfStringsField(),
+}
+
+
+class TestEveryShapeChangeIsReported(testtools.TestCase):
+    """compare() reports a change exactly when the fingerprint changes."""
+
+    @hypothesis.settings(max_examples=150, deadline=None)
+    @hypothesis.given(
+        old=st.dictionaries(st.sampled_from(['f1', 'f2', 'f3']),
+                            st.sampled_from(sorted(_MENU)), max_size=3),
+        new=st.dictionaries(st.sampled_from(['f1', 'f2', 'f3']),
+                            st.sampled_from(sorted(_MENU)), max_size=3))
+    def test_changes_found_iff_hash_differs(self, old, new):
+        before = _shape({k: _MENU[v] for k, v in old.items()})
+        after = _shape({k: _MENU[v] for k, v in new.items()})
+        changed = (fingerprint.shape_hash(before)
+                   != fingerprint.shape_hash(after))
+        self.assertEqual(changed, bool(compat.compare(before, after)))

@@ -50,7 +50,8 @@ def add_selection_options(parser):
 def register(subparsers):
     parser = subparsers.add_parser(
         'fingerprints', help='check payload fingerprints against the lock '
-        'file, or update it', description=__doc__.split('\n\n')[1])
+        'file, or update it',
+        description=__doc__.split('\n\n')[1].replace('``', ''))
     sub = parser.add_subparsers(dest='action', metavar='ACTION')
     sub.required = True
     check = sub.add_parser(

@@ -23,7 +23,7 @@ from tidings.objects import schema as schema_mod
 def register(subparsers):
     parser = subparsers.add_parser(
         'schema', help='print the JSON Schema of a payload or notification',
-        description=__doc__.split('\n\n')[1])
+        description=__doc__.split('\n\n')[1].replace('``', ''))
     parser.add_argument('name', metavar='NAME[@VERSION]',
                         help='payload name, namespace.Name, or an event '
                              'constant or event type')

@@ -3,6 +3,7 @@
 import re
 
 import testtools
+from oslo_versionedobjects import fields as ovo_fields
 from oslo_versionedobjects import fixture as ovo_fixture
 
 from tests.unit import fptest_payloads as fp
@@ -190,6 +191,12 @@ class TestShape(testtools.TestCase):
     def test_custom_field_type_records_its_oslo_base(self):
         level = self.shape['fields']['level']
         self.assertEqual(('Level', 'Enum'), (level['type'], level['base']))
+
+    def test_same_named_replacement_of_an_oslo_type_has_its_shape(self):
+        ours = fp.make_payload({'id': fields.UUIDField()})
+        oslos = fp.make_payload({'id': ovo_fields.UUIDField()})
+        self.assertEqual(fingerprint.fingerprint(oslos),
+                         fingerprint.fingerprint(ours))
 
     def test_default_is_recorded_and_absent_when_unspecified(self):
         self.assertEqual(0, self.shape['fields']['count']['default'])

@@ -29,10 +29,12 @@ def enum_values(field):
 
 def oslo_base_name(ftype):
     """Name of the nearest oslo.versionedobjects type ``ftype`` derives
-    from (``Enum`` for a custom enum type), or None for oslo's own."""
+    from (``Enum`` for a custom enum type ``Level``), or None for oslo's
+    own types and for a same-named replacement of one (tidings' stricter
+    ``UUID`` writes the same wire form as oslo's)."""
     for klass in type(ftype).__mro__:
         if klass.__module__ == ovo_fields.__name__:
-            if klass is type(ftype):
+            if klass.__name__ == type(ftype).__name__:
                 return None
             return klass.__name__
     return None

@@ -158,6 +158,12 @@ class TestUpdate(LockTestCase):
         self.assertTrue(report.results[0].recorded)
         self.assertEqual(['fptest.ThingPayload'], lock.keys())
 
+    def test_update_adds_every_version_of_a_new_payload(self):
+        lock = lockfile.LockFile(self.path)
+        lockfile.update([_payload('1.0'), _payload('1.1', x=fields.StringField(
+            nullable=True))], lock)
+        self.assertEqual(['1.0', '1.1'], lock.versions('fptest.ThingPayload'))
+
     def test_update_leaves_a_change_without_bump_alone(self):
         lock = self.locked(_payload('1.0'))
         before = lock.entry('fptest.ThingPayload', '1.0')

@@ -348,9 +348,10 @@ def update(classes, lock, force=False):
     hides the change from consumers.
     """
     report = check(classes, lock)
+    new_keys = {r.key for r in report.results if lock.newest(r.key) is None}
     for result in report.results:
         if (result.status in (OK, UNLOCKED) or force
-                or lock.newest(result.key) is None):
+                or result.key in new_keys):
             lock.record(result.cls)
             result.recorded = True
     return report

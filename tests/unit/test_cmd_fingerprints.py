@@ -11,6 +11,7 @@ import testtools
 
 from tests.unit import fptest_payloads as fp
 from tidings import catalogs
+from tidings.cmd import fingerprints as fp_cmd
 from tidings.cmd import main as main_mod
 from tidings.objects import base
 from tidings.objects import fields
@@ -63,6 +64,14 @@ class TestCommittedLock(testtools.TestCase):
     def test_committed_lock_matches_the_installed_catalogs(self):
         code, out, _ = run('fingerprints', 'check')
         self.assertEqual(0, code, out)
+
+    def test_committed_lock_entries_equal_freshly_generated_ones(self):
+        # Catches a stale schema too (the check compares fingerprints).
+        lock = lockfile.LockFile.load(catalogs.LOCK_FILE)
+        for cls in fp_cmd.collect():
+            self.assertEqual(lockfile.entry_for(cls), lock.entry(
+                '%s.%s' % (cls.OBJ_PROJECT_NAMESPACE, cls.obj_name()),
+                cls.VERSION), 'stale: run `tidings fingerprints update`')
 
     def test_committed_lock_is_the_package_data_file(self):
         self.assertTrue(os.path.exists(catalogs.LOCK_FILE))

@@ -2,6 +2,7 @@
 
 import datetime
 
+import jsonschema
 import testtools
 
 from tidings import catalogs
@@ -9,8 +10,10 @@ from tidings.backends import memory
 from tidings.catalogs import trove
 from tidings.catalogs.trove import events
 from tidings.catalogs.trove import payloads
+from tidings.notifications import notification
 from tidings.notifications import notifier as notifier_mod
 from tidings.objects import errors
+from tidings.objects import schema
 
 #: The spec's appendix, action by action.
 APPENDIX_ACTIONS = (
@@ -217,3 +220,12 @@ class TestEmitting(testtools.TestCase):
                                   definition, payload)
         self.assertIn('dbaas.user_grant.end', str(error))
         self.assertIn('request_id', str(error))
+
+    def test_every_sample_validates_against_its_json_schema(self):
+        notifier, _ = _new_notifier()
+        for definition in trove.EVENTS:
+            note = notifier.notify(definition, definition.sample())
+            for fmt in (notification.VERSIONED, notification.UNVERSIONED):
+                jsonschema.validate(
+                    note.to_wire(fmt),
+                    schema.notification_schema(definition, fmt))

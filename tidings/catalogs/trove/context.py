@@ -3,10 +3,10 @@ context, and the conductor that emits it for a guest.
 
 The spec's flow:
 
-- the API process starts the action (``.start``) and :func:`attach` es it
-  to the request context it sends over RPC;
-- the task manager :func:`resume` s it from the context it received and
-  emits ``.end`` or ``.error`` itself;
+- the API process starts the action (``.start``) and attaches it to the
+  request context it sends over RPC (:func:`attach`);
+- the task manager resumes it from the context it received
+  (:func:`resume`) and emits ``.end`` or ``.error`` itself;
 - a guest agent, which may not reach the notification bus, hands the
   context to the conductor through a :class:`ConductorClient` (an
   oslo.messaging RPC cast or call); the :class:`Conductor` endpoint resumes

@@ -159,6 +159,3 @@ for _row in payloads.ACTIONS:
             description=_PHASE_TEXT[_phase] % _api)
 
 del _event_type, _cls, _text, _row, _action, _api, _phase
-
-# Module-level names for the constants most services use directly.
-EVENT_TYPE_TROVE_INSTANCE_EXISTS = EVENTS['EVENT_TYPE_TROVE_INSTANCE_EXISTS']

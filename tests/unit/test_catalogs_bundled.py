@@ -8,11 +8,13 @@ payload's name, namespace and version.
 import datetime
 import json
 
+import jsonschema
 import testtools
 
 from tests.unit import catalog_testing
 from tidings import catalogs
 from tidings.notifications import notification as notification_mod
+from tidings.objects import schema
 
 NAMES = ('magnetodb', 'senlin', 'watcher')
 
@@ -63,6 +65,28 @@ class BundledCatalogsTest(testtools.TestCase):
         self.assertEqual(9, len(sent))
         for definition, wire in sent:
             self.check_wire(definition, wire)
+
+    def test_every_wire_message_validates_against_its_json_schema(self):
+        for name in NAMES:
+            for definition, wire in self.emitted(name):
+                template = definition.template or definition
+                jsonschema.validate(wire, schema.notification_schema(
+                    template))
+
+    def test_every_unversioned_payload_validates_against_its_schema(self):
+        for name in NAMES:
+            registry = catalogs.load(name)
+            notifier, backend = catalog_testing.memory_notifier(
+                registry, level='debug', notification_format='unversioned')
+            for definition in catalog_testing.every_event(registry):
+                if definition.removed:
+                    continue
+                wire = notifier.notify(definition, definition.sample).to_wire(
+                    'unversioned')
+                self.assertNotIn('%s_object.data' % definition.namespace,
+                                 wire['payload'])
+                jsonschema.validate(wire['payload'], schema.unversioned_schema(
+                    definition.payload))
 
     def test_catalogs_are_published_as_entry_points(self):
         self.assertTrue(set(NAMES) <= set(catalogs.names()))

@@ -29,8 +29,24 @@ def _modules():
 def register_opts(conf):
     """Register every tidings option group on ``conf`` (idempotent)."""
     for module in _modules():
+        _register_own_group(conf, module.GROUP)
         module.register_opts(conf)
     return conf
+
+
+def _register_own_group(conf, group):
+    # oslo.config keeps a shallow copy of a registered OptGroup, sharing its
+    # option table; with the module-level GROUP shared by every ConfigOpts,
+    # set_override() on one conf would leak into all the others.  A fresh
+    # group per conf keeps them apart (module.register_opts then finds the
+    # name registered and leaves it).
+    name = getattr(group, 'name', group)
+    if name in conf or not isinstance(group, cfg.OptGroup):
+        return
+    conf.register_group(cfg.OptGroup(
+        name, title=group.title, help=group.help,
+        dynamic_group_owner=group.dynamic_group_owner,
+        driver_option=group.driver_option))
 
 
 def list_opts():

@@ -105,7 +105,7 @@ def _strip(value, ignore):
 
 
 def _pretty(value):
-    return json.dumps(value, indent=2, sort_keys=True,
+    return json.dumps(value, indent=4, sort_keys=True,
                       ensure_ascii=False).splitlines(keepends=True)
 
 

@@ -146,6 +146,12 @@ class TestDisabledEvents(NotifierTestCase):
         self.assertFalse(fix.notifier.is_enabled(
             'EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR_404'))
 
+    def test_disable_status_variants_by_template_event_type(self):
+        fix = self.notifications(
+            disabled_events=['unitcat.req.table_create.error'])
+        self.assertFalse(fix.notifier.is_enabled(
+            'EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR_404'))
+
     def test_disable_one_status_variant_by_pattern(self):
         fix = self.notifications(disabled_events=['*.error.404'])
         self.assertFalse(fix.notifier.is_enabled(

@@ -38,7 +38,7 @@ class Sample(payload_mod.Payload):
     }
 
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=100, deadline=None)
 
 ANYTHING = st.one_of(
     st.none(), st.booleans(), st.integers(),

@@ -1,2 +1,2 @@
-"""Helpers for services' own test suites: capture notifications, compare
+"""Helpers for users' own test suites: capture notifications, compare
 them with samples, check fingerprints."""

@@ -1,6 +1,11 @@
 """``tidings config validate`` and ``tidings config show``."""
 
+import os
+
 from tests.unit import cmdbase
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 
 
 class TestConfigValidate(cmdbase.CommandTestCase):
@@ -94,6 +99,18 @@ class TestConfigValidate(cmdbase.CommandTestCase):
     def test_unparsable_file_is_invalid(self):
         _, _, err = self.validate('[notifications\nlevel = info\n')
         self.assertIn('Invalid section', err)
+
+    def test_generated_sample_config_is_valid(self):
+        code, out, err = self.run_tidings(
+            'config', 'validate',
+            os.path.join(ROOT, 'etc', 'tidings', 'tidings.conf.sample'))
+        self.assertEqual((0, 'OK\n'), (code, out), err)
+
+    def test_demo_config_is_valid(self):
+        code, _, err = self.run_tidings(
+            'config', 'validate',
+            os.path.join(ROOT, 'tidings', 'etc', 'demo.conf'))
+        self.assertEqual(0, code, err)
 
     def test_no_file_is_a_usage_error(self):
         self.assertEqual(2, self.run_tidings('config', 'validate')[0])

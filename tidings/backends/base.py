@@ -23,6 +23,8 @@ Contract:
 - ``flush(timeout)`` delivers what is queued, returns True when drained.
 - ``close()`` flushes and releases resources; later sends are dropped.
 - ``stats()`` returns counters (``sent``, ``queued``, ``dropped``...).
+- optional classmethod ``check_conf(conf)``: check the options without
+  side effects, for ``tidings config validate``.
 """
 
 import collections
@@ -93,6 +95,12 @@ class Backend:
         self.conf = conf
         self.name = name or type(self).__name__
         self.closed = False
+
+    @classmethod
+    def check_conf(cls, conf):
+        """Check the backend's options without connecting or writing
+        anything; raise ConfigError.  ``tidings config validate`` calls it
+        for each configured backend (the constructor checks them too)."""
 
     def accepts(self, event):
         return self.mechanisms is None or not self.mechanisms.isdisjoint(

@@ -187,9 +187,12 @@ class Notifier:
             if (fnmatch.fnmatchcase(definition.name, pattern)
                     or fnmatch.fnmatchcase(definition.event_type_str,
                                            pattern)
-                    or (definition.template is not None and
+                    or (definition.template is not None and (
                         fnmatch.fnmatchcase(definition.template.name,
-                                            pattern))):
+                                            pattern)
+                        or fnmatch.fnmatchcase(
+                            definition.template.event_type_str,
+                            pattern)))):
                 return
         for backend in self.backends:
             if backend.accepts(definition):

@@ -259,7 +259,8 @@ class Notifier:
             try:
                 backend.send(note)
             except Exception as exc:
-                self.failures[backend.name] += 1
+                with self._lock:
+                    self.failures[backend.name] += 1
                 self._failure_logs[backend.name].record(
                     '%s: %s' % (type(exc).__name__, exc))
         return note

@@ -187,9 +187,12 @@ class Notifier:
             if (fnmatch.fnmatchcase(definition.name, pattern)
                     or fnmatch.fnmatchcase(definition.event_type_str,
                                            pattern)
-                    or (definition.template is not None and
+                    or (definition.template is not None and (
                         fnmatch.fnmatchcase(definition.template.name,
-                                            pattern))):
+                                            pattern)
+                        or fnmatch.fnmatchcase(
+                            definition.template.event_type_str,
+                            pattern)))):
                 return
         for backend in self.backends:
             if backend.accepts(definition):
@@ -262,7 +265,8 @@ class Notifier:
             try:
                 backend.send(note)
             except Exception as exc:
-                self.failures[backend.name] += 1
+                with self._lock:
+                    self.failures[backend.name] += 1
                 self._failure_logs[backend.name].record(
                     '%s: %s' % (type(exc).__name__, exc))
         return note

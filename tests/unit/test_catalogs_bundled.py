@@ -1,4 +1,5 @@
-"""Every event of the watcher, senlin and magnetodb catalogs is emitted.
+"""Every event of the watcher, senlin, magnetodb and trove catalogs is
+emitted.
 
 Each event's sample payload goes through a Notifier on the memory backend;
 the wire message must carry the definition's event type, priority and the
@@ -16,7 +17,7 @@ from tidings import catalogs
 from tidings.notifications import notification as notification_mod
 from tidings.objects import schema
 
-NAMES = ('magnetodb', 'senlin', 'watcher')
+NAMES = ('magnetodb', 'senlin', 'trove', 'watcher')
 
 
 class BundledCatalogsTest(testtools.TestCase):
@@ -57,6 +58,12 @@ class BundledCatalogsTest(testtools.TestCase):
     def test_every_senlin_event_is_emitted_as_defined(self):
         sent = self.emitted('senlin')
         self.assertEqual(69, len(sent))
+        for definition, wire in sent:
+            self.check_wire(definition, wire)
+
+    def test_every_trove_event_is_emitted_as_defined(self):
+        sent = self.emitted('trove')
+        self.assertEqual(93, len(sent))
         for definition, wire in sent:
             self.check_wire(definition, wire)
 

@@ -61,13 +61,19 @@ def write_catalog_pages(folder, names):
     for filename, text in wanted.items():
         path = os.path.join(folder, filename)
         if _read(path) != text:
-            with open(path, 'w', encoding='utf-8') as f:
+            # atomic: two builds may run at once (the docs tests)
+            tmp = '%s.%d.tmp' % (path, os.getpid())
+            with open(tmp, 'w', encoding='utf-8') as f:
                 f.write(text)
+            os.replace(tmp, path)
     for filename in os.listdir(folder):
         path = os.path.join(folder, filename)
         if filename.endswith('.rst') and filename not in wanted and (
                 (_read(path) or '').startswith(MARKER)):
-            os.unlink(path)
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
 
 
 def _read(path):

@@ -234,7 +234,8 @@ class ApiRefDirective(TidingsDirective):
 
     One section per catalog (default: every installed catalog), one
     subsection per event: the envelope line, the payload parameters and
-    the notification example, expanded.
+    the notification example, expanded; then the fields of every payload
+    object the catalog uses, nested ones included.
     """
 
     optional_arguments = 20
@@ -251,6 +252,17 @@ class ApiRefDirective(TidingsDirective):
             sec += render.events_table(registry)
             for definition in registry:
                 sec += self.event(registry, definition)
+            objects = self.section('%s payload objects' % registry.name,
+                                   nodes.make_id('api-ref-%s-payloads'
+                                                 % registry.name))
+            for cls in registry.payload_classes():
+                sub = self.section('%s.%s %s' % (
+                    cls.OBJ_PROJECT_NAMESPACE, cls.obj_name(), cls.VERSION),
+                    nodes.make_id('api-ref-%s-%s' % (
+                        registry.name, render.payload_id(cls))))
+                sub += render.fields_table(cls)
+                objects += sub
+            sec += objects
             out.append(sec)
         return out
 

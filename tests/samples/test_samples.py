@@ -14,6 +14,7 @@ import difflib
 import importlib
 import json
 import os
+import re
 
 import testtools
 
@@ -119,8 +120,8 @@ class TestSampleCoverage(testtools.TestCase):
 
 
 def _test_name(catalog, sampled):
-    return 'test_%s__%s' % (catalog, sampled.event_type_str.replace(
-        '.', '_').replace('-', '_'))
+    return 'test_%s__%s' % (catalog, re.sub(r'\W', '_',
+                                            sampled.event_type_str))
 
 
 def _add(cls, method, catalog, sampled):

@@ -1,8 +1,14 @@
 """tidings.sphinxext: rendering helpers and generated catalog pages."""
 
+import atexit
+import io
 import os
+import shutil
+import tempfile
 
 import fixtures
+from sphinx import application
+from sphinx.util import docutils
 import testtools
 
 from tidings.catalogs.demo import events as demo
@@ -70,3 +76,80 @@ class TestCatalogPages(testtools.TestCase):
         sphinxext.write_catalog_pages(self.dir, ['demo'])
         self.assertEqual(['demo.rst', 'mine.rst'],
                          sorted(os.listdir(self.dir)))
+
+
+PROJECT_PAGE = '''
+Reference
+=========
+
+.. tidings-catalog:: tests.unit.test_samples:EVENTS
+
+Parts
+=====
+
+.. tidings-events:: tests.unit.test_samples:EVENTS
+
+.. tidings-payload:: sampletest.KeyPayload
+   :registry: tests.unit.test_samples:EVENTS
+
+.. tidings-sample:: tests.unit.test_samples:EVENTS sampletest.key.create
+   :open:
+
+.. tidings-schema:: sampletest.KeyPayload
+   :registry: tests.unit.test_samples:EVENTS
+'''
+
+
+_BUILT = {}
+
+
+def build_project():
+    """Build a one-page project using every directive, once per process."""
+    if not _BUILT:
+        src = tempfile.mkdtemp(prefix='tidings-sphinxext-')
+        atexit.register(shutil.rmtree, src, True)
+        with open(os.path.join(src, 'conf.py'), 'w') as f:
+            f.write("extensions = ['tidings.sphinxext']\n")
+        with open(os.path.join(src, 'index.rst'), 'w') as f:
+            f.write(PROJECT_PAGE)
+        warnings = io.StringIO()
+        out = os.path.join(src, '_build')
+        with docutils.docutils_namespace():
+            app = application.Sphinx(
+                src, src, os.path.join(out, 'html'),
+                os.path.join(out, 'doctrees'), 'html', status=None,
+                warning=warnings, freshenv=True)
+            app.build()
+        with open(os.path.join(out, 'html', 'index.html')) as f:
+            _BUILT['html'] = f.read()
+        _BUILT['warnings'] = warnings.getvalue()
+    return _BUILT['html'], _BUILT['warnings']
+
+
+class TestDirectivesOnAnyRegistry(testtools.TestCase):
+    """The directives render a registry that is not an installed catalog,
+    with status variants, a removed event and a source, warning-free."""
+
+    def setUp(self):
+        super().setUp()
+        self.html, self.warnings = build_project()
+
+    def test_no_warnings(self):
+        self.assertEqual('', self.warnings)
+
+    def test_status_variant_event_shows_its_status_placeholder(self):
+        self.assertIn('sampletest.request.key.get.error.&lt;status&gt;',
+                      self.html)
+
+    def test_status_variant_sample_is_the_404_variant(self):
+        self.assertIn('sampletest.request.key.get.error.404', self.html)
+
+    def test_removed_event_is_documented_without_sample(self):
+        self.assertIn('removed in 2.0', self.html)
+        self.assertIn('never emitted, so it has no sample', self.html)
+
+    def test_sensitive_value_never_reaches_the_page(self):
+        self.assertNotIn('hunter2', self.html)
+
+    def test_sample_is_collapsible(self):
+        self.assertIn('<details class="tidings-details" open>', self.html)

@@ -245,7 +245,7 @@ class ApiRefDirective(TidingsDirective):
         out = []
         for spec in specs:
             registry = self.registry(spec)
-            sec = self.section(registry.name, nodes.make_id(
+            sec = self.section('%s catalog' % registry.name, nodes.make_id(
                 'api-ref-%s' % registry.name))
             if registry.description:
                 sec += nodes.paragraph(text=registry.description)

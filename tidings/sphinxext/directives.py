@@ -232,10 +232,10 @@ class CatalogDirective(TidingsDirective):
 class ApiRefDirective(TidingsDirective):
     """``.. tidings-api-ref:: [catalog ...]``: api-ref style reference.
 
-    One section per catalog (default: every installed catalog), one
-    subsection per event: the envelope line, the payload parameters and
-    the notification example, expanded; then the fields of every payload
-    object the catalog uses, nested ones included.
+    One section per catalog (default: every installed catalog): the
+    events table, one subsection per event (the level and event type, a
+    link to its payload and the notification example, expanded), then the
+    fields of every payload object the catalog uses, nested ones included.
     """
 
     optional_arguments = 20
@@ -258,13 +258,17 @@ class ApiRefDirective(TidingsDirective):
             for cls in registry.payload_classes():
                 sub = self.section('%s.%s %s' % (
                     cls.OBJ_PROJECT_NAMESPACE, cls.obj_name(), cls.VERSION),
-                    nodes.make_id('api-ref-%s-%s' % (
-                        registry.name, render.payload_id(cls))))
+                    self.payload_anchor(registry, cls))
                 sub += render.fields_table(cls)
                 objects += sub
             sec += objects
             out.append(sec)
         return out
+
+    @staticmethod
+    def payload_anchor(registry, cls):
+        return nodes.make_id('api-ref-%s-%s' % (registry.name,
+                                                render.payload_id(cls)))
 
     def event(self, registry, definition):
         info = definition.as_dict()
@@ -282,9 +286,15 @@ class ApiRefDirective(TidingsDirective):
         if definition.description:
             sec += nodes.paragraph(text=definition.description)
         cls = definition.payload
-        sec += nodes.rubric(text='Payload: %s.%s %s' % (
+        para = nodes.paragraph(text='Payload: ')
+        ref = nodes.reference('', '', internal=True,
+                              refid=self.payload_anchor(registry, cls))
+        ref += nodes.literal(text='%s.%s %s' % (
             cls.OBJ_PROJECT_NAMESPACE, cls.obj_name(), cls.VERSION))
-        sec += render.fields_table(cls)
+        para += ref
+        para += nodes.Text(' (its fields are listed under the payload '
+                           'objects of the catalog).')
+        sec += para
         if not definition.removed:
             sec += nodes.rubric(text='Notification example')
         sec.extend(self.sample_nodes(registry, definition, open_=True))

@@ -132,3 +132,15 @@ class SerializationError(TidingsError, ValueError):
 class MalformedNotificationError(TidingsError, ValueError):
     def __init__(self, what, problem):
         super().__init__('malformed notification %s: %s' % (what, problem))
+
+
+class NestedPayloadError(TidingsError, LookupError):
+    """An object field names a payload its namespace does not register."""
+
+    def __init__(self, payload, field, nested, namespace):
+        self.payload, self.field, self.nested = payload, field, nested
+        super().__init__(
+            '%s.%s: nested payload %r is not registered in namespace %s; '
+            'register it in the same ObjectRegistry as %s' % (
+                payload, field or '?', nested, namespace or '(none)',
+                payload))

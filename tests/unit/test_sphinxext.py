@@ -39,6 +39,26 @@ class TestFieldTypes(testtools.TestCase):
             demo.BackupPayload, 'name'))
 
 
+class TestEndOfLife(testtools.TestCase):
+    def definition(self, **kwargs):
+        return demo.EVENTS.define('EVENT_TYPE_X', 'demo.x', 'info',
+                                  demo.CleanupPayload, **kwargs)
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(demo.EVENTS._by_name.pop, 'EVENT_TYPE_X', None)
+        self.addCleanup(demo.EVENTS._by_type.pop, 'demo.x', None)
+
+    def test_release_reads_as_a_version(self):
+        self.assertEqual('deprecated since 1.2; removed in 2.0',
+                         render.status_text(self.definition(
+                             deprecated='1.2', removed='2.0')))
+
+    def test_free_text_reads_as_a_reason(self):
+        self.assertEqual('removed: replaced by demo.y', render.status_text(
+            self.definition(removed='replaced by demo.y')))
+
+
 class TestLockHistory(testtools.TestCase):
     def test_versions_mapping_to_fingerprints(self):
         lock = {'demo.VolumePayload': {'1.1': '1.1-bbb', '1.0': '1.0-aaa'}}

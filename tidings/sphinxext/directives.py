@@ -89,11 +89,7 @@ class TidingsDirective(SphinxDirective):
     def sample_nodes(self, registry, definition, open_=False):
         sampled = samples.sampled_definition(definition)
         if sampled is None:
-            return [nodes.paragraph(text='Removed%s: never emitted, so it '
-                                    'has no sample.' % (
-                                        ' in %s' % definition.removed
-                                        if isinstance(definition.removed,
-                                                      str) else ''))]
+            return [nodes.paragraph(text=render.removed_text(definition))]
         summary = 'Sample %s' % sampled.event_type_str
         if sampled is not definition:
             summary += ' (HTTP status %s)' % sampled.status

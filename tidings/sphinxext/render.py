@@ -79,17 +79,28 @@ def event_id(registry, definition):
         registry.name, definition.event_type_str))
 
 
+def _end_of_life(word, value, since):
+    """``deprecated since 2.0``, ``removed: <reason>`` or ``removed``."""
+    if not value:
+        return ''
+    if not isinstance(value, str):
+        return word
+    if value[:1].isdigit():
+        return '%s %s %s' % (word, since, value)
+    return '%s: %s' % (word, value)
+
+
 def status_text(definition):
     """Deprecation and removal, in words."""
-    parts = []
-    if definition.deprecated:
-        parts.append('deprecated since %s' % definition.deprecated
-                     if isinstance(definition.deprecated, str)
-                     else 'deprecated')
-    if definition.removed:
-        parts.append('removed in %s' % definition.removed
-                     if isinstance(definition.removed, str) else 'removed')
-    return '; '.join(parts)
+    parts = [_end_of_life('deprecated', definition.deprecated, 'since'),
+             _end_of_life('removed', definition.removed, 'in')]
+    return '; '.join(p for p in parts if p)
+
+
+def removed_text(definition):
+    """What a removed event's section says instead of a sample."""
+    return '%s; never emitted, so it has no sample.' % _end_of_life(
+        'Removed', definition.removed, 'in')
 
 
 def events_table(registry, link=False):

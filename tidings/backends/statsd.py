@@ -102,6 +102,7 @@ class StatsdClient:
         self.host = host
         self.port = port
         self.protocol = protocol
+        self._stream = protocol in ('tcp', 'unix')
         self.socket_path = socket_path
         self.prefix = prefix.rstrip('.') + '.' if prefix else ''
         self.sample_rate = float(sample_rate)
@@ -277,7 +278,7 @@ class StatsdClient:
         if not lines:
             return
         limit = self.max_packet_size
-        if self.protocol == 'tcp':
+        if self._stream:
             # A stream has no packet limit; write in chunks of ~64 KiB.
             limit = max(limit, 65536)
         start = 0
@@ -306,14 +307,14 @@ class StatsdClient:
 
     def _send(self, lines):
         data = '\n'.join(lines).encode('utf-8', 'replace')
-        if len(data) > self.max_packet_size and self.protocol != 'tcp' \
+        if len(data) > self.max_packet_size and not self._stream \
                 and len(lines) > 1:
             # Non-ASCII names made it longer than counted: split it.
             half = len(lines) // 2
             self._send(lines[:half])
             self._send(lines[half:])
             return
-        if len(data) > self.max_packet_size and self.protocol != 'tcp':
+        if len(data) > self.max_packet_size and not self._stream:
             self._oversize(lines[0])
             return
         count = len(lines)
@@ -322,7 +323,7 @@ class StatsdClient:
             self.counters['failed'] += count
             return
         try:
-            if self.protocol == 'tcp':
+            if self._stream:
                 sock.sendall(data + b'\n')
             else:
                 sock.send(data)
@@ -344,8 +345,9 @@ class StatsdClient:
         self.counters['connects'] += 1
         try:
             if self.protocol == 'unix':
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 try:
+                    sock.settimeout(5.0)
                     sock.connect(self.socket_path)
                 except OSError:
                     sock.close()

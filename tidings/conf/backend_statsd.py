@@ -18,11 +18,12 @@ OPTS = [
         'protocol', default='udp',
         choices=[('udp', 'datagrams to host:port (the StatsD default)'),
                  ('tcp', 'a stream to host:port, newline-terminated lines'),
-                 ('unix', 'datagrams to the Unix socket socket_path')],
+                 ('unix', 'a stream to the Unix socket socket_path, as '
+                          'the StatsD daemon\'s tcp server listens on')],
         help='How metrics reach the daemon.'),
     cfg.StrOpt(
         'socket_path', default=None,
-        help='Path of the daemon\'s Unix datagram socket (protocol unix).'),
+        help='Path of the daemon\'s Unix stream socket (protocol unix).'),
     cfg.StrOpt(
         'prefix', default='',
         help='Prepended with a dot to every metric name, e.g. "prod" gives '

@@ -156,8 +156,9 @@ class StatsdClient:
         self._start()
         self._live.append(line)
 
-    def _sampled(self, rate):
-        """'' to send unsampled, a ``|@rate`` suffix, or None to skip."""
+    def sample(self, rate=None):
+        """Decide whether to send a sampled metric: ``''`` (send, rate 1),
+        a ``|@rate`` suffix to append to the line, or None (skip)."""
         if rate is None:
             rate = self.sample_rate
         if rate >= 1.0:
@@ -174,7 +175,7 @@ class StatsdClient:
         if rate is None:
             rate = self.sample_rate
         if rate < 1.0:
-            suffix = self._sampled(rate)
+            suffix = self.sample(rate)
             if suffix is None:
                 return
         else:
@@ -198,7 +199,7 @@ class StatsdClient:
         """Record ``ms`` milliseconds (a number or a timedelta)."""
         if hasattr(ms, 'total_seconds'):
             ms = ms.total_seconds() * 1000.0
-        suffix = self._sampled(rate)
+        suffix = self.sample(rate)
         if suffix is not None:
             self.put('%s%s:%s|ms%s' % (self.prefix, stat, _number(ms),
                                         suffix))
@@ -221,7 +222,7 @@ class StatsdClient:
 
     def set(self, stat, value, rate=None):
         """Add ``value`` to the set ``stat`` (unique values counted)."""
-        suffix = self._sampled(rate)
+        suffix = self.sample(rate)
         if suffix is not None:
             self.put('%s%s:%s|s%s' % (self.prefix, stat, value, suffix))
 
@@ -404,9 +405,11 @@ class StatsdClient:
             return not self.pending()
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
+            # Two full sender cycles: the one under way may have started
+            # before the caller's last metric was queued.
             target = self._cycles + 2
-            self._wake.set()
             while self._cycles < target:
+                self._wake.set()
                 if deadline is None:
                     self._cond.wait()
                     continue
@@ -471,7 +474,7 @@ class StatsdBackend(base.Backend):
         if not metrics:
             return
         client = self.client
-        suffix = client._sampled(None)
+        suffix = client.sample(None)
         if suffix is None:
             return
         put = client.put

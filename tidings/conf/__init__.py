@@ -29,6 +29,13 @@ def _modules():
 def register_opts(conf):
     """Register every tidings option group on ``conf`` (idempotent)."""
     for module in _modules():
+        # A fresh OptGroup per ConfigOpts: oslo.config copies a registered
+        # group shallowly, so the module-level GROUP would share its option
+        # table (and every set_override) between ConfigOpts objects.
+        for group in module.list_opts():
+            if hasattr(group, 'name') and group.name not in conf:
+                conf.register_group(cfg.OptGroup(
+                    group.name, title=group.title, help=group.help))
         module.register_opts(conf)
     return conf
 

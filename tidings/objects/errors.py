@@ -132,3 +132,11 @@ class SerializationError(TidingsError, ValueError):
 class MalformedNotificationError(TidingsError, ValueError):
     def __init__(self, what, problem):
         super().__init__('malformed notification %s: %s' % (what, problem))
+
+
+class RouteError(TidingsError, ValueError):
+    """A request-metrics route is malformed or names an unknown event."""
+
+    def __init__(self, route, problem):
+        self.route = route
+        super().__init__('request-metrics route %s: %s' % (route, problem))

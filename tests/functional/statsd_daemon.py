@@ -164,11 +164,13 @@ class StatsdDaemon(fixtures.Fixture):
     :param flush_interval_ms: the daemon's ``flushInterval``.
     :param tcp: also listen on a free TCP port (``tcp_port``).
     :param unix: also listen on a Unix stream socket (``socket_path``).
+    :param port: the UDP port (default: a free one).
     """
 
     def __init__(self, flush_interval_ms=100, tcp=False, unix=False,
-                 start_timeout=15.0):
+                 start_timeout=15.0, port=None):
         super().__init__()
+        self.fixed_port = port
         self.flush_interval_ms = flush_interval_ms
         self.tcp = tcp
         self.unix = unix
@@ -192,7 +194,7 @@ class StatsdDaemon(fixtures.Fixture):
     def _setUp(self):
         node, script = find_daemon()
         workdir = self.useFixture(fixtures.TempDir()).path
-        self.port = base.free_port(socket.SOCK_DGRAM)
+        self.port = self.fixed_port or base.free_port(socket.SOCK_DGRAM)
         self.mgmt_port = base.free_port()
         servers = ['{server: "./servers/udp", address: "%s", port: %d}'
                    % (self.host, self.port)]
@@ -220,11 +222,12 @@ class StatsdDaemon(fixtures.Fixture):
             [node, script, config], cwd=os.path.dirname(script),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, text=True, bufsize=1)
-        self.addCleanup(self._stop)
         reader = threading.Thread(target=self._read, daemon=True,
                                   name='statsd-daemon-reader')
         reader.start()
+        # cleanups run last-in first-out: stop the daemon, then the reader
         self.addCleanup(reader.join, 5)
+        self.addCleanup(self.stop)
         self._wait_up()
 
     def _wait_up(self):
@@ -245,7 +248,8 @@ class StatsdDaemon(fixtures.Fixture):
                                 '%.0fs: %s' % (self.start_timeout,
                                                '\n'.join(self._output)))
 
-    def _stop(self):
+    def stop(self):
+        """Stop the daemon now (idempotent; cleanup does it anyway)."""
         proc = self.process
         if proc is None or proc.poll() is not None:
             return

@@ -53,9 +53,10 @@ def _reset_after_fork():
 if hasattr(os, 'register_at_fork'):
     os.register_at_fork(after_in_child=_reset_after_fork)
 
-#: Lines waiting before the sender is woken early: a few packets' worth,
-#: so packets leave full without waiting for the interval.
-WAKE_AT = 256
+#: Lines waiting before the sender is woken early: two or three packets'
+#: worth, so packets leave full and in small bursts (a burst the daemon's
+#: receive buffer cannot hold is lost) without waiting for the interval.
+WAKE_AT = 128
 
 
 def _rate_suffix(rate):

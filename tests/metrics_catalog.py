@@ -81,3 +81,34 @@ ROUTES = [
     ('POST', '/', 'EVENT_TYPE_DYNAMO_THING_CREATE',
      {'X-Amz-Target': 'DynamoDB_20120810.CreateThing'}),
 ]
+
+
+def things_app(environ, start_response):
+    """The test service behind the routes.
+
+    ``?status=NNN`` answers with that status; ``?sleep=MS`` waits first;
+    ``GET /v1/<p>/things`` streams ``?chunks=N`` chunks of 1000 bytes
+    without a Content-Length; ``/boom`` raises.
+    """
+    import time
+    import urllib.parse
+    query = dict(urllib.parse.parse_qsl(environ.get('QUERY_STRING', '')))
+    if environ.get('PATH_INFO') == '/boom':
+        raise RuntimeError('boom')
+    if 'sleep' in query:
+        time.sleep(int(query['sleep']) / 1000.0)
+    length = int(environ.get('CONTENT_LENGTH') or 0)
+    body = environ['wsgi.input'].read(length) if length else b''
+    status = query.get('status', '200')
+    reason = {'200': 'OK', '201': 'Created', '404': 'Not Found',
+              '409': 'Conflict', '500': 'Internal Server Error'}
+    status_line = '%s %s' % (status, reason.get(status, 'Status'))
+    if environ['REQUEST_METHOD'] == 'GET' and \
+            environ['PATH_INFO'].endswith('/things'):
+        chunks = int(query.get('chunks', '3'))
+        start_response(status_line, [('Content-Type', 'text/plain')])
+        return (b'x' * 1000 for _ in range(chunks))
+    reply = b'{"received": %d}' % len(body)
+    start_response(status_line, [('Content-Type', 'application/json'),
+                                 ('Content-Length', str(len(reply)))])
+    return [reply]

@@ -10,37 +10,12 @@ from unittest import mock
 import testtools
 
 from tests import metrics_catalog as catalog
+from tests.netutil import Receiver
 from tidings import conf as tidings_conf
 from tidings.backends import statsd
 from tidings.middleware import request_metrics
 from tidings.notifications import notifier as notifier_mod
 from tidings.objects import errors
-
-
-class Receiver:
-    """A UDP socket on a free local port that keeps every packet."""
-
-    def __init__(self, test):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(('127.0.0.1', 0))
-        self.sock.settimeout(0.05)
-        self.port = self.sock.getsockname()[1]
-        test.addCleanup(self.sock.close)
-        self.packets = []
-
-    def receive(self, lines, timeout=5.0):
-        """Read packets until ``lines`` metric lines arrived."""
-        deadline = time.monotonic() + timeout
-        while len(self.lines()) < lines and time.monotonic() < deadline:
-            try:
-                self.packets.append(self.sock.recv(65536))
-            except socket.timeout:
-                pass
-        return self.lines()
-
-    def lines(self):
-        return [line for p in self.packets
-                for line in p.decode().split('\n') if line]
 
 
 class ClientTestCase(testtools.TestCase):

@@ -92,7 +92,7 @@ def request_payload(environ, status, duration_ms, request_bytes,
         path=full_path(environ),
         endpoint=route.path if route is not None else None,
         action=route.action if route is not None else None,
-        status=status, duration_ms=round(duration_ms, 3),
+        status=status, duration_ms=duration_ms,
         request_bytes=request_bytes, response_bytes=response_bytes,
         project_id=params.get('project_id') or params.get('tenant_id'),
         request_id=(environ.get('openstack.request_id')
@@ -283,7 +283,7 @@ class _Request:
         if self.done:
             return
         self.done = True
-        duration_ms = (time.perf_counter() - self.start) * 1000.0
+        duration_ms = round((time.perf_counter() - self.start) * 1000.0, 3)
         status = 500
         if not self.failed and self.status:
             try:
@@ -414,8 +414,6 @@ class RequestMetricsMiddleware:
 
     def _report(self, request, status, duration_ms, request_bytes):
         route = request.route
-        self.counters['requests'] += 1
-        self.counters['matched' if route is not None else 'unmatched'] += 1
         try:
             if self.statsd is not None:
                 self._send_metrics(route, status, duration_ms,
@@ -424,8 +422,13 @@ class RequestMetricsMiddleware:
             self.counters['metric_failures'] += 1
             self.failures.record('metrics: %s: %s' % (type(exc).__name__,
                                                       exc))
-        if route is None or not self.emit_events:
-            return
+        if route is not None and self.emit_events:
+            self._emit(request, route, status, duration_ms, request_bytes)
+        # counted last: stats() shows a request once fully reported
+        self.counters['matched' if route is not None else 'unmatched'] += 1
+        self.counters['requests'] += 1
+
+    def _emit(self, request, route, status, duration_ms, request_bytes):
         environ = request.environ
         response_bytes = request.response_bytes
 

@@ -7,10 +7,14 @@ package.module:EVENTS``); a service registers its own the same way and every
 """
 
 import importlib.metadata
+import os
 
 from tidings.objects import errors
 
 ENTRY_POINT_GROUP = 'tidings.catalogs'
+#: The lock file of the bundled catalogs' payloads (package data).
+LOCK_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         'payloads.lock.json')
 
 
 def _entry_points():

@@ -27,15 +27,20 @@ def _modules():
 
 
 def register_opts(conf):
-    """Register every tidings option group on ``conf`` (idempotent)."""
+    """Register every tidings option group on ``conf`` (idempotent).
+
+    Each ``conf`` gets its own copy of every group first: oslo.config
+    copies a registered OptGroup shallowly, so the module's group object
+    would otherwise share its option table -- and every ``set_override``
+    -- between all ConfigOpts of the process.
+    """
     for module in _modules():
-        # A fresh OptGroup per ConfigOpts: oslo.config copies a registered
-        # group shallowly, so the module-level GROUP would share its option
-        # table (and every set_override) between ConfigOpts objects.
-        for group in module.list_opts():
-            if hasattr(group, 'name') and group.name not in conf:
-                conf.register_group(cfg.OptGroup(
-                    group.name, title=group.title, help=group.help))
+        group = getattr(module, 'GROUP', None)
+        if isinstance(group, cfg.OptGroup) and group.name not in conf:
+            conf.register_group(cfg.OptGroup(
+                group.name, title=group.title, help=group.help,
+                dynamic_group_owner=group.dynamic_group_owner,
+                driver_option=group.driver_option))
         module.register_opts(conf)
     return conf
 

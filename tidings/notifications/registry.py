@@ -22,6 +22,8 @@ from tidings.notifications import eventtype
 from tidings.notifications import payload as payload_mod
 from tidings.objects import errors
 from tidings.objects import fields
+from tidings.objects.introspect import nested_classes  # noqa: F401
+from tidings.objects.introspect import object_field_name  # noqa: F401
 
 MECHANISMS = ('messaging', 'statsd', 'database', 'log')
 _CONSTANT = re.compile(r'^[A-Z][A-Z0-9_]*$')
@@ -284,26 +286,4 @@ class EventRegistry:
             stack.extend(nested_classes(cls))
         return sorted(seen.values(), key=lambda c: (
             c.OBJ_PROJECT_NAMESPACE, c.obj_name()))
-
-
-def nested_classes(cls):
-    """Payload classes referenced by the object fields of ``cls``."""
-    out = []
-    registry = getattr(cls, 'OBJ_REGISTRY', None)
-    for field in cls.fields.values():
-        name = object_field_name(field)
-        if name is None:
-            continue
-        if registry is not None and name in registry:
-            out.append(registry.get(name))
-    return out
-
-
-def object_field_name(field):
-    """The object name of an ObjectField or list/dict of objects, else None."""
-    ftype = getattr(field, '_type', None)
-    inner = getattr(ftype, '_element_type', None)
-    if inner is not None:
-        ftype = getattr(inner, '_type', inner)
-    return getattr(ftype, '_obj_name', None)
 

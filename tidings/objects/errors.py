@@ -140,3 +140,15 @@ class RouteError(TidingsError, ValueError):
     def __init__(self, route, problem):
         self.route = route
         super().__init__('request-metrics route %s: %s' % (route, problem))
+
+
+class NestedPayloadError(TidingsError, LookupError):
+    """An object field names a payload its namespace does not register."""
+
+    def __init__(self, payload, field, nested, namespace):
+        self.payload, self.field, self.nested = payload, field, nested
+        super().__init__(
+            '%s.%s: nested payload %r is not registered in namespace %s; '
+            'register it in the same ObjectRegistry as %s' % (
+                payload, field or '?', nested, namespace or '(none)',
+                payload))

@@ -4,6 +4,7 @@ All of oslo.versionedobjects' fields are re-exported, so a payload module
 needs only ``from tidings.objects import fields``.
 """
 
+import datetime
 import re
 
 from oslo_versionedobjects.fields import *  # noqa: F401,F403
@@ -98,8 +99,30 @@ class UUID(ovo_fields.UUID):
         if _UUID.match(text) is None:
             raise ValueError('%r is not a UUID (expected 32 hex digits, '
                              'dashes optional)' % (value,))
+        if len(text) != 36:
+            text = text.replace('-', '')
+            text = '%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16],
+                                       text[16:20], text[20:])
         return text
 
 
 class UUIDField(ovo_fields.AutoTypedField):
     AUTO_TYPE = UUID()
+
+
+class DateTime(ovo_fields.DateTime):
+    """oslo's DateTime, with aware values converted to UTC first.
+
+    oslo writes ``2026-01-01T00:00:00UTC+02:00`` for a non-UTC offset, which
+    is not RFC 3339; converted, every value is written ``...Z``.
+    """
+
+    def coerce(self, obj, attr, value):
+        value = super().coerce(obj, attr, value)
+        if value.tzinfo is not None and value.utcoffset():
+            value = value.astimezone(datetime.timezone.utc)
+        return value
+
+
+class DateTimeField(ovo_fields.AutoTypedField):
+    AUTO_TYPE = DateTime()

@@ -18,7 +18,6 @@ from tidings.backends import statsd
 from tidings.middleware import magnetodb_routes
 from tidings.middleware import request_metrics
 from tidings.notifications import notifier as notifier_mod
-from tidings.notifications import registry
 from tidings.objects import errors
 
 
@@ -344,23 +343,15 @@ class TestRoutes(testtools.TestCase):
 
 
 class TestMagnetodbRoutes(testtools.TestCase):
-    """The MagnetoDB route table against a stand-in catalog that defines
-    the spec's constant names (the real catalog lives on its own branch)."""
+    """The MagnetoDB route table against the magnetodb catalog."""
 
     def setUp(self):
         super().setUp()
-        events = registry.EventRegistry('mdbroutes')
-        for name in magnetodb_routes.EVENTS:
-            base = name[len('EVENT_TYPE_'):].lower()
-            error = name.endswith('_ERROR')
-            events.define(
-                name, 'mdbroutes.%s%s' % (
-                    base.replace('_error', ''), '.error' if error else ''),
-                'error' if error else 'info', request_metrics.RequestPayload,
-                mechanisms=['messaging', 'statsd'], status_variants=error)
-        self.notifier, _ = make_notifier(self, events)
-        self.middleware = request_metrics.RequestMetricsMiddleware(
-            catalog.things_app, self.notifier, magnetodb_routes.ROUTES)
+        from tidings.catalogs import magnetodb
+        self.events = magnetodb.EVENTS
+        self.notifier, self.memory = make_notifier(self, self.events)
+        self.middleware = magnetodb_routes.middleware(
+            catalog.things_app, self.notifier, statsd=None)
 
     def event_for(self, method, path, target=None):
         environ = {'REQUEST_METHOD': method, 'SCRIPT_NAME': '',
@@ -370,10 +361,14 @@ class TestMagnetodbRoutes(testtools.TestCase):
         route, _ = self.middleware.match(environ)
         return route.event.name if route else None
 
-    def test_every_route_names_a_spec_request_or_dynamo_event(self):
-        for name in magnetodb_routes.EVENTS:
-            self.assertRegex(name, r'^EVENT_TYPE_(REQUEST|DYNAMO)_[A-Z_]+$')
-        self.assertEqual(22, len(self.middleware.routes))
+    def test_every_request_and_dynamo_event_of_the_catalog_is_routed(self):
+        wanted = {d.name for d in self.events
+                  if d.name.startswith(('EVENT_TYPE_REQUEST_',
+                                        'EVENT_TYPE_DYNAMO_'))
+                  and not d.status_variants and not d.removed
+                  and d.name != 'EVENT_TYPE_REQUEST_RATE_LIMITED'}
+        self.assertEqual(wanted, {r.event.name
+                                  for r in self.middleware.routes})
 
     def test_rest_paths_map_to_request_events(self):
         data = '/v1/data/p1'
@@ -402,6 +397,22 @@ class TestMagnetodbRoutes(testtools.TestCase):
              self.event_for('POST', '/', 'BatchGetItem'),
              self.event_for('POST', '/', 'DescribeTable')])
 
+    def test_served_request_emits_the_catalogs_event_and_payload(self):
+        port = netutil.serve_wsgi(self, self.middleware)
+        conn = http.client.HTTPConnection('127.0.0.1', port, timeout=10)
+        self.addCleanup(conn.close)
+        conn.request('POST', '/v1/data/p1/tables/users/put_item?status=404',
+                     body=b'{"item": {}}', headers={'X-User-Id': 'u1'})
+        conn.getresponse().read()
+        [message] = self.memory.wait_for(
+            'magnetodb.req.put_item.error.404')
+        data = message['payload']['magnetodb_object.data']
+        self.assertEqual(
+            {'tenant_id': 'p1', 'user_id': 'u1', 'table_name': 'users',
+             'endpoint': 'put_item', 'status': 404, 'request_bytes': 12},
+            {k: data[k] for k in ('tenant_id', 'user_id', 'table_name',
+                                  'endpoint', 'status', 'request_bytes')})
+
 
 class TestFilterFactory(testtools.TestCase):
 
@@ -424,6 +435,15 @@ class TestFilterFactory(testtools.TestCase):
         exc = self.assertRaises(errors.RouteError, make_filter,
                                 catalog.things_app)
         self.assertIn('EVENT_TYPE_REQUEST_TABLE_CREATE', str(exc))
+
+    def test_magnetodb_paste_filter_uses_the_magnetodb_catalog(self):
+        make_filter = magnetodb_routes.filter_factory({}, sample_rate='0.1')
+        middleware = make_filter(catalog.things_app)
+        self.addCleanup(middleware.notifier.close)
+        self.assertEqual(
+            (22, 'mdb.api', 0.1, magnetodb_routes.payload_factory),
+            (len(middleware.routes), middleware.node_metric,
+             middleware.sample_rate, middleware.payload_factory))
 
     def test_paste_filter_needs_routes(self):
         exc = self.assertRaises(errors.ConfigError,

@@ -3,20 +3,19 @@
 Maps MagnetoDB's REST data API (``/v1/data/{project_id}/...``) and its
 DynamoDB-compatible API (``POST /`` with an ``X-Amz-Target`` header) to the
 ``EVENT_TYPE_REQUEST_*`` / ``EVENT_TYPE_DYNAMO_*`` events of the
-notification refactoring spec; their ``_ERROR_xxx`` variants are found from
-the names (``EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR`` defined with HTTP
-status variants).  Wire it to the magnetodb catalog::
+notification refactoring spec (the magnetodb catalog); their
+``_ERROR_xxx`` variants are found from the names
+(``EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR``, defined with HTTP status
+variants).  :func:`payload_factory` builds the catalog's
+``RequestPayload``.  Wire it with :func:`middleware`::
 
-    RequestMetricsMiddleware(app, notifier, magnetodb_routes.ROUTES,
-                             node_metric='mdb.api')
+    app = magnetodb_routes.middleware(app, notifier)
 
 or in paste::
 
     [filter:request_metrics]
-    paste.filter_factory = tidings.middleware.request_metrics:filter_factory
-    routes = tidings.middleware.magnetodb_routes:ROUTES
-    catalogs = magnetodb
-    node_metric = mdb.api
+    paste.filter_factory = tidings.middleware.magnetodb_routes:filter_factory
+    # optional: config_file = /etc/magnetodb/tidings.conf, sample_rate = 0.1
 
 Endpoints the spec gives no event (describe table, the management and
 monitoring APIs, DynamoDB DescribeTable) are left out: they count in the
@@ -78,3 +77,52 @@ ROUTES = rest_routes() + dynamo_routes()
 
 #: Every event constant the routes name (their ``_ERROR`` events too).
 EVENTS = sorted({r[2] for r in ROUTES} | {r[2] + '_ERROR' for r in ROUTES})
+
+
+#: Node-wide metrics of a MagnetoDB API node: ``mdb.api.requests``...
+NODE_METRIC = 'mdb.api'
+
+
+def payload_factory(environ, status, duration_ms, request_bytes,
+                    response_bytes):
+    """The magnetodb catalog's ``RequestPayload`` for one request."""
+    from tidings.catalogs.magnetodb import payloads
+    from tidings.middleware import request_metrics
+    route = environ.get(request_metrics.ROUTE_KEY)
+    params = environ.get(request_metrics.PARAMS_KEY) or {}
+    return payloads.RequestPayload(
+        tenant_id=(params.get('project_id')
+                   or environ.get('HTTP_X_PROJECT_ID')
+                   or environ.get('HTTP_X_TENANT_ID')),
+        user_id=environ.get('HTTP_X_USER_ID'),
+        request_id=(environ.get('openstack.request_id')
+                    or environ.get('HTTP_X_OPENSTACK_REQUEST_ID')),
+        method=environ.get('REQUEST_METHOD', ''),
+        path=request_metrics.full_path(environ),
+        # mdb.req.create_table -> create_table, as the catalog names it
+        endpoint=route.metric_base.rsplit('.', 1)[-1] if route else '',
+        status=status, duration_ms=duration_ms,
+        request_bytes=request_bytes, response_bytes=response_bytes,
+        table_name=params.get('table_name'))
+
+
+def middleware(app, notifier, **kwargs):
+    """``app`` wrapped in the request-metrics middleware for MagnetoDB."""
+    from tidings.middleware import request_metrics
+    kwargs.setdefault('node_metric', NODE_METRIC)
+    kwargs.setdefault('payload_factory', payload_factory)
+    return request_metrics.RequestMetricsMiddleware(app, notifier, ROUTES,
+                                                    **kwargs)
+
+
+def filter_factory(global_conf, **local_conf):
+    """Paste filter factory: the generic one with MagnetoDB defaults
+    (routes, catalog ``magnetodb``, payload factory, ``mdb.api``)."""
+    from tidings.middleware import request_metrics
+    local_conf.setdefault('routes', __name__ + ':ROUTES')
+    local_conf.setdefault('payload_factory', __name__ + ':payload_factory')
+    local_conf.setdefault('node_metric', NODE_METRIC)
+    if 'notifier' not in local_conf:
+        local_conf.setdefault('catalogs', 'magnetodb')
+        local_conf.setdefault('source', 'magnetodb-api')
+    return request_metrics.filter_factory(global_conf, **local_conf)

@@ -185,6 +185,21 @@ class TestStatsdClient(ClientTestCase):
             gate.set()
         self.assertLess(elapsed, 0.5)
 
+    def test_a_forked_child_sends_through_its_own_sender(self):
+        client = self.client()
+        client.incr('parent')
+        client.flush(5)
+        pid = os.fork()
+        if pid == 0:            # the child: its sender thread did not fork
+            try:
+                client.incr('child')
+                client.flush(5)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        self.assertEqual(['parent:1|c', 'child:1|c'],
+                         self.receiver.receive(2))
+
     def test_tcp_sends_newline_terminated_lines(self):
         server = socket.socket()
         server.bind(('127.0.0.1', 0))

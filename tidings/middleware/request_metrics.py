@@ -313,6 +313,8 @@ class _Response:
             for chunk in self._result:
                 request.response_bytes += len(chunk)
                 yield chunk
+        except GeneratorExit:       # the server stopped iterating
+            raise
         except BaseException:
             request.failed = True
             raise

@@ -137,7 +137,7 @@ class TestCheck(CmdTestCase):
     def test_unknown_catalog_exits_2_listing_the_installed_ones(self):
         code, _, err = run('fingerprints', 'check', '--catalog', 'nope')
         self.assertEqual(2, code)
-        self.assertIn("unknown event 'nope'", err)
+        self.assertIn("unknown catalog 'nope'; installed catalogs: ", err)
         self.assertIn('demo', err)
 
     def test_module_that_cannot_be_imported_exits_2(self):

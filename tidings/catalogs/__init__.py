@@ -33,9 +33,8 @@ def load(name):
     try:
         ep = eps[name]
     except KeyError:
-        raise errors.UnknownEventError(
-            name, sorted(eps), 'installed catalogs (entry point group %s)'
-            % ENTRY_POINT_GROUP) from None
+        raise errors.UnknownCatalogError(name, sorted(eps),
+                                         ENTRY_POINT_GROUP) from None
     return ep.load()
 
 

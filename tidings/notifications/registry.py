@@ -120,7 +120,7 @@ class EventDefinition:
                         '%s_%s' % (self.name, status),
                         self.event_type.with_status(status), self.level,
                         self.payload, self.mechanisms,
-                        ['%s.%s' % (m, status) for m in self.metrics],
+                        [status_metric(m, status) for m in self.metrics],
                         self.deprecated, self.removed, self.source,
                         sample=self.sample, description=self.description,
                         catalog=self.catalog, status=int(status),
@@ -135,7 +135,7 @@ class EventDefinition:
         name = self.name
         if self.status_variants:
             event_type += '.<status>'
-            metrics = [m + '.<status>' for m in metrics]
+            metrics = [status_metric(m, '<status>') for m in metrics]
             name += '_<status>'
         return {
             'name': name,
@@ -287,3 +287,10 @@ class EventRegistry:
         return sorted(seen.values(), key=lambda c: (
             c.OBJ_PROJECT_NAMESPACE, c.obj_name()))
 
+
+def status_metric(metric, status):
+    """``mdb.req.create_table`` or ``mdb.req.create_table.error`` with
+    status 404 give ``mdb.req.create_table.error.404``."""
+    if not metric.endswith('.error'):
+        metric += '.error'
+    return '%s.%s' % (metric, status)

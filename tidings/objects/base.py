@@ -124,7 +124,7 @@ def make_properties(cls):
                 value = field.coerce(self, name, value)
             except errors.TidingsError:
                 raise
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, OverflowError) as exc:
                 raise errors.FieldValueError(
                     self.obj_name(), name, value, describe_field(field),
                     str(exc)) from None
@@ -266,6 +266,11 @@ class ObjectRegistry:
                 'payload', 'expected a %s primitive with %s.name and '
                 '%s.data, got %r' % (self.namespace, ns, ns,
                                      str(primitive)[:120])) from None
+        if not isinstance(name, str) or not isinstance(data, dict):
+            raise errors.MalformedNotificationError(
+                'payload', 'expected %s.name a string and %s.data a JSON '
+                'object, got %r and %r' % (ns, ns, str(name)[:60],
+                                           str(data)[:120]))
         cls = self.get(name)
         obj = cls()
         for key, value in data.items():
@@ -278,6 +283,16 @@ class ObjectRegistry:
         return obj
 
     def _field_from_primitive(self, obj, key, field, value):
+        try:
+            return self._decode_field(obj, key, field, value)
+        except errors.TidingsError:
+            raise
+        except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+            raise errors.FieldValueError(
+                obj.obj_name(), key, value, describe_field(field),
+                str(exc)) from None
+
+    def _decode_field(self, obj, key, field, value):
         ftype = field._type
         if isinstance(ftype, ovo_fields.Object):
             return self.from_primitive(value)

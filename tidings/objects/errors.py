@@ -96,6 +96,14 @@ class UnknownEventError(TidingsError, LookupError):
             event, where, _listing(known)))
 
 
+class UnknownCatalogError(TidingsError, LookupError):
+    def __init__(self, name, known, group='tidings.catalogs'):
+        self.name = name
+        super().__init__(
+            'unknown catalog %r; installed catalogs: %s (entry point group '
+            '%s)' % (name, _listing(known), group))
+
+
 class EventDefinitionError(TidingsError, ValueError):
     pass
 
@@ -114,6 +122,14 @@ class ConfigError(TidingsError, ValueError):
         self.group, self.option, self.value = group, option, value
         super().__init__('[%s] %s = %r: %s' % (group, option, value,
                                                accepted))
+
+
+class ConfigFileError(TidingsError, ValueError):
+    """A configuration file is missing or cannot be parsed."""
+
+    def __init__(self, path, problem):
+        self.path = path
+        super().__init__('config file %s: %s' % (path, problem))
 
 
 class LockFileError(TidingsError, ValueError):

@@ -5,6 +5,7 @@ needs only ``from tidings.objects import fields``.
 """
 
 import datetime
+import math
 import re
 
 from oslo_versionedobjects.fields import *  # noqa: F401,F403
@@ -79,6 +80,70 @@ class SensitiveString(ovo_fields.String):
 
 class SensitiveStringField(ovo_fields.AutoTypedField):
     AUTO_TYPE = SensitiveString()
+
+
+class Integer(ovo_fields.Integer):
+    """An integer that never truncates: oslo's ``int(value)`` turns 1.9
+    into 1 and True into 1; here those are errors."""
+
+    def coerce(self, obj, attr, value):
+        if isinstance(value, bool):
+            raise ValueError('a boolean is not an integer')
+        if isinstance(value, int):
+            return int(value)
+        if isinstance(value, float):
+            if not math.isfinite(value) or not value.is_integer():
+                raise ValueError('%r is not a whole number' % value)
+            return int(value)
+        if isinstance(value, str):
+            return int(value.strip())
+        raise ValueError('a %s is not an integer' % type(value).__name__)
+
+
+class NonNegativeInteger(Integer):
+    def coerce(self, obj, attr, value):
+        value = super().coerce(obj, attr, value)
+        if value < 0:
+            raise ValueError('must be >= 0')
+        return value
+
+    def get_schema(self):
+        return {'type': ['integer'], 'minimum': 0}
+
+
+_TRUE = frozenset(['true', 'yes', 'on', '1', 't', 'y'])
+_FALSE = frozenset(['false', 'no', 'off', '0', 'f', 'n'])
+
+
+class Boolean(ovo_fields.Boolean):
+    """A boolean that rejects what is not one: oslo's ``bool(value)``
+    turns ``'no'`` and ``'maybe'`` into True.  Accepts True/False, 0/1 and
+    the strings true/false, yes/no, on/off, 1/0 (any case)."""
+
+    def coerce(self, obj, attr, value):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            key = value.strip().lower()
+            if key in _TRUE:
+                return True
+            if key in _FALSE:
+                return False
+        raise ValueError('%r is not true or false' % (value,))
+
+
+class IntegerField(ovo_fields.AutoTypedField):
+    AUTO_TYPE = Integer()
+
+
+class NonNegativeIntegerField(ovo_fields.AutoTypedField):
+    AUTO_TYPE = NonNegativeInteger()
+
+
+class BooleanField(ovo_fields.AutoTypedField):
+    AUTO_TYPE = Boolean()
 
 
 def is_sensitive(field):

@@ -1,1 +1,2 @@
-"""Helpers for users' own test suites."""
+"""Helpers for users' own test suites: capture notifications, compare
+them with samples, check fingerprints."""

@@ -152,6 +152,14 @@ class MalformedNotificationError(TidingsError, ValueError):
         super().__init__('malformed notification %s: %s' % (what, problem))
 
 
+class RouteError(TidingsError, ValueError):
+    """A request-metrics route is malformed or names an unknown event."""
+
+    def __init__(self, route, problem):
+        self.route = route
+        super().__init__('request-metrics route %s: %s' % (route, problem))
+
+
 class NestedPayloadError(TidingsError, LookupError):
     """An object field names a payload its namespace does not register."""
 

@@ -341,7 +341,8 @@ class BackendCases:
             'payload_version': '1.0', 'parent_id': None}
         self.assertEqual(expected, {k: event[k] for k in expected})
         self.assertEqual(note.to_wire()['payload'], event['payload'])
-        self.assertEqual(note.created, event['timestamp'])
+        self.assertEqual(note.created.replace(tzinfo=None),
+                         event['timestamp'])
 
     def test_record_maps_nested_fields_and_the_parent(self):
         backend = self.backend()

@@ -23,6 +23,8 @@ Contract:
 - ``flush(timeout)`` delivers what is queued, returns True when drained.
 - ``close()`` flushes and releases resources; later sends are dropped.
 - ``stats()`` returns counters (``sent``, ``queued``, ``dropped``...).
+- optional classmethod ``check_conf(conf)``: check the options without
+  side effects, for ``tidings config validate``.
 """
 
 import collections
@@ -94,6 +96,12 @@ class Backend:
         self.name = name or type(self).__name__
         self.closed = False
 
+    @classmethod
+    def check_conf(cls, conf):
+        """Check the backend's options without connecting or writing
+        anything; raise ConfigError.  ``tidings config validate`` calls it
+        for each configured backend (the constructor checks them too)."""
+
     def accepts(self, event):
         return self.mechanisms is None or not self.mechanisms.isdisjoint(
             event.mechanisms)
@@ -137,16 +145,22 @@ class QueuedBackend(Backend):
         self._pid = None
         self._start_lock = threading.Lock()
         self.counters = collections.Counter()
+        self._count_lock = threading.Lock()
         self.drops = BurstLog(LOG, '%s backend dropped notifications'
                               % self.name)
         self.failures = BurstLog(LOG, '%s backend delivery failed'
                                  % self.name)
 
+    def count(self, key, n=1):
+        """Add to a counter of :meth:`stats` (thread-safe)."""
+        with self._count_lock:
+            self.counters[key] += n
+
     # caller side
 
     def send(self, notification):
         if self.closed:
-            self.counters['dropped'] += 1
+            self.count('dropped')
             self.drops.record('backend is closed')
             return
         if self._pid != os.getpid():
@@ -157,7 +171,7 @@ class QueuedBackend(Backend):
             self.overflow(notification)
 
     def overflow(self, notification):
-        self.counters['dropped'] += 1
+        self.count('dropped')
         self.drops.record('queue full (%d waiting)' % self.queue_size)
 
     # worker side
@@ -168,7 +182,7 @@ class QueuedBackend(Backend):
 
     def delivery_failed(self, batch, exc):
         """Called when :meth:`deliver` raised; the default drops."""
-        self.counters['failed'] += len(batch)
+        self.count('failed', len(batch))
         self.failures.record('%s: %s' % (type(exc).__name__, exc),
                              len(batch))
 
@@ -210,7 +224,7 @@ class QueuedBackend(Backend):
                 batch.append(more)
             try:
                 self.deliver(batch)
-                self.counters['sent'] += len(batch)
+                self.count('sent', len(batch))
             except Exception as exc:  # never let the worker die
                 try:
                     self.delivery_failed(batch, exc)

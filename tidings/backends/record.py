@@ -46,6 +46,7 @@ Values are read from the wire payload (so sensitive fields stay masked),
 turned into text and cut to the column's length.
 """
 
+import datetime
 import json
 
 from tidings.backends import dbschema
@@ -216,6 +217,15 @@ def _context_dict(context):
     return None
 
 
+def naive_utc(moment):
+    """The event table keeps naive UTC times (one meaning on every
+    database, whatever its time zone support)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc).replace(
+            tzinfo=None)
+    return moment
+
+
 def wire_for_storage(notification):
     """The wire message stored in the payload column: the versioned form
     when the notifier sends it, else the first format."""
@@ -236,7 +246,7 @@ def build_row(notification, plan):
         data = _data(primitive)
     row = plan.template.copy()
     row['id'] = notification.message_id
-    row['timestamp'] = notification.created
+    row['timestamp'] = naive_utc(notification.created)
     row['publisher_id'] = _text(wire['publisher_id'], 'publisher_id')
     row['source'] = _text(notification.source, 'source')
     row['payload_version'] = (notification.target_version or

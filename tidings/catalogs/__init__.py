@@ -7,10 +7,14 @@ package.module:EVENTS``); a service registers its own the same way and every
 """
 
 import importlib.metadata
+import os
 
 from tidings.objects import errors
 
 ENTRY_POINT_GROUP = 'tidings.catalogs'
+#: The lock file of the bundled catalogs' payloads (package data).
+LOCK_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         'payloads.lock.json')
 
 
 def _entry_points():
@@ -29,9 +33,8 @@ def load(name):
     try:
         ep = eps[name]
     except KeyError:
-        raise errors.UnknownEventError(
-            name, sorted(eps), 'installed catalogs (entry point group %s)'
-            % ENTRY_POINT_GROUP) from None
+        raise errors.UnknownCatalogError(name, sorted(eps),
+                                         ENTRY_POINT_GROUP) from None
     return ep.load()
 
 

@@ -7,7 +7,7 @@ GROUP = cfg.OptGroup('backend_jsonfile', title='JSON file backend',
 
 OPTS = [
     cfg.StrOpt('path', default=None,
-               sample_default='$state_path/notifications.jsonl',
+               sample_default='<state_path>/notifications.jsonl',
                help='File to append to; defaults to notifications.jsonl in '
                     '[notifications] state_path.'),
     cfg.IntOpt('max_bytes', default=10 * 1024 * 1024, min=0,

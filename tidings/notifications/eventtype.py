@@ -37,6 +37,9 @@ class EventType:
                 raise errors.EventTypeError(
                     text, '%s part %r is not a lowercase word' % (name, part))
         if self.prefix is not None:
+            if not isinstance(self.prefix, str):
+                raise errors.EventTypeError(
+                    text, 'prefix %r is not a string' % (self.prefix,))
             for part in self.prefix.split('.'):
                 if not _PART.match(part):
                     raise errors.EventTypeError(
@@ -68,7 +71,9 @@ class EventType:
                 raise errors.EventTypeError(
                     text, 'part %r is not a lowercase word' % part)
         status = phase = None
-        if len(parts) >= 3 and parts[-2] == 'error' and _STATUS.match(
+        # ``o.a.error.404``: a status needs object, action and ``error``
+        # before it (``x.error.404`` is prefix x, object error, action 404).
+        if len(parts) >= 4 and parts[-2] == 'error' and _STATUS.match(
                 parts[-1]):
             status = parts.pop()
         if len(parts) >= 3 and parts[-1] in fields.PHASES:

@@ -20,6 +20,7 @@ worker rebuilds it with :meth:`Lifecycle.from_dict` and ends it.
 """
 
 import functools
+import logging
 import time
 
 from tidings.notifications import payload as payload_mod
@@ -27,6 +28,18 @@ from tidings.notifications import registry as registry_mod
 from tidings.objects import errors
 
 WIRE_KEY = 'tidings_lifecycle'
+LOG = logging.getLogger(__name__)
+
+
+def http_status(exc, default=500):
+    """The HTTP status an exception carries (``code``, ``status_code`` or
+    ``status``, 100-599), else ``default``."""
+    for attr in ('code', 'status_code', 'status'):
+        value = getattr(exc, attr, None)
+        if isinstance(value, int) and not isinstance(value, bool) and \
+                100 <= value <= 599:
+            return value
+    return default
 
 
 class Lifecycle:
@@ -52,8 +65,8 @@ class Lifecycle:
             self._payload = self._payload()
         return self._payload
 
-    def _emit(self, phase, payload, duration_ms=None):
-        definition = self.events.get(phase)
+    def _emit(self, phase, payload, duration_ms=None, definition=None):
+        definition = definition or self.events.get(phase)
         if definition is None:
             return None
         note = self.notifier.notify(definition, payload, self.context,
@@ -86,15 +99,21 @@ class Lifecycle:
             return None
         return self._emit('end', payload or self.payload, self.duration_ms())
 
-    def error(self, exc, payload=None):
+    def error(self, exc, payload=None, status=None):
+        """Emit ``.error`` for ``exc``.  When the catalog's error event has
+        HTTP-status variants, ``status`` (else the exception's ``code`` /
+        ``status_code`` / ``status`` attribute, else 500) picks one."""
         self.finished = True
         definition = self.events.get('error')
+        if definition is not None and definition.status_variants and \
+                definition.status is None:
+            definition = definition.variant(status or http_status(exc))
         if definition is None or not self.notifier.is_enabled(
                 definition, self.source):
             return None
         if payload is None:
             payload = self._error_payload(definition, exc)
-        return self._emit('error', payload, self.duration_ms())
+        return self._emit('error', payload, self.duration_ms(), definition)
 
     def _error_payload(self, definition, exc):
         if self.error_payload is not None:
@@ -116,6 +135,11 @@ class Lifecycle:
         setattr(out, name, self.notifier.exception_payload(exc, fault_cls))
         return out
 
+    def _name(self):
+        found = self.events.get('error') or self.events.get('end') or \
+            self.events.get('start')
+        return found.name if found is not None else '?'
+
     # context manager
 
     def __enter__(self):
@@ -126,7 +150,13 @@ class Lifecycle:
         if self.finished:
             return False
         if exc is not None:
-            self.error(exc)
+            try:
+                self.error(exc)
+            except Exception:
+                # The caller's exception matters more than the
+                # notification about it: log ours, re-raise theirs.
+                LOG.exception('could not emit the error notification of '
+                              '%s for %r', self._name(), exc)
         else:
             self.end()
         return False

@@ -46,6 +46,11 @@ class Notifier:
         overrides it.
     :param backends: backend instances to use instead of loading
         ``[notifications] backends`` (handy in tests).
+    :param clock: a callable returning the naive UTC ``datetime`` stamped
+        on each notification (default: now); with ``id_factory`` it makes
+        notifications reproducible, as :mod:`tidings.samples` needs.
+    :param id_factory: a callable ``(definition) -> str`` giving each
+        notification's ``message_id`` (default: a random uuid4).
     """
 
     #: Routing decisions kept (per event, source, status) before the cache
@@ -53,7 +58,7 @@ class Notifier:
     ROUTE_CACHE_SIZE = 4096
 
     def __init__(self, conf=None, registries=(), source=None, host=None,
-                 backends=None):
+                 backends=None, clock=None, id_factory=None):
         if conf is None:
             conf = tidings_conf.new_conf()
         else:
@@ -89,6 +94,8 @@ class Notifier:
                 LOG, 'backend %s raised while sending' % b.name)
             for b in self.backends}
         self._lock = threading.Lock()
+        self.clock = clock
+        self.id_factory = id_factory
         self.closed = False
 
     # setup
@@ -187,9 +194,12 @@ class Notifier:
             if (fnmatch.fnmatchcase(definition.name, pattern)
                     or fnmatch.fnmatchcase(definition.event_type_str,
                                            pattern)
-                    or (definition.template is not None and
+                    or (definition.template is not None and (
                         fnmatch.fnmatchcase(definition.template.name,
-                                            pattern))):
+                                            pattern)
+                        or fnmatch.fnmatchcase(
+                            definition.template.event_type_str,
+                            pattern)))):
                 return
         for backend in self.backends:
             if backend.accepts(definition):
@@ -242,21 +252,30 @@ class Notifier:
                 '%s: payload is a %s; expected a %s' % (
                     definition.name, payload.obj_name(),
                     definition.payload.obj_name()))
-        payload.check_complete()
+        try:
+            payload.check_complete()
+        except errors.MissingFieldError as exc:
+            if exc.event:
+                raise
+            raise errors.MissingFieldError(
+                exc.payload, exc.fields, definition.event_type_str) from None
         note = notification_mod.Notification(
             definition, payload, publisher or (
                 self.publisher if route[1] == self.publisher.source
                 else self.publisher.with_source(route[1])),
             context=context, source=route[1], duration_ms=duration_ms,
             target_version=self.pins.get(type(payload)),
-            formats=self.formats)
+            formats=self.formats,
+            message_id=self.id_factory and self.id_factory(definition),
+            created=self.clock and self.clock())
         for fmt in self.formats:
             note.to_wire(fmt)
         for backend in targets:
             try:
                 backend.send(note)
             except Exception as exc:
-                self.failures[backend.name] += 1
+                with self._lock:
+                    self.failures[backend.name] += 1
                 self._failure_logs[backend.name].record(
                     '%s: %s' % (type(exc).__name__, exc))
         return note

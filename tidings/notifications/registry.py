@@ -22,6 +22,8 @@ from tidings.notifications import eventtype
 from tidings.notifications import payload as payload_mod
 from tidings.objects import errors
 from tidings.objects import fields
+from tidings.objects.introspect import nested_classes  # noqa: F401
+from tidings.objects.introspect import object_field_name  # noqa: F401
 
 MECHANISMS = ('messaging', 'statsd', 'database', 'log')
 _CONSTANT = re.compile(r'^[A-Z][A-Z0-9_]*$')
@@ -118,7 +120,7 @@ class EventDefinition:
                         '%s_%s' % (self.name, status),
                         self.event_type.with_status(status), self.level,
                         self.payload, self.mechanisms,
-                        ['%s.%s' % (m, status) for m in self.metrics],
+                        [status_metric(m, status) for m in self.metrics],
                         self.deprecated, self.removed, self.source,
                         sample=self.sample, description=self.description,
                         catalog=self.catalog, status=int(status),
@@ -133,7 +135,7 @@ class EventDefinition:
         name = self.name
         if self.status_variants:
             event_type += '.<status>'
-            metrics = [m + '.<status>' for m in metrics]
+            metrics = [status_metric(m, '<status>') for m in metrics]
             name += '_<status>'
         return {
             'name': name,
@@ -286,24 +288,9 @@ class EventRegistry:
             c.OBJ_PROJECT_NAMESPACE, c.obj_name()))
 
 
-def nested_classes(cls):
-    """Payload classes referenced by the object fields of ``cls``."""
-    out = []
-    registry = getattr(cls, 'OBJ_REGISTRY', None)
-    for field in cls.fields.values():
-        name = object_field_name(field)
-        if name is None:
-            continue
-        if registry is not None and name in registry:
-            out.append(registry.get(name))
-    return out
-
-
-def object_field_name(field):
-    """The object name of an ObjectField or list/dict of objects, else None."""
-    ftype = getattr(field, '_type', None)
-    inner = getattr(ftype, '_element_type', None)
-    if inner is not None:
-        ftype = getattr(inner, '_type', inner)
-    return getattr(ftype, '_obj_name', None)
-
+def status_metric(metric, status):
+    """``mdb.req.create_table`` or ``mdb.req.create_table.error`` with
+    status 404 give ``mdb.req.create_table.error.404``."""
+    if not metric.endswith('.error'):
+        metric += '.error'
+    return '%s.%s' % (metric, status)

@@ -38,11 +38,13 @@ class UnknownFieldError(TidingsError, AttributeError):
 
 
 class MissingFieldError(TidingsError, ValueError):
-    def __init__(self, payload, fields):
+    def __init__(self, payload, fields, event=None):
         self.payload, self.fields = payload, list(fields)
+        self.event = event
+        where = '%s (payload of %s)' % (payload, event) if event else payload
         super().__init__(
             '%s: required field(s) not set: %s (set them, or declare them '
-            'nullable or with a default)' % (payload, _listing(self.fields)))
+            'nullable or with a default)' % (where, _listing(self.fields)))
 
 
 class SchemaSourceError(TidingsError, ValueError):
@@ -96,6 +98,14 @@ class UnknownEventError(TidingsError, LookupError):
             event, where, _listing(known)))
 
 
+class UnknownCatalogError(TidingsError, LookupError):
+    def __init__(self, name, known, group='tidings.catalogs'):
+        self.name = name
+        super().__init__(
+            'unknown catalog %r; installed catalogs: %s (entry point group '
+            '%s)' % (name, _listing(known), group))
+
+
 class EventDefinitionError(TidingsError, ValueError):
     pass
 
@@ -116,6 +126,14 @@ class ConfigError(TidingsError, ValueError):
                                                accepted))
 
 
+class ConfigFileError(TidingsError, ValueError):
+    """A configuration file is missing or cannot be parsed."""
+
+    def __init__(self, path, problem):
+        self.path = path
+        super().__init__('config file %s: %s' % (path, problem))
+
+
 class LockFileError(TidingsError, ValueError):
     def __init__(self, path, problem):
         self.path = path
@@ -132,6 +150,26 @@ class SerializationError(TidingsError, ValueError):
 class MalformedNotificationError(TidingsError, ValueError):
     def __init__(self, what, problem):
         super().__init__('malformed notification %s: %s' % (what, problem))
+
+
+class RouteError(TidingsError, ValueError):
+    """A request-metrics route is malformed or names an unknown event."""
+
+    def __init__(self, route, problem):
+        self.route = route
+        super().__init__('request-metrics route %s: %s' % (route, problem))
+
+
+class NestedPayloadError(TidingsError, LookupError):
+    """An object field names a payload its namespace does not register."""
+
+    def __init__(self, payload, field, nested, namespace):
+        self.payload, self.field, self.nested = payload, field, nested
+        super().__init__(
+            '%s.%s: nested payload %r is not registered in namespace %s; '
+            'register it in the same ObjectRegistry as %s' % (
+                payload, field or '?', nested, namespace or '(none)',
+                payload))
 
 
 class FilterError(TidingsError, ValueError):

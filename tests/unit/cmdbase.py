@@ -1,0 +1,31 @@
+"""Run ``tidings`` in-process and capture what it prints."""
+
+import io
+import os
+
+import fixtures
+import testtools
+
+from tidings.cmd import main as main_mod
+
+
+class CommandTestCase(testtools.TestCase):
+
+    def run_tidings(self, *argv):
+        """``(exit code, stdout, stderr)`` of ``tidings *argv``."""
+        out, err = io.StringIO(), io.StringIO()
+        with fixtures.MonkeyPatch('sys.stdout', out), \
+                fixtures.MonkeyPatch('sys.stderr', err):
+            try:
+                code = main_mod.main(list(argv))
+            except SystemExit as exc:  # argparse usage errors
+                code = exc.code
+        return code, out.getvalue(), err.getvalue()
+
+    def write_conf(self, text, name='tidings.conf'):
+        if not hasattr(self, '_conf_dir'):
+            self._conf_dir = self.useFixture(fixtures.TempDir()).path
+        path = os.path.join(self._conf_dir, name)
+        with open(path, 'w') as handle:
+            handle.write(text)
+        return path

@@ -1,0 +1,140 @@
+"""``tidings config validate`` and ``tidings config show``."""
+
+import os
+
+from tests.unit import cmdbase
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+
+class TestConfigValidate(cmdbase.CommandTestCase):
+
+    def validate(self, text, *more):
+        paths = [self.write_conf(text)]
+        for index, extra in enumerate(more):
+            paths.append(self.write_conf(extra, 'extra%d.conf' % index))
+        return self.run_tidings('config', 'validate', *paths)
+
+    def test_valid_file_prints_ok(self):
+        code, out, err = self.validate(
+            '[notifications]\nbackends = log, jsonfile\nlevel = warning\n'
+            '[backend_jsonfile]\nmax_bytes = 1000\n')
+        self.assertEqual((0, 'OK\n', ''), (code, out, err))
+
+    def test_empty_file_is_valid(self):
+        self.assertEqual(0, self.validate('')[0])
+
+    def test_invalid_file_exits_1_with_the_error(self):
+        code, out, err = self.validate('[notifications]\nlevel = loud\n')
+        self.assertEqual((1, ''), (code, out))
+        self.assertIn("invalid: [notifications] level = 'loud': not one of "
+                      "debug, info", err)
+
+    def test_later_files_override_earlier_ones(self):
+        code, _, err = self.validate('[notifications]\nlevel = loud\n',
+                                     '[notifications]\nlevel = debug\n')
+        self.assertEqual(0, code, err)
+
+    def test_unknown_backend_lists_installed_backends(self):
+        _, _, err = self.validate('[notifications]\nbackends = kafka\n')
+        self.assertIn("backends = 'kafka': not an installed backend; "
+                      "installed: ", err)
+        self.assertIn('jsonfile, log, memory, noop', err)
+
+    def test_bad_integer_names_option_value_and_range(self):
+        _, _, err = self.validate('[backend_jsonfile]\nmax_bytes = big\n')
+        self.assertIn("[backend_jsonfile] max_bytes = 'big': expected an "
+                      "integer >= 0", err)
+
+    def test_bad_choice_lists_the_choices(self):
+        _, _, err = self.validate(
+            '[notifications]\nnotification_format = xml\n')
+        self.assertIn("notification_format = 'xml': expected one of "
+                      "versioned, unversioned, both", err)
+
+    def test_malformed_pin_shows_the_accepted_form(self):
+        _, _, err = self.validate(
+            '[notifications]\npin_versions = BackupPayload\n')
+        self.assertIn('expected PayloadName:MAJOR.MINOR', err)
+
+    def test_pin_is_checked_against_installed_catalogs(self):
+        code, _, err = self.validate(
+            '[notifications]\npin_versions = demo.BackupPayload:1.0\n')
+        self.assertEqual(0, code, err)
+
+    def test_unknown_pinned_payload_lists_payloads(self):
+        _, _, err = self.validate(
+            '[notifications]\npin_versions = Nope:1.0\n')
+        self.assertIn("'Nope:1.0': no such payload; payloads: ", err)
+        self.assertIn('demo.BackupPayload', err)
+
+    def test_unproducible_pin_is_invalid(self):
+        _, _, err = self.validate(
+            '[notifications]\npin_versions = BackupPayload:1.5\n')
+        self.assertIn('BackupPayload cannot be pinned to 1.5', err)
+
+    def test_bad_publisher_format_is_invalid(self):
+        _, _, err = self.validate(
+            '[notifications]\npublisher_id_format = {who}\n')
+        self.assertIn('placeholders accepted: {source}, {host}', err)
+
+    def test_misspelt_option_is_invalid(self):
+        _, _, err = self.validate('[notifications]\nlevle = debug\n')
+        self.assertIn("[notifications] levle = 'debug': no such option in "
+                      "[notifications]", err)
+
+    def test_other_sections_are_left_alone(self):
+        code, _, err = self.validate('[DEFAULT]\ndebug = true\n'
+                                     '[database]\nconnection = x\n')
+        self.assertEqual(0, code, err)
+
+    def test_missing_file_is_invalid(self):
+        code, _, err = self.run_tidings('config', 'validate',
+                                        '/nonexistent/tidings.conf')
+        self.assertEqual(1, code)
+        self.assertIn('config file /nonexistent/tidings.conf: no such file',
+                      err)
+
+    def test_unparsable_file_is_invalid(self):
+        _, _, err = self.validate('[notifications\nlevel = info\n')
+        self.assertIn('Invalid section', err)
+
+    def test_generated_sample_config_is_valid(self):
+        code, out, err = self.run_tidings(
+            'config', 'validate',
+            os.path.join(ROOT, 'etc', 'tidings', 'tidings.conf.sample'))
+        self.assertEqual((0, 'OK\n'), (code, out), err)
+
+    def test_demo_config_is_valid(self):
+        code, _, err = self.run_tidings(
+            'config', 'validate',
+            os.path.join(ROOT, 'tidings', 'etc', 'demo.conf'))
+        self.assertEqual(0, code, err)
+
+    def test_no_file_is_a_usage_error(self):
+        self.assertEqual(2, self.run_tidings('config', 'validate')[0])
+
+
+class TestConfigShow(cmdbase.CommandTestCase):
+
+    def test_shows_effective_notifications_settings(self):
+        path = self.write_conf('[notifications]\nbackends = log, noop\n')
+        code, out, _ = self.run_tidings('config', 'show', path)
+        self.assertEqual(0, code)
+        self.assertIn('[notifications]\n', out)
+        self.assertIn('backends = log, noop\n', out)
+        self.assertIn('level = info  # default\n', out)
+        self.assertNotIn('[backend_jsonfile]', out)
+
+    def test_all_shows_every_group(self):
+        path = self.write_conf('[backend_jsonfile]\nbackup_count = 2\n')
+        _, out, _ = self.run_tidings('config', 'show', '--all', path)
+        self.assertIn('[backend_jsonfile]\n', out)
+        self.assertIn('backup_count = 2\n', out)
+
+    def test_invalid_file_is_an_error(self):
+        path = self.write_conf('[notifications]\nlevel = loud\n')
+        code, _, err = self.run_tidings('config', 'show', path)
+        self.assertEqual(2, code)
+        self.assertIn("level = 'loud'", err)

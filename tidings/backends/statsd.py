@@ -1,0 +1,510 @@
+"""The statsd backend: counters and timers named by the event definitions.
+
+For every notification of an event whose delivery mechanisms include
+``statsd``, each metric name of its event definition (e.g.
+``mdb.req.create_table``, ``mdb.req.create_table.error.404``) gets a counter
+``+1``, and, when the notification carries ``duration_ms`` (lifecycle
+``.end``/``.error``), a timer ``|ms``.
+
+The metrics travel through a :class:`StatsdClient`: the caller formats one
+StatsD line and appends it to a bounded in-memory queue (about a
+microsecond); a sender thread newline-joins queued lines into packets of at
+most ``max_packet_size`` bytes and sends them when a few packets' worth is
+waiting or every ``flush_interval``.  The host is resolved by the sender,
+lazily, and again after a failure; nothing here raises into the caller or
+blocks it.  Other code sends its own metrics through the same client::
+
+    client = statsd_client(notifier)        # None when statsd is off
+    if client is not None:
+        client.incr('mdb.api.requests')
+        client.timing('mdb.api.latency', 12.5)
+        client.gauge('tidings.messaging.outbox', 3)
+
+Why not the ``statsd`` package's ``StatsClient``: it sends on the caller's
+thread (one ``sendto`` per metric, about 5 µs, and its ``pipeline()``
+still sends in the caller), and it resolves the host once, at
+construction.  ``benchmarks/statsd.py`` measures both.
+"""
+
+import collections
+import logging
+import os
+import random
+import socket
+import threading
+import time
+import weakref
+
+from tidings.backends import base
+from tidings.objects import errors
+
+LOG = logging.getLogger(__name__)
+GROUP = 'backend_statsd'
+PROTOCOLS = ('udp', 'tcp', 'unix')
+
+_CLIENTS = weakref.WeakSet()
+
+
+def _reset_after_fork():
+    for client in list(_CLIENTS):
+        client._after_fork()
+
+
+if hasattr(os, 'register_at_fork'):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+#: Lines waiting before the sender is woken early: two or three packets'
+#: worth, so packets leave full and in small bursts (a burst the daemon's
+#: receive buffer cannot hold is lost) without waiting for the interval.
+WAKE_AT = 128
+
+
+def _rate_suffix(rate):
+    text = ('%.6f' % rate).rstrip('0').rstrip('.')
+    return '|@' + text
+
+
+def _number(value):
+    if isinstance(value, float):
+        value = round(value, 3)
+        if value.is_integer():
+            return '%d' % value
+    return str(value)
+
+
+class StatsdClient:
+    """A batching, non-blocking StatsD client.
+
+    Caller-side methods (:meth:`incr`, :meth:`decr`, :meth:`timing`,
+    :meth:`gauge`, :meth:`set`, :meth:`put`) only format a line and
+    enqueue it; they never raise for network reasons and never block.
+    ``rate`` defaults to the client's ``sample_rate``; a sampled-out metric
+    costs one random draw.  Names must not contain ``:``, ``|``, ``@`` or a
+    newline (event metric names are checked by the event registry).
+    """
+
+    def __init__(self, host='127.0.0.1', port=8125, protocol='udp',
+                 socket_path=None, prefix='', sample_rate=1.0,
+                 max_packet_size=1432, flush_interval=0.1,
+                 queue_size=100000, retry_interval=1.0, name='statsd'):
+        if protocol not in PROTOCOLS:
+            raise errors.ConfigError(GROUP, 'protocol', protocol,
+                                     'not one of ' + ', '.join(PROTOCOLS))
+        if protocol == 'unix' and not socket_path:
+            raise errors.ConfigError(GROUP, 'socket_path', socket_path,
+                                     'a socket path is needed with '
+                                     'protocol = unix')
+        if not 0.0 < sample_rate <= 1.0:
+            raise errors.ConfigError(GROUP, 'sample_rate', sample_rate,
+                                     'not in (0, 1]; 1 sends every metric')
+        if max_packet_size < 64:
+            raise errors.ConfigError(GROUP, 'max_packet_size',
+                                     max_packet_size, 'less than 64 bytes')
+        self.host = host
+        self.port = port
+        self.protocol = protocol
+        self._stream = protocol in ('tcp', 'unix')
+        self.socket_path = socket_path
+        self.prefix = prefix.rstrip('.') + '.' if prefix else ''
+        self.sample_rate = float(sample_rate)
+        self.max_packet_size = int(max_packet_size)
+        self.flush_interval = float(flush_interval)
+        self.queue_size = int(queue_size)
+        self.retry_interval = float(retry_interval)
+        self.name = name
+        self._rate_suffixes = {}
+        self._queue = collections.deque()
+        self._live = None
+        self._wake = threading.Event()
+        self._cond = threading.Condition()
+        self._cycles = 0
+        self._worker = None
+        self._pid = None
+        self._start_lock = threading.Lock()
+        self._sock = None
+        self._retry_at = 0.0
+        self._stopping = False
+        self.closed = False
+        self.counters = collections.Counter()
+        self.drops = base.BurstLog(LOG, 'statsd client %s dropped metrics'
+                                   % name)
+        self.failures = base.BurstLog(LOG, 'statsd client %s could not '
+                                      'send' % name)
+        _CLIENTS.add(self)
+
+    @property
+    def target(self):
+        if self.protocol == 'unix':
+            return 'unix:%s' % self.socket_path
+        return '%s://%s:%s' % (self.protocol, self.host, self.port)
+
+    # caller side
+
+    def put(self, line):
+        """Enqueue one preformatted StatsD line (``name:value|type``)."""
+        queue = self._live
+        if queue is None or len(queue) >= self.queue_size:
+            return self._put_slow(line)
+        queue.append(line)
+        if len(queue) >= WAKE_AT and not self._wake.is_set():
+            self._wake.set()
+
+    def _put_slow(self, line):
+        if self.closed or (self._live is not None
+                           and len(self._live) >= self.queue_size):
+            self._drop()
+            return
+        self._start()
+        self._live.append(line)
+
+    def sample(self, rate=None):
+        """Decide whether to send a sampled metric: ``''`` (send, rate 1),
+        a ``|@rate`` suffix to append to the line, or None (skip)."""
+        if rate is None:
+            rate = self.sample_rate
+        if rate >= 1.0:
+            return ''
+        if random.random() >= rate:
+            return None
+        suffix = self._rate_suffixes.get(rate)
+        if suffix is None:
+            suffix = self._rate_suffixes[rate] = _rate_suffix(rate)
+        return suffix
+
+    def incr(self, stat, count=1, rate=None):
+        """Add ``count`` to the counter ``stat``."""
+        if rate is None:
+            rate = self.sample_rate
+        if rate < 1.0:
+            suffix = self.sample(rate)
+            if suffix is None:
+                return
+        else:
+            suffix = ''
+        if count == 1:
+            line = '%s%s:1|c%s' % (self.prefix, stat, suffix)
+        else:
+            line = '%s%s:%s|c%s' % (self.prefix, stat, _number(count),
+                                     suffix)
+        queue = self._live
+        if queue is None or len(queue) >= self.queue_size:
+            return self._put_slow(line)
+        queue.append(line)
+        if len(queue) >= WAKE_AT and not self._wake.is_set():
+            self._wake.set()
+
+    def decr(self, stat, count=1, rate=None):
+        self.incr(stat, -count, rate)
+
+    def timing(self, stat, ms, rate=None):
+        """Record ``ms`` milliseconds (a number or a timedelta)."""
+        if hasattr(ms, 'total_seconds'):
+            ms = ms.total_seconds() * 1000.0
+        suffix = self.sample(rate)
+        if suffix is not None:
+            self.put('%s%s:%s|ms%s' % (self.prefix, stat, _number(ms),
+                                        suffix))
+
+    def gauge(self, stat, value, delta=False):
+        """Set the gauge ``stat`` (or change it by ``value`` with delta).
+
+        Gauges are never sampled.  A negative absolute value is sent as
+        ``0`` then ``-value``, as StatsD requires.
+        """
+        name = self.prefix + stat
+        if delta:
+            sign = '+' if value >= 0 else ''
+            self.put('%s:%s%s|g' % (name, sign, _number(value)))
+        elif value < 0:
+            self.put('%s:0|g' % name)
+            self.put('%s:%s|g' % (name, _number(value)))
+        else:
+            self.put('%s:%s|g' % (name, _number(value)))
+
+    def set(self, stat, value, rate=None):
+        """Add ``value`` to the set ``stat`` (unique values counted)."""
+        suffix = self.sample(rate)
+        if suffix is not None:
+            self.put('%s%s:%s|s%s' % (self.prefix, stat, value, suffix))
+
+    def _drop(self):
+        self.counters['dropped'] += 1
+        self.drops.record('closed' if self.closed else 'queue full (%d '
+                          'metrics waiting)' % self.queue_size)
+
+    # sender side
+
+    def _start(self):
+        with self._start_lock:
+            if self._live is not None:
+                return
+            if self._pid is not None:       # a forked child: start afresh
+                self._queue = collections.deque()
+                self._wake = threading.Event()
+                self._cond = threading.Condition()
+                self._sock = None
+            self._pid = os.getpid()
+            self._worker = threading.Thread(
+                target=self._run, name='tidings-statsd-%s' % self.name,
+                daemon=True)
+            self._worker.start()
+            self._live = self._queue
+
+    def _after_fork(self):
+        """In a forked child: the sender thread did not survive."""
+        self._live = None
+        self._worker = None
+        self._start_lock = threading.Lock()
+
+    def _run(self):
+        wake = self._wake
+        while True:
+            wake.wait(self.flush_interval)
+            wake.clear()
+            try:
+                self._drain()
+            except Exception:   # never let the sender die
+                LOG.exception('statsd client %s: sender error', self.name)
+            with self._cond:
+                self._cycles += 1
+                self._cond.notify_all()
+            if self._stopping and not self._queue:
+                self._disconnect()
+                return
+
+    def _drain(self):
+        """Send every queued line, newline-joined into packets."""
+        queue = self._queue
+        popleft = queue.popleft
+        lines = [popleft() for _ in range(len(queue))]
+        if not lines:
+            return
+        limit = self.max_packet_size
+        if self._stream:
+            # A stream has no packet limit; write in chunks of ~64 KiB.
+            limit = max(limit, 65536)
+        start = 0
+        size = -1
+        for index, line in enumerate(lines):
+            length = len(line) + 1
+            if size + length > limit:
+                if index > start:
+                    self._send(lines[start:index])
+                start = index
+                size = -1
+                if length - 1 > limit:
+                    self._oversize(line)
+                    start = index + 1
+                    continue
+            size += length
+        if start < len(lines):
+            self._send(lines[start:])
+
+    def _oversize(self, line):
+        self.counters['oversize'] += 1
+        self.failures.record('a metric of %d bytes does not fit '
+                             'max_packet_size %d: %r' % (
+                                 len(line), self.max_packet_size,
+                                 line[:60]), 0)
+
+    def _send(self, lines):
+        data = '\n'.join(lines).encode('utf-8', 'replace')
+        if len(data) > self.max_packet_size and not self._stream \
+                and len(lines) > 1:
+            # Non-ASCII names made it longer than counted: split it.
+            half = len(lines) // 2
+            self._send(lines[:half])
+            self._send(lines[half:])
+            return
+        if len(data) > self.max_packet_size and not self._stream:
+            self._oversize(lines[0])
+            return
+        count = len(lines)
+        sock = self._sock or self._connect()
+        if sock is None:
+            self.counters['failed'] += count
+            return
+        try:
+            if self._stream:
+                sock.sendall(data + b'\n')
+            else:
+                sock.send(data)
+        except OSError as exc:
+            self.counters['failed'] += count
+            self._disconnect()
+            self._retry_at = time.monotonic() + self.retry_interval
+            self.failures.record('sending to %s: %s: %s' % (
+                self.target, type(exc).__name__, exc), count)
+            return
+        self.counters['sent'] += count
+        self.counters['packets'] += 1
+
+    def _connect(self):
+        """Resolve the host and open the socket; None when not now."""
+        now = time.monotonic()
+        if now < self._retry_at:
+            return None
+        self.counters['connects'] += 1
+        try:
+            if self.protocol == 'unix':
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    sock.settimeout(5.0)
+                    sock.connect(self.socket_path)
+                except OSError:
+                    sock.close()
+                    raise
+            else:
+                kind = (socket.SOCK_STREAM if self.protocol == 'tcp'
+                        else socket.SOCK_DGRAM)
+                sock = self._open(kind)
+        except OSError as exc:
+            self._retry_at = now + self.retry_interval
+            option = 'socket_path' if self.protocol == 'unix' else 'host'
+            value = self.socket_path if option == 'socket_path' else \
+                '%s:%s' % (self.host, self.port)
+            self.failures.record('[%s] %s = %r: cannot reach the StatsD '
+                                 'daemon (%s: %s); retrying every %.1fs' % (
+                                     GROUP, option, value,
+                                     type(exc).__name__, exc,
+                                     self.retry_interval))
+            return None
+        self._sock = sock
+        return sock
+
+    def _open(self, kind):
+        infos = socket.getaddrinfo(self.host, self.port, 0, kind)
+        last = None
+        for family, socktype, proto, _, addr in infos:
+            sock = socket.socket(family, socktype, proto)
+            try:
+                if kind == socket.SOCK_STREAM:
+                    sock.settimeout(5.0)
+                sock.connect(addr)
+                return sock
+            except OSError as exc:
+                sock.close()
+                last = exc
+        raise last or OSError('no address for %s' % self.host)
+
+    def _disconnect(self):
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+    # shutdown and health
+
+    def pending(self):
+        return len(self._live) if self._live is not None else 0
+
+    def flush(self, timeout=None):
+        """Send what is queued now; True when done within ``timeout``."""
+        if self._live is None or not self._worker.is_alive():
+            return not self.pending()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            # Two full sender cycles: the one under way may have started
+            # before the caller's last metric was queued.
+            target = self._cycles + 2
+            while self._cycles < target:
+                self._wake.set()
+                if deadline is None:
+                    self._cond.wait()
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+        self.drops.summary()
+        self.failures.summary()
+        return True
+
+    def close(self, timeout=5.0):
+        """Send what is queued and stop the sender; later metrics drop."""
+        if self.closed:
+            return
+        self.flush(timeout)
+        self.closed = True
+        self._stopping = True
+        worker = self._worker
+        if self._live is not None:
+            self._live = None
+            self._wake.set()
+            worker.join(timeout)
+
+    def stats(self):
+        """``sent`` metrics, ``packets``, ``failed`` (send or resolve
+        errors), ``dropped`` (queue full or closed), ``oversize``,
+        ``connects`` and ``queued``."""
+        out = {key: 0 for key in ('sent', 'packets', 'failed', 'dropped',
+                                  'oversize', 'connects')}
+        out.update(self.counters)
+        out['queued'] = self.pending()
+        return out
+
+    def __repr__(self):
+        return '<StatsdClient %s>' % self.target
+
+
+class StatsdBackend(base.Backend):
+    """Counters (and timers with ``duration_ms``) per event metric name."""
+
+    mechanisms = frozenset(['statsd'])
+
+    def __init__(self, conf=None, name='statsd', client=None, **options):
+        super().__init__(conf, name)
+        if client is None:
+            settings = {}
+            if conf is not None:
+                group = conf[GROUP]
+                settings = {opt: group[opt] for opt in (
+                    'host', 'port', 'protocol', 'socket_path', 'prefix',
+                    'sample_rate', 'max_packet_size', 'flush_interval',
+                    'queue_size', 'retry_interval')}
+            settings.update(options)
+            client = StatsdClient(name=name, **settings)
+        self.client = client
+        self.notifications = 0
+
+    def send(self, notification):
+        metrics = notification.event.metrics
+        self.notifications += 1
+        if not metrics:
+            return
+        client = self.client
+        suffix = client.sample(None)
+        if suffix is None:
+            return
+        put = client.put
+        prefix = client.prefix
+        for metric in metrics:
+            put('%s%s:1|c%s' % (prefix, metric, suffix))
+        duration = notification.duration_ms
+        if duration is not None:
+            value = _number(duration)
+            for metric in metrics:
+                put('%s%s:%s|ms%s' % (prefix, metric, value, suffix))
+
+    def flush(self, timeout=None):
+        return self.client.flush(timeout)
+
+    def close(self):
+        if not self.closed:
+            self.client.close()
+            self.closed = True
+
+    def stats(self):
+        out = self.client.stats()
+        out['notifications'] = self.notifications
+        return out
+
+
+def statsd_client(notifier):
+    """The StatsdClient of ``notifier``'s statsd backend, or None."""
+    for backend in getattr(notifier, 'backends', ()):
+        if isinstance(backend, StatsdBackend):
+            return backend.client
+    return None

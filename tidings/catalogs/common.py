@@ -1,0 +1,81 @@
+"""Field types the bundled catalogs share: free-form JSON values.
+
+Watcher's audit ``parameters``, a strategy's ``parameters_spec`` or a
+MagnetoDB item's ``keys`` are JSON documents whose shape the payload does
+not fix.  These fields accept only JSON values (str, int, float, bool, None,
+lists, dicts with string keys), copy them on the way in so later changes to
+the caller's dict do not leak into the payload, and say what they accept
+when given anything else.
+"""
+
+from tidings.objects import fields
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def json_copy(value, where='value'):
+    """A deep copy of ``value``; ValueError when it is not JSON data."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError('%s: key %r is not a string' % (where, key))
+            out[key] = json_copy(item, '%s[%r]' % (where, key))
+        return out
+    if isinstance(value, (list, tuple)):
+        return [json_copy(item, '%s[%d]' % (where, i))
+                for i, item in enumerate(value)]
+    raise ValueError('%s: %s %r is not JSON data (str, number, bool, None, '
+                     'list or dict)' % (where, type(value).__name__, value))
+
+
+class JsonDict(fields.FieldType):
+    """A dict of JSON values, e.g. ``{"para1": 3.2, "para2": "hello"}``."""
+
+    def coerce(self, obj, attr, value):
+        if not isinstance(value, dict):
+            raise ValueError('expected a dict, got %s' % type(value).__name__)
+        return json_copy(value, attr)
+
+    @staticmethod
+    def to_primitive(obj, attr, value):
+        return json_copy(value, attr)
+
+    @staticmethod
+    def from_primitive(obj, attr, value):
+        return json_copy(value, attr)
+
+    def get_schema(self):
+        return {'type': ['object']}
+
+
+class JsonList(fields.FieldType):
+    """A list of JSON values, e.g. an audit scope ``[{"host_aggregates":
+    [...]}]``."""
+
+    def coerce(self, obj, attr, value):
+        if not isinstance(value, (list, tuple)):
+            raise ValueError('expected a list, got %s'
+                             % type(value).__name__)
+        return json_copy(value, attr)
+
+    @staticmethod
+    def to_primitive(obj, attr, value):
+        return json_copy(value, attr)
+
+    @staticmethod
+    def from_primitive(obj, attr, value):
+        return json_copy(value, attr)
+
+    def get_schema(self):
+        return {'type': ['array']}
+
+
+class JsonDictField(fields.AutoTypedField):
+    AUTO_TYPE = JsonDict()
+
+
+class JsonListField(fields.AutoTypedField):
+    AUTO_TYPE = JsonList()

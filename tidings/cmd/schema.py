@@ -1,0 +1,100 @@
+"""``tidings schema NAME[@VERSION]``: the JSON Schema of a payload.
+
+NAME is a payload (``BackupPayload`` or ``demo.BackupPayload``) of the
+installed catalogs (or ``--module`` modules), or one only the lock file
+still knows; an event (constant or event type) prints the schema of its
+whole notification.  The current version comes from the code, released
+older versions from the lock file, so consumers can still get 1.0 after
+1.1 ships.  ``--envelope`` wraps the payload in the notification envelope;
+``--unversioned`` gives the flat format.
+"""
+
+import json
+
+from tidings import catalogs
+from tidings.cmd import fingerprints as fp_cmd
+from tidings.objects import base
+from tidings.objects import errors
+from tidings.objects import fingerprint
+from tidings.objects import lockfile
+from tidings.objects import schema as schema_mod
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        'schema', help='print the JSON Schema of a payload or notification',
+        description=__doc__.split('\n\n')[1].replace('``', ''))
+    parser.add_argument('name', metavar='NAME[@VERSION]',
+                        help='payload name, namespace.Name, or an event '
+                             'constant or event type')
+    parser.add_argument('--envelope', action='store_true',
+                        help='the whole notification, not just the payload')
+    parser.add_argument('--unversioned', action='store_true',
+                        help='the unversioned (flat) payload format')
+    parser.add_argument(
+        '--lock', metavar='PATH', default=fp_cmd.DEFAULT_LOCK,
+        help='lock file holding released versions (default: %(default)s)')
+    parser.add_argument(
+        '--module', metavar='MOD', action='append', default=[],
+        dest='modules',
+        help='also look in the payloads registered in this module')
+    parser.set_defaults(func=run)
+
+
+def find_schema(ref, lock_path=None, modules=(), envelope=False,
+                unversioned=False):
+    """The schema document for ``NAME[@VERSION]`` (see the module doc)."""
+    fmt = (schema_mod.UNVERSIONED if unversioned
+           else schema_mod.VERSIONED)
+    name, _, version = ref.partition('@')
+    if version:
+        base.version_tuple(version)
+    classes = fp_cmd.collect(modules)
+    lock = lockfile.LockFile.load(lock_path or fp_cmd.DEFAULT_LOCK,
+                                  missing_ok=True)
+    known = {}
+    for cls in classes:
+        known.setdefault(fingerprint.key(cls), {})[cls.VERSION] = cls
+    keys = sorted(set(known) | set(lock.keys()))
+    matches = [k for k in keys if k == name or k.split('.', 1)[1] == name]
+    if not matches:
+        definition = None if version else _find_event(name)
+        if definition is not None:
+            return schema_mod.notification_schema(definition, fmt)
+        raise errors.UnknownPayloadError(name, keys)
+    if len(matches) > 1:
+        raise errors.UnknownPayloadError(
+            '%s (ambiguous: name the namespace)' % name, matches)
+    key = matches[0]
+    versions = known.get(key, {})
+    if not version:
+        version = max(set(versions) | set(lock.versions(key)),
+                      key=base.version_tuple)
+    if version in versions:
+        cls = versions[version]
+        doc = schema_mod.payload_schema(cls, fmt)
+    elif lock.entry(key, version) is not None:
+        doc = lock.schema(key, version, fmt)
+    else:
+        raise errors.UnknownPayloadError(
+            '%s@%s' % (key, version), ['%s@%s' % (key, v) for v in sorted(
+                set(versions) | set(lock.versions(key)),
+                key=base.version_tuple)])
+    if envelope:
+        doc = schema_mod.envelope_schema(doc)
+    return doc
+
+
+def _find_event(name):
+    for registry in catalogs.load_all():
+        found = registry.find(name)
+        if found is not None:
+            return found
+    return None
+
+
+def run(args):
+    doc = find_schema(args.name, args.lock, args.modules, args.envelope,
+                      args.unversioned)
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
+    return 0

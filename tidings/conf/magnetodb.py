@@ -1,0 +1,43 @@
+"""Options of the ``[magnetodb]`` group: the MagnetoDB catalog's periodic
+usage notification."""
+
+from oslo_config import cfg
+from oslo_config import types
+
+
+class Interval(types.Integer):
+    """Seconds between periodic notifications; < 0 disables, 0 is refused
+    (it would mean "as fast as possible", never what is meant)."""
+
+    def __init__(self):
+        super().__init__(type_name='interval')
+
+    def __call__(self, value):
+        value = super().__call__(value)
+        if value == 0:
+            raise ValueError('0 is not accepted: a number of seconds > 0, '
+                             'or < 0 to disable')
+        return value
+
+
+GROUP = cfg.OptGroup(
+    'magnetodb', title='MagnetoDB catalog',
+    help='Periodic notifications of the bundled MagnetoDB catalog.')
+
+OPTS = [
+    cfg.Opt(
+        'usage_notification_interval', type=Interval(), default=-1,
+        help='Seconds between two magnetodb.table.usage audit periods (one '
+             'notification per table per period). Below 0 disables them '
+             '(the default, as magnetodb-notification says); 0 is an '
+             'error.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

@@ -1,0 +1,42 @@
+"""Options of the ``[trove]`` group: the trove catalog's periodic
+notifications (``trove.instance.exists`` and ``trove.quota``)."""
+
+from oslo_config import cfg
+
+from tidings.objects import errors
+
+GROUP = cfg.OptGroup(
+    'trove', title='trove catalog',
+    help='Periodic notifications of the trove catalog.')
+
+OPTS = [
+    cfg.IntOpt(
+        'exists_notification_interval', default=-1,
+        help='Seconds between periodic trove.instance.exists notifications '
+             '(one per active instance per audit period); < 0 disables '
+             'them, 0 is not accepted.'),
+    cfg.IntOpt(
+        'quota_notification_interval', default=-1,
+        help='Seconds between periodic trove.quota notifications (one per '
+             'tenant and resource); < 0 disables them, 0 is not accepted.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}
+
+
+def validate(conf):
+    """An interval of 0 would spin: refuse it at startup."""
+    for opt in OPTS:
+        value = getattr(conf.trove, opt.dest)
+        if value == 0:
+            raise errors.ConfigError(
+                GROUP.name, opt.name, value,
+                'a number of seconds > 0, or < 0 to disable; 0 is not '
+                'accepted')

@@ -1,0 +1,357 @@
+"""The lock file: every released payload version's fingerprint and schema.
+
+A committed JSON file, written with sorted keys and a 2-space indent so
+its diffs are readable::
+
+    {"lock_format": 1,
+     "payloads": {"<namespace>.<Name>": {"<version>": {
+         "fingerprint": "1.0-<hash>", "shape": {...}, "schema": {...}}}}}
+
+:func:`check` compares payload classes with it (see
+:class:`PayloadResult` for the outcomes); :meth:`LockFile.update` records
+the current versions and keeps the older ones, so the schema of 1.0 is
+still served after 1.1 ships.
+"""
+
+import json
+import os
+import re
+import tempfile
+
+from tidings.objects import base
+from tidings.objects import compat
+from tidings.objects import errors
+from tidings.objects import fingerprint
+from tidings.objects import introspect
+from tidings.objects import schema as schema_mod
+
+LOCK_FORMAT = 1
+_KEY = re.compile(r'^[A-Za-z0-9_]+\.[A-Za-z_][A-Za-z0-9_]*$')
+_VERSION = re.compile(r'^\d+\.\d+$')
+UPDATE_HINT = 'run `tidings fingerprints update`'
+
+
+class LockFile:
+    """A lock file in memory: ``payloads[key][version] = entry``."""
+
+    def __init__(self, path, payloads=None):
+        self.path = path
+        self.payloads = payloads if payloads is not None else {}
+
+    # reading
+
+    @classmethod
+    def load(cls, path, missing_ok=False):
+        """Read and validate ``path``; raise LockFileError when malformed.
+
+        A missing file is an error unless ``missing_ok`` (then empty).
+        """
+        try:
+            with open(path, encoding='utf-8') as stream:
+                text = stream.read()
+        except FileNotFoundError:
+            if missing_ok:
+                return cls(path)
+            raise errors.LockFileError(
+                path, 'does not exist; create it with `tidings fingerprints '
+                'update --lock %s`' % path) from None
+        except OSError as exc:
+            raise errors.LockFileError(path, 'cannot be read: %s' % exc)
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise errors.LockFileError(path, 'is not valid JSON: %s' % exc)
+        return cls(path, validate(path, data))
+
+    def versions(self, key):
+        """Locked versions of payload ``key``, oldest first."""
+        return sorted(self.payloads.get(key, {}), key=base.version_tuple)
+
+    def newest(self, key):
+        versions = self.versions(key)
+        return versions[-1] if versions else None
+
+    def entry(self, key, version):
+        return self.payloads.get(key, {}).get(version)
+
+    def keys(self):
+        return sorted(self.payloads)
+
+    def resolve(self, namespace, name, version):
+        """A shape resolver over the locked shapes (for schemas)."""
+        found = self.entry('%s.%s' % (namespace, name), version)
+        return None if found is None else found['shape']
+
+    def schema(self, key, version, fmt=schema_mod.VERSIONED):
+        """The schema of a locked version (versioned: as stored)."""
+        found = self.entry(key, version)
+        if found is None:
+            return None
+        if fmt == schema_mod.VERSIONED:
+            return found['schema']
+        return schema_mod.schema_from_shape(found['shape'], version,
+                                            self.resolve, fmt)
+
+    # writing
+
+    def record(self, cls):
+        """Store the entry of ``cls``'s current version (replacing it)."""
+        key = fingerprint.key(cls)
+        self.payloads.setdefault(key, {})[cls.VERSION] = entry_for(cls)
+        return key
+
+    def to_json(self):
+        return json.dumps({'lock_format': LOCK_FORMAT,
+                           'payloads': self.payloads},
+                          indent=2, sort_keys=True, ensure_ascii=False) + '\n'
+
+    def save(self, path=None):
+        """Write atomically (a temporary file, then rename)."""
+        path = path or self.path
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix='.lock-', dir=directory)
+        try:
+            with os.fdopen(fd, 'w', encoding='utf-8') as stream:
+                stream.write(self.to_json())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+
+def entry_for(cls):
+    """The lock entry of a payload class: fingerprint, shape, schema."""
+    shape = fingerprint.shape(cls)
+    return {'fingerprint': fingerprint.fingerprint_of(cls.VERSION, shape),
+            'shape': shape,
+            'schema': schema_mod.payload_schema(cls)}
+
+
+def validate(path, data):
+    """Check the structure of a parsed lock file; return its payloads."""
+    def bad(problem):
+        return errors.LockFileError(path, problem)
+
+    if not isinstance(data, dict):
+        raise bad('expected a JSON object with keys lock_format and '
+                  'payloads, got %s' % type(data).__name__)
+    unknown = sorted(set(data) - {'lock_format', 'payloads'})
+    if unknown:
+        raise bad('unknown top-level key(s) %s; accepted: lock_format, '
+                  'payloads' % ', '.join(unknown))
+    if data.get('lock_format') != LOCK_FORMAT:
+        raise bad('lock_format %r is not supported; accepted: %d'
+                  % (data.get('lock_format'), LOCK_FORMAT))
+    payloads = data.get('payloads')
+    if not isinstance(payloads, dict):
+        raise bad('"payloads" must be an object of <namespace>.<Name> -> '
+                  'versions, got %r' % (type(payloads).__name__,))
+    for key, versions in payloads.items():
+        if not _KEY.match(key):
+            raise bad('payload key %r: expected <namespace>.<Name>' % key)
+        if not isinstance(versions, dict) or not versions:
+            raise bad('%s: expected an object of version -> entry' % key)
+        for version, entry in versions.items():
+            _validate_entry(bad, key, version, entry)
+    return payloads
+
+
+def _validate_entry(bad, key, version, entry):
+    where = '%s %s' % (key, version)
+    if not _VERSION.match(version):
+        raise bad('%s: version %r is not MAJOR.MINOR' % (key, version))
+    if not isinstance(entry, dict):
+        raise bad('%s: expected an object with fingerprint, shape and '
+                  'schema' % where)
+    missing = [k for k in ('fingerprint', 'shape', 'schema')
+               if k not in entry]
+    if missing:
+        raise bad('%s: missing %s (an entry has fingerprint, shape and '
+                  'schema)' % (where, ', '.join(missing)))
+    try:
+        fp_version, _ = fingerprint.split(entry['fingerprint'])
+    except ValueError as exc:
+        raise bad('%s: %s' % (where, exc))
+    if fp_version != version:
+        raise bad('%s: fingerprint %s is for version %s' % (
+            where, entry['fingerprint'], fp_version))
+    shape = entry['shape']
+    if not isinstance(shape, dict) or not isinstance(
+            shape.get('fields'), dict):
+        raise bad('%s: shape must be an object with name, namespace, '
+                  'fields and schema' % where)
+    if fingerprint.key(shape) != key:
+        raise bad('%s: shape describes %s' % (where, fingerprint.key(shape)))
+    if fingerprint.fingerprint_of(version, shape) != entry['fingerprint']:
+        raise bad('%s: fingerprint %s does not match its shape (edited by '
+                  'hand? restore it from version control)' % (
+                      where, entry['fingerprint']))
+    if not isinstance(entry['schema'], dict):
+        raise bad('%s: schema must be a JSON object' % where)
+
+
+# checking
+
+OK = 'ok'
+UNLOCKED = 'unlocked'
+FAIL = 'fail'
+
+
+class PayloadResult:
+    """The check of one payload class against the lock file.
+
+    ``status``: ``ok`` (its VERSION is locked with this fingerprint),
+    ``unlocked`` (VERSION is exactly the bump the change needs, but not
+    recorded yet) or ``fail``; ``problem`` says why, ``verdict`` is the
+    :class:`~tidings.objects.compat.Verdict` against the locked shape.
+    """
+
+    def __init__(self, cls, status, problem='', verdict=None, locked=None):
+        self.cls = cls
+        self.key = fingerprint.key(cls)
+        self.version = cls.VERSION
+        self.fingerprint = fingerprint.fingerprint(cls)
+        self.status = status
+        self.problem = problem
+        self.verdict = verdict
+        self.locked = locked
+        #: Set by :func:`update` when the entry was written.
+        self.recorded = False
+
+    @property
+    def ok(self):
+        return self.status == OK
+
+    def lines(self):
+        head = '%s %s: %s' % (self.key, self.version, self.status.upper()
+                              if self.status != OK else OK)
+        if self.problem:
+            head += ' — ' + self.problem
+        out = [head]
+        if self.verdict is not None and self.verdict.changes:
+            for change in self.verdict.changes:
+                out.append('  - %s' % (change,))
+            out.append('  verdict: %s' % self.verdict)
+        return out
+
+    def as_dict(self):
+        return {'payload': self.key, 'version': self.version,
+                'fingerprint': self.fingerprint, 'status': self.status,
+                'problem': self.problem, 'locked_version': self.locked,
+                'verdict': (self.verdict.as_dict()
+                            if self.verdict is not None else None)}
+
+
+class Report:
+    """The results of :func:`check`; ``ok`` when every payload is."""
+
+    def __init__(self, results, lock_path):
+        self.results = results
+        self.lock_path = lock_path
+
+    @property
+    def ok(self):
+        return all(r.ok for r in self.results)
+
+    def failing(self):
+        return [r for r in self.results if not r.ok]
+
+    def text(self, verbose=True):
+        lines = []
+        for result in self.results:
+            if verbose or not result.ok:
+                lines.extend(result.lines())
+        bad = len(self.failing())
+        lines.append('%d payload(s) checked against %s: %d ok, %d not' % (
+            len(self.results), self.lock_path, len(self.results) - bad, bad))
+        return '\n'.join(lines)
+
+    def as_dict(self):
+        return {'lock': self.lock_path, 'ok': self.ok,
+                'payloads': [r.as_dict() for r in self.results]}
+
+
+def check_class(cls, lock):
+    """:class:`PayloadResult` of one payload class against ``lock``."""
+    key = fingerprint.key(cls)
+    version = cls.VERSION
+    current = fingerprint.shape(cls)
+    fp = fingerprint.fingerprint_of(version, current)
+    newest = lock.newest(key)
+    if newest is None:
+        return PayloadResult(cls, FAIL, 'new payload, not in the lock file: '
+                             + UPDATE_HINT + _elsewhere(lock, cls))
+    entry = lock.entry(key, version)
+    if entry is not None:
+        if entry['fingerprint'] == fp:
+            return PayloadResult(cls, OK, locked=version)
+        found = compat.verdict(entry['shape'], current, newest)
+        return PayloadResult(
+            cls, FAIL, 'fingerprint changed (locked %s, now %s) but VERSION '
+            'is still %s: %s' % (entry['fingerprint'], fp, version,
+                                 found.bump), found, version)
+    found = compat.verdict(lock.entry(key, newest)['shape'], current, newest)
+    if base.version_tuple(version) < base.version_tuple(newest):
+        return PayloadResult(
+            cls, FAIL, 'VERSION %s is not locked and older than the newest '
+            'locked version %s' % (version, newest), found, newest)
+    if found.kind == compat.UNCHANGED:
+        allowed = (compat.required_version(newest, compat.COMPATIBLE),
+                   compat.required_version(newest, compat.BREAKING))
+        if version in allowed:
+            return PayloadResult(
+                cls, UNLOCKED, 'shape unchanged since %s, VERSION bumped to '
+                '%s; not locked yet: %s' % (newest, version, UPDATE_HINT),
+                found, newest)
+        return PayloadResult(
+            cls, FAIL, 'shape unchanged since %s; VERSION %s skips versions '
+            '(next is %s or %s)' % ((newest, version) + allowed), found,
+            newest)
+    if version == found.required:
+        return PayloadResult(
+            cls, UNLOCKED, '%s; not locked yet: %s' % (found.kind,
+                                                       UPDATE_HINT),
+            found, newest)
+    return PayloadResult(
+        cls, FAIL, 'VERSION is %s but the change since %s requires %s' % (
+            version, newest, found.required), found, newest)
+
+
+def _elsewhere(lock, cls):
+    """A hint when the same name is locked in another namespace."""
+    others = [k for k in lock.keys()
+              if k.split('.', 1)[1] == cls.obj_name()
+              and k != fingerprint.key(cls)]
+    if not others:
+        return ''
+    return (' (%s is locked as %s: a namespace change is breaking)'
+            % (cls.obj_name(), ', '.join(others)))
+
+
+def check(classes, lock):
+    """Check payload classes (and the payloads they nest) against a
+    :class:`LockFile`; return a :class:`Report`."""
+    results = [check_class(cls, lock)
+               for cls in introspect.with_nested(classes)]
+    return Report(results, lock.path)
+
+
+def update(classes, lock, force=False):
+    """Record the current version of every payload that is new or bumped
+    as its change requires; return the :class:`Report` checked *before*
+    the update.
+
+    A payload that fails the check (changed without the right bump) is
+    recorded only with ``force``: rewriting a released version's entry
+    hides the change from consumers.
+    """
+    report = check(classes, lock)
+    new_keys = {r.key for r in report.results if lock.newest(r.key) is None}
+    for result in report.results:
+        if (result.status in (OK, UNLOCKED) or force
+                or result.key in new_keys):
+            lock.record(result.cls)
+            result.recorded = True
+    return report

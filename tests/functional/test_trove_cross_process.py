@@ -66,6 +66,9 @@ class TestTroveCrossProcess(base.FunctionalTestCase):
         tag = uuid.uuid4().hex[:10]
         self.topics = {role: 'tidings_trove_%s_%s' % (role, tag)
                        for role in ('task', 'guest', 'conductor', 'notify')}
+        # Our own exchange: the shared broker's 'openstack' exchange may
+        # have been declared durable by another client.
+        self.exchange = 'tidings_trove_%s' % tag
         self.addCleanup(self.delete_queues)
         self.collector = Collector()
         self.listen()
@@ -76,7 +79,8 @@ class TestTroveCrossProcess(base.FunctionalTestCase):
         transport = oslo_messaging.get_notification_transport(
             cfg.ConfigOpts(), url=base.RABBIT_URL)
         listener = oslo_messaging.get_notification_listener(
-            transport, [oslo_messaging.Target(topic=self.topics['notify'])],
+            transport, [oslo_messaging.Target(topic=self.topics['notify'],
+                                              exchange=self.exchange)],
             [self.collector], executor='threading')
         listener.start()
 
@@ -104,13 +108,22 @@ class TestTroveCrossProcess(base.FunctionalTestCase):
                 finally:
                     if channel.is_open:
                         channel.close()
+            channel = conn.channel()
+            try:
+                channel.exchange_delete(self.exchange)
+            except Exception:
+                pass
+            finally:
+                if channel.is_open:
+                    channel.close()
 
     def spawn(self, role, *args):
         proc = subprocess.Popen(
             [sys.executable, '-m', 'tests.functional.trove_processes', role,
              base.RABBIT_URL] + list(args),
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True)
+            text=True, env=dict(os.environ,
+                                TIDINGS_TEST_EXCHANGE=self.exchange))
         self.procs.append(proc)
         return proc
 

@@ -19,6 +19,7 @@ Notifications go to RabbitMQ through oslo.messaging's Notifier, one
 message per ``Notification.to_wire()`` (the test helper backend below).
 """
 
+import os
 import signal
 import sys
 import threading
@@ -34,6 +35,11 @@ from tidings.catalogs import trove  # noqa: E402
 from tidings.catalogs.trove import actions  # noqa: E402
 from tidings.catalogs.trove import context  # noqa: E402
 from tidings.notifications import notifier as notifier_mod  # noqa: E402
+
+# Each test run gets its own exchange: the shared broker may hold an
+# 'openstack' exchange declared with other arguments by another client.
+oslo_messaging.set_transport_defaults(
+    os.environ.get('TIDINGS_TEST_EXCHANGE', 'openstack'))
 
 API_IP = '192.0.2.1:8779'
 CLIENT_IP = '198.51.100.7:40112'

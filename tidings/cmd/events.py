@@ -12,6 +12,7 @@ Each subcommand is an ``add_<name>(subparsers)`` function listed in
 
 import json
 
+from tidings.cmd import events_db
 from tidings import catalogs
 
 FORMATS = ('table', 'json', 'yaml')
@@ -35,6 +36,7 @@ def register(subparsers):
     sub.required = True
     for add in SUBCOMMANDS:
         add(sub)
+    events_db.register_events_subcommands(sub)
     return parser
 
 

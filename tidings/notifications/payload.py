@@ -1,6 +1,5 @@
 """Payload base class with a declarative SCHEMA, and ExceptionPayload."""
 
-import inspect
 import traceback as tb_module
 
 from tidings.objects import base
@@ -115,9 +114,9 @@ class ExceptionPayload(Payload):
             while tb.tb_next is not None:
                 tb = tb.tb_next
             frame = tb.tb_frame
-            module = inspect.getmodule(frame)
-            module_name = (module.__name__ if module is not None
-                           else frame.f_globals.get('__name__', '<unknown>'))
+            # f_globals, not inspect.getmodule(): the latter scans every
+            # loaded module on first use (a quarter of a second).
+            module_name = frame.f_globals.get('__name__', '<unknown>')
             function_name = frame.f_code.co_name
         else:
             module_name = type(exc).__module__

@@ -346,3 +346,40 @@ class TestStatsdBackend(ClientTestCase):
         stats = notifier.stats()['statsd']
         self.assertEqual((3, 6, 0), (stats['notifications'], stats['sent'],
                                      stats['queued']))
+
+
+class TestHealthGauges(ClientTestCase):
+    """Backend counters reach StatsD as gauges when statsd is on."""
+
+    def notifier(self, health_interval):
+        conf = tidings_conf.new_conf()
+        conf.set_override('backends', ['statsd', 'memory'], 'notifications')
+        conf.set_override('port', self.receiver.port, 'backend_statsd')
+        conf.set_override('health_interval', health_interval,
+                          'backend_statsd')
+        notifier = notifier_mod.Notifier(conf, catalog.EVENTS, source='test')
+        self.addCleanup(notifier.close)
+        return notifier
+
+    def test_report_health_sends_each_backend_counter_as_a_gauge(self):
+        notifier = self.notifier(0)
+        notifier.notify(catalog.THING_CREATE, catalog.ThingPayload(name='a'))
+        notifier.notify(catalog.THING_CREATE, catalog.ThingPayload(name='b'))
+        notifier.flush(5)
+        self.receiver.receive(1)  # the event counter packet
+        sent = notifier.backend('statsd').report_health()
+        notifier.flush(5)
+        lines = self.receiver.receive(1 + sent)
+        self.assertIn('tidings.backend.memory.sent:2|g', lines)
+        self.assertTrue(any(line.startswith('tidings.backend.statsd.')
+                            for line in lines), lines)
+
+    def test_gauges_are_sent_every_health_interval(self):
+        self.notifier(0.05)
+        lines = self.receiver.receive(1, timeout=5)
+        self.assertTrue(lines[0].startswith('tidings.backend.'), lines)
+        self.assertTrue(lines[0].endswith('|g'), lines)
+
+    def test_zero_interval_sends_no_gauges(self):
+        notifier = self.notifier(0)
+        self.assertIsNone(notifier.backend('statsd')._health_thread)

@@ -106,6 +106,11 @@ class Backend:
         return self.mechanisms is None or not self.mechanisms.isdisjoint(
             event.mechanisms)
 
+    def bind(self, notifier):
+        """Called once by the Notifier that loaded this backend, after all
+        its backends are loaded (the statsd backend reports their health).
+        """
+
     def send(self, notification):
         raise NotImplementedError
 

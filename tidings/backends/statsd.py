@@ -456,6 +456,10 @@ class StatsdBackend(base.Backend):
 
     def __init__(self, conf=None, name='statsd', client=None, **options):
         super().__init__(conf, name)
+        health = options.pop('health_interval', None)
+        if health is None:
+            health = conf[GROUP].health_interval if conf is not None else 0.0
+        self.health_interval = health
         if client is None:
             settings = {}
             if conf is not None:
@@ -468,6 +472,45 @@ class StatsdBackend(base.Backend):
             client = StatsdClient(name=name, **settings)
         self.client = client
         self.notifications = 0
+        self._notifier = None
+        self._health_stop = threading.Event()
+        self._health_thread = None
+
+    def bind(self, notifier):
+        self._notifier = weakref.ref(notifier)
+        if self.health_interval and self.health_interval > 0:
+            self._health_thread = threading.Thread(
+                target=self._health_loop, daemon=True,
+                name='tidings-%s-health' % self.name)
+            self._health_thread.start()
+
+    def _health_loop(self):
+        while not self._health_stop.wait(self.health_interval):
+            try:
+                self.report_health()
+            except Exception:  # never let the reporter die
+                LOG.exception('%s backend: health report failed', self.name)
+
+    def report_health(self):
+        """Send every backend's numeric counters as gauges
+        ``tidings.backend.<backend>.<counter>``; returns how many."""
+        notifier = self._notifier() if self._notifier else None
+        if notifier is None:
+            return 0
+        sent = 0
+        for backend in notifier.backends:
+            try:
+                stats = backend.stats()
+            except Exception:
+                continue
+            for key, value in sorted(stats.items()):
+                if isinstance(value, bool) or not isinstance(
+                        value, (int, float)):
+                    continue
+                self.client.gauge('tidings.backend.%s.%s' % (
+                    backend.name, key), value)
+                sent += 1
+        return sent
 
     def send(self, notification):
         metrics = notification.event.metrics
@@ -493,6 +536,9 @@ class StatsdBackend(base.Backend):
 
     def close(self):
         if not self.closed:
+            self._health_stop.set()
+            if self._health_thread is not None:
+                self._health_thread.join(2)
             self.client.close()
             self.closed = True
 

@@ -50,6 +50,11 @@ OPTS = [
         help='After a failed send or name resolution, seconds before the '
              'sender resolves the host and connects again; metrics due in '
              'between are counted as failed.'),
+    cfg.FloatOpt(
+        'health_interval', default=10.0, min=0.0,
+        help='Every this many seconds, send the counters of every backend '
+             '(sent, queued, outbox, dropped...) as gauges named '
+             'tidings.backend.<backend>.<counter>; 0 disables.'),
 ]
 
 

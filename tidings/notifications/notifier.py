@@ -87,6 +87,8 @@ class Notifier:
         if backends is None:
             backends = [self._load_backend(name) for name in notif.backends]
         self.backends = list(backends)
+        for backend in self.backends:
+            backend.bind(self)
         self._routes = {}
         self.failures = collections.Counter()
         self._failure_logs = {

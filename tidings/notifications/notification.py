@@ -10,7 +10,7 @@ notification format, byte-compatible with what Nova and Watcher send::
 """
 
 import datetime
-import uuid
+import random
 
 from tidings.objects import errors
 
@@ -20,13 +20,32 @@ BOTH = 'both'
 TIMESTAMP_FORMAT = '%Y-%m-%d %H:%M:%S.%f'
 
 
+_UTC = datetime.timezone.utc
+_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_V4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
 def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    """The current time, timezone-aware UTC."""
+    return datetime.datetime.now(_UTC)
 
 
 def format_timestamp(moment):
-    """``2016-11-04 16:31:36.264673`` (always with microseconds)."""
-    return moment.isoformat(' ', 'microseconds')
+    """``2016-11-04 16:31:36.264673``: UTC, always with microseconds."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_UTC)
+    return moment.isoformat(' ', 'microseconds')[:26]
+
+
+def new_message_id():
+    """A random (version 4) UUID string.
+
+    Built from ``random.getrandbits`` (reseeded in every forked child) at a
+    tenth of the cost of ``str(uuid.uuid4())``: a message_id must be unique,
+    not secret.
+    """
+    h = '%032x' % ((random.getrandbits(128) & _V4_CLEAR) | _V4_SET)
+    return '%s-%s-%s-%s-%s' % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
 
 
 class Notification:
@@ -60,7 +79,7 @@ class Notification:
         self.priority = event.priority
         self.publisher = publisher
         self.payload = payload
-        self.message_id = message_id or str(uuid.uuid4())
+        self.message_id = message_id or new_message_id()
         self.created = created or utcnow()
         self.timestamp = format_timestamp(self.created)
         self.context = context

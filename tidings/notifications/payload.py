@@ -25,7 +25,7 @@ class Payload(base.TidingsObject):
 
     def populate_schema(self, **sources):
         name = self.obj_name()
-        setfield = self.__setattr__
+        setters = self._SETTERS
         for field, (source, attribute) in self.SCHEMA.items():
             try:
                 obj = sources[source]
@@ -42,7 +42,12 @@ class Payload(base.TidingsObject):
                     name, field, source, attribute,
                     '%s has no attribute %r' % (type(obj).__name__,
                                                 attribute))
-            setfield(field, value)
+            try:
+                setter = setters[field]
+            except KeyError:
+                raise errors.UnknownFieldError(name, field,
+                                               sorted(self.fields)) from None
+            setter(self, value)
         return self
 
     @classmethod

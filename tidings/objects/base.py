@@ -40,6 +40,7 @@ class TidingsObject(ovo_base.VersionedObject):
     _FIELD_INFO = ()
     _REQUIRED = ()
     _NESTED = ()
+    _SETTERS = {}
 
     def __init__(self, **kwargs):
         # Coerce through the field properties so a bad value fails here,
@@ -61,9 +62,13 @@ class TidingsObject(ovo_base.VersionedObject):
         target = target_version or self.VERSION
         data = {}
         values = self.__dict__
-        for name, attr, field in self._FIELD_INFO:
+        for name, attr, field, plain in self._FIELD_INFO:
             if attr in values:
-                data[name] = field.to_primitive(self, name, values[attr])
+                value = values[attr]
+                if plain or value is None:
+                    data[name] = value
+                else:
+                    data[name] = field.to_primitive(self, name, value)
         if target != self.VERSION:
             check_target_version(self, target)
             self.obj_make_compatible(data, target)
@@ -85,7 +90,7 @@ class TidingsObject(ovo_base.VersionedObject):
         """The unversioned form: field values only, nested payloads flat."""
         out = {}
         values = self.__dict__
-        for name, attr, field in self._FIELD_INFO:
+        for name, attr, field, _plain in self._FIELD_INFO:
             if attr in values:
                 out[name] = _flat(field.to_primitive(self, name,
                                                      values[attr]))
@@ -99,9 +104,13 @@ def make_properties(cls):
     oslo method keeps working.
     """
     info = []
+    identity = ovo_fields.FieldType.to_primitive
     for name, field in cls.fields.items():
         attr = '_obj_' + name
-        info.append((name, attr, field))
+        # Types whose primitive is the value itself skip the call.
+        plain = (type(field).to_primitive is ovo_fields.Field.to_primitive
+                 and type(field._type).to_primitive is identity)
+        info.append((name, attr, field, plain))
 
         def getter(self, name=name, attr=attr):
             try:
@@ -128,12 +137,13 @@ def make_properties(cls):
 
         setattr(cls, name, property(getter, setter, deleter))
     cls._FIELD_INFO = tuple(info)
+    cls._SETTERS = {name: getattr(cls, name).fset for name in cls.fields}
     cls._REQUIRED = tuple(
-        name for name, _, field in info
+        name for name, _, field, _ in info
         if not field.nullable and
         field.default is ovo_fields.UnspecifiedDefault)
     cls._NESTED = tuple(
-        attr for name, attr, field in info
+        attr for name, attr, field, _ in info
         if isinstance(field._type, ovo_fields.Object) or isinstance(
             getattr(field._type, '_element_type', None), ovo_fields.Field))
 

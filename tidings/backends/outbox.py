@@ -102,11 +102,37 @@ class Outbox:
                         self.table)).scalar_one()
                 self.last_seq = conn.execute(
                     sa.select(sa.func.max(self.table.c.seq))).scalar() or 0
+            self._warm_up()
         except sa_exc.SQLAlchemyError as exc:
             self.engine.dispose()
             raise errors.ConfigError(
                 group, option, mask_url(url),
                 'cannot open the outbox: %s' % (exc.orig or exc)) from None
+
+    def _warm_up(self):
+        # Compile the statements now, not in the middle of an outage
+        # (SQLAlchemy's first compile holds the GIL for milliseconds).
+        with self.engine.connect() as conn:
+            trans = conn.begin()
+            conn.execute(self.table.insert(), [self._values(
+                Row(0, '', '', 2.0, {}, {}))] * 2)
+            conn.execute(self._select(1))
+            conn.execute(self.table.delete().where(
+                self.table.c.id.in_([0, 1])))
+            trans.rollback()
+
+    @staticmethod
+    def _values(row):
+        return {'seq': row.seq, 'message_id': row.message_id,
+                'routing_key': row.routing_key, 'version': row.version,
+                'body': _to_json({'ctxt': row.ctxt,
+                                  'message': row.message})}
+
+    def _select(self, limit):
+        t = self.table
+        return (sa.select(t.c.id, t.c.seq, t.c.message_id, t.c.routing_key,
+                          t.c.version, t.c.body)
+                .order_by(t.c.seq, t.c.id).limit(limit))
 
     def free(self):
         return self.max_rows - self.count
@@ -118,11 +144,7 @@ class Outbox:
             rows = rows[:room]
             if not rows:
                 return 0
-            values = [{'seq': r.seq, 'message_id': r.message_id,
-                       'routing_key': r.routing_key, 'version': r.version,
-                       'body': _to_json({'ctxt': r.ctxt,
-                                         'message': r.message})}
-                      for r in rows]
+            values = [self._values(r) for r in rows]
             with self.engine.begin() as conn:
                 conn.execute(self.table.insert(), values)
             self.count += len(rows)
@@ -131,12 +153,8 @@ class Outbox:
     def head(self, limit):
         """The oldest ``limit`` rows, in replay order."""
         with self.lock:
-            t = self.table
             with self.engine.connect() as conn:
-                result = conn.execute(
-                    sa.select(t.c.id, t.c.seq, t.c.message_id,
-                              t.c.routing_key, t.c.version, t.c.body)
-                    .order_by(t.c.seq, t.c.id).limit(limit)).all()
+                result = conn.execute(self._select(limit)).all()
         rows = []
         for id_, seq, message_id, routing_key, version, body in result:
             doc = json.loads(body)

@@ -29,6 +29,16 @@ def _modules():
 def register_opts(conf):
     """Register every tidings option group on ``conf`` (idempotent)."""
     for module in _modules():
+        group = getattr(module, 'GROUP', None)
+        if isinstance(group, cfg.OptGroup):
+            # A fresh OptGroup per conf: oslo.config keeps option values
+            # and overrides in the group object (a shallow copy shares
+            # them), so a module-level one would leak set_override()
+            # from one ConfigOpts into every other.
+            conf.register_group(cfg.OptGroup(
+                group.name, title=group.title, help=group.help,
+                dynamic_group_owner=group.dynamic_group_owner,
+                driver_option=group.driver_option))
         module.register_opts(conf)
     return conf
 

@@ -222,17 +222,14 @@ class RabbitPipelinePublisher:
             raise MessageNacked('the broker refused message %d'
                                 % self._nacked)
 
-    def publish(self, rows):
-        start = None
-        try:
-            if self.connection is None:
-                self.connect()
-            start = self._tag
-            channel = self.channel
-            pending = 0
+    def _publish_window(self, rows):
+        """basic.publish each row, written to the socket in one go."""
+        channel = self.channel
+        for row in rows:
+            if row.routing_key not in self._queues:
+                self._declare_queue(row.routing_key)
+        with coalesced_writes(self.connection):
             for row in rows:
-                if row.routing_key not in self._queues:
-                    self._declare_queue(row.routing_key)
                 channel.basic_publish(
                     amqp.Message(amqp_body(row),
                                  content_type='application/json',
@@ -240,11 +237,16 @@ class RabbitPipelinePublisher:
                                  delivery_mode=2),
                     exchange=self.exchange, routing_key=row.routing_key)
                 self._tag += 1
-                pending += 1
-                if pending >= self.window:
-                    self._wait_confirms(self._tag)
-                    pending = 0
-            self._wait_confirms(self._tag)
+
+    def publish(self, rows):
+        start = None
+        try:
+            if self.connection is None:
+                self.connect()
+            start = self._tag
+            for offset in range(0, len(rows), self.window):
+                self._publish_window(rows[offset:offset + self.window])
+                self._wait_confirms(self._tag)
         except Exception as exc:
             confirmed = 0
             if start is not None:
@@ -254,6 +256,37 @@ class RabbitPipelinePublisher:
                                                    - start))
             self.close()
             raise PublishError(confirmed, exc) from exc
+
+
+class coalesced_writes:
+    """Within the block, frames written to ``connection`` are gathered
+    and sent with one ``sendall`` at the end: one system call (and one
+    broker wake-up) per window instead of one per message.
+
+    py-amqp's TCP transport writes through its ``_write`` attribute (the
+    socket's ``sendall``), a private detail; this is the only place that
+    relies on it, and it falls back to plain writes when it is absent.
+    py-amqp reuses its frame buffer, so each frame is copied.
+    """
+
+    def __init__(self, connection):
+        self.transport = getattr(connection, 'transport', None)
+        self.real = getattr(self.transport, '_write', None)
+        self.frames = []
+
+    def __enter__(self):
+        if self.real is not None:
+            frames = self.frames
+            self.transport._write = lambda data: frames.append(bytes(data))
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.real is None:
+            return False
+        self.transport._write = self.real
+        if exc_info[0] is None and self.frames:
+            self.real(b''.join(self.frames))
+        return False
 
 
 def _abort(conn):

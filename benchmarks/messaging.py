@@ -14,6 +14,8 @@ publishing to its own fresh topic:
   benchmarked here; see emit.py --with-nova for its cost per call);
 - ``caller_p50_us`` / ``caller_p99_us`` / ``caller_max_us``: notify()
   latency at a steady ``--rate`` for ``--steady`` seconds;
+- ``floor_caller_p99_us`` / ``floor_caller_max_us``: the same paced loop
+  with the noop backend (the machine's own jitter, no sender thread);
 - ``outage_caller_max_us``: worst notify() latency while the broker is
   stopped (``rabbitmqctl stop_app`` for ``--outage`` seconds, then
   ``start_app``) at the same rate, ``outage_caller_p99_us`` beside it;
@@ -63,7 +65,8 @@ def sample():
     return events.sample_backup()
 
 
-def make_notifier(url, state, topic_name, durable=False, **options):
+def make_notifier(url, state, topic_name, durable=False, exchange=None,
+                  **options):
     from tidings import conf as tidings_conf
     from tidings.catalogs.demo import events
     from tidings.notifications import Notifier
@@ -75,12 +78,15 @@ def make_notifier(url, state, topic_name, durable=False, **options):
     for key, value in options.items():
         conf.set_override(key, value, 'backend_messaging')
     if durable:
+        # A durable exchange of its own: durability must never leak onto
+        # the shared 'openstack' exchange other publishers declare.
         from oslo_messaging import opts
         for group, group_opts in opts.list_opts():
-            if group == 'oslo_messaging_rabbit':
+            if group in (None, 'oslo_messaging_rabbit'):
                 conf.register_opts(group_opts, group=group)
         conf.set_override('amqp_durable_queues', True,
                           'oslo_messaging_rabbit')
+        conf.set_override('control_exchange', exchange)
     return Notifier(conf, [events.EVENTS], source='bench')
 
 
@@ -92,12 +98,14 @@ def amqp_connection():
     return conn
 
 
-def delete_queues(names):
+def delete_queues(names, exchange=None):
     try:
         conn = amqp_connection()
         channel = conn.channel()
         for name in names:
             channel.queue_delete(name)
+        if exchange:
+            channel.exchange_delete(exchange)
         conn.close()
     except Exception:
         pass
@@ -232,6 +240,20 @@ def bench_steady(url, rate, seconds, state):
     return latencies
 
 
+def bench_floor(rate, seconds):
+    """The same paced notify() with the noop backend: what this machine's
+    own jitter costs the caller, without any sender thread."""
+    from tidings import conf as tidings_conf
+    from tidings.backends import noop
+    from tidings.catalogs.demo import events
+    from tidings.notifications import Notifier
+    conf = tidings_conf.new_conf()
+    notifier = Notifier(conf, [events.EVENTS], source='bench',
+                        backends=[noop.NoopBackend(conf)])
+    return paced(notifier, events.EVENT_TYPE_BACKUP_CREATE_START, sample(),
+                 rate, seconds)
+
+
 def broker_wait(up, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -251,7 +273,9 @@ def bench_outage(url, rate, outage, state):
     (latencies during the outage, all latencies, lost, stats)."""
     from tidings.catalogs.demo import events
     name = topic()
-    notifier = make_notifier(url, state, name, durable=True)
+    exchange = 'bench_exchange_%s' % uuid.uuid4().hex[:10]
+    notifier = make_notifier(url, state, name, durable=True,
+                             exchange=exchange)
     backend = notifier.backend('messaging')
     payload = sample()
     event = events.EVENT_TYPE_BACKUP_CREATE_START
@@ -277,6 +301,7 @@ def bench_outage(url, rate, outage, state):
     stats = backend.stats()
     notifier.close()
     received = set(read_message_ids(name + '.info'))
+    delete_queues([], exchange)
     sent = ids_warm + ids
     lost = sum(1 for mid in sent if mid not in received)
     return during, before + during + after, lost, delivered, stats
@@ -312,6 +337,9 @@ def main(argv=None):
         out['caller_p50_us'] = percentile(steady, 50)
         out['caller_p99_us'] = percentile(steady, 99)
         out['caller_max_us'] = max(steady)
+        floor = bench_floor(args.rate, args.steady)
+        out['floor_caller_p99_us'] = percentile(floor, 99)
+        out['floor_caller_max_us'] = max(floor)
         out['outage_caller_max_us'] = None
         out['outage_caller_p99_us'] = None
         out['lost'] = None

@@ -3,6 +3,7 @@
 import os
 
 from tests.unit import cmdbase
+from tidings import conf as tidings_conf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -40,7 +41,7 @@ class TestConfigValidate(cmdbase.CommandTestCase):
         _, _, err = self.validate('[notifications]\nbackends = kafka\n')
         self.assertIn("backends = 'kafka': not an installed backend; "
                       "installed: ", err)
-        self.assertIn('jsonfile, log, memory, noop', err)
+        self.assertIn(', '.join(tidings_conf.installed_backends()), err)
 
     def test_bad_integer_names_option_value_and_range(self):
         _, _, err = self.validate('[backend_jsonfile]\nmax_bytes = big\n')

@@ -40,8 +40,11 @@ class TestValidate(ConfTestCase):
         exc = self.invalid('[notifications]\nbackends = log, kafka\n')
         self.assertEqual(('notifications', 'backends', 'kafka'),
                          (exc.group, exc.option, exc.value))
-        self.assertIn('installed: database, jsonfile, log, memory, noop',
-                      str(exc))
+        installed = tidings_conf.installed_backends()
+        self.assertIn('installed: ' + ', '.join(installed), str(exc))
+        for name in ('database', 'jsonfile', 'log', 'memory', 'messaging',
+                     'noop', 'statsd'):
+            self.assertIn(name, installed)
 
     def test_no_backend_is_an_error(self):
         exc = self.assertRaises(errors.ConfigError, tidings_conf.validate,

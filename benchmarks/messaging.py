@@ -1,0 +1,374 @@
+"""Notifications delivered through RabbitMQ: tidings beside its peers.
+
+All against the local RabbitMQ (``--url``), with the demo catalog's
+``demo.backup.create.start`` payload (a small nested payload), each path
+publishing to its own fresh topic:
+
+- ``tidings_per_s``: notify() N times, as fast as the caller goes, until
+  the broker confirmed every message (publisher confirms, pipelined);
+- ``oslo_messaging_per_s``: oslo.messaging ``Notifier`` (messagingv2, its
+  rabbit driver confirms each message) with the same wire payload;
+- ``kombu_confirmed_per_s``: kombu ``Producer.publish`` with
+  ``confirm_publish`` (one confirm per message);
+- ``nova_per_s``: null (Nova's emit path through the bus is not
+  benchmarked here; see emit.py --with-nova for its cost per call);
+- ``caller_p50_us`` / ``caller_p99_us`` / ``caller_max_us``: notify()
+  latency at a steady ``--rate`` for ``--steady`` seconds;
+- ``floor_caller_p99_us`` / ``floor_caller_max_us``: the same paced loop
+  with the noop backend (the machine's own jitter, no sender thread);
+- ``outage_caller_max_us``: worst notify() latency while the broker is
+  stopped (``rabbitmqctl stop_app`` for ``--outage`` seconds, then
+  ``start_app``) at the same rate, ``outage_caller_p99_us`` beside it;
+- ``lost``: message_ids of the outage run missing from the queue after
+  the replay (durable queue, read back with a plain AMQP consumer).
+
+    python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
+        [--outage 10] [--no-outage]
+
+The outage part needs ``rabbitmqctl`` (run as root); it always starts the
+broker again.
+"""
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import warnings
+
+warnings.filterwarnings('ignore')
+
+URL = os.environ.get('TIDINGS_TEST_RABBIT_URL',
+                     'rabbit://guest:guest@127.0.0.1:5672/')
+
+
+def percentile(values, pct):
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * pct / 100.0))]
+
+
+def topic():
+    return 'bench_%s' % uuid.uuid4().hex[:10]
+
+
+def sample():
+    from tidings.catalogs.demo import events
+    return events.sample_backup()
+
+
+def make_notifier(url, state, topic_name, durable=False, exchange=None,
+                  **options):
+    from tidings import conf as tidings_conf
+    from tidings.catalogs.demo import events
+    from tidings.notifications import Notifier
+    conf = tidings_conf.new_conf()
+    conf.set_override('state_path', state, 'notifications')
+    conf.set_override('backends', ['messaging'], 'notifications')
+    conf.set_override('transport_url', url, 'backend_messaging')
+    conf.set_override('topics', [topic_name], 'backend_messaging')
+    for key, value in options.items():
+        conf.set_override(key, value, 'backend_messaging')
+    if durable:
+        # A durable exchange of its own: durability must never leak onto
+        # the shared 'openstack' exchange other publishers declare.
+        from oslo_messaging import opts
+        for group, group_opts in opts.list_opts():
+            if group in (None, 'oslo_messaging_rabbit'):
+                conf.register_opts(group_opts, group=group)
+        conf.set_override('amqp_durable_queues', True,
+                          'oslo_messaging_rabbit')
+        conf.set_override('control_exchange', exchange)
+    return Notifier(conf, [events.EVENTS], source='bench')
+
+
+def amqp_connection():
+    import amqp
+    conn = amqp.Connection('127.0.0.1:5672', userid='guest',
+                           password='guest', connect_timeout=5)
+    conn.connect()
+    return conn
+
+
+def delete_queues(names, exchange=None):
+    try:
+        conn = amqp_connection()
+        channel = conn.channel()
+        for name in names:
+            channel.queue_delete(name)
+        if exchange:
+            channel.exchange_delete(exchange)
+        conn.close()
+    except Exception:
+        pass
+
+
+def read_message_ids(queue_name, timeout=5.0):
+    """Every message_id in the queue (read, acked: the queue is emptied)."""
+    conn = amqp_connection()
+    channel = conn.channel()
+    ids = []
+    idle_since = time.monotonic()
+    while time.monotonic() - idle_since < timeout:
+        msg = channel.basic_get(queue_name, no_ack=True)
+        if msg is None:
+            time.sleep(0.05)
+            continue
+        idle_since = time.monotonic()
+        body = json.loads(msg.body)
+        if 'oslo.message' in body:
+            body = json.loads(body['oslo.message'])
+        ids.append(body['message_id'])
+        if len(ids) % 1000 == 0:
+            idle_since = time.monotonic()
+    channel.queue_delete(queue_name)
+    conn.close()
+    return ids
+
+
+# the paths
+
+
+def bench_tidings(url, count, state):
+    from tidings.catalogs.demo import events
+    name = topic()
+    notifier = make_notifier(url, state, name,
+                             queue_size=max(count, 10000))
+    backend = notifier.backend('messaging')
+    payload = sample()
+    event = events.EVENT_TYPE_BACKUP_CREATE_START
+    notifier.notify(event, payload)            # connect, declare
+    backend.wait_delivered(10)
+    start = time.perf_counter()
+    for _ in range(count):
+        notifier.notify(event, payload)
+    delivered = backend.wait_delivered(120)
+    elapsed = time.perf_counter() - start
+    stats = backend.stats()
+    notifier.close()
+    delete_queues([name + '.info'])
+    return (count / elapsed if delivered else None), stats
+
+
+def bench_oslo(url, count):
+    import oslo_messaging
+    from oslo_config import cfg
+    name = topic()
+    conf = cfg.ConfigOpts()
+    conf([])
+    transport = oslo_messaging.get_notification_transport(conf, url=url)
+    notifier = oslo_messaging.Notifier(transport, 'bench:host',
+                                       driver='messagingv2', topics=[name])
+    payload = sample().obj_to_primitive()
+    notifier.info({}, 'demo.backup.create.start', payload)
+    start = time.perf_counter()
+    for _ in range(count):
+        notifier.info({}, 'demo.backup.create.start', payload)
+    elapsed = time.perf_counter() - start
+    transport.cleanup()
+    delete_queues([name + '.info'])
+    return count / elapsed
+
+
+def bench_kombu(count):
+    import kombu
+    name = topic()
+    payload = sample().obj_to_primitive()
+    with kombu.Connection('amqp://guest:guest@127.0.0.1:5672//',
+                          transport_options={'confirm_publish': True}) as c:
+        exchange = kombu.Exchange('openstack', 'topic', durable=False)
+        queue = kombu.Queue(name, exchange, routing_key=name, durable=False)
+        producer = c.Producer()
+        queue(c.default_channel).declare()
+        start = time.perf_counter()
+        for _ in range(count):
+            producer.publish({'payload': payload}, exchange=exchange,
+                             routing_key=name, serializer='json')
+        elapsed = time.perf_counter() - start
+        queue(c.default_channel).delete()
+    return count / elapsed
+
+
+def paced(notifier, event, payload, rate, seconds, ids=None,
+          during=None):
+    """notify() at ``rate`` per second for ``seconds``; the latency of
+    each call in µs.  ``during(t)`` is called between calls."""
+    latencies = []
+    interval = 1.0 / rate
+    start = time.perf_counter()
+    next_at = start
+    end = start + seconds
+    while True:
+        now = time.perf_counter()
+        if now >= end:
+            break
+        if now < next_at:
+            time.sleep(min(next_at - now, 0.001))
+            continue
+        next_at += interval
+        t0 = time.perf_counter()
+        note = notifier.notify(event, payload)
+        latencies.append((time.perf_counter() - t0) * 1e6)
+        if ids is not None:
+            ids.append(note.message_id)
+        if during is not None:
+            during(now - start)
+    return latencies
+
+
+def bench_steady(url, rate, seconds, state):
+    from tidings.catalogs.demo import events
+    name = topic()
+    notifier = make_notifier(url, state, name)
+    backend = notifier.backend('messaging')
+    payload = sample()
+    event = events.EVENT_TYPE_BACKUP_CREATE_START
+    notifier.notify(event, payload)
+    backend.wait_delivered(10)
+    latencies = paced(notifier, event, payload, rate, seconds)
+    backend.wait_delivered(30)
+    notifier.close()
+    delete_queues([name + '.info'])
+    return latencies
+
+
+def bench_floor(rate, seconds):
+    """The same paced notify() with the noop backend: what this machine's
+    own jitter costs the caller, without any sender thread."""
+    from tidings import conf as tidings_conf
+    from tidings.backends import noop
+    from tidings.catalogs.demo import events
+    from tidings.notifications import Notifier
+    conf = tidings_conf.new_conf()
+    notifier = Notifier(conf, [events.EVENTS], source='bench',
+                        backends=[noop.NoopBackend(conf)])
+    return paced(notifier, events.EVENT_TYPE_BACKUP_CREATE_START, sample(),
+                 rate, seconds)
+
+
+def broker_wait(up, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            amqp_connection().close()
+            if up:
+                return True
+        except Exception:
+            if not up:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def bench_outage(url, rate, outage, state):
+    """Stop the broker for ``outage`` seconds while notifying at ``rate``;
+    (latencies during the outage, all latencies, lost, stats)."""
+    from tidings.catalogs.demo import events
+    name = topic()
+    exchange = 'bench_exchange_%s' % uuid.uuid4().hex[:10]
+    notifier = make_notifier(url, state, name, durable=True,
+                             exchange=exchange)
+    backend = notifier.backend('messaging')
+    payload = sample()
+    event = events.EVENT_TYPE_BACKUP_CREATE_START
+    ids = []
+    notifier.notify(event, payload)   # declares the durable queue
+    backend.wait_delivered(10)
+    ids_warm = []
+    before = paced(notifier, event, payload, rate, 1.0, ids_warm)
+    stopper = threading.Thread(target=subprocess.run, args=(
+        ['rabbitmqctl', 'stop_app'],), kwargs={'capture_output': True})
+    during = []
+    try:
+        stopper.start()
+        # the stop itself takes a moment; the outage window is counted
+        # from when connections are refused
+        during += paced(notifier, event, payload, rate, outage, ids)
+    finally:
+        stopper.join()
+        subprocess.run(['rabbitmqctl', 'start_app'], capture_output=True)
+        broker_wait(True)
+    after = paced(notifier, event, payload, rate, 2.0, ids)
+    delivered = backend.wait_delivered(60)
+    stats = backend.stats()
+    notifier.close()
+    received = set(read_message_ids(name + '.info'))
+    delete_queues([], exchange)
+    sent = ids_warm + ids
+    lost = sum(1 for mid in sent if mid not in received)
+    return during, before + during + after, lost, delivered, stats
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--json', action='store_true')
+    parser.add_argument('--url', default=URL)
+    parser.add_argument('--count', type=int, default=10000)
+    parser.add_argument('--peer-count', type=int, default=3000)
+    parser.add_argument('--rate', type=float, default=2000)
+    parser.add_argument('--steady', type=float, default=5.0)
+    parser.add_argument('--outage', type=float, default=10.0)
+    parser.add_argument('--no-outage', action='store_true')
+    parser.add_argument('--with-nova', action='store_true')
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.CRITICAL)
+    host, port = '127.0.0.1', 5672
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        sys.exit('RabbitMQ is not reachable at %s:%d' % (host, port))
+    state = tempfile.mkdtemp(prefix='tidings-bench-')
+    out = {}
+    try:
+        out['tidings_per_s'], tstats = bench_tidings(args.url, args.count,
+                                                     state)
+        out['oslo_messaging_per_s'] = bench_oslo(args.url, args.peer_count)
+        out['kombu_confirmed_per_s'] = bench_kombu(args.peer_count)
+        out['nova_per_s'] = None
+        steady = bench_steady(args.url, args.rate, args.steady, state)
+        out['caller_p50_us'] = percentile(steady, 50)
+        out['caller_p99_us'] = percentile(steady, 99)
+        out['caller_max_us'] = max(steady)
+        floor = bench_floor(args.rate, args.steady)
+        out['floor_caller_p99_us'] = percentile(floor, 99)
+        out['floor_caller_max_us'] = max(floor)
+        out['outage_caller_max_us'] = None
+        out['outage_caller_p99_us'] = None
+        out['lost'] = None
+        if not args.no_outage:
+            during, _all, lost, delivered, ostats = bench_outage(
+                args.url, args.rate, args.outage, state)
+            out['outage_caller_max_us'] = max(during)
+            out['outage_caller_p99_us'] = percentile(during, 99)
+            out['lost'] = lost
+            out['outage_stats'] = ostats
+        out['tidings_stats'] = tstats
+        out['rate'] = args.rate
+        out['count'] = args.count
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+    if args.with_nova:
+        print('nova_per_s: not measured here (Nova is not installed; '
+              'benchmarks/emit.py --with-nova measures its emit cost)',
+              file=sys.stderr)
+    if args.json:
+        print(json.dumps(out, indent=2, sort_keys=True))
+        return 0
+    for key in sorted(out):
+        value = out[key]
+        if isinstance(value, float):
+            value = '%.1f' % value
+        print('%-24s %s' % (key, value))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

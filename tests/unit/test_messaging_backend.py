@@ -1,0 +1,394 @@
+"""The messaging backend without a broker: fake:// and scripted
+publishers stand in for RabbitMQ (the real one is in tests/functional)."""
+
+import logging
+import threading
+import time
+
+import fixtures
+import oslo_messaging
+import testtools
+
+from tidings import conf as tidings_conf
+from tidings.backends import messaging
+from tidings.backends import publishers
+from tidings.catalogs.demo import events
+from tidings.notifications import Notifier
+from tidings.objects import errors
+
+
+class ScriptedPublisher:
+    """Records what it publishes; fails while ``down`` is set, blocks
+    while ``frozen`` is clear."""
+
+    def __init__(self, world):
+        self.world = world
+
+    def publish(self, rows):
+        world = self.world
+        world.frozen.wait(10)
+        if world.down:
+            world.attempts += 1
+            raise publishers.PublishError(0, ConnectionRefusedError(
+                'connection refused'))
+        with world.lock:
+            world.published.extend(rows)
+
+    def close(self):
+        pass
+
+
+class World:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.published = []
+        self.down = False
+        self.attempts = 0
+        self.frozen = threading.Event()
+        self.frozen.set()
+
+    def ids(self):
+        with self.lock:
+            return [r.message_id for r in self.published]
+
+
+class MessagingBackendTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.state = self.useFixture(fixtures.TempDir()).path
+        self.logs = self.useFixture(fixtures.FakeLogger(
+            name='tidings.backends', level=logging.INFO))
+
+    def conf(self, **options):
+        conf = tidings_conf.new_conf()
+        conf.set_override('state_path', self.state, 'notifications')
+        conf.set_override('backends', ['messaging'], 'notifications')
+        options.setdefault('transport_url', 'fake://')
+        options.setdefault('retry_interval', 0.01)
+        for key, value in options.items():
+            group = 'backend_messaging'
+            if key == 'notification_format':
+                group = 'notifications'
+            conf.set_override(key, value, group)
+        return conf
+
+    def backend(self, world=None, **options):
+        backend = messaging.MessagingBackend(self.conf(**options))
+        if world is not None:
+            backend._publisher_factory = lambda: ScriptedPublisher(world)
+        self.addCleanup(backend.close, 1.0)
+        return backend
+
+    def notifier(self, backend):
+        return Notifier(backend.conf, [events.EVENTS], source='unit',
+                        backends=[backend])
+
+    def emit(self, notifier, count):
+        return [notifier.notify(events.EVENT_TYPE_BACKUP_CREATE_START,
+                                events.sample_backup()).message_id
+                for _ in range(count)]
+
+
+class TestConfiguration(MessagingBackendTest):
+
+    def assertConfigError(self, option, **options):
+        exc = self.assertRaises(errors.ConfigError,
+                                messaging.MessagingBackend,
+                                self.conf(**options))
+        self.assertEqual(('backend_messaging', option),
+                         (exc.group, exc.option))
+        return exc
+
+    def test_unknown_transport_scheme_names_the_option(self):
+        exc = self.assertConfigError(
+            'transport_url', transport_url='rabbitt://u:secret@host:5672/')
+        self.assertIn('[backend_messaging] transport_url', str(exc))
+        self.assertIn("unknown transport 'rabbitt'", str(exc))
+        self.assertIn('rabbit', str(exc))
+
+    def test_bad_url_error_hides_the_password(self):
+        exc = self.assertConfigError(
+            'transport_url', transport_url='rabbitt://u:secret@host:5672/')
+        self.assertNotIn('secret', str(exc))
+
+    def test_malformed_transport_url_names_the_option(self):
+        exc = self.assertConfigError('transport_url',
+                                     transport_url='not a url')
+        self.assertIn('expected e.g. rabbit://', str(exc))
+
+    def test_out_of_range_port_is_refused(self):
+        self.assertConfigError('transport_url',
+                               transport_url='rabbit://h:70000/')
+
+    def test_bad_outbox_url_names_the_option(self):
+        exc = self.assertConfigError('outbox_url',
+                                     outbox_url='nosuchdb://x/y')
+        self.assertIn('SQLAlchemy URL', str(exc))
+
+    def test_topic_with_spaces_is_refused(self):
+        self.assertConfigError('topics', topics=['bad topic'])
+
+    def test_unversioned_format_needs_unversioned_topics(self):
+        self.assertConfigError('unversioned_topics',
+                               notification_format='unversioned',
+                               unversioned_topics=[])
+
+    def test_rabbit_url_uses_the_confirm_pipeline(self):
+        backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
+        self.assertEqual('pipeline', backend.mode)
+
+    def test_pipeline_off_goes_through_oslo_messaging(self):
+        backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
+                               pipeline=False)
+        self.assertEqual('oslo', backend.mode)
+
+    def test_masked_transport_url_hides_passwords(self):
+        self.assertEqual(
+            'rabbit://u:***@h1:5672,v@h2:5673/vh',
+            messaging.mask_transport_url('rabbit://u:pw@h1:5672,v@h2:5673/vh'))
+
+    def test_notifier_loads_the_backend_by_name(self):
+        notifier = Notifier(self.conf(), [events.EVENTS], source='unit')
+        self.addCleanup(notifier.close, 1.0)
+        self.assertIsInstance(notifier.backend('messaging'),
+                              messaging.MessagingBackend)
+
+
+class TestFakeTransport(MessagingBackendTest):
+    """Through oslo.messaging's fake:// driver: the private call works and
+    a real oslo.messaging listener sees our message_id and timestamp."""
+
+    def listen(self, backend, topic):
+        received = []
+        done = threading.Event()
+
+        class Endpoint:
+            def info(self, ctxt, publisher_id, event_type, payload,
+                     metadata):
+                received.append((ctxt, publisher_id, event_type, payload,
+                                 metadata))
+                done.set()
+
+        backend._oslo_publisher()
+        listener = oslo_messaging.get_notification_listener(
+            backend._transport, [oslo_messaging.Target(topic=topic)],
+            [Endpoint()], executor='threading')
+        listener.start()
+        self.addCleanup(listener.wait)
+        self.addCleanup(listener.stop)
+        return received, done
+
+    def test_fake_listener_gets_our_wire_message(self):
+        backend = self.backend(topics=['unit_topic'])
+        self.assertEqual('oslo', backend.mode)
+        received, done = self.listen(backend, 'unit_topic')
+        note = self.notifier(backend).notify(
+            events.EVENT_TYPE_BACKUP_CREATE_START, events.sample_backup(),
+            context={'request_id': 'req-1'})
+        self.assertTrue(done.wait(5))
+        ctxt, publisher_id, event_type, payload, metadata = received[0]
+        wire = note.to_wire()
+        self.assertEqual({'request_id': 'req-1'}, ctxt)
+        self.assertEqual(wire['publisher_id'], publisher_id)
+        self.assertEqual('demo.backup.create.start', event_type)
+        self.assertEqual(wire['payload'], payload)
+        self.assertEqual(note.message_id, metadata['message_id'])
+        self.assertEqual(note.timestamp, metadata['timestamp'])
+
+
+class TestDelivery(MessagingBackendTest):
+
+    def test_publishes_to_topic_dot_priority(self):
+        world = World()
+        backend = self.backend(world, topics=['a', 'b'])
+        ids = self.emit(self.notifier(backend), 1)
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertEqual(['a.info', 'b.info'],
+                         [r.routing_key for r in world.published])
+        self.assertEqual(ids * 2, world.ids())
+
+    def test_format_both_sends_unversioned_to_its_topics(self):
+        world = World()
+        backend = self.backend(world, notification_format='both',
+                               unversioned_topics=['legacy'])
+        note = self.notifier(backend).notify(
+            events.EVENT_TYPE_BACKUP_CREATE_START, events.sample_backup())
+        self.assertTrue(backend.wait_delivered(5))
+        by_key = {r.routing_key: r.message for r in world.published}
+        self.assertEqual({'versioned_notifications.info', 'legacy.info'},
+                         set(by_key))
+        self.assertEqual(note.to_wire('unversioned'), by_key['legacy.info'])
+
+    def test_messaging_driver_sends_format_1(self):
+        world = World()
+        backend = self.backend(world, driver='messaging')
+        self.emit(self.notifier(backend), 1)
+        backend.wait_delivered(5)
+        self.assertEqual(1.0, world.published[0].version)
+
+    def test_send_returns_while_the_broker_is_frozen(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world)
+        notifier = self.notifier(backend)
+        start = time.perf_counter()
+        self.emit(notifier, 200)
+        self.assertLess(time.perf_counter() - start, 1.0)
+        self.assertEqual(200, backend.stats()['queued'])
+
+    def test_stats_count_sent(self):
+        world = World()
+        backend = self.backend(world)
+        self.emit(self.notifier(backend), 5)
+        backend.wait_delivered(5)
+        stats = backend.stats()
+        self.assertEqual((5, 0, 0, 0), (stats['sent'], stats['queued'],
+                                        stats['outbox'], stats['dropped']))
+
+    def test_one_publisher_stays_on_one_sender_thread(self):
+        world = World()
+        backend = self.backend(world, sender_threads=4)
+        ids = self.emit(self.notifier(backend), 50)
+        backend.wait_delivered(5)
+        self.assertEqual(ids, world.ids())
+
+
+class TestOutbox(MessagingBackendTest):
+
+    def test_broker_down_keeps_notifications_in_the_outbox(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world)
+        self.emit(self.notifier(backend), 10)
+        backend.flush(5)
+        stats = backend.stats()
+        self.assertEqual(10, stats['outbox'])
+        self.assertEqual(10, stats['failed'])
+        self.assertEqual(0, stats['dropped'])
+
+    def test_outbox_is_replayed_in_order_when_the_broker_is_back(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world)
+        notifier = self.notifier(backend)
+        ids = self.emit(notifier, 10)
+        backend.flush(5)
+        world.down = False
+        ids += self.emit(notifier, 10)
+        self.assertTrue(backend.wait_delivered(10))
+        self.assertEqual(ids, world.ids())
+        self.assertGreaterEqual(backend.stats()['replayed'], 10)
+
+    def test_new_notifications_wait_behind_the_outbox(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world, retry_interval=0.2)
+        notifier = self.notifier(backend)
+        first = self.emit(notifier, 3)
+        backend.flush(5)
+        world.down = False
+        later = self.emit(notifier, 3)   # broker is up, outbox is not empty
+        self.assertTrue(backend.wait_delivered(10))
+        self.assertEqual(first + later, world.ids())
+
+    def test_next_start_replays_what_an_earlier_run_left(self):
+        world = World()
+        world.down = True
+        first = self.backend(world)
+        ids = self.emit(self.notifier(first), 5)
+        first.close(2)
+        self.assertEqual(5, first.outbox.count)
+        again = World()
+        second = self.backend(again)
+        self.assertTrue(second.wait_delivered(10))
+        self.assertEqual(ids, again.ids())
+
+    def test_replay_keeps_the_message_id(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world)
+        note = self.notifier(backend).notify(
+            events.EVENT_TYPE_BACKUP_CREATE_START, events.sample_backup())
+        backend.flush(5)
+        world.down = False
+        backend.wait_delivered(10)
+        self.assertEqual(note.to_wire(), world.published[0].message)
+
+    def test_full_queue_goes_to_the_outbox(self):
+        world = World()
+        world.frozen.clear()
+        backend = self.backend(world, queue_size=5)
+        self.emit(self.notifier(backend), 20)
+        stats = backend.stats()
+        world.frozen.set()
+        self.assertGreaterEqual(stats['outbox'], 10)
+        self.assertEqual(0, stats['dropped'])
+
+    def test_dropped_only_when_queue_and_outbox_are_full(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world, queue_size=5, outbox_max_rows=5)
+        self.emit(self.notifier(backend), 30)
+        stats = backend.stats()
+        self.assertEqual(5, stats['outbox'])
+        self.assertGreaterEqual(stats['dropped'], 15)
+
+    def test_drops_are_logged_once_per_burst_with_the_count(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world, queue_size=2, outbox_max_rows=1)
+        self.emit(self.notifier(backend), 30)
+        backend.drops.summary()
+        output = self.logs.output
+        self.assertEqual(1, output.count('dropped notifications: queue '
+                                         'full'))
+        self.assertIn('more since the last report', output)
+
+    def test_flush_timeout_moves_the_queue_to_the_outbox(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world)
+        self.emit(self.notifier(backend), 300)
+        self.assertFalse(backend.flush(0.2))
+        stats = backend.stats()
+        self.assertEqual(300, stats['outbox'] + stats['queued'])
+        self.assertLessEqual(stats['queued'], backend.batch_size)
+
+    def test_broker_down_is_reported_once_with_the_option(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world)
+        notifier = self.notifier(backend)
+        for _ in range(5):
+            self.emit(notifier, 2)
+            backend.flush(5)
+        time.sleep(0.1)
+        output = self.logs.output
+        self.assertEqual(1, output.count('[backend_messaging] '
+                                         'transport_url'))
+        self.assertIn('refused the connection', output)
+        self.assertGreater(world.attempts, 1)
+
+
+class TestDescribeFailure(testtools.TestCase):
+
+    def test_wrong_credentials(self):
+        import amqp
+        exc = amqp.exceptions.AccessRefused('ACCESS_REFUSED - Login was '
+                                            'refused')
+        self.assertIn('refused the credentials',
+                      messaging.describe_failure(exc))
+
+    def test_unknown_host(self):
+        import socket
+        exc = socket.gaierror(-2, 'Name or service not known')
+        self.assertIn('cannot be resolved', messaging.describe_failure(exc))
+
+    def test_frozen_broker(self):
+        exc = publishers.ConfirmTimeout('no publisher confirm within 2.0s')
+        self.assertIn('does not answer', messaging.describe_failure(exc))

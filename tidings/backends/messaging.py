@@ -1,0 +1,602 @@
+"""The messaging backend: notifications on the message bus, never lost.
+
+The caller only appends the notification to a bounded in-memory queue
+(one per sender thread; a publisher always uses the same one, so its
+order is kept).  A sender thread publishes what is queued with publisher
+confirms (see :mod:`tidings.backends.publishers`).  When the broker cannot
+take a message -- an error, no confirm within ``publish_timeout`` -- the
+message goes to the durable outbox (:mod:`tidings.backends.outbox`) and a
+replay thread checks the broker in the background, then replays the
+outbox in order, deleting each row only once confirmed (at-least-once,
+same message_id).  While the outbox holds anything, new notifications go
+behind it, so a publisher's order survives an outage.  A full queue sends
+straight to the outbox; a notification is dropped only when both are
+full, counted and logged once per burst.
+
+The broker going away is reported once, naming ``[backend_messaging]
+transport_url`` (password masked), and its return once; in between the
+outbox keeps everything.  Counters count wire messages (a notification in
+format ``both`` makes two per topic).
+"""
+
+import collections
+import importlib.metadata
+import itertools
+import logging
+import os
+import socket
+import threading
+import time
+
+import amqp
+from oslo_config import cfg
+
+from tidings import conf as tidings_conf
+from tidings.backends import base
+from tidings.backends import outbox as outbox_mod
+from tidings.backends import publishers
+from tidings.notifications import notification as notification_mod
+from tidings.objects import errors
+
+LOG = logging.getLogger(__name__)
+GROUP = 'backend_messaging'
+
+
+def _oslo_messaging():
+    import oslo_messaging
+    import oslo_messaging.opts  # noqa: F401  (list_opts, not imported
+    return oslo_messaging       # by the package itself)
+
+
+def mask_transport_url(url):
+    """The transport URL with passwords hidden, for messages."""
+    if not url:
+        return url
+    try:
+        parsed = _oslo_messaging().TransportURL.parse(cfg.ConfigOpts(), url)
+    except Exception:
+        return '<unparsable URL>'
+    hosts = []
+    for host in parsed.hosts:
+        auth = ''
+        if host.username:
+            auth = host.username + (':***' if host.password else '') + '@'
+        hosts.append('%s%s%s' % (auth, host.hostname or '',
+                                 ':%d' % host.port if host.port else ''))
+    return '%s://%s/%s' % (parsed.transport, ','.join(hosts),
+                           parsed.virtual_host or '')
+
+
+class _Lane:
+    """One sender thread: its queue, its connection, what is in flight."""
+
+    def __init__(self, index, size):
+        self.index = index
+        self.size = size
+        self.items = collections.deque()
+        self.wake = threading.Event()
+        self.idle = False
+        self.inflight = 0
+        self.inflight_low = None   # seq of the oldest item being handled
+        self.thread = None
+        self.publisher = None
+
+    def low_seq(self):
+        """The oldest seq not yet resolved by this lane, or None."""
+        try:
+            head = self.items[0][0]
+        except IndexError:
+            head = None
+        low = self.inflight_low
+        if low is None:
+            return head
+        return low if head is None else min(low, head)
+
+
+class MessagingBackend(base.QueuedBackend):
+    """Publish notifications through oslo.messaging transports."""
+
+    mechanisms = frozenset(['messaging'])
+    #: Seconds a sleeping sender thread waits before looking again.
+    IDLE_WAIT = 1.0
+    #: Seconds a woken sender thread waits for more notifications.
+    LINGER = 0.002
+
+    def __init__(self, conf=None, name='messaging'):
+        if conf is None:
+            conf = tidings_conf.new_conf()
+        tidings_conf.register_opts(conf)
+        super().__init__(conf, name)
+        group = conf[GROUP]
+        self.group = group
+        self.queue_size = group.queue_size
+        self.batch_size = group.confirm_window
+        self.version = 2.0 if group.driver == 'messagingv2' else 1.0
+        self.routes = self._routes(conf, group)
+        self.url = self._transport_url(conf, group)
+        self.masked_url = mask_transport_url(self.url) or '(unset)'
+        self._transport_info = self._check_url(conf, self.url)
+        self._publisher_factory = self._choose_publisher(conf, group)
+        outbox_url = group.outbox_url or 'sqlite:///' + os.path.join(
+            tidings_conf.state_path(conf), 'outbox.sqlite')
+        self.outbox = outbox_mod.Outbox(outbox_url, group.outbox_table,
+                                        group.outbox_max_rows)
+        self._seq = itertools.count(self.outbox.last_seq + 1)
+        self._diverting = self.outbox.count > 0
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(threading.Lock())
+        self._stop = threading.Event()
+        self._replay_wake = threading.Event()
+        self._broker_down = False
+        self._lanes = []
+        self._replayer = None
+        self._transport = None
+        self.counters.update(sent=0, replayed=0, dropped=0, failed=0)
+        if self._diverting:
+            LOG.info('%s backend: %d message(s) left in the outbox %s by '
+                     'an earlier run; replaying them', self.name,
+                     self.outbox.count, outbox_mod.mask_url(outbox_url))
+            self._start()
+
+    # configuration
+
+    @staticmethod
+    def _routes(conf, group):
+        fmt = conf.notifications.notification_format
+        routes = {}
+        wanted = {notification_mod.VERSIONED: ('topics', group.topics),
+                  notification_mod.UNVERSIONED: ('unversioned_topics',
+                                                 group.unversioned_topics)}
+        needed = {'versioned': ['versioned'], 'unversioned': ['unversioned'],
+                  'both': ['versioned', 'unversioned']}[fmt]
+        for kind, (option, topics) in wanted.items():
+            for topic in topics:
+                if not topic or any(c.isspace() for c in topic):
+                    raise errors.ConfigError(
+                        GROUP, option, topic,
+                        'a topic is a non-empty name without spaces, e.g. '
+                        'versioned_notifications')
+            if kind in needed and not topics:
+                raise errors.ConfigError(
+                    GROUP, option, '',
+                    'at least one topic is needed when [notifications] '
+                    'notification_format is %s' % fmt)
+            routes[kind] = tuple(topics)
+        return routes
+
+    @staticmethod
+    def _transport_url(conf, group):
+        if group.transport_url:
+            return group.transport_url
+        # oslo.messaging's own: [oslo_messaging_notifications]
+        # transport_url, else [DEFAULT] transport_url.
+        for grp, opts in _oslo_messaging().opts.list_opts():
+            names = {o.dest for o in opts}
+            if grp == 'oslo_messaging_notifications':
+                conf.register_opts(opts, group=grp)
+            elif grp is None and 'transport_url' in names:
+                conf.register_opts([o for o in opts
+                                    if o.dest in ('transport_url',
+                                                  'control_exchange')])
+        return (conf.oslo_messaging_notifications.transport_url
+                or conf.transport_url)
+
+    def _check_url(self, conf, url):
+        om = _oslo_messaging()
+        if not url:
+            raise errors.ConfigError(
+                GROUP, 'transport_url', '',
+                'no transport URL: set it here or in [DEFAULT] '
+                'transport_url, e.g. rabbit://user:pass@host:5672/')
+        try:
+            parsed = om.TransportURL.parse(conf, url)
+        except Exception as exc:
+            raise errors.ConfigError(
+                GROUP, 'transport_url', self.masked_url,
+                'not a transport URL (%s); expected e.g. '
+                'rabbit://user:pass@host:5672/' % exc) from None
+        drivers = sorted({ep.name for ep in importlib.metadata.entry_points(
+            group='oslo.messaging.drivers')})
+        if parsed.transport not in drivers:
+            raise errors.ConfigError(
+                GROUP, 'transport_url', self.masked_url,
+                'unknown transport %r; installed oslo.messaging transports: '
+                '%s' % (parsed.transport, ', '.join(drivers)))
+        for host in parsed.hosts:
+            if host.port is not None and not 0 < host.port < 65536:
+                raise errors.ConfigError(
+                    GROUP, 'transport_url', self.masked_url,
+                    'port %r is out of range 1-65535' % host.port)
+        return parsed
+
+    def _choose_publisher(self, conf, group):
+        parsed = self._transport_info
+        if (group.pipeline and parsed.transport in ('rabbit', 'kombu')
+                and not parsed.query and parsed.hosts):
+            rabbit = self._rabbit_options(conf)
+            if rabbit is not None:
+                durable, auto_delete, exchange = rabbit
+                hosts = [(h.hostname or '127.0.0.1', h.port or 5672,
+                          h.username or 'guest', h.password or 'guest')
+                         for h in parsed.hosts]
+                self.mode = 'pipeline'
+                return lambda: publishers.RabbitPipelinePublisher(
+                    hosts, parsed.virtual_host or '/', exchange, durable,
+                    auto_delete, group.publish_timeout,
+                    group.confirm_window)
+        self.mode = 'oslo'
+        return self._oslo_publisher
+
+    def _rabbit_options(self, conf):
+        """(durable, auto_delete, exchange) as oslo.messaging's rabbit
+        driver would use them, or None when an option we do not mirror
+        (TLS, HA/quorum queues, compression) asks for its own path."""
+        om = _oslo_messaging()
+        for grp, opts in om.opts.list_opts():
+            if grp == 'oslo_messaging_rabbit':
+                conf.register_opts(opts, group=grp)
+            elif grp is None:
+                conf.register_opts([o for o in opts
+                                    if o.dest == 'control_exchange'])
+        rabbit = conf.oslo_messaging_rabbit
+        if (rabbit.ssl or rabbit.rabbit_ha_queues or rabbit.rabbit_quorum_queue
+                or rabbit.kombu_compression):
+            return None
+        return (rabbit.amqp_durable_queues, rabbit.amqp_auto_delete,
+                conf.control_exchange)
+
+    def _oslo_publisher(self):
+        with self._lock:
+            if self._transport is None:
+                self._transport = _oslo_messaging().get_notification_transport(
+                    self.conf, url=self.url)
+        return publishers.OsloPublisher(self._transport)
+
+    # caller side
+
+    def send(self, notification):
+        if self.closed:
+            self._drop(1, 'backend is closed')
+            return
+        if self._pid != os.getpid():
+            self._start()
+        lanes = self._lanes
+        lane = lanes[hash(notification.publisher.publisher_id) % len(lanes)] \
+            if len(lanes) > 1 else lanes[0]
+        item = (next(self._seq), notification)
+        if len(lane.items) >= self.queue_size:
+            self.overflow(item)
+            return
+        lane.items.append(item)
+        if lane.idle:
+            lane.wake.set()
+
+    def overflow(self, item):
+        """Queue full: straight to the outbox (dropped if full too)."""
+        rows = self._rows([item])
+        with self.outbox.lock:
+            try:
+                kept = self.outbox.put(rows)
+            except Exception as exc:
+                kept = 0
+                self._outbox_failed(exc)
+            self._diverting = True
+        if kept < len(rows):
+            self._drop(len(rows) - kept, 'queue full (%d waiting) and '
+                       'outbox full (%d rows)' % (self.queue_size,
+                                                  self.outbox.max_rows))
+        self._replay_wake.set()
+
+    def _drop(self, count, why):
+        with self._lock:
+            self.counters['dropped'] += count
+        self.drops.record(why, count)
+
+    # workers
+
+    def _start(self):
+        with self._start_lock:
+            if self._pid == os.getpid():
+                return
+            if self._pid is not None:       # forked: nothing is shared
+                self.outbox.engine.dispose(close=False)
+            self._stop.clear()
+            self._lanes = [_Lane(i, self.queue_size)
+                           for i in range(self.group.sender_threads)]
+            for lane in self._lanes:
+                lane.thread = threading.Thread(
+                    target=self._run_lane, args=(lane,), daemon=True,
+                    name='tidings-%s-sender-%d' % (self.name, lane.index))
+            self._replayer = threading.Thread(
+                target=self._run_replay, daemon=True,
+                name='tidings-%s-replay' % self.name)
+            self._transport = None
+            self._pid = os.getpid()
+            for lane in self._lanes:
+                lane.thread.start()
+            self._replayer.start()
+
+    def _rows(self, items):
+        rows = []
+        for seq, note in items:
+            ctxt = note.context
+            if ctxt is None:
+                ctxt = {}
+            elif not isinstance(ctxt, dict):
+                ctxt = ctxt.to_dict()
+            priority = note.priority.lower()
+            for fmt in note.formats:
+                wire = note.to_wire(fmt)
+                for topic in self.routes[fmt]:
+                    rows.append(outbox_mod.Row(
+                        seq, note.message_id, '%s.%s' % (topic, priority),
+                        self.version, ctxt, wire))
+        return rows
+
+    def _run_lane(self, lane):
+        while True:
+            if not lane.items:
+                lane.idle = True
+                if not lane.items:
+                    if self._stop.is_set():
+                        lane.idle = False
+                        break
+                    lane.wake.wait(self.IDLE_WAIT)
+                    lane.wake.clear()
+                lane.idle = False
+                # Let a few more arrive: fewer, larger batches cost the
+                # callers' threads less time waiting for the GIL.
+                time.sleep(self.LINGER * (4 if self._diverting else 1))
+                continue
+            try:
+                lane.inflight_low = lane.items[0][0]
+            except IndexError:
+                continue
+            batch = []
+            while len(batch) < self.batch_size:
+                try:
+                    batch.append(lane.items.popleft())
+                except IndexError:
+                    break
+            lane.inflight = len(batch)
+            try:
+                self._deliver(lane, batch)
+            except Exception:  # never let the sender thread die
+                LOG.exception('%s backend: sender thread error', self.name)
+            finally:
+                lane.inflight = 0
+                lane.inflight_low = None
+                with self._idle:
+                    self._idle.notify_all()
+        if lane.publisher is not None:
+            lane.publisher.close()
+
+    def _deliver(self, lane, batch):
+        rows = self._rows(batch)
+        if self._diverting and self._to_outbox(rows, diverting=True):
+            return
+        if lane.publisher is None:
+            lane.publisher = self._publisher_factory()
+        try:
+            lane.publisher.publish(rows)
+            confirmed, failure = len(rows), None
+        except publishers.PublishError as exc:
+            confirmed, failure = exc.confirmed, exc.cause
+        with self._lock:
+            self.counters['sent'] += confirmed
+        if failure is None:
+            self._broker_up()
+            return
+        rest = rows[confirmed:]
+        with self._lock:
+            self.counters['failed'] += len(rest)
+        self._report_down(failure)
+        self._to_outbox(rest)
+
+    def _to_outbox(self, rows, diverting=False):
+        """Put rows behind what the outbox holds.  With ``diverting``,
+        only while the outbox is in use (returns False when it drained
+        meanwhile, and the caller publishes instead)."""
+        with self.outbox.lock:
+            if diverting and not self._diverting:
+                return False
+            try:
+                kept = self.outbox.put(rows)
+            except Exception as exc:
+                kept = 0
+                self._outbox_failed(exc)
+            self._diverting = True
+        if kept < len(rows):
+            self._drop(len(rows) - kept, 'outbox full (%d rows) or '
+                       'unwritable' % self.outbox.max_rows)
+        self._replay_wake.set()
+        return True
+
+    def _outbox_failed(self, exc):
+        self.failures.record('cannot write the outbox %s: %s: %s' % (
+            outbox_mod.mask_url(self.outbox.url), type(exc).__name__, exc))
+
+    def _replay_bound(self):
+        """Rows at or past this seq wait: an older notification is still
+        queued or in flight."""
+        lows = [low for low in (lane.low_seq() for lane in self._lanes)
+                if low is not None]
+        return min(lows) if lows else None
+
+    def _run_replay(self):
+        delay = self.group.retry_interval
+        publisher = None
+        while not self._stop.is_set():
+            if not self._diverting:
+                self._replay_wake.wait(self.IDLE_WAIT)
+                self._replay_wake.clear()
+                continue
+            if self._broker_down:
+                # A sender just failed: give the broker a moment.
+                self._stop.wait(delay)
+                if self._stop.is_set():
+                    break
+            try:
+                rows = self.outbox.head(self.group.replay_batch)
+            except Exception as exc:
+                self._outbox_failed(exc)
+                self._stop.wait(delay)
+                continue
+            bound = self._replay_bound()
+            if bound is not None:
+                rows = [r for r in rows if r.seq < bound]
+            if not rows:
+                with self.outbox.lock:
+                    if self.outbox.count == 0:
+                        self._diverting = False
+                        continue
+                self._stop.wait(0.005)
+                continue
+            if publisher is None:
+                publisher = self._publisher_factory()
+            try:
+                publisher.publish(rows)
+                confirmed, failure = len(rows), None
+            except publishers.PublishError as exc:
+                confirmed, failure = exc.confirmed, exc.cause
+            try:
+                self.outbox.delete(rows[:confirmed])
+            except Exception as exc:
+                self._outbox_failed(exc)
+            with self._lock:
+                self.counters['replayed'] += confirmed
+            if failure is not None:
+                self._report_down(failure)
+                delay = min(delay * 2, self.group.retry_interval_max)
+                continue
+            delay = self.group.retry_interval
+            self._broker_up()
+            with self.outbox.lock:
+                if self.outbox.count == 0:
+                    self._diverting = False
+            with self._idle:
+                self._idle.notify_all()
+        if publisher is not None:
+            publisher.close()
+
+    # broker health, reported once per outage
+
+    def _report_down(self, exc):
+        with self._lock:
+            if self._broker_down:
+                return
+            self._broker_down = True
+        LOG.error('%s backend: the broker at [%s] transport_url = %s %s; '
+                  'notifications are kept in the outbox %s and replayed '
+                  'when it is back (reported once until then)', self.name,
+                  GROUP, self.masked_url, describe_failure(exc),
+                  outbox_mod.mask_url(self.outbox.url))
+
+    def _broker_up(self):
+        if not self._broker_down:
+            return
+        with self._lock:
+            if not self._broker_down:
+                return
+            self._broker_down = False
+        LOG.warning('%s backend: the broker at [%s] transport_url = %s '
+                    'takes notifications again; replaying the outbox (%d '
+                    'left)', self.name, GROUP, self.masked_url,
+                    self.outbox.count)
+
+    # flush, close, health
+
+    def pending(self):
+        if self._pid != os.getpid():
+            return 0
+        return sum(len(lane.items) + lane.inflight for lane in self._lanes)
+
+    def flush(self, timeout=None):
+        """Wait until the queues are drained (published or in the
+        outbox); what is still queued after ``timeout`` goes to the
+        outbox.  True when nothing is left queued or in the outbox."""
+        if self._pid == os.getpid():
+            deadline = None if timeout is None else \
+                time.monotonic() + timeout
+            with self._idle:
+                while self.pending():
+                    remaining = 0.1 if deadline is None else min(
+                        0.1, deadline - time.monotonic())
+                    if remaining <= 0:
+                        break
+                    self._idle.wait(remaining)
+            self._spill()
+        self.drops.summary()
+        self.failures.summary()
+        return self.pending() == 0 and self.outbox.count == 0
+
+    def _spill(self):
+        """Move what is still queued to the outbox."""
+        for lane in self._lanes:
+            items = []
+            while True:
+                try:
+                    items.append(lane.items.popleft())
+                except IndexError:
+                    break
+            if items:
+                self._to_outbox(self._rows(items))
+
+    def wait_delivered(self, timeout):
+        """Wait until the queues and the outbox are empty (tests and
+        benchmarks); True when they are."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while self.pending() or self.outbox.count or self._diverting:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._idle.wait(min(0.05, remaining))
+        return True
+
+    def close(self, timeout=5.0):
+        if self.closed:
+            return
+        self.flush(timeout)
+        self.closed = True
+        self._stop.set()
+        if self._pid == os.getpid():
+            for lane in self._lanes:
+                lane.wake.set()
+            self._replay_wake.set()
+            for lane in self._lanes:
+                lane.thread.join(self.group.publish_timeout + 1)
+            self._replayer.join(self.group.publish_timeout + 1)
+            self._spill()
+        if self._transport is not None:
+            self._transport.cleanup()
+        self.outbox.close()
+
+    def stats(self):
+        with self._lock:
+            out = dict(self.counters)
+        out['queued'] = self.pending()
+        out['outbox'] = self.outbox.count
+        return out
+
+
+def describe_failure(exc):
+    """Say why the broker did not take a message, in operator words."""
+    if isinstance(exc, publishers.PublishError):
+        exc = exc.cause
+    text = '%s: %s' % (type(exc).__name__, exc)
+    if isinstance(exc, amqp.exceptions.AccessRefused) or \
+            'ACCESS_REFUSED' in str(exc) or 'authentication' in str(
+                exc).lower():
+        return 'refused the credentials (%s); check the user and password' \
+            % text
+    if isinstance(exc, amqp.exceptions.NotAllowed):
+        return 'refused the virtual host (%s)' % text
+    if isinstance(exc, socket.gaierror):
+        return 'cannot be resolved (%s); check the host name' % text
+    if isinstance(exc, ConnectionRefusedError):
+        return 'refused the connection (%s); is it running?' % text
+    if isinstance(exc, (publishers.ConfirmTimeout, socket.timeout,
+                        TimeoutError)):
+        return 'does not answer (%s)' % text
+    return 'cannot take notifications (%s)' % text

@@ -1,0 +1,303 @@
+"""How the messaging backend puts wire messages on the bus.
+
+Two publishers with one contract, ``publish(rows)``: every row is
+confirmed by the broker, or :class:`PublishError` says how many of the
+first rows were (the rest must be kept and sent again).
+
+- :class:`OsloPublisher` hands each message to the oslo.messaging
+  transport, exactly as oslo.messaging's own ``MessagingDriver`` does, so
+  our message_id and timestamp are kept (its ``Notifier`` would make new
+  ones).  Any transport works; with rabbit each message waits for its
+  publisher confirm in turn.
+- :class:`RabbitPipelinePublisher` writes the same AMQP messages as
+  oslo.messaging's rabbit driver (same exchange, routing key, default
+  queue, envelope and properties) but publishes a window of them before
+  waiting for their confirms together: several times the throughput, the
+  same guarantee.
+"""
+
+import time
+import uuid
+
+import amqp
+from oslo_serialization import jsonutils
+
+UNIQUE_ID = '_unique_id'
+
+
+class PublishError(Exception):
+    """The broker did not confirm every row; ``confirmed`` first ones
+    made it, ``cause`` says why the others did not."""
+
+    def __init__(self, confirmed, cause):
+        self.confirmed = confirmed
+        self.cause = cause
+        super().__init__('%d confirmed, then %s: %s' % (
+            confirmed, type(cause).__name__, cause))
+
+
+class ConfirmTimeout(Exception):
+    pass
+
+
+class MessageNacked(Exception):
+    pass
+
+
+def raw_message(row):
+    """The message dict oslo.messaging puts in the envelope: our wire
+    message plus a fresh ``_unique_id`` and the ``_context_*`` keys."""
+    msg = dict(row.message)
+    msg[UNIQUE_ID] = uuid.uuid4().hex
+    msg.update(('_context_%s' % key, value)
+               for key, value in row.ctxt.items())
+    return msg
+
+
+def amqp_body(row):
+    msg = raw_message(row)
+    if row.version == 2.0:
+        msg = {'oslo.version': '2.0', 'oslo.message': jsonutils.dumps(msg)}
+    return jsonutils.dumps(msg)
+
+
+def send_notification(transport, target, ctxt, message, version, retry):
+    """Send one message through an oslo.messaging transport.
+
+    ``Transport._send_notification`` is private, but it is exactly what
+    oslo.messaging's ``MessagingDriver.notify`` calls; the public
+    ``Notifier`` would replace our message_id and timestamp.  Keep every
+    use of the private call here.
+    """
+    transport._send_notification(target, ctxt, message, version=version,
+                                 retry=retry)
+
+
+class OsloPublisher:
+    """Publish through an oslo.messaging notification transport."""
+
+    def __init__(self, transport):
+        import oslo_messaging
+        self._target = oslo_messaging.Target
+        self.transport = transport
+
+    def publish(self, rows):
+        for index, row in enumerate(rows):
+            try:
+                send_notification(
+                    self.transport, self._target(topic=row.routing_key),
+                    dict(row.ctxt), dict(row.message), row.version,
+                    retry=0)
+            except Exception as exc:
+                raise PublishError(index, exc) from exc
+
+    def close(self):
+        pass
+
+
+class RabbitPipelinePublisher:
+    """One AMQP connection with publisher confirms, pipelined.
+
+    :param hosts: ``[(host, port, user, password), ...]`` tried in turn.
+    :param exchange: the oslo.messaging control exchange.
+    :param durable, auto_delete: as ``[oslo_messaging_rabbit]
+        amqp_durable_queues`` / ``amqp_auto_delete``.
+    :param timeout: seconds to connect, to write, or to get the confirms
+        of one window.
+    :param window: messages published before waiting for confirms.
+    Not thread-safe: one per sender thread.
+    """
+
+    def __init__(self, hosts, virtual_host='/', exchange='openstack',
+                 durable=False, auto_delete=False, timeout=2.0, window=256):
+        self.hosts = list(hosts)
+        self.virtual_host = virtual_host or '/'
+        self.exchange = exchange
+        self.durable = durable
+        self.auto_delete = auto_delete
+        self.timeout = timeout
+        self.window = window
+        self._next_host = 0
+        self.connection = None
+        self.channel = None
+        self._reset_tags()
+
+    # connection
+
+    def _reset_tags(self):
+        self._tag = 0         # delivery tag of the last publish
+        self._acked = 0       # every tag up to this one is confirmed
+        self._acked_set = set()
+        self._nacked = None   # first nacked tag, if any
+        self._queues = set()
+
+    def _on_ack(self, tag, multiple):
+        if multiple:
+            if tag > self._acked:
+                self._acked = tag
+                self._acked_set = {t for t in self._acked_set if t > tag}
+        else:
+            self._acked_set.add(tag)
+        while self._acked + 1 in self._acked_set:
+            self._acked += 1
+            self._acked_set.discard(self._acked)
+
+    def _on_nack(self, tag, multiple):
+        if self._nacked is None or tag < self._nacked:
+            self._nacked = tag
+
+    def connect(self):
+        last = None
+        for attempt in range(len(self.hosts)):
+            host, port, user, password = self.hosts[
+                (self._next_host + attempt) % len(self.hosts)]
+            conn = amqp.Connection(
+                '%s:%d' % (host, port), userid=user, password=password,
+                virtual_host=self.virtual_host,
+                connect_timeout=self.timeout, read_timeout=self.timeout,
+                write_timeout=self.timeout, heartbeat=0,
+                client_properties={'connection_name': 'tidings'})
+            try:
+                conn.connect()
+                channel = conn.channel()
+                channel.confirm_select()
+                channel.events['basic_ack'].add(self._on_ack)
+                channel.events['basic_nack'].add(self._on_nack)
+                channel = self._declare_exchange(conn, channel)
+            except Exception as exc:
+                last = exc
+                _abort(conn)
+                continue
+            self._next_host = (self._next_host + attempt) % len(self.hosts)
+            self.connection, self.channel = conn, channel
+            self._reset_tags()
+            return
+        raise last
+
+    def _declare_exchange(self, conn, channel):
+        try:
+            channel.exchange_declare(self.exchange, 'topic',
+                                     durable=self.durable,
+                                     auto_delete=self.auto_delete)
+            return channel
+        except amqp.exceptions.PreconditionFailed:
+            # Declared earlier with another durability (like
+            # oslo.messaging, use it as it is): a passive declare on a
+            # fresh channel.
+            channel = conn.channel()
+            channel.confirm_select()
+            channel.events['basic_ack'].add(self._on_ack)
+            channel.events['basic_nack'].add(self._on_nack)
+            channel.exchange_declare(self.exchange, 'topic', passive=True)
+            return channel
+
+    def close(self):
+        conn, self.connection, self.channel = self.connection, None, None
+        if conn is not None:
+            _abort(conn)
+
+    # publishing
+
+    def _declare_queue(self, routing_key):
+        # oslo.messaging's rabbit driver declares a default queue named
+        # after the routing key, so nothing is lost before a consumer
+        # binds; do the same.
+        self.channel.queue_declare(routing_key, durable=self.durable,
+                                   auto_delete=self.auto_delete)
+        self.channel.queue_bind(routing_key, self.exchange, routing_key)
+        self._queues.add(routing_key)
+
+    def _wait_confirms(self, upto):
+        deadline = time.monotonic() + self.timeout
+        while self._acked < upto:
+            if self._nacked is not None:
+                raise MessageNacked('the broker refused message %d'
+                                    % self._nacked)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ConfirmTimeout('no publisher confirm within %.1fs'
+                                     % self.timeout)
+            self.connection.drain_events(timeout=remaining)
+        if self._nacked is not None:
+            raise MessageNacked('the broker refused message %d'
+                                % self._nacked)
+
+    def _publish_window(self, rows):
+        """basic.publish each row, written to the socket in one go."""
+        channel = self.channel
+        for row in rows:
+            if row.routing_key not in self._queues:
+                self._declare_queue(row.routing_key)
+        with coalesced_writes(self.connection):
+            for row in rows:
+                channel.basic_publish(
+                    amqp.Message(amqp_body(row),
+                                 content_type='application/json',
+                                 content_encoding='utf-8',
+                                 delivery_mode=2),
+                    exchange=self.exchange, routing_key=row.routing_key)
+                self._tag += 1
+
+    def publish(self, rows):
+        start = None
+        try:
+            if self.connection is None:
+                self.connect()
+            start = self._tag
+            for offset in range(0, len(rows), self.window):
+                self._publish_window(rows[offset:offset + self.window])
+                self._wait_confirms(self._tag)
+        except Exception as exc:
+            confirmed = 0
+            if start is not None:
+                confirmed = min(len(rows), max(0, self._acked - start))
+                if self._nacked is not None:
+                    confirmed = min(confirmed, max(0, self._nacked - 1
+                                                   - start))
+            self.close()
+            raise PublishError(confirmed, exc) from exc
+
+
+class coalesced_writes:
+    """Within the block, frames written to ``connection`` are gathered
+    and sent with one ``sendall`` at the end: one system call (and one
+    broker wake-up) per window instead of one per message.
+
+    py-amqp's TCP transport writes through its ``_write`` attribute (the
+    socket's ``sendall``), a private detail; this is the only place that
+    relies on it, and it falls back to plain writes when it is absent.
+    py-amqp reuses its frame buffer, so each frame is copied.
+    """
+
+    def __init__(self, connection):
+        self.transport = getattr(connection, 'transport', None)
+        self.real = getattr(self.transport, '_write', None)
+        self.frames = []
+
+    def __enter__(self):
+        if self.real is not None:
+            frames = self.frames
+            self.transport._write = lambda data: frames.append(bytes(data))
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.real is None:
+            return False
+        self.transport._write = self.real
+        if exc_info[0] is None and self.frames:
+            self.real(b''.join(self.frames))
+        return False
+
+
+def _abort(conn):
+    """Drop a connection without the closing handshake (the broker may be
+    frozen: a polite close would wait for it)."""
+    try:
+        if conn.transport is not None:
+            conn.transport.close()
+    except Exception:
+        pass
+    try:
+        conn.collect()
+    except Exception:
+        pass

@@ -1,0 +1,90 @@
+"""Options of the ``[backend_messaging]`` group: the message bus backend."""
+
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup(
+    'backend_messaging', title='messaging backend',
+    help='Publishes notifications on the message bus (oslo.messaging '
+         'transports) off the caller\'s thread; what the broker cannot take '
+         'waits in a durable outbox and is replayed in order.')
+
+OPTS = [
+    cfg.StrOpt(
+        'transport_url', default=None, secret=True,
+        sample_default='rabbit://guest:guest@127.0.0.1:5672/',
+        help='Transport URL of the broker. Defaults to oslo.messaging\'s '
+             'own: [oslo_messaging_notifications] transport_url, else '
+             '[DEFAULT] transport_url.'),
+    cfg.StrOpt(
+        'driver', default='messagingv2',
+        choices=[('messagingv2', 'the oslo.messaging 2.0 envelope, as Nova '
+                                 'sends versioned notifications'),
+                 ('messaging', 'no envelope (message format 1.0), for old '
+                               'consumers')],
+        help='Message format on the bus.'),
+    cfg.ListOpt(
+        'topics', default=['versioned_notifications'],
+        help='Topics the versioned notifications go to; each message is '
+             'published with routing key <topic>.<priority lowercase>.'),
+    cfg.ListOpt(
+        'unversioned_topics', default=['notifications'],
+        help='Topics of the unversioned form, sent when [notifications] '
+             'notification_format is unversioned or both.'),
+    cfg.BoolOpt(
+        'pipeline', default=True,
+        help='On rabbit:// transports, publish up to confirm_window '
+             'messages and wait for their publisher confirms together (the '
+             'same AMQP messages oslo.messaging\'s rabbit driver sends). '
+             'False sends each message through oslo.messaging\'s driver, '
+             'which waits for each confirm in turn (slower). Other '
+             'transports always go through oslo.messaging.'),
+    cfg.IntOpt(
+        'confirm_window', default=256, min=1, max=65535,
+        help='Messages published before waiting for their confirms.'),
+    cfg.IntOpt(
+        'sender_threads', default=1, min=1, max=32,
+        help='Sender threads, each with its own queue and connection. A '
+             'publisher always uses the same thread, so its order is kept.'),
+    cfg.IntOpt(
+        'queue_size', default=10000, min=1,
+        help='Notifications waiting for a sender thread at most (per '
+             'thread); beyond it they go straight to the outbox.'),
+    cfg.FloatOpt(
+        'publish_timeout', default=2.0, min=0.01,
+        help='Seconds to connect, or to get the confirms of a window, '
+             'before the broker counts as down and the messages go to the '
+             'outbox.'),
+    cfg.FloatOpt(
+        'retry_interval', default=0.5, min=0.01,
+        help='Seconds between two checks of a broker that is down; doubled '
+             'after each failed check up to retry_interval_max.'),
+    cfg.FloatOpt(
+        'retry_interval_max', default=5.0, min=0.01,
+        help='Longest wait between two checks of a broker that is down.'),
+    cfg.StrOpt(
+        'outbox_url', default=None, secret=True,
+        sample_default='sqlite:///$state_path/outbox.sqlite',
+        help='SQLAlchemy URL of the durable outbox; defaults to the SQLite '
+             'file outbox.sqlite in [notifications] state_path. Any '
+             'SQLAlchemy URL works (e.g. the database backend\'s).'),
+    cfg.StrOpt(
+        'outbox_table', default='tidings_outbox',
+        help='Table of the outbox (created when missing).'),
+    cfg.IntOpt(
+        'outbox_max_rows', default=1000000, min=1,
+        help='Messages the outbox holds at most; beyond it (and with the '
+             'queue full) notifications are dropped, counted and logged '
+             'once per burst.'),
+    cfg.IntOpt(
+        'replay_batch', default=256, min=1,
+        help='Outbox messages replayed per round trip.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

@@ -258,20 +258,25 @@ class DatabaseBackend(base.QueuedBackend):
 
     def _plan(self, notification):
         definition = notification.event
-        key = (definition, type(notification.payload))
+        key = (definition, notification.payload.__class__)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = record.Plan(definition, key[1])
         return plan
 
     def rows(self, batch):
-        """The rows of a batch; a notification that cannot be turned into
-        a row is counted as failed and logged."""
+        """The rows (value lists) of a batch; a notification that cannot
+        be turned into a row is counted as failed and logged."""
         rows = []
+        append = rows.append
+        plans = self._plans
         for notification in batch:
             try:
-                rows.append(record.build_row(notification,
-                                             self._plan(notification)))
+                plan = plans.get((notification.event,
+                                  notification.payload.__class__))
+                if plan is None:
+                    plan = self._plan(notification)
+                append(plan.values(notification))
             except Exception as exc:
                 self._row_failed(notification, exc)
         return rows
@@ -319,7 +324,8 @@ class DatabaseBackend(base.QueuedBackend):
         """Insert rows one at a time; return those left when the database
         went away (to retry), skipping duplicates and refused rows."""
         insert = self.table.insert()
-        for index, row in enumerate(rows):
+        for index, values in enumerate(rows):
+            row = dbschema.as_dict(values)
             try:
                 with self._engine.begin() as conn:
                     conn.execute(insert, row)

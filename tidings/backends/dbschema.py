@@ -60,6 +60,12 @@ _COLUMNS = (
 )
 STRING_LENGTHS.update((name, length) for name, length, _ in _COLUMNS)
 
+#: Every column of the event table, in table order (the order of the
+#: value lists :class:`BulkInsert` writes).
+COLUMNS = (('id', 'timestamp', 'level', 'level_rank') +
+           tuple(name for name, _, _ in _COLUMNS[2:]) +
+           ('reason', 'payload'))
+
 #: (suffix, columns) of every index; names are ``ix_<prefix>events_<sfx>``.
 INDEXES = (
     ('timestamp', ('timestamp', 'id')),
@@ -257,45 +263,73 @@ def drop_all(engine, prefix=DEFAULT_PREFIX):
 
 _COPY_ESCAPES = str.maketrans({'\\': '\\\\', '\n': '\\n', '\r': '\\r',
                                '\t': '\\t'})
+_COPY_NULL = '\\N'
 
 
 def _copy_field(value):
     """One field of PostgreSQL's COPY text format."""
     if value is None:
-        return '\\N'
-    if value.__class__ is str:
-        if '\\' in value or '\n' in value or '\r' in value or \
-                '\t' in value:
-            return value.translate(_COPY_ESCAPES)
-        return value
-    if value.__class__ is datetime.datetime:
-        return value.isoformat(' ', 'microseconds')
-    return str(value)
+        return _COPY_NULL
+    if value.__class__ is not str:
+        if value.__class__ is datetime.datetime:
+            return value.isoformat(' ', 'microseconds')
+        value = str(value)
+    if '\\' in value or '\n' in value or '\r' in value or '\t' in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
 
 
-def _sqlite_timestamp(moment):
-    # The text SQLAlchemy's SQLite DateTime stores and compares.
-    return moment.isoformat(' ', 'microseconds')
+def copy_text(rows):
+    """Rows (value lists) in PostgreSQL's COPY text format.
+
+    The common row (only text, NULLs and the level rank, nothing to
+    escape) is one join and a few C-level counts; any other row is
+    written field by field.
+    """
+    lines = []
+    append = lines.append
+    tabs = len(COLUMNS) - 1
+    rank = COLUMNS.index('level_rank')
+    for row in rows:
+        nulls = row.count(None)
+        fields = row[:]
+        if nulls:
+            fields = [_COPY_NULL if v is None else v for v in fields]
+        fields[rank] = str(fields[rank])
+        try:
+            line = '\t'.join(fields)
+        except TypeError:   # a value that is not text
+            line = None
+        if line is None or line.count('\t') != tabs or \
+                line.count('\\') != nulls or '\n' in line or '\r' in line:
+            line = '\t'.join(map(_copy_field, row))
+        append(line)
+    append('')
+    return '\n'.join(lines)
 
 
 class BulkInsert:
-    """Write a batch of rows (dicts) in one statement, at driver speed.
+    """Write a batch of rows in one statement, at driver speed.
 
-    SQLAlchemy's generic executemany processes every parameter in Python;
-    for the three databases tidings is tested on, the batch goes straight
-    to the driver instead: SQLite ``executemany`` on one prepared
-    statement, PostgreSQL (psycopg2) ``COPY ... FROM STDIN`` (three times
-    the rows/s of a multi-row INSERT, a third of the client CPU), PyMySQL
-    ``executemany`` (which it rewrites into one multi-row INSERT).  Any
-    other dialect uses SQLAlchemy Core.  Either way, one statement and one
-    transaction per batch.
+    A row is a list of values in :data:`COLUMNS` order, the timestamp as
+    naive UTC text (``2016-11-04 16:31:36.264673``, the form SQLAlchemy
+    stores in SQLite and that PostgreSQL and MariaDB read as a
+    timestamp).  SQLAlchemy's generic executemany processes every
+    parameter in Python; for the three databases tidings is tested on, the
+    batch goes straight to the driver instead: SQLite ``executemany`` on
+    one prepared statement, PostgreSQL (psycopg2) ``COPY ... FROM STDIN``
+    (three times the rows/s of a multi-row INSERT, a third of the client
+    CPU), PyMySQL ``executemany`` (which it rewrites into one multi-row
+    INSERT).  Any other dialect uses SQLAlchemy Core.  Either way, one
+    statement and one transaction per batch.
     """
 
     def __init__(self, table, dialect):
-        import operator
         self.table = table
         self.columns = [c.name for c in table.columns]
-        self._tuple = operator.itemgetter(*self.columns)
+        if tuple(self.columns) != COLUMNS:
+            raise ValueError('%s columns %s differ from COLUMNS' % (
+                table.name, self.columns))
         quote = dialect.identifier_preparer.quote
         names = ', '.join(quote(c) for c in self.columns)
         self.kind = 'core'
@@ -304,7 +338,6 @@ class BulkInsert:
             self.kind = 'sqlite'
             self.sql = 'INSERT INTO %s (%s) VALUES (%s)' % (
                 quote(table.name), names, ', '.join('?' * len(self.columns)))
-            self._ts = self.columns.index('timestamp')
         elif dialect.name == 'postgresql' and driver == 'psycopg2':
             self.kind = 'copy'
             self.sql = 'COPY %s (%s) FROM STDIN' % (quote(table.name), names)
@@ -317,22 +350,15 @@ class BulkInsert:
 
     def __call__(self, connection, rows):
         """Insert ``rows`` on ``connection`` (inside its transaction)."""
-        if self.kind == 'core' or len(rows) == 1:
-            connection.execute(self._insert, rows)
+        if self.kind == 'core':
+            connection.execute(self._insert, [as_dict(r) for r in rows])
             return
-        values = [self._tuple(row) for row in rows]
         cursor = connection.connection.dbapi_connection.cursor()
         try:
-            if self.kind == 'sqlite':
-                ts = self._ts
-                values = [v[:ts] + (_sqlite_timestamp(v[ts]),) + v[ts + 1:]
-                          for v in values]
-                cursor.executemany(self.sql, values)
-            elif self.kind == 'copy':
-                cursor.copy_expert(self.sql, io.StringIO(''.join(
-                    '\t'.join(map(_copy_field, v)) + '\n' for v in values)))
+            if self.kind == 'copy':
+                cursor.copy_expert(self.sql, io.StringIO(copy_text(rows)))
             else:
-                cursor.executemany(self.sql, values)
+                cursor.executemany(self.sql, rows)
         except connection.dialect.loaded_dbapi.Error as exc:
             # The same exception classes SQLAlchemy raises elsewhere.
             raise sa.exc.DBAPIError.instance(
@@ -342,3 +368,14 @@ class BulkInsert:
                 dialect=connection.dialect) from exc
         finally:
             cursor.close()
+
+
+def as_dict(row):
+    """A row (values in :data:`COLUMNS` order) as a dict of column
+    values, the timestamp a naive datetime (what SQLAlchemy Core takes).
+    """
+    out = dict(zip(COLUMNS, row, strict=True))
+    moment = out['timestamp']
+    if isinstance(moment, str):
+        out['timestamp'] = datetime.datetime.fromisoformat(moment)
+    return out

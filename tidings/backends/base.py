@@ -204,32 +204,27 @@ class QueuedBackend(Backend):
     def _run(self):
         q = self._queue
         while True:
-            item = q.get()
-            if item is None:
-                q.task_done()
-                return
-            batch = [item]
-            deadline = time.monotonic() + self.flush_interval
-            stop = False
-            while len(batch) < self.batch_size:
-                try:
-                    more = q.get_nowait()
-                except queue.Empty:
+            batch = [q.get()]
+            if batch[0] is not None:
+                deadline = time.monotonic() + self.flush_interval
+                while len(batch) < self.batch_size and \
+                        batch[-1] is not None:
+                    if _take(q, batch, self.batch_size):
+                        continue
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         break
                     try:
-                        more = q.get(timeout=remaining)
+                        batch.append(q.get(timeout=remaining))
                     except queue.Empty:
                         break
-                if more is None:
-                    stop = True
-                    q.task_done()
-                    break
-                batch.append(more)
+            stop = batch[-1] is None
+            if stop:
+                batch.pop()
             try:
-                self.deliver(batch)
-                self.count('sent', len(batch))
+                if batch:
+                    self.deliver(batch)
+                    self.count('sent', len(batch))
             except Exception as exc:  # never let the worker die
                 try:
                     self.delivery_failed(batch, exc)
@@ -237,8 +232,7 @@ class QueuedBackend(Backend):
                     LOG.exception('%s backend: delivery_failed raised',
                                   self.name)
             finally:
-                for _ in batch:
-                    q.task_done()
+                _done(q, len(batch) + stop)
             if stop:
                 return
 
@@ -286,3 +280,36 @@ class QueuedBackend(Backend):
         for key in ('sent', 'dropped', 'failed'):
             out.setdefault(key, 0)
         return out
+
+
+def _take(q, batch, limit):
+    """Move what ``q`` holds into ``batch`` (up to ``limit`` items in all,
+    stopping after a None) under one lock: the per-item cost of
+    ``get_nowait`` is what a busy worker would pay most.  Returns how many
+    were moved."""
+    with q.mutex:
+        items = q.queue
+        n = min(len(items), limit - len(batch))
+        moved = 0
+        while moved < n:
+            item = items.popleft()
+            batch.append(item)
+            moved += 1
+            if item is None:
+                break
+        if moved:
+            q.not_full.notify(moved)
+    return moved
+
+
+def _done(q, n):
+    """``task_done()`` for ``n`` items at once (flush waits on it)."""
+    if not n:
+        return
+    with q.all_tasks_done:
+        unfinished = q.unfinished_tasks - n
+        if unfinished < 0:
+            raise ValueError('task_done() called too many times')
+        if unfinished == 0:
+            q.all_tasks_done.notify_all()
+        q.unfinished_tasks = unfinished

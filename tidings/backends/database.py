@@ -137,6 +137,8 @@ class DatabaseBackend(base.QueuedBackend):
         self._engine = None
         self._engine_pid = None
         self._bulk = None
+        self._conn = None
+        self._conn_used = 0.0
         self._ready = False
         self._stop = threading.Event()
         self._retention = None
@@ -177,6 +179,7 @@ class DatabaseBackend(base.QueuedBackend):
     def _get_engine(self):
         pid = os.getpid()
         if self._engine is None or self._engine_pid != pid:
+            self._conn = None
             if self._engine is not None:
                 self._engine.dispose(close=False)   # inherited by fork
             self._engine = dbschema.create_engine(
@@ -298,12 +301,14 @@ class DatabaseBackend(base.QueuedBackend):
                 if one_by_one:
                     rows = self._insert_each(rows)
                 else:
-                    with self._engine.begin() as conn:
+                    conn = self._connection()
+                    with conn.begin():
                         self._bulk(conn, rows)
                     self.counters['stored'] += len(rows)
                     rows = []
                 self._recovered()
             except Exception as exc:
+                self._release()
                 if not is_transient(exc):
                     # The content, not the connection: isolate the rows.
                     one_by_one = True
@@ -319,6 +324,31 @@ class DatabaseBackend(base.QueuedBackend):
                 self._failed(exc, 'write')
                 self._stop.wait(delay)
                 delay = min(delay * 2, self.retry_interval_max)
+
+    #: A connection idle longer than this goes back to the pool (which
+    #: checks it before the next use); while busy the writer keeps it.
+    HOLD = 1.0
+
+    def _connection(self):
+        """The writer's connection: kept across the batches of a burst
+        (no pool checkout and pre-ping round trip per batch)."""
+        now = time.monotonic()
+        conn = self._conn
+        if conn is not None and now - self._conn_used > self.HOLD:
+            self._release()
+            conn = None
+        if conn is None:
+            conn = self._conn = self._engine.connect()
+        self._conn_used = now
+        return conn
+
+    def _release(self):
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:    # already broken: the pool replaces it
+                pass
 
     def _insert_each(self, rows):
         """Insert rows one at a time; return those left when the database
@@ -379,6 +409,8 @@ class DatabaseBackend(base.QueuedBackend):
                 self._retention_pid == os.getpid():
             self._retention.join(timeout)
         if self._engine is not None and self._engine_pid == os.getpid():
+            if self._worker is None or not self._worker.is_alive():
+                self._release()
             self._engine.dispose()
         self.row_errors.summary()
         self.outages.summary()

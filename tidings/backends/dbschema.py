@@ -12,6 +12,7 @@ model the code reads and writes, and a test checks that both agree.
 import datetime
 import importlib.util
 import io
+import itertools
 import os
 import threading
 
@@ -261,6 +262,10 @@ def drop_all(engine, prefix=DEFAULT_PREFIX):
 
 # bulk writes
 
+#: Rows per SQLite INSERT statement at most (SQLite takes 32766 bound
+#: values in one statement since 3.32; 256 rows of 21 columns is 5376).
+SQLITE_ROWS = 256
+
 _COPY_ESCAPES = str.maketrans({'\\': '\\\\', '\n': '\\n', '\r': '\\r',
                                '\t': '\\t'})
 _COPY_NULL = '\\N'
@@ -336,8 +341,9 @@ class BulkInsert:
         driver = dialect.driver
         if dialect.name == 'sqlite' and driver == 'pysqlite':
             self.kind = 'sqlite'
-            self.sql = 'INSERT INTO %s (%s) VALUES (%s)' % (
-                quote(table.name), names, ', '.join('?' * len(self.columns)))
+            self.sql = 'INSERT INTO %s (%s) VALUES ' % (
+                quote(table.name), names)
+            self._sqlite = {}
         elif dialect.name == 'postgresql' and driver == 'psycopg2':
             self.kind = 'copy'
             self.sql = 'COPY %s (%s) FROM STDIN' % (quote(table.name), names)
@@ -355,8 +361,16 @@ class BulkInsert:
             return
         cursor = connection.connection.dbapi_connection.cursor()
         try:
-            if self.kind == 'copy':
-                cursor.copy_expert(self.sql, io.StringIO(copy_text(rows)))
+            if self.kind == 'sqlite':
+                self._sqlite_insert(cursor, rows)
+            elif self.kind == 'copy':
+                text = copy_text(rows)
+                # One read and one send: the driver lets other threads
+                # run while it sends, and takes the interpreter back
+                # after each chunk, which costs a busy caller's thread a
+                # switch every time.
+                cursor.copy_expert(self.sql, io.StringIO(text),
+                                   size=len(text) + 1)
             else:
                 cursor.executemany(self.sql, rows)
         except connection.dialect.loaded_dbapi.Error as exc:
@@ -368,6 +382,36 @@ class BulkInsert:
                 dialect=connection.dialect) from exc
         finally:
             cursor.close()
+
+    def _sqlite_insert(self, cursor, rows):
+        """Multi-row INSERTs: the sqlite3 module lets other threads run
+        during every statement step and then waits for the interpreter
+        again, so one statement per row would make the writer queue
+        behind a busy caller once per row; here it is once per
+        statement."""
+        start = 0
+        for size in _sqlite_chunks(len(rows)):
+            sql = self._sqlite.get(size)
+            if sql is None:
+                one = '(%s)' % ', '.join('?' * len(self.columns))
+                sql = self._sqlite[size] = self.sql + ', '.join(
+                    [one] * size)
+            cursor.execute(sql, list(itertools.chain.from_iterable(
+                rows[start:start + size])))
+            start += size
+
+
+def _sqlite_chunks(count, largest=SQLITE_ROWS):
+    """Split ``count`` rows into statement sizes that are powers of two,
+    largest first: a handful of prepared statements serve every batch."""
+    sizes = []
+    size = largest
+    while count:
+        while size > count:
+            size //= 2
+        sizes.append(size)
+        count -= size
+    return sizes
 
 
 def as_dict(row):

@@ -180,6 +180,14 @@ class Plan:
                         payload_name=payload_cls.obj_name())
         paths = []
         context = []
+        # The data of a payload only has keys that are its fields: a path
+        # starting elsewhere never matches, and is not tried per row.
+        known = frozenset(getattr(payload_cls, 'fields', ()))
+
+        def compiled(candidates):
+            return tuple(p for p in _compile(candidates) if (
+                p if p.__class__ is str else p[0]) in known)
+
         for column in RECORD_KEYS:
             if column in _CONTEXT:
                 context.append((_INDEX[column], _CONTEXT[column]))
@@ -189,15 +197,17 @@ class Plan:
                 if given[0].startswith('='):
                     template[column] = given[0][1:]
                     continue
-                paths.append((_INDEX[column], column, _compile(
-                    p for p in given if not p.startswith('='))))
+                found = compiled(p for p in given if not p.startswith('='))
+                if found:
+                    paths.append((_INDEX[column], column, found))
                 continue
             defaults = _default_paths(column, obj)
             if column == 'parent_id':
                 own = record.get('object_id')
                 defaults = tuple(p for p in defaults if p != own)
-            if defaults:
-                paths.append((_INDEX[column], column, _compile(defaults)))
+            found = compiled(defaults)
+            if found:
+                paths.append((_INDEX[column], column, found))
         self.template = [template[c] for c in COLUMNS]
         self.paths = tuple(paths)
         self.context = tuple(context)

@@ -139,6 +139,7 @@ class DatabaseBackend(base.QueuedBackend):
         self._bulk = None
         self._conn = None
         self._conn_used = 0.0
+        self._autocommit = False
         self._ready = False
         self._stop = threading.Event()
         self._retention = None
@@ -187,6 +188,7 @@ class DatabaseBackend(base.QueuedBackend):
             self._engine_pid = pid
             self._bulk = dbschema.BulkInsert(self.table,
                                              self._engine.dialect)
+            self._autocommit = self._bulk.autocommit
             self._ready = False
         return self._engine
 
@@ -331,14 +333,19 @@ class DatabaseBackend(base.QueuedBackend):
 
     def _connection(self):
         """The writer's connection: kept across the batches of a burst
-        (no pool checkout and pre-ping round trip per batch)."""
+        (no pool checkout and pre-ping round trip per batch); in
+        autocommit when a batch is a single statement (PostgreSQL COPY).
+        """
         now = time.monotonic()
         conn = self._conn
         if conn is not None and now - self._conn_used > self.HOLD:
             self._release()
             conn = None
         if conn is None:
-            conn = self._conn = self._engine.connect()
+            conn = self._engine.connect()
+            if self._autocommit:
+                conn = conn.execution_options(isolation_level='AUTOCOMMIT')
+            self._conn = conn
         self._conn_used = now
         return conn
 

@@ -338,6 +338,10 @@ class BulkInsert:
         quote = dialect.identifier_preparer.quote
         names = ', '.join(quote(c) for c in self.columns)
         self.kind = 'core'
+        #: True when one batch is one statement, atomic on its own: the
+        #: writer's connection then runs in autocommit, saving the BEGIN
+        #: and COMMIT round trips of every batch.
+        self.autocommit = False
         driver = dialect.driver
         if dialect.name == 'sqlite' and driver == 'pysqlite':
             self.kind = 'sqlite'
@@ -346,6 +350,7 @@ class BulkInsert:
             self._sqlite = {}
         elif dialect.name == 'postgresql' and driver == 'psycopg2':
             self.kind = 'copy'
+            self.autocommit = True
             self.sql = 'COPY %s (%s) FROM STDIN' % (quote(table.name), names)
         elif dialect.name in ('mysql', 'mariadb') and driver == 'pymysql':
             self.kind = 'pymysql'

@@ -409,6 +409,39 @@ class BackendCases:
         self.assertEqual(4, self.store_of(backend).count(all_projects=True))
         self.assertEqual(3, backend.stats()['duplicates'])
 
+    def _unsent(self, count):
+        notifier = dbhelpers.notifier(memory.MemoryBackend(
+            max_notifications=count))
+        return [notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                                dbhelpers.cluster()) for _ in range(count)]
+
+    def _ready(self, backend):
+        # The first notification waits for the worker's migrations.
+        notifier = dbhelpers.notifier(backend)
+        notifier.notify(dbhelpers.CLUSTER_CREATE_END, dbhelpers.cluster())
+        self.assertTrue(notifier.flush(10))
+        return backend
+
+    def test_a_batch_larger_than_one_statement_is_stored_whole(self):
+        # 2000 rows are two SQLite INSERTs (1000 rows each at most).
+        backend = self._ready(self.backend())
+        backend.deliver(self._unsent(2000))
+        self.assertEqual(2001, self.store_of(backend).count(
+            all_projects=True))
+        self.assertEqual(2001, backend.stats()['stored'])
+
+    def test_a_refused_batch_leaves_none_of_its_rows_behind(self):
+        # The last row is refused (a duplicate): the statements before it
+        # are rolled back with it, so the row-by-row retry finds exactly
+        # one duplicate, not the rows of a committed first statement.
+        backend = self._ready(self.backend())
+        notes = self._unsent(2000)
+        backend.deliver(notes[-1:])
+        backend.deliver(notes)
+        self.assertEqual((2001, 1), (
+            self.store_of(backend).count(all_projects=True),
+            backend.stats()['duplicates']))
+
     def test_awkward_text_round_trips_unchanged(self):
         backend = self.backend()
         notifier = dbhelpers.notifier(backend)

@@ -262,9 +262,12 @@ def drop_all(engine, prefix=DEFAULT_PREFIX):
 
 # bulk writes
 
-#: Rows per SQLite INSERT statement at most (SQLite takes 32766 bound
-#: values in one statement since 3.32; 256 rows of 21 columns is 5376).
-SQLITE_ROWS = 256
+#: sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER (bound values in one statement:
+#: 32766 since SQLite 3.32 unless built otherwise, 999 before).
+SQLITE_LIMIT_VARIABLE_NUMBER = 9
+
+#: Rows in one SQLite INSERT at most (fewer when the limit above says so).
+SQLITE_STATEMENT_ROWS = 1000
 
 _COPY_ESCAPES = str.maketrans({'\\': '\\\\', '\n': '\\n', '\r': '\\r',
                                '\t': '\\t'})
@@ -338,9 +341,10 @@ class BulkInsert:
         quote = dialect.identifier_preparer.quote
         names = ', '.join(quote(c) for c in self.columns)
         self.kind = 'core'
-        #: True when one batch is one statement, atomic on its own: the
-        #: writer's connection then runs in autocommit, saving the BEGIN
-        #: and COMMIT round trips of every batch.
+        #: True when a batch is written atomically without the DB-API
+        #: transaction (one statement, or its own BEGIN/COMMIT): the
+        #: writer's connection then runs in autocommit, saving a BEGIN
+        #: and a COMMIT round trip per batch.
         self.autocommit = False
         driver = dialect.driver
         if dialect.name == 'sqlite' and driver == 'pysqlite':
@@ -348,6 +352,8 @@ class BulkInsert:
             self.sql = 'INSERT INTO %s (%s) VALUES ' % (
                 quote(table.name), names)
             self._sqlite = {}
+            self._sqlite_rows = None
+            self.autocommit = True
         elif dialect.name == 'postgresql' and driver == 'psycopg2':
             self.kind = 'copy'
             self.autocommit = True
@@ -389,34 +395,50 @@ class BulkInsert:
             cursor.close()
 
     def _sqlite_insert(self, cursor, rows):
-        """Multi-row INSERTs: the sqlite3 module lets other threads run
-        during every statement step and then waits for the interpreter
-        again, so one statement per row would make the writer queue
-        behind a busy caller once per row; here it is once per
-        statement."""
-        start = 0
-        for size in _sqlite_chunks(len(rows)):
-            sql = self._sqlite.get(size)
-            if sql is None:
-                one = '(%s)' % ', '.join('?' * len(self.columns))
-                sql = self._sqlite[size] = self.sql + ', '.join(
-                    [one] * size)
-            cursor.execute(sql, list(itertools.chain.from_iterable(
-                rows[start:start + size])))
-            start += size
+        """As few multi-row INSERTs as SQLite's limit on bound values
+        allows: one for a batch of up to :data:`SQLITE_STATEMENT_ROWS`
+        rows (or 1560, with the default limit of 32766 bound values).
 
+        The sqlite3 module lets other threads run during every statement
+        step and then waits for the interpreter again -- behind a busy
+        caller, up to a switch interval (5 ms) each time -- so one
+        statement per row would cap the writer at a few hundred rows/s
+        while callers emit.  On an autocommit connection a single
+        statement is its own transaction; several get BEGIN/COMMIT.
+        """
+        dbapi = cursor.connection
+        per = self._sqlite_rows
+        if per is None:
+            try:
+                limit = dbapi.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER)
+            except Exception:
+                limit = 999     # the limit of SQLite before 3.32
+            per = self._sqlite_rows = max(1, min(
+                SQLITE_STATEMENT_ROWS, limit // len(self.columns)))
+        explicit = (len(rows) > per and dbapi.isolation_level is None and
+                    not dbapi.in_transaction)
+        if explicit:
+            cursor.execute('BEGIN')
+        try:
+            for start in range(0, len(rows), per):
+                chunk = rows[start:start + per]
+                cursor.execute(self._sqlite_sql(len(chunk)), list(
+                    itertools.chain.from_iterable(chunk)))
+        except BaseException:
+            if explicit and dbapi.in_transaction:
+                dbapi.rollback()
+            raise
+        if explicit:
+            cursor.execute('COMMIT')
 
-def _sqlite_chunks(count, largest=SQLITE_ROWS):
-    """Split ``count`` rows into statement sizes that are powers of two,
-    largest first: a handful of prepared statements serve every batch."""
-    sizes = []
-    size = largest
-    while count:
-        while size > count:
-            size //= 2
-        sizes.append(size)
-        count -= size
-    return sizes
+    def _sqlite_sql(self, size):
+        sql = self._sqlite.get(size)
+        if sql is None:
+            if len(self._sqlite) >= 16:
+                self._sqlite.clear()
+            one = '(%s)' % ', '.join('?' * len(self.columns))
+            sql = self._sqlite[size] = self.sql + ', '.join([one] * size)
+        return sql
 
 
 def as_dict(row):

@@ -126,7 +126,7 @@ def prebuilt(count):
     return list(mem.notifications)
 
 
-def bench_writer(url, notes, batch_size=500):
+def bench_writer(url, notes, batch_size=1000):
     tp = prefix()
     backend = database.DatabaseBackend(None, url=url, table_prefix=tp)
     engine = dbschema.create_engine(url)

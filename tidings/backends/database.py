@@ -2,7 +2,9 @@
 
 Serves the ``database`` mechanism.  The caller only enqueues (a bounded
 queue); a worker thread writes batches of up to ``batch_size``
-notifications, one multi-row INSERT each.  Options are in
+notifications, one statement each (PostgreSQL COPY, a multi-row INSERT
+elsewhere), doing as little Python per row as it can: it shares the
+interpreter with the callers.  Options are in
 ``[backend_database]`` (:mod:`tidings.conf.backend_database`); the default
 database is the SQLite file ``events.sqlite`` in ``[notifications]
 state_path``; PostgreSQL and MariaDB/MySQL work as well.
@@ -114,7 +116,7 @@ class DatabaseBackend(base.QueuedBackend):
         self.url = url
         self.table_prefix = opt('table_prefix', dbschema.DEFAULT_PREFIX)
         self.auto_migrate = opt('auto_migrate', True)
-        self.batch_size = opt('batch_size', 500)
+        self.batch_size = opt('batch_size', 1000)
         self.flush_interval = opt('flush_interval', 0.1)
         self.queue_size = opt('queue_size', 100000)
         self.retention_interval = opt('retention_interval', 600)

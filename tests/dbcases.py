@@ -6,6 +6,9 @@ in setUp; every test uses its own table prefix and drops its tables.
 
 import datetime
 import json
+import os
+import subprocess
+import sys
 import time
 
 import sqlalchemy as sa
@@ -15,6 +18,32 @@ from tidings.backends import dbschema
 from tidings.backends import memory
 from tidings.backends import eventstore
 from tidings import errors
+
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# One process of the concurrent migration test: connect, say ready, wait
+# for "go" on stdin, upgrade, print the revision.
+_MIGRATE_CHILD = """
+import sys
+import warnings
+warnings.simplefilter('ignore')
+from tidings.backends import dbschema
+engine = dbschema.create_engine(sys.argv[1])
+with engine.connect():
+    pass
+print('ready', flush=True)
+sys.stdin.readline()
+print(dbschema.upgrade(engine, sys.argv[2]), flush=True)
+"""
+
+
+def _reap(child):
+    if child.poll() is None:
+        child.kill()
+    child.wait(10)
+    for stream in (child.stdin, child.stdout, child.stderr):
+        stream.close()
 
 
 class MigrationCases:
@@ -61,6 +90,33 @@ class MigrationCases:
         dbschema.upgrade(engine, prefix)
         store = eventstore.EventStore(engine=engine, table_prefix=prefix)
         self.assertEqual(1, store.count(all_projects=True))
+
+    def test_processes_migrating_at_once_all_succeed(self):
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        children = [subprocess.Popen(
+            [sys.executable, '-c', _MIGRATE_CHILD, self.url, prefix],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, cwd=_ROOT)
+            for _ in range(2)]
+        for child in children:
+            self.addCleanup(_reap, child)
+        for child in children:   # imported and connected: start together
+            self.assertEqual('ready\n', child.stdout.readline())
+        for child in children:
+            child.stdin.write('go\n')
+            child.stdin.flush()
+        results = [(child.wait(60), child.stdout.read().strip(),
+                    child.stderr.read()[-2000:]) for child in children]
+        head = dbschema.head_revision()
+        self.assertEqual([(0, head)] * 2, [r[:2] for r in results],
+                         '\n'.join(r[2] for r in results))
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        with engine.connect() as conn:
+            versions = conn.execute(sa.text('SELECT * FROM %s' % (
+                dbschema.version_table(prefix)))).fetchall()
+        self.assertEqual(1, len(versions))
 
     def test_downgrade_to_base_removes_the_event_table(self):
         prefix = dbhelpers.unique_prefix()

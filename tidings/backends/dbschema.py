@@ -9,7 +9,9 @@ migrations in ``tidings/backends/migrations``; :func:`events_table` is the
 model the code reads and writes, and a test checks that both agree.
 """
 
+import contextlib
 import datetime
+import hashlib
 import importlib.util
 import io
 import itertools
@@ -222,18 +224,70 @@ def alembic_config(engine_or_connection, prefix=DEFAULT_PREFIX):
     return config
 
 
+#: Seconds a migration waits for another one running on the same
+#: database before it fails (and the backend retries).
+MIGRATION_LOCK_TIMEOUT = 60
+
+
+@contextlib.contextmanager
+def migration_lock(connection, prefix=DEFAULT_PREFIX,
+                   timeout=MIGRATION_LOCK_TIMEOUT):
+    """Serialise migrations of one event table across processes.
+
+    PostgreSQL: a transaction advisory lock (released by the commit);
+    MariaDB/MySQL: a named lock (``GET_LOCK``) held by the session until
+    the migration is done; SQLite: the file's write lock, taken before
+    the schema is read (``BEGIN IMMEDIATE``, waiting up to the busy
+    timeout).  The second process then finds the schema up to date
+    instead of failing on a table that now exists.
+    """
+    name = connection.dialect.name
+    key = 'tidings-migrate:' + version_table(prefix)
+    if name == 'postgresql':
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8],
+                                'big', signed=True)
+        connection.exec_driver_sql(
+            "SET LOCAL lock_timeout = '%ds'" % int(timeout))
+        connection.execute(sa.text('SELECT pg_advisory_xact_lock(:key)'),
+                           {'key': number})
+        yield
+    elif name in ('mysql', 'mariadb'):
+        got = connection.execute(sa.text('SELECT GET_LOCK(:key, :timeout)'),
+                                 {'key': key, 'timeout': timeout}).scalar()
+        if got != 1:
+            raise errors.DatabaseError(
+                'migration lock', key, 'another process has been migrating '
+                'this event table for %ss; try again later' % timeout)
+        try:
+            yield
+        finally:
+            connection.execute(sa.text('SELECT RELEASE_LOCK(:key)'),
+                               {'key': key})
+    elif name == 'sqlite':
+        # The sqlite3 module runs DDL outside a transaction; take the
+        # write lock first, so the schema is read and changed under it.
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql('BEGIN IMMEDIATE')
+        yield
+    else:
+        yield
+
+
 def upgrade(engine, prefix=DEFAULT_PREFIX, revision='head'):
-    """Create or upgrade the event table to ``revision`` (alembic)."""
+    """Create or upgrade the event table to ``revision`` (alembic); a
+    concurrent migration of the same table is waited for."""
     from alembic import command
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection, prefix), revision)
+        with migration_lock(connection, prefix):
+            command.upgrade(alembic_config(connection, prefix), revision)
     return current_revision(engine, prefix)
 
 
 def downgrade(engine, prefix=DEFAULT_PREFIX, revision='base'):
     from alembic import command
     with engine.begin() as connection:
-        command.downgrade(alembic_config(connection, prefix), revision)
+        with migration_lock(connection, prefix):
+            command.downgrade(alembic_config(connection, prefix), revision)
     return current_revision(engine, prefix)
 
 

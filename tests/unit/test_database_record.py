@@ -1,9 +1,12 @@
 """How a notification fills the event table's columns (RECORD)."""
 
+import json
+
 import testtools
 
 from tests import dbhelpers
 from tidings import errors
+from tidings.backends import dbschema
 from tidings.backends import memory
 from tidings.backends import record
 from tidings.notifications import payload as payload_mod
@@ -31,12 +34,15 @@ THING_MAKE = EVENTS.define('THING_MAKE', 'shop.thing.make.start', 'audit',
                            ThingPayload, mechanisms=['database'])
 
 
-def row_of(notifier_events, event, payload, **kwargs):
-    backend = memory.MemoryBackend()
+def notify(notifier_events, event, payload, **kwargs):
     from tidings.notifications import notifier as notifier_mod
     notifier = notifier_mod.Notifier(None, notifier_events,
-                                     backends=[backend])
-    note = notifier.notify(event, payload, **kwargs)
+                                     backends=[memory.MemoryBackend()])
+    return notifier.notify(event, payload, **kwargs)
+
+
+def row_of(notifier_events, event, payload, **kwargs):
+    note = notify(notifier_events, event, payload, **kwargs)
     return record.build_row(note, record.Plan(note.event,
                                               type(note.payload)))
 
@@ -117,3 +123,39 @@ class TestRecord(testtools.TestCase):
     def test_check_record_accepts_the_test_catalog(self):
         for cls in dbhelpers.EVENTS.payload_classes():
             record.check_record(cls)
+
+    def test_the_payload_column_is_compact_json_of_the_wire_payload(self):
+        primitive = {'a_object.data': {'name': 'caf\u00e9', 'n': [1, 2.5],
+                                       'none': None}}
+        self.assertEqual(primitive, json.loads(record.encode(primitive)))
+        self.assertNotIn(' ', record.encode(primitive))
+
+    def test_a_value_the_fast_encoder_refuses_goes_through_the_stdlib(self):
+        # orjson takes 64-bit integers only, and text keys only.
+        primitive = {'big': 2 ** 70, 1: 'one'}
+        self.assertEqual({'big': 2 ** 70, '1': 'one'},
+                         json.loads(record.encode(primitive)))
+
+    def test_a_row_lists_the_columns_in_table_order(self):
+        note = notify(EVENTS, THING_MAKE, ThingPayload(uuid='t1',
+                                                       name='n'))
+        values = record.Plan(note.event, ThingPayload).values(note)
+        self.assertEqual(len(dbschema.COLUMNS), len(values))
+        row = dict(zip(dbschema.COLUMNS, values, strict=True))
+        self.assertEqual((note.message_id, note.timestamp, 't1', 'n'), (
+            row['id'], row['timestamp'], row['object_id'],
+            row['object_name']))
+
+    def test_copy_text_escapes_exactly_like_field_by_field(self):
+        plan = None
+        rows = []
+        for name in ('plain', 'tab\there', 'new\nline', '\\N', 'back\\slash',
+                     'cr\r', None):
+            note = notify(EVENTS, THING_MAKE, ThingPayload(uuid='t1',
+                                                           name=name))
+            plan = plan or record.Plan(note.event, ThingPayload)
+            rows.append(plan.values(note))
+        expected = ''.join('\t'.join(map(dbschema._copy_field, row)) + '\n'
+                           for row in rows)
+        self.assertEqual(expected, dbschema.copy_text(rows))
+        self.assertEqual(len(rows), dbschema.copy_text(rows).count('\n'))

@@ -76,16 +76,18 @@ def send_notification(transport, target, ctxt, message, version, retry):
 class OsloPublisher:
     """Publish through an oslo.messaging notification transport."""
 
-    def __init__(self, transport):
+    def __init__(self, transport, exchange=None):
         import oslo_messaging
         self._target = oslo_messaging.Target
         self.transport = transport
+        self.exchange = exchange   # None: the transport's control_exchange
 
     def publish(self, rows):
         for index, row in enumerate(rows):
             try:
                 send_notification(
-                    self.transport, self._target(topic=row.routing_key),
+                    self.transport, self._target(topic=row.routing_key,
+                                                 exchange=self.exchange),
                     dict(row.ctxt), dict(row.message), row.version,
                     retry=0)
             except Exception as exc:

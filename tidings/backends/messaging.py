@@ -17,12 +17,8 @@ overflow thread writes to the outbox.  A notification is dropped only when
 both queues are full (or the outbox is), counted and logged once per
 burst.
 
-The caller's thread does as little as possible: an append to a deque.
-While notifications keep coming, a sender thread polls its queue every
-``POLL`` seconds instead of being woken, so the caller makes no system
-call (waking a thread is a futex call, and on a busy machine the woken
-thread may take the caller's CPU); the caller wakes a sender only after it
-has slept ``IDLE_AFTER`` seconds without work.
+The caller's thread does as little as possible: an append to a deque,
+and a wake-up of the sender thread only when it sleeps.
 
 The broker going away is reported once, naming ``[backend_messaging]
 transport_url`` (password masked), and its return once; in between the
@@ -112,11 +108,6 @@ class MessagingBackend(base.QueuedBackend):
     IDLE_WAIT = 1.0
     #: Seconds a woken sender thread waits for more notifications.
     LINGER = 0.002
-    #: Seconds between two looks at its queue of a busy sender thread.
-    POLL = 0.002
-    #: Seconds without work after which a sender thread sleeps until a
-    #: caller wakes it.
-    IDLE_AFTER = 1.0
 
     def __init__(self, conf=None, name='messaging'):
         if conf is None:
@@ -362,16 +353,8 @@ class MessagingBackend(base.QueuedBackend):
         return rows
 
     def _run_lane(self, lane):
-        busy_at = time.monotonic()
         while True:
             if not lane.items:
-                if self._stop.is_set():
-                    break
-                if time.monotonic() - busy_at < self.IDLE_AFTER:
-                    # Busy lately: look again soon, unprompted, so that
-                    # callers never pay for waking this thread.
-                    time.sleep(self.POLL * (4 if self._diverting else 1))
-                    continue
                 lane.idle = True
                 if not lane.items:
                     if self._stop.is_set():
@@ -382,8 +365,7 @@ class MessagingBackend(base.QueuedBackend):
                 lane.idle = False
                 # Let a few more arrive: fewer, larger batches cost the
                 # callers' threads less time waiting for the GIL.
-                time.sleep(self.LINGER)
-                busy_at = time.monotonic()
+                time.sleep(self.LINGER * (4 if self._diverting else 1))
                 continue
             try:
                 lane.inflight_low = lane.items[0][0]
@@ -403,7 +385,6 @@ class MessagingBackend(base.QueuedBackend):
             finally:
                 lane.inflight = 0
                 lane.inflight_low = None
-                busy_at = time.monotonic()
                 with self._idle:
                     self._idle.notify_all()
         if lane.publisher is not None:

@@ -153,6 +153,21 @@ class TestConfiguration(MessagingBackendTest):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
         self.assertEqual('pipeline', backend.mode)
 
+    def test_exchange_option_is_where_the_pipeline_publishes(self):
+        backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
+                               exchange='tidings_unit')
+        self.assertEqual('tidings_unit',
+                         backend._publisher_factory().exchange)
+
+    def test_exchange_defaults_to_the_control_exchange(self):
+        backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
+        self.assertEqual('openstack', backend._publisher_factory().exchange)
+
+    def test_exchange_option_is_where_oslo_messaging_publishes(self):
+        backend = self.backend(exchange='tidings_unit')
+        self.assertEqual('tidings_unit',
+                         backend._publisher_factory().exchange)
+
     def test_pipeline_off_goes_through_oslo_messaging(self):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
                                pipeline=False)

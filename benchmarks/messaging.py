@@ -33,13 +33,14 @@ publishing to its own fresh topic:
   from /proc/self/task/<tid>/schedstat outside the timed window).
 
     python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
-        [--outage 10] [--no-outage] [--with-nova] [--sched]
+        [--outage 10] [--no-outage] [--with-nova] [--sched] [--gc-freeze]
 
 The outage part needs ``rabbitmqctl`` (run as root); it always starts the
 broker again.
 """
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -262,6 +263,24 @@ class SchedStats:
         return int(os.pread(self.fd, 100, 0).split()[1])
 
 
+class frozen_gc:
+    """With ``on``, gc.freeze() around the block, as a service would once
+    at the end of its startup (what it imported is never scanned again).
+    """
+
+    def __init__(self, on):
+        self.on = on
+
+    def __enter__(self):
+        if self.on:
+            gc.collect()
+            gc.freeze()
+
+    def __exit__(self, *exc_info):
+        if self.on:
+            gc.unfreeze()
+
+
 def paced(notifier, event, payload, rate, seconds, ids=None,
           during=None, sched=None):
     """notify() at ``rate`` per second for ``seconds``; the latency of
@@ -301,7 +320,7 @@ def paced(notifier, event, payload, rate, seconds, ids=None,
     return latencies
 
 
-def bench_steady(url, rate, seconds, state, sched=None):
+def bench_steady(url, rate, seconds, state, sched=None, freeze=False):
     from tidings.catalogs.demo import events
     name = topic()
     notifier = make_notifier(url, state, name)
@@ -310,14 +329,16 @@ def bench_steady(url, rate, seconds, state, sched=None):
     event = events.EVENT_TYPE_BACKUP_CREATE_START
     notifier.notify(event, payload)
     backend.wait_delivered(10)
-    latencies = paced(notifier, event, payload, rate, seconds, sched=sched)
+    with frozen_gc(freeze):
+        latencies = paced(notifier, event, payload, rate, seconds,
+                          sched=sched)
     backend.wait_delivered(30)
     notifier.close()
     delete_queues([name + '.info'])
     return latencies
 
 
-def bench_floor(rate, seconds):
+def bench_floor(rate, seconds, freeze=False):
     """The same paced notify() with the noop backend: what this machine's
     own jitter costs the caller, without any sender thread."""
     from tidings import conf as tidings_conf
@@ -327,8 +348,9 @@ def bench_floor(rate, seconds):
     conf = tidings_conf.new_conf()
     notifier = Notifier(conf, [events.EVENTS], source='bench',
                         backends=[noop.NoopBackend(conf)])
-    return paced(notifier, events.EVENT_TYPE_BACKUP_CREATE_START, sample(),
-                 rate, seconds)
+    with frozen_gc(freeze):
+        return paced(notifier, events.EVENT_TYPE_BACKUP_CREATE_START,
+                     sample(), rate, seconds)
 
 
 def broker_wait(up, timeout=60):
@@ -399,6 +421,10 @@ def main(argv=None):
                              'virtualenv, benchmarks/.venv-nova)')
     parser.add_argument('--sched', action='store_true',
                         help='tell how many slow calls waited for a CPU')
+    parser.add_argument('--gc-freeze', action='store_true',
+                        help='steady and floor runs after gc.freeze() (the '
+                             'advice of the operator guide); reported as '
+                             'gc_frozen: true')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.CRITICAL)
     host, port = '127.0.0.1', 5672
@@ -418,7 +444,7 @@ def main(argv=None):
             out['nova_per_s'] = bench_nova(args.url, args.peer_count)
         sched = [] if args.sched else None
         steady = bench_steady(args.url, args.rate, args.steady, state,
-                              sched)
+                              sched, args.gc_freeze)
         out['caller_p50_us'] = percentile(steady, 50)
         out['caller_p99_us'] = percentile(steady, 99)
         out['caller_max_us'] = max(steady)
@@ -428,7 +454,7 @@ def main(argv=None):
             out['caller_slow_calls'] = len(slow)
             out['caller_slow_runq'] = sum(
                 1 for wall, runq in slow if runq >= wall / 2)
-        floor = bench_floor(args.rate, args.steady)
+        floor = bench_floor(args.rate, args.steady, args.gc_freeze)
         out['floor_caller_p99_us'] = percentile(floor, 99)
         out['floor_caller_max_us'] = max(floor)
         out['outage_caller_max_us'] = None
@@ -443,6 +469,7 @@ def main(argv=None):
             out['outage_stats'] = ostats
         out['tidings_stats'] = tstats
         out['rate'] = args.rate
+        out['gc_frozen'] = args.gc_freeze
         out['count'] = args.count
     finally:
         shutil.rmtree(state, ignore_errors=True)

@@ -20,6 +20,7 @@ COMMANDS = (
     'schema',
     'config',
     'samples',
+    'validate',
     'ceilometer',
     'db',
 )

@@ -26,7 +26,6 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -34,9 +33,8 @@ import warnings
 
 warnings.filterwarnings('ignore')
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-NOVA_VENV = os.path.join(HERE, '.venv-nova')
-NOVA_REQ = 'nova==34.*'
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nova_peer  # noqa: E402
 
 
 class Service:
@@ -180,68 +178,32 @@ def floor_paths(n, rounds):
     return out
 
 
-NOVA_SCRIPT = r'''
-import datetime, json, statistics, sys, time, warnings
-warnings.filterwarnings('ignore')
-n, rounds = int(sys.argv[1]), int(sys.argv[2])
-from oslo_config import cfg
-import nova.conf
-from nova import context, objects, rpc
-from nova.notifications.objects import base as nbase
-from nova.notifications.objects import service as nservice
-from nova.objects import fields
+NOVA_SCRIPT = nova_peer.PRELUDE + r'''
 from oslo_messaging.notify import _impl_test
-CONF = nova.conf.CONF
-CONF([], project='nova', default_config_files=[])
-import oslo_messaging
-oslo_messaging.get_notification_transport(CONF, url='fake://')
-CONF.set_override('driver', ['test'], group='oslo_messaging_notifications')
-CONF.set_override('notification_format', 'versioned', group='notifications')
-CONF.set_override('transport_url', 'fake://')
-objects.register_all()
-rpc.init(CONF)
-ctxt = context.get_admin_context()
-svc = objects.Service(ctxt, host='compute-1', binary='nova-compute',
-    topic='compute', report_count=12, disabled=False, disabled_reason=None,
-    availability_zone='nova', forced_down=False,
-    uuid='fa69c544-906b-4a6a-a9c6-c1f7a8078c73',
-    last_seen_up=datetime.datetime(2026, 11, 1, 12, 0, 0,
-                                   tzinfo=datetime.timezone.utc))
-svc.obj_reset_changes()
+n, rounds = int(sys.argv[1]), int(sys.argv[2])
+emit_one = setup('fake://', [
+    ('driver', ['test'], 'oslo_messaging_notifications')])
+
+
 def emit(k):
     for _ in range(k):
-        payload = nservice.ServiceStatusPayload(svc)
-        nservice.ServiceStatusNotification(
-            publisher=nbase.NotificationPublisher.from_service_obj(svc),
-            event_type=nbase.EventType(
-                object='service', action=fields.NotificationAction.UPDATE),
-            priority=fields.NotificationPriority.INFO,
-            payload=payload).emit(ctxt)
+        emit_one()
     assert _impl_test.NOTIFICATIONS, 'nova emitted nothing'
     del _impl_test.NOTIFICATIONS[:]
+
+
 emit(200)
 res = []
 for _ in range(rounds):
-    t = time.perf_counter(); emit(n)
+    t = time.perf_counter()
+    emit(n)
     res.append((time.perf_counter() - t) / n * 1e6)
 print(json.dumps({'nova_us': statistics.median(res)}))
 '''
 
 
 def nova_path(n, rounds):
-    python = os.path.join(NOVA_VENV, 'bin', 'python')
-    if not os.path.exists(python):
-        print('installing %s into %s (once)...' % (NOVA_REQ, NOVA_VENV),
-              file=sys.stderr)
-        subprocess.check_call([sys.executable, '-m', 'venv', NOVA_VENV])
-        subprocess.check_call([python, '-m', 'pip', 'install', '-q',
-                               NOVA_REQ])
-    proc = subprocess.run([python, '-c', NOVA_SCRIPT, str(n), str(rounds)],
-                          capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0:
-        print('nova run failed:\n' + proc.stderr[-3000:], file=sys.stderr)
-        return {'nova_us': None}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return nova_peer.run(NOVA_SCRIPT, n, rounds) or {'nova_us': None}
 
 
 def main(argv=None):

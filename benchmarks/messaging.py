@@ -10,8 +10,11 @@ publishing to its own fresh topic:
   rabbit driver confirms each message) with the same wire payload;
 - ``kombu_confirmed_per_s``: kombu ``Producer.publish`` with
   ``confirm_publish`` (one confirm per message);
-- ``nova_per_s``: null (Nova's emit path through the bus is not
-  benchmarked here; see emit.py --with-nova for its cost per call);
+- ``nova_per_s`` (``--with-nova``, else null): Nova 34's full
+  ``ServiceStatusNotification.emit`` through the same broker (its
+  messagingv2 driver, rabbit transport, confirms on; a unique exchange and
+  topic), run in Nova's own virtualenv (see nova_peer.py); counted only
+  when the queue holds every message it sent;
 - ``caller_p50_us`` / ``caller_p99_us`` / ``caller_max_us``: notify()
   latency at a steady ``--rate`` for ``--steady`` seconds;
 - ``floor_caller_p99_us`` / ``floor_caller_max_us``: the same paced loop
@@ -20,16 +23,24 @@ publishing to its own fresh topic:
   stopped (``rabbitmqctl stop_app`` for ``--outage`` seconds, then
   ``start_app``) at the same rate, ``outage_caller_p99_us`` beside it;
 - ``lost``: message_ids of the outage run missing from the queue after
-  the replay (durable queue, read back with a plain AMQP consumer).
+  the replay (durable queue, read back with a plain AMQP consumer);
+- ``load_avg_start`` / ``load_avg_end``: the machine's 1-minute load
+  average around the run (the caller's tail follows it: on a busy machine
+  the OS, not tidings, makes most slow calls);
+- with ``--sched`` (Linux): ``caller_slow_calls`` (notify() calls over
+  100 µs in the steady run) and ``caller_slow_runq`` (how many of them
+  spent at least half their time waiting for a CPU in the run queue, read
+  from /proc/self/task/<tid>/schedstat outside the timed window).
 
     python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
-        [--outage 10] [--no-outage]
+        [--outage 10] [--no-outage] [--with-nova] [--sched] [--gc-freeze]
 
 The outage part needs ``rabbitmqctl`` (run as root); it always starts the
 broker again.
 """
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -45,6 +56,7 @@ import warnings
 
 warnings.filterwarnings('ignore')
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 URL = os.environ.get('TIDINGS_TEST_RABBIT_URL',
                      'rabbit://guest:guest@127.0.0.1:5672/')
 
@@ -197,12 +209,90 @@ def bench_kombu(count):
     return count / elapsed
 
 
+def bench_nova(url, count):
+    """Nova's emit through the broker, per second (None when it failed or
+    the queue does not hold every message it sent)."""
+    sys.path.insert(0, HERE)
+    import nova_peer
+    name = topic()
+    exchange = 'bench_nova_%s' % uuid.uuid4().hex[:10]
+    try:
+        result = nova_peer.run(nova_peer.BUS_SCRIPT, url, name, exchange,
+                               count)
+        if result is None:
+            return None
+        queued = queue_length(name + '.info', result['emitted'])
+        if queued != result['emitted']:
+            print('nova: %d messages sent, %d in the queue' % (
+                result['emitted'], queued), file=sys.stderr)
+            return None
+        return result['nova_per_s']
+    finally:
+        delete_queues([name + '.info'], exchange)
+
+
+def queue_length(name, expected, timeout=5.0):
+    """Messages in queue ``name``, waiting up to ``timeout`` for
+    ``expected``."""
+    conn = amqp_connection()
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            channel = conn.channel()
+            _, count, _ = channel.queue_declare(name, passive=True)
+            channel.close()
+            if count >= expected or time.monotonic() > deadline:
+                return count
+            time.sleep(0.1)
+    finally:
+        conn.close()
+
+
+class SchedStats:
+    """This thread's run-queue wait (Linux schedstat), or nothing."""
+
+    def __init__(self):
+        try:
+            self.fd = os.open('/proc/self/task/%d/schedstat'
+                              % threading.get_native_id(), os.O_RDONLY)
+        except OSError:
+            self.fd = None
+
+    def read(self):
+        """Nanoseconds this thread waited in the run queue so far."""
+        return int(os.pread(self.fd, 100, 0).split()[1])
+
+
+class frozen_gc:
+    """With ``on``, gc.freeze() around the block, as a service would once
+    at the end of its startup (what it imported is never scanned again).
+    """
+
+    def __init__(self, on):
+        self.on = on
+
+    def __enter__(self):
+        if self.on:
+            gc.collect()
+            gc.freeze()
+
+    def __exit__(self, *exc_info):
+        if self.on:
+            gc.unfreeze()
+
+
 def paced(notifier, event, payload, rate, seconds, ids=None,
-          during=None):
+          during=None, sched=None):
     """notify() at ``rate`` per second for ``seconds``; the latency of
-    each call in µs.  ``during(t)`` is called between calls."""
+    each call in µs.  ``during(t)`` is called between calls.  With
+    ``sched`` (a list), each call's run-queue wait in µs is appended to
+    it (read before and after the timed window)."""
     latencies = []
     interval = 1.0 / rate
+    stats = SchedStats() if sched is not None else None
+    if stats is not None and stats.fd is None:
+        stats = None
+    waited = 0
     start = time.perf_counter()
     next_at = start
     end = start + seconds
@@ -214,17 +304,23 @@ def paced(notifier, event, payload, rate, seconds, ids=None,
             time.sleep(min(next_at - now, 0.001))
             continue
         next_at += interval
+        if stats is not None:
+            waited = stats.read()
         t0 = time.perf_counter()
         note = notifier.notify(event, payload)
         latencies.append((time.perf_counter() - t0) * 1e6)
+        if stats is not None:
+            sched.append((stats.read() - waited) / 1e3)
         if ids is not None:
             ids.append(note.message_id)
         if during is not None:
             during(now - start)
+    if stats is not None:
+        os.close(stats.fd)
     return latencies
 
 
-def bench_steady(url, rate, seconds, state):
+def bench_steady(url, rate, seconds, state, sched=None, freeze=False):
     from tidings.catalogs.demo import events
     name = topic()
     notifier = make_notifier(url, state, name)
@@ -233,14 +329,16 @@ def bench_steady(url, rate, seconds, state):
     event = events.EVENT_TYPE_BACKUP_CREATE_START
     notifier.notify(event, payload)
     backend.wait_delivered(10)
-    latencies = paced(notifier, event, payload, rate, seconds)
+    with frozen_gc(freeze):
+        latencies = paced(notifier, event, payload, rate, seconds,
+                          sched=sched)
     backend.wait_delivered(30)
     notifier.close()
     delete_queues([name + '.info'])
     return latencies
 
 
-def bench_floor(rate, seconds):
+def bench_floor(rate, seconds, freeze=False):
     """The same paced notify() with the noop backend: what this machine's
     own jitter costs the caller, without any sender thread."""
     from tidings import conf as tidings_conf
@@ -250,8 +348,9 @@ def bench_floor(rate, seconds):
     conf = tidings_conf.new_conf()
     notifier = Notifier(conf, [events.EVENTS], source='bench',
                         backends=[noop.NoopBackend(conf)])
-    return paced(notifier, events.EVENT_TYPE_BACKUP_CREATE_START, sample(),
-                 rate, seconds)
+    with frozen_gc(freeze):
+        return paced(notifier, events.EVENT_TYPE_BACKUP_CREATE_START,
+                     sample(), rate, seconds)
 
 
 def broker_wait(up, timeout=60):
@@ -317,7 +416,15 @@ def main(argv=None):
     parser.add_argument('--steady', type=float, default=5.0)
     parser.add_argument('--outage', type=float, default=10.0)
     parser.add_argument('--no-outage', action='store_true')
-    parser.add_argument('--with-nova', action='store_true')
+    parser.add_argument('--with-nova', action='store_true',
+                        help='also Nova 34 through the broker (its own '
+                             'virtualenv, benchmarks/.venv-nova)')
+    parser.add_argument('--sched', action='store_true',
+                        help='tell how many slow calls waited for a CPU')
+    parser.add_argument('--gc-freeze', action='store_true',
+                        help='steady and floor runs after gc.freeze() (the '
+                             'advice of the operator guide); reported as '
+                             'gc_frozen: true')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.CRITICAL)
     host, port = '127.0.0.1', 5672
@@ -326,18 +433,28 @@ def main(argv=None):
     except OSError:
         sys.exit('RabbitMQ is not reachable at %s:%d' % (host, port))
     state = tempfile.mkdtemp(prefix='tidings-bench-')
-    out = {}
+    out = {'load_avg_start': os.getloadavg()[0]}
     try:
         out['tidings_per_s'], tstats = bench_tidings(args.url, args.count,
                                                      state)
         out['oslo_messaging_per_s'] = bench_oslo(args.url, args.peer_count)
         out['kombu_confirmed_per_s'] = bench_kombu(args.peer_count)
         out['nova_per_s'] = None
-        steady = bench_steady(args.url, args.rate, args.steady, state)
+        if args.with_nova:
+            out['nova_per_s'] = bench_nova(args.url, args.peer_count)
+        sched = [] if args.sched else None
+        steady = bench_steady(args.url, args.rate, args.steady, state,
+                              sched, args.gc_freeze)
         out['caller_p50_us'] = percentile(steady, 50)
         out['caller_p99_us'] = percentile(steady, 99)
         out['caller_max_us'] = max(steady)
-        floor = bench_floor(args.rate, args.steady)
+        if sched:
+            slow = [(wall, runq) for wall, runq in zip(
+                steady, sched, strict=True) if wall > 100]
+            out['caller_slow_calls'] = len(slow)
+            out['caller_slow_runq'] = sum(
+                1 for wall, runq in slow if runq >= wall / 2)
+        floor = bench_floor(args.rate, args.steady, args.gc_freeze)
         out['floor_caller_p99_us'] = percentile(floor, 99)
         out['floor_caller_max_us'] = max(floor)
         out['outage_caller_max_us'] = None
@@ -352,13 +469,11 @@ def main(argv=None):
             out['outage_stats'] = ostats
         out['tidings_stats'] = tstats
         out['rate'] = args.rate
+        out['gc_frozen'] = args.gc_freeze
         out['count'] = args.count
     finally:
         shutil.rmtree(state, ignore_errors=True)
-    if args.with_nova:
-        print('nova_per_s: not measured here (Nova is not installed; '
-              'benchmarks/emit.py --with-nova measures its emit cost)',
-              file=sys.stderr)
+    out['load_avg_end'] = os.getloadavg()[0]
     if args.json:
         print(json.dumps(out, indent=2, sort_keys=True))
         return 0

@@ -304,6 +304,34 @@ class TestFaults(RabbitTestCase):
         self.assertAllArrivedInOrder(ids, listener.wait_for(ids))
         self.assertCallerNeverBlocked(latencies)
 
+    def test_full_queue_with_the_broker_frozen_loses_nothing(self):
+        listener = self.listener()
+        proxy = tcpproxy.TcpProxy(5672)
+        self.addCleanup(proxy.stop)
+        notifier, backend = self.notifier(
+            url='rabbit://guest:guest@127.0.0.1:%d/' % proxy.port,
+            publish_timeout=0.5, queue_size=10)
+        writers = set()
+        put = backend.outbox.put
+
+        def recording_put(rows):
+            writers.add(threading.get_ident())
+            return put(rows)
+        backend.outbox.put = recording_put
+        latencies = []
+        ids = self.emit(notifier, 20, 0.002, latencies)
+        proxy.freeze()
+        ids += self.emit(notifier, 400, 0.001, latencies)
+        stats = backend.stats()
+        self.assertGreater(stats['overflowed'] + len(backend._overflow), 0)
+        proxy.cut()
+        proxy.thaw()
+        self.assertTrue(backend.wait_delivered(20))
+        self.assertNotIn(threading.get_ident(), writers)
+        self.assertEqual(0, backend.stats()['dropped'])
+        self.assertAllArrivedInOrder(ids, listener.wait_for(ids))
+        self.assertCallerNeverBlocked(latencies)
+
     def test_killed_process_loses_nothing_from_the_outbox(self):
         proxy = tcpproxy.TcpProxy(5672)
         self.addCleanup(proxy.stop)

@@ -15,13 +15,17 @@
   catalog's :class:`~tidings.catalogs.trove.context.Conductor`, which emits.
 
 Servers print ``ready`` once consuming and stop cleanly on SIGTERM.
-Notifications go to RabbitMQ through oslo.messaging's Notifier, one
-message per ``Notification.to_wire()`` (the test helper backend below).
+Notifications go to RabbitMQ through the tidings messaging backend
+(``[backend_messaging] transport_url``, ``topics`` and ``exchange`` from
+the command line and ``TIDINGS_TEST_EXCHANGE``), its outbox in a
+temporary state directory removed on exit.
 """
 
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import warnings
 
@@ -30,7 +34,7 @@ warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
 import oslo_messaging  # noqa: E402
 from oslo_config import cfg  # noqa: E402
 
-from tidings.backends import base as backend_base  # noqa: E402
+from tidings import conf as tidings_conf  # noqa: E402
 from tidings.catalogs import trove  # noqa: E402
 from tidings.catalogs.trove import actions  # noqa: E402
 from tidings.catalogs.trove import context  # noqa: E402
@@ -38,39 +42,26 @@ from tidings.notifications import notifier as notifier_mod  # noqa: E402
 
 # Each test run gets its own exchange: the shared broker may hold an
 # 'openstack' exchange declared with other arguments by another client.
-oslo_messaging.set_transport_defaults(
-    os.environ.get('TIDINGS_TEST_EXCHANGE', 'openstack'))
+EXCHANGE = os.environ.get('TIDINGS_TEST_EXCHANGE', 'openstack')
+oslo_messaging.set_transport_defaults(EXCHANGE)
 
+STATE = None   # the process's state directory (the outbox), see main()
 API_IP = '192.0.2.1:8779'
 CLIENT_IP = '198.51.100.7:40112'
 
 
-class OsloNotifierBackend(backend_base.Backend):
-    """Puts each notification on the bus with oslo.messaging's Notifier."""
-
-    def __init__(self, url, topic):
-        super().__init__(None, 'oslo')
-        transport = oslo_messaging.get_notification_transport(
-            cfg.CONF, url=url)
-        self.transport = transport
-        self.notifier = oslo_messaging.Notifier(
-            transport, driver='messagingv2', topics=[topic])
-
-    def send(self, notification):
-        wire = notification.to_wire()
-        prepared = self.notifier.prepare(publisher_id=wire['publisher_id'])
-        emit = getattr(prepared, notification.level)
-        emit(notification.context or {}, wire['event_type'],
-             wire['payload'])
-
-    def close(self):
-        self.transport.cleanup()
-
-
 def _notifier(url, topic, source):
+    """A Notifier with the messaging backend on ``url``, ``topic`` and
+    the test's exchange; its outbox under the process's state directory.
+    """
+    conf = tidings_conf.new_conf()
+    conf.set_override('state_path', STATE, 'notifications')
+    conf.set_override('backends', ['messaging'], 'notifications')
+    for key, value in (('transport_url', url), ('topics', [topic]),
+                       ('exchange', EXCHANGE)):
+        conf.set_override(key, value, 'backend_messaging')
     return notifier_mod.Notifier(
-        registries=[trove.EVENTS], source=source, host='functional',
-        backends=[OsloNotifierBackend(url, topic)])
+        conf, registries=[trove.EVENTS], source=source, host='functional')
 
 
 def _serve(url, topic, server, endpoints):
@@ -140,6 +131,15 @@ def api(url, task_topic, guest_topic, notify_topic):
 
 
 def main(argv):
+    global STATE
+    STATE = tempfile.mkdtemp(prefix='tidings-trove-')
+    try:
+        return run(argv)
+    finally:
+        shutil.rmtree(STATE, ignore_errors=True)
+
+
+def run(argv):
     role, url = argv[0], argv[1]
     if role == 'api':
         api(url, *argv[2:])

@@ -5,9 +5,8 @@ registries (never hand-listed), so a new event gets its tests by being
 defined.  Each emits the event through a live Notifier into the memory
 backend with the definition's sample input and compares the wire message
 with the committed ``samples/<catalog>/<event_type>.json``, ignoring only
-``timestamp`` and ``message_id``.  When ``tidings.objects.schema`` is
-available, one more test per event validates the committed sample against
-the notification's JSON Schema.
+``timestamp`` and ``message_id``.  One more test per event validates the
+committed sample against the notification's JSON Schema.
 """
 
 import difflib
@@ -26,12 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 SAMPLES_DIR = os.path.join(ROOT, 'samples')
 REGISTRIES = catalogs.load_all()
 
-try:
-    schema_mod = importlib.import_module('tidings.objects.schema')
-except ImportError as exc:
-    if exc.name != 'tidings.objects.schema':
-        raise
-    schema_mod = None
+schema_mod = importlib.import_module('tidings.objects.schema')
 
 
 def regenerate(catalog):
@@ -139,6 +133,5 @@ for _registry in REGISTRIES:
     for _definition, _sampled in samples.sampled_definitions(_registry):
         _add(TestEventSample, 'check_against_sample', _registry.name,
              _sampled)
-        if schema_mod is not None:
-            _add(TestEventSampleSchema, 'check_schema', _registry.name,
-                 _sampled)
+        _add(TestEventSampleSchema, 'check_schema', _registry.name,
+             _sampled)

@@ -139,3 +139,28 @@ class TestConfigShow(cmdbase.CommandTestCase):
         code, _, err = self.run_tidings('config', 'show', path)
         self.assertEqual(2, code)
         self.assertIn("level = 'loud'", err)
+
+
+class TestConfigValidateTypos(cmdbase.CommandTestCase):
+
+    def validate(self, text):
+        return self.run_tidings('config', 'validate', self.write_conf(text))
+
+    def test_a_misspelt_tidings_group_is_an_error_with_a_suggestion(self):
+        code, _, err = self.validate('[notifcations]\nlevel = info\n')
+        self.assertEqual(1, code)
+        self.assertIn('[notifcations]', err)
+        self.assertIn('did you mean [notifications]?', err)
+
+    def test_groups_of_other_services_are_left_alone(self):
+        code, out, err = self.validate('[keystone_authtoken]\nx = 1\n')
+        self.assertEqual(0, code, err)
+        self.assertIn('OK', out)
+
+    def test_disabled_events_matching_nothing_is_a_warning(self):
+        code, out, err = self.validate(
+            '[notifications]\ndisabled_events = EVENT_TYPE_NOPE, audit.*\n')
+        self.assertEqual(0, code, err)
+        self.assertIn("warning: [notifications] disabled_events: "
+                      "'EVENT_TYPE_NOPE' matches no event", err)
+        self.assertNotIn("'audit.*'", err)

@@ -88,12 +88,15 @@ class TestEventsCommands(testtools.TestCase):
         self.assertEqual((0, 'deleted 1 event(s) older than 30d\n'),
                          (code, out))
 
-    def test_query_without_a_scope_is_a_clear_error(self):
-        args = events_parser().parse_args(['events', 'query', '--db',
-                                           self.url])
-        exc = self.assertRaises(errors.FilterError, args.func, args)
-        self.assertIn('a project or all_projects=True is required',
-                      str(exc))
+    def test_query_without_a_scope_is_a_usage_error_naming_both(self):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            exc = self.assertRaises(SystemExit, events_parser().parse_args,
+                                    ['events', 'query', '--db', self.url])
+        self.assertEqual(2, exc.code)
+        err = err.getvalue()
+        self.assertIn('one of the arguments --project --all-projects is '
+                      'required', err)
 
     def test_bad_input_through_main_exits_2_naming_the_problem(self):
         self.useFixture(fixtures.MonkeyPatch(

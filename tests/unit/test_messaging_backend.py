@@ -4,6 +4,7 @@ publishers stand in for RabbitMQ (the real one is in tests/functional)."""
 import logging
 import threading
 import time
+from unittest import mock
 
 import fixtures
 import oslo_messaging
@@ -74,11 +75,25 @@ class MessagingBackendTest(testtools.TestCase):
         return conf
 
     def backend(self, world=None, **options):
-        backend = messaging.MessagingBackend(self.conf(**options))
-        if world is not None:
-            backend._publisher_factory = lambda: ScriptedPublisher(world)
+        conf = self.conf(**options)
+        if world is None:
+            backend = messaging.MessagingBackend(conf)
+        else:
+            # Scripted before the constructor starts a replay thread.
+            with mock.patch.object(
+                    messaging.MessagingBackend, '_choose_publisher',
+                    return_value=lambda: ScriptedPublisher(world)):
+                backend = messaging.MessagingBackend(conf)
         self.addCleanup(backend.close, 1.0)
         return backend
+
+    def settle(self, backend, timeout=5.0):
+        """Wait until the overflow thread wrote what overflowed."""
+        deadline = time.monotonic() + timeout
+        while backend._overflow or backend._overflow_busy:
+            self.assertLess(time.monotonic(), deadline,
+                            'overflow not written')
+            time.sleep(0.005)
 
     def notifier(self, backend):
         return Notifier(backend.conf, [events.EVENTS], source='unit',
@@ -137,6 +152,21 @@ class TestConfiguration(MessagingBackendTest):
     def test_rabbit_url_uses_the_confirm_pipeline(self):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
         self.assertEqual('pipeline', backend.mode)
+
+    def test_exchange_option_is_where_the_pipeline_publishes(self):
+        backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
+                               exchange='tidings_unit')
+        self.assertEqual('tidings_unit',
+                         backend._publisher_factory().exchange)
+
+    def test_exchange_defaults_to_the_control_exchange(self):
+        backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
+        self.assertEqual('openstack', backend._publisher_factory().exchange)
+
+    def test_exchange_option_is_where_oslo_messaging_publishes(self):
+        backend = self.backend(exchange='tidings_unit')
+        self.assertEqual('tidings_unit',
+                         backend._publisher_factory().exchange)
 
     def test_pipeline_off_goes_through_oslo_messaging(self):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
@@ -321,10 +351,55 @@ class TestOutbox(MessagingBackendTest):
         world.frozen.clear()
         backend = self.backend(world, queue_size=5)
         self.emit(self.notifier(backend), 20)
+        self.settle(backend)
         stats = backend.stats()
         world.frozen.set()
         self.assertGreaterEqual(stats['outbox'], 10)
         self.assertEqual(0, stats['dropped'])
+
+    def test_full_queue_never_writes_the_outbox_on_the_callers_thread(self):
+        world = World()
+        world.frozen.clear()        # the broker takes nothing
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world, queue_size=10)
+        writers = set()
+        put = backend.outbox.put
+
+        def recording_put(rows):
+            writers.add(threading.get_ident())
+            return put(rows)
+        backend.outbox.put = recording_put
+        ids = self.emit(self.notifier(backend), 500)
+        self.settle(backend)
+        self.assertNotIn(threading.get_ident(), writers)
+        stats = backend.stats()
+        self.assertEqual((500, 0), (stats['queued'] + stats['outbox'],
+                                    stats['dropped']))
+        world.frozen.set()          # the broker is back: nothing lost
+        self.assertTrue(backend.wait_delivered(10))
+        self.assertEqual(ids, world.ids())
+
+    def test_dropped_when_queue_and_overflow_are_full(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world, queue_size=5, overflow_size=5)
+        outbox_slow = threading.Event()     # the outbox takes nothing
+        self.addCleanup(outbox_slow.set)
+        put = backend.outbox.put
+
+        def slow_put(rows):
+            outbox_slow.wait(10)
+            return put(rows)
+        backend.outbox.put = slow_put
+        self.emit(self.notifier(backend), 300)
+        # at most 5 queued, 5 in flight, 5 being written, 5 overflowed
+        self.assertGreaterEqual(backend.stats()['dropped'], 280)
+        outbox_slow.set()
+        self.settle(backend)
+        stats = backend.stats()
+        self.assertEqual(300, stats['dropped'] + stats['queued']
+                         + stats['outbox'])
 
     def test_dropped_only_when_queue_and_outbox_are_full(self):
         world = World()
@@ -332,6 +407,7 @@ class TestOutbox(MessagingBackendTest):
         self.addCleanup(world.frozen.set)
         backend = self.backend(world, queue_size=5, outbox_max_rows=5)
         self.emit(self.notifier(backend), 30)
+        self.settle(backend)
         stats = backend.stats()
         self.assertEqual(5, stats['outbox'])
         self.assertGreaterEqual(stats['dropped'], 15)
@@ -340,8 +416,10 @@ class TestOutbox(MessagingBackendTest):
         world = World()
         world.frozen.clear()
         self.addCleanup(world.frozen.set)
-        backend = self.backend(world, queue_size=2, outbox_max_rows=1)
+        backend = self.backend(world, queue_size=2, overflow_size=2,
+                               outbox_max_rows=1)
         self.emit(self.notifier(backend), 30)
+        self.settle(backend)
         backend.drops.summary()
         output = self.logs.output
         self.assertEqual(1, output.count('dropped notifications: queue '

@@ -13,7 +13,11 @@ from tidings.backends import base as backend_base
 from tidings.backends import memory
 from tidings.backends import noop
 from tidings.notifications import notifier as notifier_mod
+from tidings.notifications import payload as payload_mod
+from tidings.notifications import registry as registry_mod
+from tidings.objects import base as objects_base
 from tidings.objects import errors
+from tidings.objects import fields as ofields
 from tidings.testing import fixtures as tidings_fixtures
 
 
@@ -476,3 +480,43 @@ class TestThreads(NotifierTestCase):
                          sorted(comments))
         self.assertEqual(threads * per_thread,
                          len({m['message_id'] for m in fix.messages}))
+
+
+
+class _Unencodable(ofields.FieldType):
+    @staticmethod
+    def coerce(obj, attr, value):
+        return value
+
+    @staticmethod
+    def to_primitive(obj, attr, value):
+        raise TypeError('cannot encode %r' % (value,))
+
+
+class _UnencodableField(ofields.AutoTypedField):
+    AUTO_TYPE = _Unencodable()
+
+
+_SER_OBJECTS = objects_base.ObjectRegistry('sertest')
+
+
+@_SER_OBJECTS.register
+class OddPayload(payload_mod.Payload):
+    fields = {'ok': ofields.StringField(), 'odd': _UnencodableField()}
+
+
+class TestUnserialisablePayload(testtools.TestCase):
+    """A payload that cannot be serialised is rejected at the caller."""
+
+    def test_error_names_payload_and_field_and_nothing_is_delivered(self):
+        events = registry_mod.EventRegistry('sertest', objects=_SER_OBJECTS)
+        event = events.define('EVENT_TYPE_ODD', 'odd.thing', 'info',
+                              OddPayload)
+        sink = memory.MemoryBackend()
+        notifier = notifier_mod.Notifier(None, events, backends=[sink])
+        exc = self.assertRaises(
+            errors.SerializationError, notifier.notify, event,
+            OddPayload(ok='fine', odd=object()))
+        self.assertEqual(('OddPayload', 'odd'), (exc.payload, exc.field))
+        self.assertIn('OddPayload.odd', str(exc))
+        self.assertEqual([], list(sink.messages))

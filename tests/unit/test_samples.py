@@ -36,7 +36,8 @@ def sample_key():
 def make_registry():
     events = registry_mod.EventRegistry('sampletest', objects=OBJECTS)
     events.define('EVENT_TYPE_KEY_CREATE', 'sampletest.key.create', 'info',
-                  KeyPayload, sample=sample_key)
+                  KeyPayload, sample=sample_key,
+                  description='A key was created; ``name`` says which.')
     events.define('EVENT_TYPE_KEY_PURGE', 'sampletest.key.purge', 'debug',
                   KeyPayload, sample=sample_key, source='sampletest-janitor')
     events.define('EVENT_TYPE_REQUEST_KEY_GET_ERROR',

@@ -173,3 +173,9 @@ class TestDirectivesOnAnyRegistry(testtools.TestCase):
 
     def test_sample_is_collapsible(self):
         self.assertIn('<details class="tidings-details" open>', self.html)
+
+    def test_description_markup_is_rendered_not_shown_raw(self):
+        self.assertIn('A key was created; <code class="docutils literal '
+                      'notranslate"><span class="pre">name</span></code> '
+                      'says which.', self.html)
+        self.assertNotIn('``', self.html)

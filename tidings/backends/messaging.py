@@ -9,9 +9,16 @@ message goes to the durable outbox (:mod:`tidings.backends.outbox`) and a
 replay thread checks the broker in the background, then replays the
 outbox in order, deleting each row only once confirmed (at-least-once,
 same message_id).  While the outbox holds anything, new notifications go
-behind it, so a publisher's order survives an outage.  A full queue sends
-straight to the outbox; a notification is dropped only when both are
-full, counted and logged once per burst.
+behind it, so a publisher's order survives an outage.
+
+A full queue never makes the caller write the outbox itself: the
+notification goes to a second bounded queue, the overflow, which an
+overflow thread writes to the outbox.  A notification is dropped only when
+both queues are full (or the outbox is), counted and logged once per
+burst.
+
+The caller's thread does as little as possible: an append to a deque,
+and a wake-up of the sender thread only when it sleeps.
 
 The broker going away is reported once, naming ``[backend_messaging]
 transport_url`` (password masked), and its return once; in between the
@@ -110,6 +117,7 @@ class MessagingBackend(base.QueuedBackend):
         group = conf[GROUP]
         self.group = group
         self.queue_size = group.queue_size
+        self.overflow_size = group.overflow_size
         self.batch_size = group.confirm_window
         self.version = 2.0 if group.driver == 'messagingv2' else 1.0
         self.routes = self._routes(conf, group)
@@ -130,8 +138,16 @@ class MessagingBackend(base.QueuedBackend):
         self._broker_down = False
         self._lanes = []
         self._replayer = None
+        # Notifications that found their lane full, waiting for the
+        # overflow thread to write them to the outbox.
+        self._overflow = collections.deque()
+        self._overflow_wake = threading.Event()
+        self._overflow_idle = False
+        self._overflow_busy = 0
+        self._overflow_thread = None
         self._transport = None
-        self.counters.update(sent=0, replayed=0, dropped=0, failed=0)
+        self.counters.update(sent=0, replayed=0, dropped=0, failed=0,
+                             overflowed=0)
         if self._diverting:
             LOG.info('%s backend: %d message(s) left in the outbox %s by '
                      'an earlier run; replaying them', self.name,
@@ -243,14 +259,15 @@ class MessagingBackend(base.QueuedBackend):
                 or rabbit.kombu_compression):
             return None
         return (rabbit.amqp_durable_queues, rabbit.amqp_auto_delete,
-                conf.control_exchange)
+                self.group.exchange or conf.control_exchange)
 
     def _oslo_publisher(self):
         with self._lock:
             if self._transport is None:
                 self._transport = _oslo_messaging().get_notification_transport(
                     self.conf, url=self.url)
-        return publishers.OsloPublisher(self._transport)
+        return publishers.OsloPublisher(self._transport,
+                                        exchange=self.group.exchange)
 
     # caller side
 
@@ -272,20 +289,17 @@ class MessagingBackend(base.QueuedBackend):
             lane.wake.set()
 
     def overflow(self, item):
-        """Queue full: straight to the outbox (dropped if full too)."""
-        rows = self._rows([item])
-        with self.outbox.lock:
-            try:
-                kept = self.outbox.put(rows)
-            except Exception as exc:
-                kept = 0
-                self._outbox_failed(exc)
-            self._diverting = True
-        if kept < len(rows):
-            self._drop(len(rows) - kept, 'queue full (%d waiting) and '
-                       'outbox full (%d rows)' % (self.queue_size,
-                                                  self.outbox.max_rows))
-        self._replay_wake.set()
+        """Lane full: to the overflow queue, which the overflow thread
+        writes to the outbox (dropped when it is full too)."""
+        pending = self._overflow
+        if len(pending) >= self.overflow_size:
+            self._drop(1, 'queue full (%d waiting) and overflow full (%d '
+                       'waiting for the outbox)' % (self.queue_size,
+                                                    self.overflow_size))
+            return
+        pending.append(item)
+        if self._overflow_idle:
+            self._overflow_wake.set()
 
     def _drop(self, count, why):
         with self._lock:
@@ -310,11 +324,16 @@ class MessagingBackend(base.QueuedBackend):
             self._replayer = threading.Thread(
                 target=self._run_replay, daemon=True,
                 name='tidings-%s-replay' % self.name)
+            self._overflow = collections.deque()
+            self._overflow_thread = threading.Thread(
+                target=self._run_overflow, daemon=True,
+                name='tidings-%s-overflow' % self.name)
             self._transport = None
             self._pid = os.getpid()
             for lane in self._lanes:
                 lane.thread.start()
             self._replayer.start()
+            self._overflow_thread.start()
 
     def _rows(self, items):
         rows = []
@@ -371,9 +390,59 @@ class MessagingBackend(base.QueuedBackend):
         if lane.publisher is not None:
             lane.publisher.close()
 
+    def _run_overflow(self):
+        """Write what overflowed the lanes to the outbox, in order."""
+        pending = self._overflow
+        while True:
+            if not pending:
+                self._overflow_idle = True
+                if not pending:
+                    if self._stop.is_set():
+                        break
+                    self._overflow_wake.wait(self.IDLE_WAIT)
+                    self._overflow_wake.clear()
+                self._overflow_idle = False
+                continue
+            try:
+                self._write_overflow()
+            except Exception:  # never let the thread die
+                LOG.exception('%s backend: overflow thread error',
+                              self.name)
+            with self._idle:
+                self._idle.notify_all()
+
+    def _write_overflow(self, limit=None):
+        """Move up to ``limit`` overflowed notifications (one batch by
+        default) to the outbox; how many were taken."""
+        pending = self._overflow
+        with self.outbox.lock:
+            if not pending:
+                return 0
+            # Divert before taking them: a sender seeing the overflow
+            # empty must already see the outbox in use, so it cannot
+            # publish a newer notification ahead of these.
+            self._diverting = True
+            items = []
+            while len(items) < (limit or self.group.replay_batch):
+                try:
+                    items.append(pending.popleft())
+                except IndexError:
+                    break
+            self._overflow_busy = len(items)
+            try:
+                if items:
+                    with self._lock:
+                        self.counters['overflowed'] += len(items)
+                    self._to_outbox(self._rows(items))
+            finally:
+                self._overflow_busy = 0
+        return len(items)
+
     def _deliver(self, lane, batch):
         rows = self._rows(batch)
-        if self._diverting and self._to_outbox(rows, diverting=True):
+        # (the overflow first: see _write_overflow)
+        if (self._overflow or self._diverting) and self._to_outbox(
+                rows, diverting=True):
             return
         if lane.publisher is None:
             lane.publisher = self._publisher_factory()
@@ -398,7 +467,7 @@ class MessagingBackend(base.QueuedBackend):
         only while the outbox is in use (returns False when it drained
         meanwhile, and the caller publishes instead)."""
         with self.outbox.lock:
-            if diverting and not self._diverting:
+            if diverting and not (self._diverting or self._overflow):
                 return False
             try:
                 kept = self.outbox.put(rows)
@@ -421,6 +490,10 @@ class MessagingBackend(base.QueuedBackend):
         queued or in flight."""
         lows = [low for low in (lane.low_seq() for lane in self._lanes)
                 if low is not None]
+        try:
+            lows.append(self._overflow[0][0])
+        except IndexError:
+            pass
         return min(lows) if lows else None
 
     def _run_replay(self):
@@ -447,7 +520,7 @@ class MessagingBackend(base.QueuedBackend):
                 rows = [r for r in rows if r.seq < bound]
             if not rows:
                 with self.outbox.lock:
-                    if self.outbox.count == 0:
+                    if self.outbox.count == 0 and not self._overflow:
                         self._diverting = False
                         continue
                 self._stop.wait(0.005)
@@ -472,7 +545,7 @@ class MessagingBackend(base.QueuedBackend):
             delay = self.group.retry_interval
             self._broker_up()
             with self.outbox.lock:
-                if self.outbox.count == 0:
+                if self.outbox.count == 0 and not self._overflow:
                     self._diverting = False
             with self._idle:
                 self._idle.notify_all()
@@ -509,7 +582,8 @@ class MessagingBackend(base.QueuedBackend):
     def pending(self):
         if self._pid != os.getpid():
             return 0
-        return sum(len(lane.items) + lane.inflight for lane in self._lanes)
+        return sum(len(lane.items) + lane.inflight for lane in
+                   self._lanes) + len(self._overflow) + self._overflow_busy
 
     def flush(self, timeout=None):
         """Wait until the queues are drained (published or in the
@@ -532,6 +606,8 @@ class MessagingBackend(base.QueuedBackend):
 
     def _spill(self):
         """Move what is still queued to the outbox."""
+        while self._write_overflow(limit=self.overflow_size):
+            pass
         for lane in self._lanes:
             items = []
             while True:
@@ -564,9 +640,11 @@ class MessagingBackend(base.QueuedBackend):
             for lane in self._lanes:
                 lane.wake.set()
             self._replay_wake.set()
+            self._overflow_wake.set()
             for lane in self._lanes:
                 lane.thread.join(self.group.publish_timeout + 1)
             self._replayer.join(self.group.publish_timeout + 1)
+            self._overflow_thread.join(self.group.publish_timeout + 1)
             self._spill()
         if self._transport is not None:
             self._transport.cleanup()

@@ -31,12 +31,17 @@ def json_copy(value, where='value'):
                      'list or dict)' % (where, type(value).__name__, value))
 
 
-class JsonDict(fields.FieldType):
-    """A dict of JSON values, e.g. ``{"para1": 3.2, "para2": "hello"}``."""
+class _JsonValue(fields.FieldType):
+    """JSON data of one container type, copied on the way in and out."""
+
+    container = dict
+    schema_type = 'object'
 
     def coerce(self, obj, attr, value):
-        if not isinstance(value, dict):
-            raise ValueError('expected a dict, got %s' % type(value).__name__)
+        if not isinstance(value, self.container):
+            raise ValueError('expected a %s, got %s' % (
+                self.schema_type == 'object' and 'dict' or 'list',
+                type(value).__name__))
         return json_copy(value, attr)
 
     @staticmethod
@@ -48,29 +53,19 @@ class JsonDict(fields.FieldType):
         return json_copy(value, attr)
 
     def get_schema(self):
-        return {'type': ['object']}
+        return {'type': [self.schema_type]}
 
 
-class JsonList(fields.FieldType):
+class JsonDict(_JsonValue):
+    """A dict of JSON values, e.g. ``{"para1": 3.2, "para2": "hello"}``."""
+
+
+class JsonList(_JsonValue):
     """A list of JSON values, e.g. an audit scope ``[{"host_aggregates":
     [...]}]``."""
 
-    def coerce(self, obj, attr, value):
-        if not isinstance(value, (list, tuple)):
-            raise ValueError('expected a list, got %s'
-                             % type(value).__name__)
-        return json_copy(value, attr)
-
-    @staticmethod
-    def to_primitive(obj, attr, value):
-        return json_copy(value, attr)
-
-    @staticmethod
-    def from_primitive(obj, attr, value):
-        return json_copy(value, attr)
-
-    def get_schema(self):
-        return {'type': ['array']}
+    container = (list, tuple)
+    schema_type = 'array'
 
 
 class JsonDictField(fields.AutoTypedField):

@@ -16,6 +16,8 @@ when the configuration is invalid (like ``fingerprints check``, 1 means
 ``[notifications]`` (``--all``: every tidings group), marking defaults.
 """
 
+import difflib
+import fnmatch
 import os
 import sys
 
@@ -77,8 +79,23 @@ def check(files):
     # Pins and the publisher format are checked by the Notifier itself:
     # build one over every installed catalog, delivering nowhere.
     from tidings.notifications import notifier
-    notifier.Notifier(conf, catalogs.load_all(), backends=[]).close()
+    registries = catalogs.load_all()
+    notifier.Notifier(conf, registries, backends=[]).close()
     return conf
+
+
+def warnings_for(conf):
+    """Settings that are valid but probably not what was meant."""
+    out = []
+    definitions = [d for r in catalogs.load_all() for d in r]
+    for pattern in conf.notifications.disabled_events:
+        if not any(fnmatch.fnmatchcase(d.name, pattern)
+                   or fnmatch.fnmatchcase(d.event_type_str, pattern)
+                   for d in definitions):
+            out.append('[notifications] disabled_events: %r matches no '
+                       'event of the installed catalogs (%s)' % (
+                           pattern, ', '.join(catalogs.names())))
+    return out
 
 
 def _check_unknown_options(conf, files):
@@ -91,6 +108,13 @@ def _check_unknown_options(conf, files):
         for section, options in sections.items():
             known = groups.get(section)
             if known is None:
+                close = difflib.get_close_matches(section, list(groups), 1,
+                                                  0.8)
+                if close:
+                    raise errors.ConfigError(
+                        section, '*', section,
+                        'no such group (in %s); did you mean [%s]?' % (
+                            path, close[0]))
                 continue
             for option in options:
                 if option not in known:
@@ -121,11 +145,13 @@ def _backend_class(name):
 
 def validate_command(args):
     try:
-        check(args.files)
+        conf = check(args.files)
     except errors.TidingsError as exc:
         print('tidings config validate: %s: invalid: %s' % (
             ', '.join(args.files), exc), file=sys.stderr)
         return 1
+    for warning in warnings_for(conf):
+        print('warning: ' + warning, file=sys.stderr)
     print('OK')
     return 0
 

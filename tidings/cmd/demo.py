@@ -21,6 +21,7 @@ import collections
 import json
 import logging
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -46,8 +47,9 @@ def register(subparsers):
                         help='configuration to run with (default: the '
                              'bundled demo.conf)')
     parser.add_argument('--state-dir', default=None,
-                        help='where file backends write (default: a new '
-                             'temporary folder)')
+                        help='where file backends write, kept afterwards '
+                             '(default: a temporary folder, removed at the '
+                             'end)')
     parser.add_argument('--transport-url', default=None,
                         help='also send through the messaging backend to '
                              'this oslo.messaging URL, e.g. '
@@ -223,7 +225,16 @@ def run(args, out=None):
     registries = {name: catalogs.load(name) for name in CATALOGS}
     from tidings.catalogs.demo import events as demo
 
+    temporary = args.state_dir is None
     state = args.state_dir or tempfile.mkdtemp(prefix='tidings-demo-')
+    try:
+        return _run(args, out, registries, demo, state, temporary)
+    finally:
+        if temporary:
+            shutil.rmtree(state, ignore_errors=True)
+
+
+def _run(args, out, registries, demo, state, temporary):
     listener = _StatsdListener()
     conf = _configure(args, state, listener.port)
 
@@ -257,6 +268,9 @@ def run(args, out=None):
     notifier.close()
     listener.close()
     logger.removeHandler(log_lines)
+    if temporary:
+        print('\n(%s is removed now; pass --state-dir DIR to keep the '
+              'files)' % state, file=out)
     return 0
 
 

@@ -20,7 +20,8 @@ TABLE_COLUMNS = (
     ('NAME', lambda d: d['name']),
     ('EVENT TYPE', lambda d: d['event_type']),
     ('LEVEL', lambda d: d['level']),
-    ('MECHANISMS', lambda d: ','.join(d['mechanisms'])),
+    ('MECHANISMS', lambda d: ('removed' if d['removed'] else
+                              ','.join(d['mechanisms']))),
     ('METRICS', lambda d: ','.join(d['metrics']) or '-'),
     ('PAYLOAD', lambda d: '%s %s' % (d['payload'], d['payload_version'])),
     ('CATALOG', lambda d: d['catalog']),

@@ -72,7 +72,7 @@ def register_events_subcommands(events_subparsers):
     query.add_argument('--since', help='ISO 8601 time, or a duration ago '
                        '(2h, 30m, 7d)')
     query.add_argument('--until', help='ISO 8601 time, or a duration ago')
-    scope = query.add_mutually_exclusive_group()
+    scope = query.add_mutually_exclusive_group(required=True)
     scope.add_argument('--project', help='only this project\'s events')
     scope.add_argument('--all-projects', action='store_true',
                        help='every project (admin)')

@@ -8,6 +8,7 @@ code.
 import argparse
 import importlib
 import logging
+import os
 import sys
 import warnings
 
@@ -19,6 +20,7 @@ COMMANDS = (
     'schema',
     'config',
     'samples',
+    'validate',
     'ceilometer',
     'db',
 )
@@ -56,6 +58,11 @@ def main(argv=None):
     except errors.TidingsError as exc:
         print('tidings %s: error: %s' % (args.command, exc), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (``tidings events list | head``): stop
+        # quietly, and keep the interpreter's final flush from failing too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == '__main__':

@@ -26,6 +26,10 @@ OPTS = [
         'topics', default=['versioned_notifications'],
         help='Topics the versioned notifications go to; each message is '
              'published with routing key <topic>.<priority lowercase>.'),
+    cfg.StrOpt(
+        'exchange', default=None,
+        help='Exchange the notifications are published to; defaults to '
+             'oslo.messaging\'s [DEFAULT] control_exchange (openstack).'),
     cfg.ListOpt(
         'unversioned_topics', default=['notifications'],
         help='Topics of the unversioned form, sent when [notifications] '
@@ -48,7 +52,14 @@ OPTS = [
     cfg.IntOpt(
         'queue_size', default=10000, min=1,
         help='Notifications waiting for a sender thread at most (per '
-             'thread); beyond it they go straight to the outbox.'),
+             'thread); beyond it they go to the overflow queue, written '
+             'to the outbox by a thread of their own.'),
+    cfg.IntOpt(
+        'overflow_size', default=10000, min=1,
+        help='Notifications that found the queue full, waiting for a '
+             'thread to write them to the outbox (the caller never writes '
+             'it); beyond it they are dropped, counted and logged once '
+             'per burst.'),
     cfg.FloatOpt(
         'publish_timeout', default=2.0, min=0.01,
         help='Seconds to connect, or to get the confirms of a window, '

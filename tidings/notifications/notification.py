@@ -110,8 +110,7 @@ class Notification:
             except errors.TidingsError:
                 raise
             except Exception as exc:
-                raise errors.SerializationError(
-                    self.payload.obj_name(), '*', self.payload, exc) from exc
+                raise _serialization_error(self.payload, exc) from exc
             wire = {
                 'priority': self.priority,
                 'event_type': self.event_type,
@@ -126,6 +125,22 @@ class Notification:
     def __repr__(self):
         return '<Notification %s %s %s>' % (self.priority, self.event_type,
                                             self.message_id)
+
+
+def _serialization_error(payload, exc):
+    """Name the field whose value could not be serialised."""
+    values = payload.__dict__
+    for name, attr, field, _plain in payload._FIELD_INFO:
+        if attr not in values:
+            continue
+        try:
+            field.to_primitive(payload, name, values[attr])
+        except Exception as field_exc:
+            return errors.SerializationError(
+                payload.obj_name(), name, values[attr],
+                '%s: %s' % (type(field_exc).__name__, field_exc))
+    return errors.SerializationError(payload.obj_name(), '*', payload,
+                                     '%s: %s' % (type(exc).__name__, exc))
 
 
 def check_wire(message):

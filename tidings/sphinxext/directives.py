@@ -49,6 +49,13 @@ class TidingsDirective(SphinxDirective):
                     ', '.join(sorted(found))))
         return matches[0]
 
+    def prose(self, text):
+        """A paragraph of a docstring or description, its inline markup
+        (````literal````, ``*emphasis*``) rendered, not shown raw."""
+        inline, messages = self.state.inline_text(' '.join(text.split()),
+                                                  self.lineno)
+        return nodes.paragraph('', '', *inline, *messages)
+
     def samples_dir(self):
         folder = self.config.tidings_samples_dir
         if not folder:
@@ -101,7 +108,7 @@ class TidingsDirective(SphinxDirective):
         out = []
         doc = (cls.__doc__ or '').strip()
         if doc and doc != (cls.__mro__[1].__doc__ or '').strip():
-            out.append(nodes.paragraph(text=' '.join(doc.split())))
+            out.append(self.prose(doc))
         out.append(nodes.paragraph(text='Namespace %s, version %s.' % (
             cls.OBJ_PROJECT_NAMESPACE, cls.VERSION)))
         out.append(render.fields_table(cls))
@@ -200,7 +207,7 @@ class CatalogDirective(TidingsDirective):
         registry = self.registry(self.arguments[0])
         out = []
         if registry.description:
-            out.append(nodes.paragraph(text=registry.description))
+            out.append(self.prose(registry.description))
         events = self.section('Events', nodes.make_id(
             'tidings-%s-events' % registry.name))
         events += render.events_table(registry, link=True)
@@ -209,7 +216,7 @@ class CatalogDirective(TidingsDirective):
             sec = self.section(title, render.event_id(registry, definition),
                                literal=True)
             if definition.description:
-                sec += nodes.paragraph(text=definition.description)
+                sec += self.prose(definition.description)
             sec += self.event_fields(definition)
             sec.extend(self.sample_nodes(registry, definition))
             events += sec
@@ -244,7 +251,7 @@ class ApiRefDirective(TidingsDirective):
             sec = self.section('%s catalog' % registry.name, nodes.make_id(
                 'api-ref-%s' % registry.name))
             if registry.description:
-                sec += nodes.paragraph(text=registry.description)
+                sec += self.prose(registry.description)
             sec += render.events_table(registry)
             for definition in registry:
                 sec += self.event(registry, definition)
@@ -280,7 +287,7 @@ class ApiRefDirective(TidingsDirective):
             line += nodes.Text(' (%s)' % status)
         sec += line
         if definition.description:
-            sec += nodes.paragraph(text=definition.description)
+            sec += self.prose(definition.description)
         cls = definition.payload
         para = nodes.paragraph(text='Payload: ')
         ref = nodes.reference('', '', internal=True,

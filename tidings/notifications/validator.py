@@ -1,0 +1,130 @@
+"""The consumer-side validator: check a received notification against the
+JSON Schema of its payload version.
+
+A consumer gets wire messages (from the bus, a JSON file, a database row)
+and wants to know they are what the producer documented.  The schema of
+every released payload version is in the lock file, so a consumer running
+an older or newer tidings than the producer still validates correctly::
+
+    validator = NotificationValidator()          # the bundled lock file
+    validator.validate(message)                  # raises, naming the problem
+
+Versioned payloads are looked up by ``<namespace>.<Name>@<version>`` in
+the lock file.  When the event type is known to the given registries
+(catalogs), the priority and event type are checked against the event
+definition too, and unversioned (flat) payloads can be validated with the
+current payload class.
+"""
+
+import threading
+
+import jsonschema
+
+from tidings.notifications import notification as notification_mod
+from tidings.objects import errors
+from tidings.objects import lockfile
+from tidings.objects import schema as schema_mod
+
+_SUFFIX = '_object.name'
+
+
+class NotificationValidator:
+    """Validate wire messages against the lock file's schemas.
+
+    :param lock: a lock file path (default: the bundled catalogs' one) or a
+        loaded :class:`~tidings.objects.lockfile.LockFile`.
+    :param registries: EventRegistry objects; when a message's event type
+        is defined there, its priority and event type are checked and an
+        unversioned payload can be validated.
+    """
+
+    def __init__(self, lock=None, registries=()):
+        if lock is None or isinstance(lock, str):
+            if lock is None:
+                from tidings import catalogs
+                lock = catalogs.LOCK_FILE
+            lock = lockfile.LockFile.load(lock)
+        self.lock = lock
+        self.registries = list(registries)
+        self._cache = {}
+        self._lock = threading.Lock()
+
+    def _definition(self, event_type):
+        for registry in self.registries:
+            found = registry.find(event_type)
+            if found is not None:
+                return found
+        return None
+
+    def _validator(self, key, builder):
+        found = self._cache.get(key)
+        if found is None:
+            doc = builder()
+            jsonschema.Draft202012Validator.check_schema(doc)
+            found = jsonschema.Draft202012Validator(
+                doc, format_checker=jsonschema.FormatChecker())
+            with self._lock:
+                self._cache[key] = found
+        return found
+
+    def schema_for(self, message):
+        """``(cache key, builder)`` of the schema ``message`` must meet."""
+        payload = message['payload']
+        where = message.get('message_id', '<no message_id>')
+        definition = self._definition(message.get('event_type'))
+        names = [k for k in payload if k.endswith(_SUFFIX)] if isinstance(
+            payload, dict) else []
+        if not names:
+            if definition is None:
+                raise errors.MalformedNotificationError(
+                    where, 'payload has no <namespace>_object.name key (an '
+                    'unversioned payload); it can be validated only for an '
+                    'event type of the given catalogs, and %r is not one'
+                    % (message.get('event_type'),))
+            return (('unversioned', definition.name),
+                    lambda: schema_mod.notification_schema(
+                        definition, fmt=schema_mod.UNVERSIONED))
+        ns = names[0][:-len(_SUFFIX)]
+        name = payload[names[0]]
+        version = payload.get(ns + '_object.version')
+        key = '%s.%s' % (ns, name)
+        if self.lock.entry(key, version) is None:
+            known = self.lock.versions(key)
+            raise errors.MalformedNotificationError(
+                where, 'payload %s@%s is not in the lock file %s; %s' % (
+                    key, version, self.lock.path,
+                    'locked versions: ' + ', '.join(known) if known
+                    else 'no version of it is locked'))
+
+        def build():
+            doc = self.lock.schema(key, version)
+            if definition is None:
+                return schema_mod.envelope_schema(doc)
+            variants = bool(definition.status_variants
+                            and definition.status is None)
+            return schema_mod.envelope_schema(
+                doc, priority=definition.level,
+                event_type=definition.event_type_str,
+                status_variants=variants)
+        return (key, version, definition and definition.name), build
+
+    def errors(self, message):
+        """Every problem of ``message`` as ``'path: problem'`` strings."""
+        notification_mod.check_wire(message)
+        key, build = self.schema_for(message)
+        validator = self._validator(key, build)
+        found = sorted(validator.iter_errors(message),
+                       key=lambda e: list(map(str, e.absolute_path)))
+        return ['%s: %s' % ('/'.join(map(str, e.absolute_path)) or '<root>',
+                            e.message) for e in found]
+
+    def validate(self, message):
+        """Return ``message`` when valid; else raise
+        MalformedNotificationError listing every problem."""
+        problems = self.errors(message)
+        if problems:
+            raise errors.MalformedNotificationError(
+                message.get('message_id', '<no message_id>'),
+                '%s does not match its schema: %s' % (
+                    message.get('event_type'), '; '.join(problems)))
+        return message

@@ -164,3 +164,34 @@ class TestConfigValidateTypos(cmdbase.CommandTestCase):
         self.assertIn("warning: [notifications] disabled_events: "
                       "'EVENT_TYPE_NOPE' matches no event", err)
         self.assertNotIn("'audit.*'", err)
+
+
+class TestConfigValidateBackendUrls(cmdbase.CommandTestCase):
+    """Backend URLs are checked offline, without connecting."""
+
+    def validate(self, text):
+        return self.run_tidings('config', 'validate', self.write_conf(text))
+
+    def test_a_malformed_database_url_is_invalid(self):
+        code, _, err = self.validate(
+            '[notifications]\nbackends = database\n'
+            '[backend_database]\nconnection = oracle+nope://x/y\n')
+        self.assertEqual(1, code)
+        self.assertIn("[backend_database] connection = 'oracle+nope://x/y'",
+                      err)
+
+    def test_an_unknown_transport_is_invalid(self):
+        code, _, err = self.validate(
+            '[notifications]\nbackends = messaging\n'
+            '[backend_messaging]\ntransport_url = nope://x/\n')
+        self.assertEqual(1, code)
+        self.assertIn('[backend_messaging] transport_url', err)
+        self.assertIn("unknown transport 'nope'", err)
+
+    def test_an_unreachable_broker_is_not_a_config_error(self):
+        code, out, err = self.validate(
+            '[notifications]\nbackends = messaging\n'
+            '[backend_messaging]\n'
+            'transport_url = rabbit://guest:guest@127.0.0.1:1/\n')
+        self.assertEqual(0, code, err)
+        self.assertIn('OK', out)

@@ -46,28 +46,27 @@ class TestDatabaseFailures(testtools.TestCase):
         self.log = self.useFixture(fixtures.FakeLogger(
             name='tidings.backends', level=logging.WARNING))
 
-    def test_a_malformed_url_is_reported_once_naming_the_option(self):
-        backend = database.DatabaseBackend(None, url='not a url')
-        self.addCleanup(backend.close)
-        self.assertIn('[backend_database] connection', backend.problem)
-        self.assertIn('not a database URL', backend.problem)
-        self.assertEqual(1, self.log.output.count(
-            '[backend_database] connection'))
+    def test_a_malformed_url_is_a_startup_error_naming_the_option(self):
+        exc = self.assertRaises(errors.ConfigError, database.DatabaseBackend,
+                                None, url='not a url')
+        self.assertEqual(('backend_database', 'connection'),
+                         (exc.group, exc.option))
+        self.assertIn('not a database URL; expected e.g. sqlite:', str(exc))
 
-    def test_an_unknown_driver_is_reported_with_what_is_supported(self):
-        backend = database.DatabaseBackend(None, url='oracle+nope://x/y')
-        self.addCleanup(backend.close)
-        self.assertIn('supported: sqlite, postgresql', backend.problem)
+    def test_an_unknown_driver_is_a_startup_error_listing_the_supported(self):
+        exc = self.assertRaises(errors.ConfigError, database.DatabaseBackend,
+                                None, url='oracle+nope://x/y')
+        self.assertIn("[backend_database] connection = 'oracle+nope://x/y'",
+                      str(exc))
+        self.assertIn('supported: sqlite, postgresql', str(exc))
 
-    def test_a_disabled_backend_drops_and_counts_without_raising(self):
-        backend = database.DatabaseBackend(None, url='not a url')
-        self.addCleanup(backend.close)
-        notifier = dbhelpers.notifier(backend)
-        for _ in range(5):
-            notifier.notify(dbhelpers.CLUSTER_CREATE_END,
-                            dbhelpers.cluster())
-        self.assertEqual(5, backend.stats()['dropped'])
-        self.assertEqual({}, dict(notifier.failures))
+    def test_a_bad_url_in_the_conf_fails_the_notifier_at_startup(self):
+        conf = tidings_conf.new_conf()
+        conf.set_override('backends', ['database'], 'notifications')
+        conf.set_override('connection', 'nope://', 'backend_database')
+        exc = self.assertRaises(errors.ConfigError, notifier_mod.Notifier,
+                                conf)
+        self.assertEqual('connection', exc.option)
 
     def test_an_unreachable_database_is_reported_once_and_kept_trying(self):
         port = functional_base.free_port()

@@ -26,9 +26,9 @@ migrations at start (``auto_migrate``) or by ``tidings db upgrade``.
 
 Failures:
 
-- A malformed URL or a missing driver is reported once, naming
-  ``[backend_database] connection``; the service keeps running and this
-  backend drops (and counts) what it is given.
+- A malformed URL or a missing driver is a configuration error: a
+  ConfigError naming ``[backend_database] connection`` at startup (and
+  from ``tidings config validate``), like every other bad option.
 - An unreachable database, wrong credentials or an outage: the worker
   retries with a backoff growing to ``retry_interval_max``, logs the
   problem once per outage and its end, and keeps what is queued (up to
@@ -93,10 +93,29 @@ class _NotReady(Exception):
     """The schema is not at the head revision and auto_migrate is off."""
 
 
+def check_url(url):
+    """Raise ConfigError naming ``[backend_database] connection`` unless
+    ``url`` is a database URL with a supported, installed driver."""
+    try:
+        dbschema.parse_url(url)
+    except errors.DatabaseError as exc:
+        problem = str(exc).split(': ', 1)[-1]
+        raise errors.ConfigError('backend_database', 'connection',
+                                 dbschema.safe_url(url), problem) from None
+
+
 class DatabaseBackend(base.QueuedBackend):
     """Stores notifications in the event table; see the module doc."""
 
     mechanisms = frozenset(['database'])
+
+    @classmethod
+    def check_conf(cls, conf):
+        """The startup check of ``[backend_database] connection``, without
+        connecting: ``tidings config validate`` runs it."""
+        url = conf.backend_database.connection
+        if url:
+            check_url(url)
 
     def __init__(self, conf=None, name='database', url=None, **options):
         super().__init__(conf, name)
@@ -154,28 +173,16 @@ class DatabaseBackend(base.QueuedBackend):
             level=logging.ERROR)
         self.row_errors = base.BurstLog(
             LOG, '%s backend could not store notifications' % self.name)
-        self.problem = None
-        try:
-            dbschema.parse_url(url)
-        except errors.DatabaseError as exc:
-            # Reported once; the service keeps running without this
-            # backend (its drops are counted).
-            self.problem = str(exc)
-            self.last_error = self.problem
-            LOG.error('%s backend disabled: %s', self.name, self.problem)
-            return
+        # A malformed URL or an unsupported driver is a configuration
+        # error, raised at startup like every other bad option; an
+        # unreachable database or wrong credentials are not (the worker
+        # reports them once and keeps trying).
+        check_url(url)
         # Connect (and migrate) now, on the worker, so an unreachable
         # database or wrong credentials are reported at startup.
         self._start()
 
     # caller side
-
-    def send(self, notification):
-        if self.problem is not None:
-            self.counters['dropped'] += 1
-            self.drops.record('backend disabled: ' + self.problem)
-            return
-        super().send(notification)
 
     # worker side
 

@@ -109,6 +109,15 @@ class MessagingBackend(base.QueuedBackend):
     #: Seconds a woken sender thread waits for more notifications.
     LINGER = 0.002
 
+    @classmethod
+    def check_conf(cls, conf):
+        """The startup checks of ``[backend_messaging]`` (routes, transport
+        URL), without connecting: ``tidings config validate`` runs them."""
+        tidings_conf.register_opts(conf)
+        group = conf[GROUP]
+        cls._routes(conf, group)
+        cls._check_url(conf, cls._transport_url(conf, group))
+
     def __init__(self, conf=None, name='messaging'):
         if conf is None:
             conf = tidings_conf.new_conf()
@@ -197,8 +206,10 @@ class MessagingBackend(base.QueuedBackend):
         return (conf.oslo_messaging_notifications.transport_url
                 or conf.transport_url)
 
-    def _check_url(self, conf, url):
+    @staticmethod
+    def _check_url(conf, url):
         om = _oslo_messaging()
+        masked = mask_transport_url(url) or '(unset)'
         if not url:
             raise errors.ConfigError(
                 GROUP, 'transport_url', '',
@@ -208,20 +219,20 @@ class MessagingBackend(base.QueuedBackend):
             parsed = om.TransportURL.parse(conf, url)
         except Exception as exc:
             raise errors.ConfigError(
-                GROUP, 'transport_url', self.masked_url,
+                GROUP, 'transport_url', masked,
                 'not a transport URL (%s); expected e.g. '
                 'rabbit://user:pass@host:5672/' % exc) from None
         drivers = sorted({ep.name for ep in importlib.metadata.entry_points(
             group='oslo.messaging.drivers')})
         if parsed.transport not in drivers:
             raise errors.ConfigError(
-                GROUP, 'transport_url', self.masked_url,
+                GROUP, 'transport_url', masked,
                 'unknown transport %r; installed oslo.messaging transports: '
                 '%s' % (parsed.transport, ', '.join(drivers)))
         for host in parsed.hosts:
             if host.port is not None and not 0 < host.port < 65536:
                 raise errors.ConfigError(
-                    GROUP, 'transport_url', self.masked_url,
+                    GROUP, 'transport_url', masked,
                     'port %r is out of range 1-65535' % host.port)
         return parsed
 

@@ -3,7 +3,9 @@
 ``TcpProxy(upstream_port)`` listens on a free local port and forwards
 each connection to the service.  ``freeze()`` stops forwarding (bytes
 are held, new connections hang: a frozen service); ``thaw()`` resumes;
-``cut()`` closes every connection; ``stop()`` closes everything.
+``cut()`` closes every connection; ``refuse()`` cuts them and closes each
+new one at once (a service that is down) until ``allow()``; ``stop()``
+closes everything.
 """
 
 import select
@@ -21,6 +23,7 @@ class TcpProxy:
         self.port = self._listener.getsockname()[1]
         self._flowing = threading.Event()
         self._flowing.set()
+        self._refusing = threading.Event()
         self._stopped = threading.Event()
         self._lock = threading.Lock()
         self._sockets = set()
@@ -44,6 +47,8 @@ class TcpProxy:
             self._spawn(self._connect, client)
 
     def _connect(self, client):
+        if self._refusing.is_set():
+            return self._close(client)
         with self._lock:
             self._sockets.add(client)
         while not self._flowing.wait(0.1):
@@ -100,6 +105,13 @@ class TcpProxy:
             except OSError:
                 pass
             self._close(sock)
+
+    def refuse(self):
+        self._refusing.set()
+        self.cut()
+
+    def allow(self):
+        self._refusing.clear()
 
     def stop(self):
         self._stopped.set()

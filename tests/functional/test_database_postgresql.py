@@ -6,7 +6,7 @@ import time
 from tests import dbcases
 from tests import dbhelpers
 from tests.functional import base
-from tests.functional import db_proxy
+from tests.functional import tcpproxy
 from tidings.backends import eventstore
 
 
@@ -33,14 +33,13 @@ class TestDatabaseBackendPostgreSQL(PostgreSQLMixin, dbcases.BackendCases,
 
 
 class TestDatabaseDownPostgreSQL(PostgreSQLMixin, base.FunctionalTestCase):
-    """The fault: PostgreSQL goes away (a proxy in front of it stops) while
+    """The fault: PostgreSQL goes away (a proxy in front of it refuses) while
     notifications are emitted, then comes back."""
 
     def test_nothing_is_lost_and_the_caller_never_waits(self):
         started = time.monotonic()
-        proxy = db_proxy.TcpProxy('127.0.0.1', base.SERVICES[
-            'postgresql'][1])
-        self.addCleanup(proxy.close)
+        proxy = tcpproxy.TcpProxy(base.SERVICES['postgresql'][1])
+        self.addCleanup(proxy.stop)
         url = self.url.replace('127.0.0.1:5432', '127.0.0.1:%d' % proxy.port)
         backend = dbhelpers.make_backend(
             self, url, retry_interval_max=0.2, connect_timeout=2,
@@ -59,7 +58,7 @@ class TestDatabaseDownPostgreSQL(PostgreSQLMixin, base.FunctionalTestCase):
         gc.collect()
         gc.freeze()
         self.addCleanup(gc.unfreeze)
-        proxy.stop()
+        proxy.refuse()
         worst = 0.0
         for _burst in range(20):
             for _ in range(100):
@@ -70,7 +69,7 @@ class TestDatabaseDownPostgreSQL(PostgreSQLMixin, base.FunctionalTestCase):
             time.sleep(0.05)
         self.assertTrue(backend.stats()['database_down'])
         self.assertGreater(backend.stats()['retries'], 0)
-        proxy.start()
+        proxy.allow()
 
         self.assertTrue(notifier.flush(20), backend.stats())
         store = eventstore.EventStore(self.url,

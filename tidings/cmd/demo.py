@@ -26,6 +26,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import wsgiref.util
 
 from tidings import catalogs
@@ -94,10 +95,22 @@ class _StatsdListener:
                 kind = rest.split('|')[1] if '|' in rest else '?'
                 self.metrics['%s|%s' % (name, kind)] += 1
 
+    def wait_for(self, lines, timeout):
+        """Wait until ``lines`` metric lines arrived (UDP: or timeout)."""
+        deadline = time.monotonic() + timeout
+        while sum(self.metrics.values()) < lines and \
+                time.monotonic() < deadline:
+            time.sleep(0.01)
+
     def close(self):
         self._stop.set()
         self._thread.join(1)
         self.sock.close()
+
+
+def _statsd_sent(notifier):
+    return sum(b.stats().get('sent', 0) for b in notifier.backends
+               if b.name == 'statsd')
 
 
 def _configure(args, state, statsd_port):
@@ -255,8 +268,7 @@ def _run(args, out, registries, demo, state, temporary):
     _scenario_trove(notifier, registries['trove'])
     _scenario_magnetodb(notifier, registries['magnetodb'])
     notifier.flush(10)
-    listener_wait = threading.Event()
-    listener_wait.wait(0.3)  # the last StatsD packet is on its way
+    listener.wait_for(_statsd_sent(notifier), timeout=2.0)
 
     _report(out, notifier, registries, listener, filtered_ok, conf)
     if not args.quiet:

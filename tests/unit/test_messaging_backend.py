@@ -277,6 +277,41 @@ class TestDelivery(MessagingBackendTest):
         self.assertEqual((5, 0, 0, 0), (stats['sent'], stats['queued'],
                                         stats['outbox'], stats['dropped']))
 
+    def test_callers_never_wake_a_sender_that_was_busy_lately(self):
+        world = World()
+        backend = self.backend(world)
+        notifier = self.notifier(backend)
+        self.emit(notifier, 1)
+        backend.wait_delivered(5)
+        lane = backend._lanes[0]
+        wakes = []
+        lane.wake = mock.Mock(wraps=lane.wake,
+                              set=lambda: wakes.append(1))
+        for _ in range(20):
+            self.emit(notifier, 1)
+            time.sleep(0.001)
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertEqual(21, len(world.published))
+        self.assertEqual([], wakes)
+
+    def test_an_idle_sender_is_woken_by_the_next_notification(self):
+        world = World()
+        backend = self.backend(world)
+        notifier = self.notifier(backend)
+        self.emit(notifier, 1)
+        backend.wait_delivered(5)
+        backend.BUSY_FOR = 0.0          # idle at once from now on
+        deadline = time.monotonic() + 5
+        while not backend._lanes[0].idle:
+            self.assertLess(time.monotonic(), deadline, 'never idle')
+            time.sleep(0.005)
+        start = time.monotonic()
+        self.emit(notifier, 1)
+        self.assertTrue(backend.wait_delivered(0.5))
+        # woken, not found by the one-second idle wait
+        self.assertLess(time.monotonic() - start, 0.5)
+        self.assertEqual(2, len(world.published))
+
     def test_one_publisher_stays_on_one_sender_thread(self):
         world = World()
         backend = self.backend(world, sender_threads=4)

@@ -108,6 +108,9 @@ class MessagingBackend(base.QueuedBackend):
     IDLE_WAIT = 1.0
     #: Seconds a woken sender thread waits for more notifications.
     LINGER = 0.002
+    #: Seconds after its last batch during which a sender thread looks at
+    #: its queue every LINGER instead of sleeping until a caller wakes it.
+    BUSY_FOR = 1.0
 
     @classmethod
     def check_conf(cls, conf):
@@ -364,8 +367,16 @@ class MessagingBackend(base.QueuedBackend):
         return rows
 
     def _run_lane(self, lane):
+        busy_at = time.monotonic()
         while True:
             if not lane.items:
+                if self._stop.is_set():
+                    break
+                if time.monotonic() - busy_at < self.BUSY_FOR:
+                    # Busy lately: look again after the linger without
+                    # being woken, so callers make no system call.
+                    time.sleep(self.LINGER * (4 if self._diverting else 1))
+                    continue
                 lane.idle = True
                 if not lane.items:
                     if self._stop.is_set():
@@ -396,6 +407,7 @@ class MessagingBackend(base.QueuedBackend):
             finally:
                 lane.inflight = 0
                 lane.inflight_low = None
+                busy_at = time.monotonic()
                 with self._idle:
                     self._idle.notify_all()
         if lane.publisher is not None:

@@ -18,9 +18,11 @@ first rows were (the rest must be kept and sent again).
 
 import functools
 import random
+import struct
 import time
 
 import amqp
+import orjson
 from oslo_serialization import jsonutils
 
 UNIQUE_ID = '_unique_id'
@@ -57,11 +59,33 @@ def raw_message(row):
     return msg
 
 
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def dumps(value):
+    """UTF-8 JSON of ``value``, the same JSON values as oslo.messaging's
+    ``jsonutils.dumps`` (what its rabbit driver sends), at a fraction of
+    the sender thread's time: orjson, with datetimes and unknown types
+    turned into primitives by ``jsonutils.to_primitive`` as oslo does.
+    The text is compact (no spaces after ``:`` and ``,``) and keeps
+    non-ASCII characters as UTF-8 instead of ``\\u`` escapes; a value
+    orjson refuses (an integer beyond 64 bits) goes through jsonutils.
+    """
+    try:
+        return orjson.dumps(value, default=jsonutils.to_primitive,
+                            option=_JSON_OPTIONS)
+    except TypeError:
+        return jsonutils.dumps(value).encode('utf-8')
+
+
 def amqp_body(row):
+    """The AMQP message body oslo.messaging would send for ``row``
+    (bytes): in the ``oslo.message`` envelope for messagingv2."""
     msg = raw_message(row)
     if row.version == 2.0:
-        msg = {'oslo.version': '2.0', 'oslo.message': jsonutils.dumps(msg)}
-    return jsonutils.dumps(msg)
+        msg = {'oslo.version': '2.0',
+               'oslo.message': dumps(msg).decode('utf-8')}
+    return dumps(msg)
 
 
 def send_notification(transport, target, ctxt, message, version, retry):
@@ -144,6 +168,7 @@ class RabbitPipelinePublisher:
         self._acked_set = set()
         self._nacked = None   # first nacked tag, if any
         self._queues = set()
+        self._frames = None   # PublishFrames of this channel
 
     def _on_ack(self, tag, multiple):
         if multiple:
@@ -242,24 +267,25 @@ class RabbitPipelinePublisher:
 
     def _publish_window(self, rows):
         """basic.publish each row, written to the socket in one go."""
-        channel = self.channel
         for row in rows:
             if row.routing_key not in self._queues:
                 self._declare_queue(row.routing_key)
-        with coalesced_writes(self.connection):
-            for index, row in enumerate(rows):
-                if index and not index % YIELD_EVERY:
-                    # Building frames is pure Python under the GIL; hand
-                    # it over now and then so a caller waiting to
-                    # enqueue is not held up to the 5 ms switch interval.
-                    time.sleep(0)
-                channel.basic_publish(
-                    amqp.Message(amqp_body(row),
-                                 content_type='application/json',
-                                 content_encoding='utf-8',
-                                 delivery_mode=2),
-                    exchange=self.exchange, routing_key=row.routing_key)
-                self._tag += 1
+        conn = self.connection
+        frames = self._frames
+        if frames is None or frames.frame_max != conn.frame_max:
+            frames = self._frames = PublishFrames(
+                self.channel.channel_id, self.exchange, conn.frame_max)
+        data = []
+        for index, row in enumerate(rows):
+            if index and not index % YIELD_EVERY:
+                # Framing is Python under the GIL; hand it over now and
+                # then so a caller waiting to enqueue is not held up to
+                # the 5 ms switch interval.
+                time.sleep(0)
+            data.append(frames.message(row.routing_key, amqp_body(row)))
+        conn.transport.write(b''.join(data))
+        conn.bytes_sent += len(rows)
+        self._tag += len(rows)
 
     def publish(self, rows):
         start = None
@@ -282,38 +308,76 @@ class RabbitPipelinePublisher:
 
 
 #: Messages framed between two voluntary GIL releases of the sender.
-YIELD_EVERY = 4
+YIELD_EVERY = 16
+
+#: basic.publish class and method ids, the basic content class id.
+_BASIC, _PUBLISH = 60, 40
+#: The content properties of every message: content_type,
+#: content_encoding and delivery_mode set (flags 0xD000), in that order.
+_PROPERTIES = (struct.pack('>H', 0xD000) + b'\x10application/json'
+               + b'\x05utf-8' + b'\x02')
+_FRAME_END = b'\xce'
 
 
-class coalesced_writes:
-    """Within the block, frames written to ``connection`` are gathered
-    and sent with one ``sendall`` at the end: one system call (and one
-    broker wake-up) per window instead of one per message.
+def _shortstr(text):
+    data = text.encode('utf-8')
+    if len(data) > 255:
+        raise ValueError('AMQP short string over 255 bytes: %r' % text)
+    return struct.pack('B', len(data)) + data
 
-    py-amqp's TCP transport writes through its ``_write`` attribute (the
-    socket's ``sendall``), a private detail; this is the only place that
-    relies on it, and it falls back to plain writes when it is absent.
-    py-amqp reuses its frame buffer, so each frame is copied.
+
+class PublishFrames:
+    """The frames of a basic.publish on one channel, as bytes.
+
+    The same bytes py-amqp's ``frame_writer`` writes for
+    ``channel.basic_publish(Message(body, content_type='application/json',
+    content_encoding='utf-8', delivery_mode=2), exchange, routing_key)``
+    (a unit test compares them): a method frame, a content header frame,
+    body frames of at most ``frame_max - 8`` bytes.  Only the routing key
+    and the body vary, so the method frame is built once per routing key
+    and the header once per body length; the sender thread spends a tenth
+    of py-amqp's per-message Python on it.
     """
 
-    def __init__(self, connection):
-        self.transport = getattr(connection, 'transport', None)
-        self.real = getattr(self.transport, '_write', None)
-        self.frames = []
+    def __init__(self, channel_id, exchange, frame_max):
+        self.channel_id = channel_id
+        self.exchange = _shortstr(exchange)
+        self.frame_max = frame_max
+        self.chunk = frame_max - 8
+        self._methods = {}
+        self._body_header = struct.Struct('>BHI').pack
+        header_size = 12 + len(_PROPERTIES)
+        self._header_head = struct.pack('>BHIHH', 2, channel_id, header_size,
+                                        _BASIC, 0)
+        self._header_tail = _PROPERTIES + _FRAME_END
+        self._size = struct.Struct('>Q').pack
 
-    def __enter__(self):
-        if self.real is not None:
-            frames = self.frames
-            self.transport._write = lambda data: frames.append(bytes(data))
-        return self
+    def method(self, routing_key):
+        frame = self._methods.get(routing_key)
+        if frame is None:
+            args = (struct.pack('>HHH', _BASIC, _PUBLISH, 0) + self.exchange
+                    + _shortstr(routing_key) + b'\x00')
+            frame = self._methods[routing_key] = (
+                struct.pack('>BHI', 1, self.channel_id, len(args)) + args
+                + _FRAME_END)
+        return frame
 
-    def __exit__(self, *exc_info):
-        if self.real is None:
-            return False
-        self.transport._write = self.real
-        if exc_info[0] is None and self.frames:
-            self.real(b''.join(self.frames))
-        return False
+    def message(self, routing_key, body):
+        """The frames publishing ``body`` (bytes) to ``routing_key``."""
+        size = len(body)
+        parts = [self.method(routing_key), self._header_head,
+                 self._size(size), self._header_tail]
+        chunk = self.chunk
+        if size <= chunk:
+            if size:
+                parts += (self._body_header(3, self.channel_id, size), body,
+                          _FRAME_END)
+        else:
+            for offset in range(0, size, chunk):
+                piece = body[offset:offset + chunk]
+                parts += (self._body_header(3, self.channel_id, len(piece)),
+                          piece, _FRAME_END)
+        return b''.join(parts)
 
 
 def _recv_ahead(recv, size):

@@ -66,9 +66,9 @@ class Notification:
     """
 
     __slots__ = ('event', 'event_type', 'level', 'priority', 'publisher',
-                 'payload', 'message_id', 'created', 'timestamp', 'context',
+                 'payload', 'message_id', 'created', 'context',
                  'source', 'duration_ms', 'status', 'target_version',
-                 'formats', '_wire')
+                 'formats', '_timestamp', '_payloads', '_wire')
 
     def __init__(self, event, payload, publisher, context=None, source=None,
                  duration_ms=None, target_version=None, formats=(VERSIONED,),
@@ -81,43 +81,76 @@ class Notification:
         self.payload = payload
         self.message_id = message_id or new_message_id()
         self.created = created or utcnow()
-        self.timestamp = format_timestamp(self.created)
+        self._timestamp = None
         self.context = context
         self.source = source or publisher.source
         self.duration_ms = duration_ms
         self.status = event.status
         self.target_version = target_version
         self.formats = formats
+        self._payloads = {}
         self._wire = {}
 
     @property
     def publisher_id(self):
         return self.publisher.publisher_id
 
+    @property
+    def timestamp(self):
+        """``created`` as the wire writes it, formatted on first use (by
+        the first backend that needs it, off the caller's thread)."""
+        text = self._timestamp
+        if text is None:
+            text = self._timestamp = format_timestamp(self.created)
+        return text
+
     def payload_primitive(self, fmt=VERSIONED):
+        """A new primitive of the payload in format ``fmt``."""
         if fmt == UNVERSIONED:
             return self.payload.to_flat_dict()
         return self.payload.obj_to_primitive(self.target_version)
 
-    def to_wire(self, fmt=None):
-        """The message as it goes on the bus (a new dict each call is not
-        made: the result is cached; do not mutate it)."""
-        fmt = fmt or self.formats[0]
-        wire = self._wire.get(fmt)
-        if wire is None:
+    def prepare(self):
+        """Serialise the payload in every format now.
+
+        The notifier calls this on the caller's thread, so a payload that
+        cannot be serialised is rejected there, naming the field, and the
+        backends see the payload as it was at notify() time even when the
+        caller changes the object afterwards.
+        """
+        for fmt in self.formats:
+            self._payload_for(fmt)
+        return self
+
+    def _payload_for(self, fmt):
+        payload = self._payloads.get(fmt)
+        if payload is None:
             try:
                 payload = self.payload_primitive(fmt)
             except errors.TidingsError:
                 raise
             except Exception as exc:
                 raise _serialization_error(self.payload, exc) from exc
+            self._payloads[fmt] = payload
+        return payload
+
+    def to_wire(self, fmt=None):
+        """The message as it goes on the bus (a new dict each call is not
+        made: the result is cached; do not mutate it).
+
+        Backend threads may call it at the same time: each builds the same
+        envelope around the payload :meth:`prepare` serialised.
+        """
+        fmt = fmt or self.formats[0]
+        wire = self._wire.get(fmt)
+        if wire is None:
             wire = {
                 'priority': self.priority,
                 'event_type': self.event_type,
                 'timestamp': self.timestamp,
                 'publisher_id': self.publisher.publisher_id,
                 'message_id': self.message_id,
-                'payload': payload,
+                'payload': self._payload_for(fmt),
             }
             self._wire[fmt] = wire
         return wire
@@ -130,7 +163,7 @@ class Notification:
 def _serialization_error(payload, exc):
     """Name the field whose value could not be serialised."""
     values = payload.__dict__
-    for name, attr, field, _plain in payload._FIELD_INFO:
+    for name, attr, field, _convert in payload._FIELD_INFO:
         if attr not in values:
             continue
         try:

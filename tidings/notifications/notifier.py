@@ -181,7 +181,10 @@ class Notifier:
                 'HTTP-status events (pass status=404, or use the '
                 '_404 constant)')
         src = source or definition.source or self.publisher.source
-        return definition, src, tuple(self._targets(definition, src))
+        publisher = (self.publisher if src == self.publisher.source
+                     else self.publisher.with_source(src))
+        return definition, src, tuple(self._targets(definition, src)), \
+            publisher
 
     def _targets(self, definition, source):
         if definition.removed:
@@ -262,16 +265,13 @@ class Notifier:
             raise errors.MissingFieldError(
                 exc.payload, exc.fields, definition.event_type_str) from None
         note = notification_mod.Notification(
-            definition, payload, publisher or (
-                self.publisher if route[1] == self.publisher.source
-                else self.publisher.with_source(route[1])),
+            definition, payload, publisher or route[3],
             context=context, source=route[1], duration_ms=duration_ms,
             target_version=self.pins.get(type(payload)),
             formats=self.formats,
             message_id=self.id_factory and self.id_factory(definition),
             created=self.clock and self.clock())
-        for fmt in self.formats:
-            note.to_wire(fmt)
+        note.prepare()
         for backend in targets:
             try:
                 backend.send(note)

@@ -64,12 +64,14 @@ class Payload(base.TidingsObject):
         """Raise MissingFieldError when a required field, here or in a
         nested payload, is unset."""
         values = self.__dict__
-        for name in self._REQUIRED:
-            if '_obj_' + name not in values:
+        for attr in self._REQUIRED_ATTRS:
+            if attr not in values:
                 raise errors.MissingFieldError(self.obj_name(),
                                                self.missing_fields())
         for attr in self._NESTED:
             value = values.get(attr)
+            if value is None:
+                continue
             if isinstance(value, Payload):
                 value.check_complete()
             elif isinstance(value, (list, tuple)):

@@ -39,6 +39,7 @@ class TidingsObject(ovo_base.VersionedObject):
     # Filled by make_properties() at registration.
     _FIELD_INFO = ()
     _REQUIRED = ()
+    _REQUIRED_ATTRS = ()
     _NESTED = ()
     _SETTERS = {}
 
@@ -58,26 +59,41 @@ class TidingsObject(ovo_base.VersionedObject):
     def obj_attr_is_set(self, attrname):
         return '_obj_' + attrname in self.__dict__
 
-    def obj_to_primitive(self, target_version=None, version_manifest=None):
-        target = target_version or self.VERSION
+    def _primitive_data(self):
+        """The ``*_object.data`` dict of the set fields.  Registration
+        replaces it with code written for the class (see
+        :func:`primitive_data_function`); this loop is its reference."""
         data = {}
         values = self.__dict__
-        for name, attr, field, plain in self._FIELD_INFO:
-            if attr in values:
+        for name, attr, _field, convert in self._FIELD_INFO:
+            try:
                 value = values[attr]
-                if plain or value is None:
-                    data[name] = value
-                else:
-                    data[name] = field.to_primitive(self, name, value)
+            except KeyError:
+                continue
+            if convert is None or value is None:
+                data[name] = value
+            elif convert is _ONE_OBJECT:
+                data[name] = value.obj_to_primitive()
+            else:
+                data[name] = convert(self, name, value)
+        return data
+
+    def obj_to_primitive(self, target_version=None, version_manifest=None):
+        data = self._primitive_data()
+        target = target_version or self.VERSION
         if target != self.VERSION:
             check_target_version(self, target)
             self.obj_make_compatible(data, target)
         ns = self.OBJ_SERIAL_NAMESPACE
+        keys = _KEYS.get(ns)
+        if keys is None:
+            keys = _KEYS[ns] = (ns + '.name', ns + '.namespace',
+                                ns + '.version', ns + '.data')
         return {
-            ns + '.name': self.obj_name(),
-            ns + '.namespace': self.OBJ_PROJECT_NAMESPACE,
-            ns + '.version': target,
-            ns + '.data': data,
+            keys[0]: self.obj_name(),
+            keys[1]: self.OBJ_PROJECT_NAMESPACE,
+            keys[2]: target,
+            keys[3]: data,
         }
 
     def obj_make_compatible(self, primitive, target_version):
@@ -90,7 +106,7 @@ class TidingsObject(ovo_base.VersionedObject):
         """The unversioned form: field values only, nested payloads flat."""
         out = {}
         values = self.__dict__
-        for name, attr, field, _plain in self._FIELD_INFO:
+        for name, attr, field, _convert in self._FIELD_INFO:
             if attr in values:
                 out[name] = _flat(field.to_primitive(self, name,
                                                      values[attr]))
@@ -104,13 +120,9 @@ def make_properties(cls):
     oslo method keeps working.
     """
     info = []
-    identity = ovo_fields.FieldType.to_primitive
     for name, field in cls.fields.items():
         attr = '_obj_' + name
-        # Types whose primitive is the value itself skip the call.
-        plain = (type(field).to_primitive is ovo_fields.Field.to_primitive
-                 and type(field._type).to_primitive is identity)
-        info.append((name, attr, field, plain))
+        info.append((name, attr, field, _converter(field)))
 
         def getter(self, name=name, attr=attr):
             try:
@@ -137,15 +149,78 @@ def make_properties(cls):
 
         setattr(cls, name, property(getter, setter, deleter))
     cls._FIELD_INFO = tuple(info)
+    cls._primitive_data = primitive_data_function(cls)
     cls._SETTERS = {name: getattr(cls, name).fset for name in cls.fields}
     cls._REQUIRED = tuple(
-        name for name, _, field, _ in info
+        name for name, _, field, _convert in info
         if not field.nullable and
         field.default is ovo_fields.UnspecifiedDefault)
+    cls._REQUIRED_ATTRS = tuple('_obj_' + name for name in cls._REQUIRED)
     cls._NESTED = tuple(
-        attr for name, attr, field, _ in info
+        attr for name, attr, field, _convert in info
         if isinstance(field._type, ovo_fields.Object) or isinstance(
             getattr(field._type, '_element_type', None), ovo_fields.Field))
+
+
+#: ``<ns>.name``, ``<ns>.namespace``, ``<ns>.version``, ``<ns>.data`` by
+#: serial namespace.
+_KEYS = {}
+
+#: The converter of a field holding one nested versioned object.
+_ONE_OBJECT = object()
+
+
+def _converter(field):
+    """How obj_to_primitive turns a field's (non-None) value into its
+    primitive: None when the value is its own primitive, ``_ONE_OBJECT`` for
+    one nested object, else a ``(obj, attr, value)`` callable.
+
+    oslo's ``Field.to_primitive`` only maps None to None and hands the
+    value to its type; where a field does not change that, the type's
+    method is called directly (one call less per field and per value).
+    """
+    ftype = field._type
+    if type(field).to_primitive is not ovo_fields.Field.to_primitive:
+        return field.to_primitive
+    method = type(ftype).to_primitive
+    if method is ovo_fields.FieldType.to_primitive:
+        return None
+    if method is ovo_fields.Object.to_primitive:
+        return _ONE_OBJECT
+    return ftype.to_primitive
+
+
+def primitive_data_function(cls):
+    """``_primitive_data`` written out for ``cls``: one test and one store
+    per field, no loop, no tuple unpacking, converters bound by name.
+
+    It does what :meth:`TidingsObject._primitive_data` does, at about half
+    the cost; it runs on the caller's thread for every notification.
+    Field names are identifiers and attribute names are written with
+    ``repr``, so the generated source holds no user text.
+    """
+    namespace = {'ONE_OBJECT': _ONE_OBJECT}
+    lines = ['def _primitive_data(self):',
+             '    values = self.__dict__',
+             '    data = {}']
+    for index, (name, attr, _field, convert) in enumerate(cls._FIELD_INFO):
+        lines.append('    if %r in values:' % attr)
+        lines.append('        value = values[%r]' % attr)
+        if convert is None:
+            lines.append('        data[%r] = value' % name)
+            continue
+        if convert is _ONE_OBJECT:
+            call = 'value.obj_to_primitive()'
+        else:
+            namespace['convert_%d' % index] = convert
+            call = 'convert_%d(self, %r, value)' % (index, name)
+        lines.append('        data[%r] = None if value is None else %s'
+                     % (name, call))
+    lines.append('    return data')
+    code = compile('\n'.join(lines), '<%s._primitive_data>' % cls.__name__,
+                   'exec')
+    exec(code, namespace)
+    return namespace['_primitive_data']
 
 
 def _flat(value):

@@ -1,0 +1,126 @@
+"""The AMQP bytes and bodies the pipeline publisher writes."""
+
+import datetime
+import json
+
+import amqp
+from amqp import method_framing
+from amqp import spec
+from oslo_serialization import jsonutils
+import testtools
+
+from tidings.backends import outbox
+from tidings.backends import publishers
+
+
+class _Recorder:
+    """What py-amqp's frame writer would put on the socket."""
+
+    def __init__(self, frame_max):
+        self.frame_max = frame_max
+        self.bytes_sent = 0
+        self.written = []
+
+    def write(self, data):
+        self.written.append(bytes(data))
+
+
+def py_amqp_frames(channel_id, exchange, routing_key, body, frame_max):
+    """py-amqp's own bytes for the basic.publish we mean to write."""
+    recorder = _Recorder(frame_max)
+    writer = method_framing.frame_writer(recorder, recorder)
+    message = amqp.Message(body, content_type='application/json',
+                           content_encoding='utf-8', delivery_mode=2)
+    writer(1, channel_id, spec.Basic.Publish, amqp.serialization.dumps(
+        'Bssbb', (0, exchange, routing_key, False, False)), message)
+    return b''.join(recorder.written)
+
+
+def frame_types(data):
+    """The frame type of each frame in ``data``, checking every frame's
+    size and end octet."""
+    types, offset = [], 0
+    while offset < len(data):
+        size = int.from_bytes(data[offset + 3:offset + 7], 'big')
+        assert data[offset + 7 + size] == 0xCE, 'bad frame end'
+        types.append(data[offset])
+        offset += 8 + size
+    return types
+
+
+def row(message, version=2.0, ctxt=None):
+    return outbox.Row(1, message.get('message_id'), 'notifications.info',
+                      version, ctxt or {}, message)
+
+
+class TestPublishFrames(testtools.TestCase):
+
+    def test_small_message_matches_py_amqp_byte_for_byte(self):
+        body = b'{"oslo.version": "2.0"}'
+        frames = publishers.PublishFrames(1, 'openstack', 131072)
+        self.assertEqual(
+            py_amqp_frames(1, 'openstack', 'versioned.info', body, 131072),
+            frames.message('versioned.info', body))
+
+    def test_body_over_frame_max_is_split_as_py_amqp_splits_it(self):
+        body = bytes(range(256)) * 40          # 10 KiB, frame_max 4 KiB
+        frames = publishers.PublishFrames(3, 'nova', 4096)
+        out = frames.message('notifications.error', body)
+        self.assertEqual(
+            py_amqp_frames(3, 'nova', 'notifications.error', body, 4096), out)
+        self.assertEqual([1, 2, 3, 3, 3], frame_types(out))
+
+    def test_body_of_exactly_one_frame_is_one_body_frame(self):
+        body = b'x' * (4096 - 8)
+        frames = publishers.PublishFrames(1, 'openstack', 4096)
+        self.assertEqual(
+            py_amqp_frames(1, 'openstack', 'v.info', body, 4096),
+            frames.message('v.info', body))
+
+    def test_method_frame_is_reused_per_routing_key(self):
+        frames = publishers.PublishFrames(1, 'openstack', 131072)
+        self.assertIs(frames.method('a.info'), frames.method('a.info'))
+        self.assertNotEqual(frames.method('a.info'), frames.method('b.info'))
+
+    def test_routing_key_over_255_bytes_is_refused_by_name(self):
+        frames = publishers.PublishFrames(1, 'openstack', 131072)
+        exc = self.assertRaises(ValueError, frames.method, 'k' * 256)
+        self.assertIn('255 bytes', str(exc))
+
+
+class TestBody(testtools.TestCase):
+
+    WIRE = {'priority': 'INFO', 'event_type': 'demo.backup.create.start',
+            'timestamp': '2026-11-01 12:00:00.000000',
+            'publisher_id': 'bench:host', 'message_id': 'm-1',
+            'payload': {'demo_object.data': {'name': 'nightly \u00e9t\u00e9',
+                                             'size': 10}}}
+
+    def test_messagingv2_body_holds_the_same_values_as_jsonutils(self):
+        body = publishers.amqp_body(row(self.WIRE, ctxt={'user': 'u1'}))
+        outer = json.loads(body)
+        self.assertEqual('2.0', outer['oslo.version'])
+        inner = json.loads(outer['oslo.message'])
+        expected = dict(self.WIRE, _context_user='u1')
+        self.assertEqual(32, len(inner.pop('_unique_id')))
+        self.assertEqual(expected, inner)
+
+    def test_messaging_body_is_the_message_itself(self):
+        body = json.loads(publishers.amqp_body(row(self.WIRE, version=1.0)))
+        body.pop('_unique_id')
+        self.assertEqual(self.WIRE, body)
+
+    def test_non_ascii_stays_utf8(self):
+        body = publishers.amqp_body(row(self.WIRE, version=1.0))
+        self.assertIn('nightly \u00e9t\u00e9'.encode('utf-8'), body)
+
+    def test_datetimes_in_the_context_serialise_as_jsonutils_does(self):
+        moment = datetime.datetime(2026, 11, 1, 12, 0, 0, 5)
+        value = {'when': moment, 'ids': {1, 2}}
+        self.assertEqual(json.loads(jsonutils.dumps(value)),
+                         json.loads(publishers.dumps(value)))
+
+    def test_integer_beyond_64_bits_falls_back_to_jsonutils(self):
+        value = {'big': 2 ** 70, 1: 'non-text key'}
+        self.assertEqual({'big': 2 ** 70, '1': 'non-text key'},
+                         json.loads(publishers.dumps(value)))

@@ -332,18 +332,24 @@ class TestFaults(RabbitTestCase):
         self.assertAllArrivedInOrder(ids, listener.wait_for(ids))
         self.assertCallerNeverBlocked(latencies)
 
-    def test_killed_process_loses_nothing_from_the_outbox(self):
-        proxy = tcpproxy.TcpProxy(5672)
-        self.addCleanup(proxy.stop)
-        proxy.freeze()
+    def child(self, proxy, count):
+        """A process emitting ``count`` notifications through ``proxy``
+        into this test's outbox (see CHILD)."""
         child = subprocess.Popen(
             [sys.executable, '-c', CHILD, self.state,
              'rabbit://guest:guest@127.0.0.1:%d/' % proxy.port, self.topic,
-             self.exchange, '200'],
+             self.exchange, str(count)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             cwd=os.path.dirname(os.path.dirname(os.path.dirname(
                 os.path.abspath(__file__)))))
         self.addCleanup(_reap, child)
+        return child
+
+    def test_killed_process_loses_nothing_from_the_outbox(self):
+        proxy = tcpproxy.TcpProxy(5672)
+        self.addCleanup(proxy.stop)
+        proxy.freeze()
+        child = self.child(proxy, 200)
         ids = json.loads(child.stdout.readline())
         ready = child.stdout.readline()
         self.assertEqual('READY 200', ready.strip())
@@ -354,6 +360,47 @@ class TestFaults(RabbitTestCase):
         self.assertTrue(backend.wait_delivered(20))
         self.assertAllArrivedInOrder(ids, listener.wait_for(ids))
         self.assertEqual(200, backend.stats()['replayed'])
+
+    def test_processes_sharing_an_outbox_lose_nothing_and_keep_order(self):
+        proxy = tcpproxy.TcpProxy(5672)
+        self.addCleanup(proxy.stop)
+        proxy.freeze()
+        children = []
+        for _ in range(2):
+            children.append(self.child(proxy, 150))
+        sent = []
+        for child in children:
+            sent.append(json.loads(child.stdout.readline()))
+            # each counts its own rows only: 150, not 300
+            self.assertEqual('READY 150', child.stdout.readline().strip())
+        for child in children:
+            child.send_signal(signal.SIGKILL)
+            child.wait(10)
+        listener = self.listener()
+        notifier, backend = self.notifier()    # same outbox, real broker
+        self.assertTrue(backend.wait_delivered(20))
+        received = listener.wait_for(sent[0] + sent[1])
+        for ids in sent:
+            self.assertAllArrivedInOrder(ids, received)
+        stats = backend.stats()
+        self.assertEqual((300, 150), (stats['replayed'], stats['adopted']))
+
+    def test_a_killed_workers_outbox_is_taken_over_by_a_running_one(self):
+        proxy = tcpproxy.TcpProxy(5672)
+        self.addCleanup(proxy.stop)
+        proxy.freeze()
+        listener = self.listener()
+        notifier, backend = self.notifier()    # running, real broker
+        backend.ADOPT_INTERVAL = 0.2
+        child = self.child(proxy, 100)
+        ids = json.loads(child.stdout.readline())
+        self.assertEqual('READY 100', child.stdout.readline().strip())
+        mine = self.emit(notifier, 20)
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+        self.assertAllArrivedInOrder(ids, listener.wait_for(mine + ids))
+        self.assertTrue(backend.wait_delivered(20))
+        self.assertEqual(100, backend.stats()['adopted'])
 
 
 class TestBadBroker(RabbitTestCase):

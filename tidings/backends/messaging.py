@@ -108,6 +108,10 @@ class MessagingBackend(base.QueuedBackend):
     IDLE_WAIT = 1.0
     #: Seconds a woken sender thread waits for more notifications.
     LINGER = 0.002
+    #: Seconds between two looks for outbox rows left by processes that
+    #: are gone (another worker of the same service killed during an
+    #: outage); they are replayed by this one.  0: at startup only.
+    ADOPT_INTERVAL = 30.0
     #: Seconds after its last batch during which a sender thread looks at
     #: its queue every LINGER instead of sleeping until a caller wakes it.
     BUSY_FOR = 1.0
@@ -142,7 +146,8 @@ class MessagingBackend(base.QueuedBackend):
         self.outbox = outbox_mod.Outbox(outbox_url, group.outbox_table,
                                         group.outbox_max_rows)
         self._seq = itertools.count(self.outbox.last_seq + 1)
-        self._diverting = self.outbox.count > 0
+        self._diverting = False
+        self._adopted_at = 0.0
         self._lock = threading.Lock()
         self._idle = threading.Condition(threading.Lock())
         self._stop = threading.Event()
@@ -159,12 +164,46 @@ class MessagingBackend(base.QueuedBackend):
         self._overflow_thread = None
         self._transport = None
         self.counters.update(sent=0, replayed=0, dropped=0, failed=0,
-                             overflowed=0)
+                             overflowed=0, adopted=0)
+        self._take_over_the_outbox()
         if self._diverting:
-            LOG.info('%s backend: %d message(s) left in the outbox %s by '
-                     'an earlier run; replaying them', self.name,
-                     self.outbox.count, outbox_mod.mask_url(outbox_url))
             self._start()
+
+    def _take_over_the_outbox(self):
+        """At startup (and in a forked child): what this process's outbox
+        slot holds, and what processes that are gone left in theirs, is
+        replayed."""
+        left = self.outbox.count
+        self._adopt()
+        if self.outbox.count:
+            self._diverting = True
+        if left:
+            LOG.info('%s backend: %d message(s) left in the outbox %s by '
+                     'an earlier run; replaying them', self.name, left,
+                     outbox_mod.mask_url(self.outbox.url))
+
+    def _adopt(self):
+        """Take over the outbox rows of processes that are gone (ahead of
+        ours: they are older than anything this process still holds)."""
+        self._adopted_at = time.monotonic()
+        try:
+            with self.outbox.lock:
+                bound = self._replay_bound()
+                adopted = self.outbox.adopt(
+                    next(self._seq) if bound is None else bound)
+                if adopted:
+                    self._diverting = True
+        except Exception as exc:
+            self._outbox_failed(exc)
+            return 0
+        if adopted:
+            with self._lock:
+                self.counters['adopted'] += adopted
+            LOG.info('%s backend: took over %d message(s) that a process '
+                     'which is gone left in the outbox %s; replaying them',
+                     self.name, adopted, outbox_mod.mask_url(self.outbox.url))
+            self._replay_wake.set()
+        return adopted
 
     # configuration
 
@@ -326,8 +365,11 @@ class MessagingBackend(base.QueuedBackend):
         with self._start_lock:
             if self._pid == os.getpid():
                 return
-            if self._pid is not None:       # forked: nothing is shared
-                self.outbox.engine.dispose(close=False)
+            forked = self._pid is not None
+            if forked:       # nothing is shared: our own outbox slot
+                self.outbox.after_fork()
+                self._seq = itertools.count(self.outbox.last_seq + 1)
+                self._diverting = False
             self._stop.clear()
             self._lanes = [_Lane(i, self.queue_size)
                            for i in range(self.group.sender_threads)]
@@ -348,6 +390,8 @@ class MessagingBackend(base.QueuedBackend):
                 lane.thread.start()
             self._replayer.start()
             self._overflow_thread.start()
+            if forked:
+                self._take_over_the_outbox()
 
     def _rows(self, items):
         rows = []
@@ -523,6 +567,9 @@ class MessagingBackend(base.QueuedBackend):
         delay = self.group.retry_interval
         publisher = None
         while not self._stop.is_set():
+            if (self.ADOPT_INTERVAL and time.monotonic() - self._adopted_at
+                    >= self.ADOPT_INTERVAL):
+                self._adopt()
             if not self._diverting:
                 self._replay_wake.wait(self.IDLE_WAIT)
                 self._replay_wake.clear()

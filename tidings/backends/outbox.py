@@ -8,13 +8,26 @@ after the broker confirmed it, so a process killed at any point loses
 nothing that reached the outbox; a replay may publish a message twice
 (at-least-once, same message_id).
 
+Several processes may share one outbox (the forked workers of a WSGI
+server, two services with the same ``state_path``, or many hosts on one
+database): each row carries its **owner**, the slot a process holds for
+as long as it runs (``slot-0``, ``slot-1``...; a lock file beside a SQLite
+outbox, an advisory lock on PostgreSQL, ``GET_LOCK`` on MariaDB and
+MySQL).  A process counts, replays and deletes only its own rows, so one
+process's replay never reorders another's, and its counts stay exact.
+Rows whose owner is gone -- no process holds that slot's lock any more --
+are adopted: at startup and then every ``adopt_interval`` seconds a
+process takes them over, ahead of its own rows, keeping their order.
+
 All methods are called from worker threads (or at startup); every one
 holds the outbox lock, so the in-memory row count stays exact.
 """
 
+import fcntl
 import json
 import os
 import threading
+import zlib
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -92,22 +105,83 @@ class Outbox:
             sa.Column('routing_key', sa.String(255), nullable=False),
             sa.Column('version', sa.Float, nullable=False),
             sa.Column('body', sa.Text, nullable=False),
+            sa.Column('owner', sa.String(64), nullable=False,
+                      server_default=''),
             sa.Index('ix_%s_seq' % table, 'seq', 'id'),
+            sa.Index('ix_%s_owner' % table, 'owner', 'seq', 'id'),
         )
+        self.locks = _slot_locks(self.engine, parsed, table)
+        self.owner = None
+        self.count = 0
+        self.last_seq = 0
         try:
             meta.create_all(self.engine)
-            with self.engine.connect() as conn:
-                self.count = conn.execute(
-                    sa.select(sa.func.count()).select_from(
-                        self.table)).scalar_one()
-                self.last_seq = conn.execute(
-                    sa.select(sa.func.max(self.table.c.seq))).scalar() or 0
+            _add_owner_column(self.engine, self.table)
+            self._claim()
             self._warm_up()
         except sa_exc.SQLAlchemyError as exc:
+            self.locks.release_all()
             self.engine.dispose()
             raise errors.ConfigError(
                 group, option, mask_url(url),
                 'cannot open the outbox: %s' % (exc.orig or exc)) from None
+
+    # owners
+
+    def _claim(self):
+        """Take the first free slot; count its rows (an earlier process's
+        that held it are ours now)."""
+        self.owner = self.locks.claim()
+        mine = self.table.c.owner == self.owner
+        with self.engine.connect() as conn:
+            self.count = conn.execute(
+                sa.select(sa.func.count()).select_from(self.table)
+                .where(mine)).scalar_one()
+            self.last_seq = conn.execute(
+                sa.select(sa.func.max(self.table.c.seq)).where(
+                    mine)).scalar() or 0
+
+    def after_fork(self):
+        """In a forked child: leave the parent its connections and slot,
+        take a slot of our own."""
+        with self.lock:
+            self.engine.dispose(close=False)
+            self.locks.forget_inherited()
+            self._claim()
+
+    def adopt(self, before_seq):
+        """Take over the rows of owners that are gone, ordered before
+        ``before_seq`` (ahead of this process's own rows) and among
+        themselves as they were.  Returns how many rows were adopted."""
+        t = self.table
+        adopted = 0
+        with self.lock:
+            with self.engine.connect() as conn:
+                owners = [o for (o,) in conn.execute(
+                    sa.select(t.c.owner).where(t.c.owner != self.owner)
+                    .distinct()).all()]
+            for owner in owners:
+                if not self.locks.try_hold(owner):
+                    continue            # alive: its process replays them
+                try:
+                    with self.engine.begin() as conn:
+                        mine = conn.execute(sa.select(sa.func.min(
+                            t.c.seq)).where(t.c.owner == self.owner)).scalar()
+                        floor = before_seq if mine is None else min(
+                            mine, before_seq)
+                        theirs = conn.execute(sa.select(sa.func.max(
+                            t.c.seq)).where(t.c.owner == owner)).scalar()
+                        if theirs is None:
+                            continue
+                        moved = conn.execute(
+                            t.update().where(t.c.owner == owner).values(
+                                owner=self.owner,
+                                seq=t.c.seq + (floor - 1 - theirs))).rowcount
+                finally:
+                    self.locks.release(owner)
+                self.count += moved
+                adopted += moved
+        return adopted
 
     def _warm_up(self):
         # Compile the statements now, not in the middle of an outage
@@ -121,17 +195,18 @@ class Outbox:
                 self.table.c.id.in_([0, 1])))
             trans.rollback()
 
-    @staticmethod
-    def _values(row):
+    def _values(self, row):
         return {'seq': row.seq, 'message_id': row.message_id,
                 'routing_key': row.routing_key, 'version': row.version,
                 'body': _to_json({'ctxt': row.ctxt,
-                                  'message': row.message})}
+                                  'message': row.message}),
+                'owner': self.owner}
 
     def _select(self, limit):
         t = self.table
         return (sa.select(t.c.id, t.c.seq, t.c.message_id, t.c.routing_key,
                           t.c.version, t.c.body)
+                .where(t.c.owner == self.owner)
                 .order_by(t.c.seq, t.c.id).limit(limit))
 
     def free(self):
@@ -169,12 +244,205 @@ class Outbox:
                 ids = [r.id for r in rows]
                 with self.engine.begin() as conn:
                     deleted = conn.execute(self.table.delete().where(
-                        self.table.c.id.in_(ids))).rowcount
+                        self.table.c.id.in_(ids),
+                        self.table.c.owner == self.owner)).rowcount
                 self.count = max(0, self.count - deleted)
             return self.count
 
     def close(self):
-        self.engine.dispose()
+        with self.lock:
+            self.locks.release_all()
+            self.engine.dispose()
+
+
+def _add_owner_column(engine, table):
+    """An outbox made by a tidings without owners gets the column (its
+    rows, owner '', are adopted like any whose owner is gone)."""
+    columns = {c['name'] for c in sa.inspect(engine).get_columns(table.name)}
+    if 'owner' in columns:
+        return
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "ALTER TABLE %s ADD COLUMN owner VARCHAR(64) NOT NULL DEFAULT ''"
+            % engine.dialect.identifier_preparer.quote(table.name)))
+    index = [i for i in table.indexes if i.name.endswith('_owner')][0]
+    index.create(engine, checkfirst=True)
+
+
+#: Slots a process tries before giving up (then it shares the last).
+MAX_SLOTS = 1024
+
+
+def _slot_locks(engine, url, table):
+    backend = url.get_backend_name()
+    if backend == 'sqlite':
+        database = url.database
+        if not database or database == ':memory:':
+            return _SingleOwner()
+        return _FileLocks(os.path.abspath(database))
+    if backend == 'postgresql':
+        return _SessionLocks(engine, table, 'SELECT pg_try_advisory_lock(%s)',
+                             'SELECT pg_advisory_unlock(%s)', _pg_key)
+    if backend in ('mysql', 'mariadb'):
+        return _SessionLocks(engine, table, 'SELECT GET_LOCK(%s, 0)',
+                             'SELECT RELEASE_LOCK(%s)', _named_key)
+    return _SingleOwner()
+
+
+def _slot(n):
+    return 'slot-%d' % n
+
+
+class _SlotLocks:
+    """Hold one slot for the process; test others for life."""
+
+    def claim(self):
+        for n in range(MAX_SLOTS):
+            if self.try_hold(_slot(n), keep=True):
+                self.mine = _slot(n)
+                return self.mine
+        raise errors.TidingsError(
+            'outbox: all %d owner slots are held by running processes'
+            % MAX_SLOTS)
+
+
+class _SingleOwner(_SlotLocks):
+    """One process per outbox (an in-memory SQLite database, or a
+    database without a lock we know)."""
+
+    mine = _slot(0)
+
+    def claim(self):
+        return self.mine
+
+    def try_hold(self, owner, keep=False):
+        return True
+
+    def release(self, owner):
+        pass
+
+    def forget_inherited(self):
+        pass
+
+    def release_all(self):
+        pass
+
+
+class _FileLocks(_SlotLocks):
+    """``flock`` on ``<outbox file>.<owner>.lock``: released by the kernel
+    when the process ends, however it ends."""
+
+    def __init__(self, database):
+        self.prefix = database
+        self.held = {}         # owner -> fd
+        self.mine = None
+
+    def _path(self, owner):
+        return '%s.%s.lock' % (self.prefix, owner or 'legacy')
+
+    def try_hold(self, owner, keep=False):
+        fd = os.open(self._path(owner), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self.held[owner] = fd
+        return True
+
+    def release(self, owner):
+        fd = self.held.pop(owner, None)
+        if fd is not None:
+            os.close(fd)
+
+    def forget_inherited(self):
+        # Closing our copy leaves the parent's lock in place (flock locks
+        # belong to the open file, which the parent still has open).
+        for owner in list(self.held):
+            self.release(owner)
+        self.mine = None
+
+    def release_all(self):
+        for owner in list(self.held):
+            self.release(owner)
+
+
+#: Session connections a forked child inherited and must never close:
+#: closing one would end the parent's session and free its slot.
+_INHERITED = []
+
+
+class _SessionLocks(_SlotLocks):
+    """A database session lock per held slot, on a connection kept open
+    for as long as the slot is held (the server frees it when the
+    process's connection goes, however the process ends)."""
+
+    def __init__(self, engine, table, take, give, key):
+        self.engine = engine
+        self.table = table
+        self.take_sql = take
+        self.give_sql = give
+        self.key = key
+        self.held = {}         # owner -> DBAPI connection
+        self.mine = None
+
+    def try_hold(self, owner, keep=False):
+        conn = self.engine.raw_connection()
+        conn.detach()           # ours alone, never back to the pool
+        try:
+            cur = conn.cursor()
+            cur.execute(self.take_sql, (self.key(self.table, owner),))
+            row = cur.fetchone()
+            got = row is not None and row[0] in (1, True)
+            cur.close()
+            conn.commit()
+        except Exception:
+            conn.close()
+            raise
+        if not got:
+            conn.close()
+            return False
+        self.held[owner] = conn
+        return True
+
+    def release(self, owner):
+        conn = self.held.pop(owner, None)
+        if conn is None:
+            return
+        try:
+            cur = conn.cursor()
+            cur.execute(self.give_sql, (self.key(self.table, owner),))
+            cur.close()
+            conn.commit()
+        finally:
+            conn.close()
+
+    def forget_inherited(self):
+        _INHERITED.extend(self.held.values())
+        self.held = {}
+        self.mine = None
+
+    def release_all(self):
+        for owner in list(self.held):
+            try:
+                self.release(owner)
+            except Exception:
+                pass
+
+
+def _pg_key(table, owner):
+    """A bigint advisory lock key for (table, owner)."""
+    text = ('tidings-outbox:%s:%s' % (table, owner)).encode('utf-8')
+    return (zlib.crc32(text) << 16) ^ zlib.adler32(text)
+
+
+def _named_key(table, owner):
+    """A GET_LOCK name (64 characters at most)."""
+    text = 'tidings-outbox:%s:%s' % (table, owner)
+    if len(text) > 64:
+        text = 'tidings-outbox:%08x:%s' % (zlib.crc32(table.encode()),
+                                           owner)
+    return text[:64]
 
 
 def _sqlite_pragmas(dbapi_conn, _record):

@@ -80,7 +80,7 @@ class Notification:
         self.publisher = publisher
         self.payload = payload
         self.message_id = message_id or new_message_id()
-        self.created = created or utcnow()
+        self.created = created or datetime.datetime.now(_UTC)
         self._timestamp = None
         self.context = context
         self.source = source or publisher.source
@@ -123,16 +123,20 @@ class Notification:
         return self
 
     def _payload_for(self, fmt):
-        payload = self._payloads.get(fmt)
-        if payload is None:
+        primitive = self._payloads.get(fmt)
+        if primitive is None:
+            payload = self.payload
             try:
-                payload = self.payload_primitive(fmt)
+                if fmt == UNVERSIONED:
+                    primitive = payload.to_flat_dict()
+                else:
+                    primitive = payload.obj_to_primitive(self.target_version)
             except errors.TidingsError:
                 raise
             except Exception as exc:
-                raise _serialization_error(self.payload, exc) from exc
-            self._payloads[fmt] = payload
-        return payload
+                raise _serialization_error(payload, exc) from exc
+            self._payloads[fmt] = primitive
+        return primitive
 
     def to_wire(self, fmt=None):
         """The message as it goes on the bus (a new dict each call is not

@@ -1,0 +1,126 @@
+"""One outbox file shared by several processes (SQLite; the same on
+PostgreSQL and MariaDB in tests/functional): each owns its rows."""
+
+import os
+import sqlite3
+
+import fixtures
+import testtools
+
+from tidings.backends import outbox as outbox_mod
+
+
+def rows(first, count, tag):
+    return [outbox_mod.Row(first + i, '%s-%d' % (tag, first + i), 'n.info',
+                           2.0, {}, {'n': first + i})
+            for i in range(count)]
+
+
+class OutboxOwnersMixin:
+    """Cases for any database; ``url()`` gives the shared outbox."""
+
+    def open(self):
+        box = outbox_mod.Outbox(self.url(), self.table)
+        self.addCleanup(box.close)
+        return box
+
+    def test_a_second_process_gets_a_slot_of_its_own(self):
+        first, second = self.open(), self.open()
+        self.assertEqual('slot-0', first.owner)
+        self.assertEqual('slot-1', second.owner)
+
+    def test_each_sees_counts_and_replays_only_its_own_rows(self):
+        first, second = self.open(), self.open()
+        first.put(rows(1, 3, 'a'))
+        second.put(rows(1, 2, 'b'))
+        self.assertEqual((3, 2), (first.count, second.count))
+        self.assertEqual(['a-1', 'a-2', 'a-3'],
+                         [r.message_id for r in first.head(10)])
+        self.assertEqual(['b-1', 'b-2'],
+                         [r.message_id for r in second.head(10)])
+        # deleting another's rows is impossible, even by id
+        self.assertEqual(2, second.delete(first.head(10)))
+        self.assertEqual(3, len(first.head(10)))
+
+    def test_rows_of_a_running_process_are_never_adopted(self):
+        first, second = self.open(), self.open()
+        first.put(rows(1, 3, 'a'))
+        self.assertEqual(0, second.adopt(before_seq=1))
+        self.assertEqual(3, first.count)
+
+    def test_rows_of_a_process_that_is_gone_are_adopted_in_order(self):
+        gone, alive = self.open(), self.open()
+        gone.put(rows(10, 3, 'gone'))
+        alive.put(rows(5, 2, 'mine'))
+        gone.close()
+        self.assertEqual(3, alive.adopt(before_seq=100))
+        self.assertEqual(5, alive.count)
+        self.assertEqual(['gone-10', 'gone-11', 'gone-12', 'mine-5',
+                          'mine-6'],
+                         [r.message_id for r in alive.head(10)])
+
+    def test_the_next_process_in_a_free_slot_replays_its_rows(self):
+        gone = self.open()
+        gone.put(rows(1, 2, 'a'))
+        gone.close()
+        again = self.open()
+        self.assertEqual(('slot-0', 2), (again.owner, again.count))
+        self.assertEqual(2, again.last_seq)
+
+
+class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
+
+    table = 'tidings_outbox'
+
+    def setUp(self):
+        super().setUp()
+        self.path = os.path.join(
+            self.useFixture(fixtures.TempDir()).path, 'outbox.sqlite')
+
+    def url(self):
+        return 'sqlite:///' + self.path
+
+    def test_an_outbox_from_before_owners_is_upgraded_and_adopted(self):
+        db = sqlite3.connect(self.path)
+        db.execute('CREATE TABLE tidings_outbox (id INTEGER PRIMARY KEY '
+                   'AUTOINCREMENT, seq BIGINT NOT NULL, message_id '
+                   'VARCHAR(64) NOT NULL, routing_key VARCHAR(255) NOT '
+                   'NULL, version FLOAT NOT NULL, body TEXT NOT NULL)')
+        db.execute("INSERT INTO tidings_outbox (seq, message_id, "
+                   "routing_key, version, body) VALUES (7, 'old-7', "
+                   "'n.info', 2.0, '{\"ctxt\": {}, \"message\": {}}')")
+        db.commit()
+        db.close()
+        box = self.open()
+        self.assertEqual(0, box.count)
+        self.assertEqual(1, box.adopt(before_seq=1))
+        self.assertEqual(['old-7'], [r.message_id for r in box.head(10)])
+
+    def test_slot_locks_live_beside_the_outbox_file(self):
+        self.open()
+        self.assertTrue(os.path.exists(self.path + '.slot-0.lock'))
+
+    def test_in_memory_outbox_has_one_owner(self):
+        box = outbox_mod.Outbox('sqlite://', self.table)
+        self.addCleanup(box.close)
+        self.assertEqual('slot-0', box.owner)
+        box.put(rows(1, 1, 'a'))
+        self.assertEqual(1, box.count)
+
+    def test_a_forked_child_takes_its_own_slot_and_leaves_the_parents(self):
+        parent = self.open()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:                  # the child: report its slot, exit
+            try:
+                parent.after_fork()
+                os.write(write, parent.owner.encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        child_slot = os.read(read, 100).decode()
+        os.close(read)
+        os.waitpid(pid, 0)
+        self.assertEqual(('slot-0', 'slot-1'), (parent.owner, child_slot))
+        # the child closed its copy of the lock: the parent still holds it
+        self.assertEqual('slot-1', self.open().owner)

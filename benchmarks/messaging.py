@@ -30,6 +30,10 @@ publishing to its own fresh topic:
   ``start_app``) at the same rate, ``outage_caller_p99_us`` beside it;
 - ``lost``: message_ids of the outage run missing from the queue after
   the replay (durable queue, read back with a plain AMQP consumer);
+- ``pinned`` (``--pin``): this process on the first CPU and the local
+  RabbitMQ on the others, as the operator guide advises, else null: on a
+  two-CPU machine the broker otherwise takes the caller's CPU while it
+  handles the messages, and the caller's tail shows the broker's work;
 - ``load_avg_start`` / ``load_avg_end``: the machine's 1-minute load
   average around the run (the caller's tail follows it: on a busy machine
   the OS, not tidings, makes most slow calls);
@@ -40,7 +44,7 @@ publishing to its own fresh topic:
 
     python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
         [--rounds 3] [--outage 10] [--no-outage] [--with-nova] [--sched]
-        [--gc-freeze]
+        [--gc-freeze] [--pin]
 
 The outage part needs ``rabbitmqctl`` (run as root); it always starts the
 broker again.
@@ -459,6 +463,45 @@ def steady_rounds(args, state):
     return out
 
 
+class pinned:
+    """With ``on``: this process on the first CPU, the local RabbitMQ
+    (every thread of ``beam.smp``) on the others, as the operator guide
+    advises (keep the broker off the service's cores); the broker's
+    affinity is put back afterwards."""
+
+    def __init__(self, on):
+        self.on = on
+        self.saved = {}
+
+    def __enter__(self):
+        if not self.on:
+            return None
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            sys.exit('--pin needs two CPUs or more')
+        found = subprocess.run(['pgrep', '-f', 'beam.smp'],
+                               capture_output=True, text=True).stdout.split()
+        if not found:
+            sys.exit('--pin: no local RabbitMQ (beam.smp) to pin')
+        for pid in found:
+            self.saved[pid] = subprocess.run(
+                ['taskset', '-pc', pid], capture_output=True,
+                text=True).stdout.rsplit(':', 1)[-1].strip()
+            subprocess.run(['taskset', '-a', '-pc', ','.join(
+                str(c) for c in cpus[1:]), pid], capture_output=True,
+                check=True)
+        os.sched_setaffinity(0, {cpus[0]})
+        return 'benchmark on CPU %d, RabbitMQ on CPUs %s' % (
+            cpus[0], ','.join(str(c) for c in cpus[1:]))
+
+    def __exit__(self, *exc_info):
+        for pid, cpus in self.saved.items():
+            subprocess.run(['taskset', '-a', '-pc', cpus, pid],
+                           capture_output=True)
+        if self.on:
+            os.sched_setaffinity(0, range(os.cpu_count()))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--json', action='store_true')
@@ -477,6 +520,9 @@ def main(argv=None):
                              'virtualenv, benchmarks/.venv-nova)')
     parser.add_argument('--sched', action='store_true',
                         help='tell how many slow calls waited for a CPU')
+    parser.add_argument('--pin', action='store_true',
+                        help='run on the first CPU with the local RabbitMQ '
+                             'pinned to the others (reported as pinned)')
     parser.add_argument('--gc-freeze', action='store_true',
                         help='steady and floor runs after gc.freeze() (the '
                              'advice of the operator guide); reported as '
@@ -491,28 +537,30 @@ def main(argv=None):
     state = tempfile.mkdtemp(prefix='tidings-bench-')
     out = {'load_avg_start': os.getloadavg()[0]}
     try:
-        out['tidings_per_s'], tstats = bench_tidings(args.url, args.count,
-                                                     state)
-        out['oslo_messaging_per_s'] = bench_oslo(args.url, args.peer_count)
-        out['kombu_confirmed_per_s'] = bench_kombu(args.peer_count)
-        out['nova_per_s'] = None
-        if args.with_nova:
-            out['nova_per_s'] = bench_nova(args.url, args.peer_count)
-        out.update(steady_rounds(args, state))
-        out['outage_caller_max_us'] = None
-        out['outage_caller_p99_us'] = None
-        out['lost'] = None
-        if not args.no_outage:
-            during, _all, lost, delivered, ostats = bench_outage(
-                args.url, args.rate, args.outage, state)
-            out['outage_caller_max_us'] = max(during)
-            out['outage_caller_p99_us'] = percentile(during, 99)
-            out['lost'] = lost
-            out['outage_stats'] = ostats
-        out['tidings_stats'] = tstats
-        out['rate'] = args.rate
-        out['gc_frozen'] = args.gc_freeze
-        out['count'] = args.count
+        with pinned(args.pin) as where:
+            out['pinned'] = where
+            out['tidings_per_s'], tstats = bench_tidings(args.url, args.count,
+                                                         state)
+            out['oslo_messaging_per_s'] = bench_oslo(args.url, args.peer_count)
+            out['kombu_confirmed_per_s'] = bench_kombu(args.peer_count)
+            out['nova_per_s'] = None
+            if args.with_nova:
+                out['nova_per_s'] = bench_nova(args.url, args.peer_count)
+            out.update(steady_rounds(args, state))
+            out['outage_caller_max_us'] = None
+            out['outage_caller_p99_us'] = None
+            out['lost'] = None
+            if not args.no_outage:
+                during, _all, lost, delivered, ostats = bench_outage(
+                    args.url, args.rate, args.outage, state)
+                out['outage_caller_max_us'] = max(during)
+                out['outage_caller_p99_us'] = percentile(during, 99)
+                out['lost'] = lost
+                out['outage_stats'] = ostats
+            out['tidings_stats'] = tstats
+            out['rate'] = args.rate
+            out['gc_frozen'] = args.gc_freeze
+            out['count'] = args.count
     finally:
         shutil.rmtree(state, ignore_errors=True)
     out['load_avg_end'] = os.getloadavg()[0]

@@ -10,6 +10,8 @@ notification format, byte-compatible with what Nova and Watcher send::
 """
 
 import datetime
+import itertools
+import os
 import random
 
 from tidings.objects import errors
@@ -21,8 +23,6 @@ TIMESTAMP_FORMAT = '%Y-%m-%d %H:%M:%S.%f'
 
 
 _UTC = datetime.timezone.utc
-_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_V4_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
 def utcnow():
@@ -37,15 +37,39 @@ def format_timestamp(moment):
     return moment.isoformat(' ', 'microseconds')[:26]
 
 
-def new_message_id():
-    """A random (version 4) UUID string.
+class _MessageIds:
+    """message_ids in the UUID version 4 layout: 72 random bits drawn once
+    per process (and again in a forked child) and a 48-bit counter.
 
-    Built from ``random.getrandbits`` (reseeded in every forked child) at a
-    tenth of the cost of ``str(uuid.uuid4())``: a message_id must be unique,
-    not secret.
+    Unique (two processes share a prefix with a chance of 2**-72), not
+    secret, and a third of the cost of a random UUID per notification:
+    no 128-bit draw, which also touches the 2.5 KB state of the random
+    generator on the caller's thread.
     """
-    h = '%032x' % ((random.getrandbits(128) & _V4_CLEAR) | _V4_SET)
-    return '%s-%s-%s-%s-%s' % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+
+    def __init__(self):
+        self.reseed()
+
+    def reseed(self):
+        h = '%032x' % random.getrandbits(128)
+        prefix = '%s-%s-4%s-%s%s-' % (h[:8], h[8:12], h[13:16],
+                                      '89ab'[int(h[16], 16) & 3], h[17:20])
+        # one tuple, swapped whole: a racing caller sees the old or the
+        # new pair, never half of each
+        self.state = (prefix, itertools.count(int(h[20:], 16) & 0xFFFFFFFF))
+
+    def __call__(self):
+        prefix, counter = self.state
+        n = next(counter)
+        if n >> 48:                 # 2**48 ids later: a new prefix
+            self.reseed()
+            return self()
+        return '%s%012x' % (prefix, n)
+
+
+#: A new message_id (a UUID string), see :class:`_MessageIds`.
+new_message_id = _MessageIds()
+os.register_at_fork(after_in_child=new_message_id.reseed)
 
 
 class Notification:

@@ -379,9 +379,11 @@ def broker_wait(up, timeout=60):
     return False
 
 
-def bench_outage(url, rate, outage, state):
+def bench_outage(url, rate, outage, state, freeze=False):
     """Stop the broker for ``outage`` seconds while notifying at ``rate``;
-    (latencies during the outage, all latencies, lost, stats)."""
+    (latencies during the outage, all latencies, lost, stats).  With
+    ``freeze``, gc.freeze() once the notifier is set up, as a service
+    following the operator guide does at the end of its startup."""
     from tidings.catalogs.demo import events
     name = topic()
     exchange = 'bench_exchange_%s' % uuid.uuid4().hex[:10]
@@ -395,6 +397,9 @@ def bench_outage(url, rate, outage, state):
     backend.wait_delivered(10)
     ids_warm = []
     before = paced(notifier, event, payload, rate, 1.0, ids_warm)
+    if freeze:
+        gc.collect()
+        gc.freeze()
     stopper = threading.Thread(target=subprocess.run, args=(
         ['rabbitmqctl', 'stop_app'],), kwargs={'capture_output': True})
     during = []
@@ -408,6 +413,8 @@ def bench_outage(url, rate, outage, state):
         subprocess.run(['rabbitmqctl', 'start_app'], capture_output=True)
         broker_wait(True)
     after = paced(notifier, event, payload, rate, 2.0, ids)
+    if freeze:
+        gc.unfreeze()
     delivered = backend.wait_delivered(60)
     stats = backend.stats()
     notifier.close()
@@ -524,9 +531,9 @@ def main(argv=None):
                         help='run on the first CPU with the local RabbitMQ '
                              'pinned to the others (reported as pinned)')
     parser.add_argument('--gc-freeze', action='store_true',
-                        help='steady and floor runs after gc.freeze() (the '
-                             'advice of the operator guide); reported as '
-                             'gc_frozen: true')
+                        help='steady, floor and outage runs after '
+                             'gc.freeze() (the advice of the operator '
+                             'guide); reported as gc_frozen: true')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.CRITICAL)
     host, port = '127.0.0.1', 5672
@@ -552,7 +559,7 @@ def main(argv=None):
             out['lost'] = None
             if not args.no_outage:
                 during, _all, lost, delivered, ostats = bench_outage(
-                    args.url, args.rate, args.outage, state)
+                    args.url, args.rate, args.outage, state, args.gc_freeze)
                 out['outage_caller_max_us'] = max(during)
                 out['outage_caller_p99_us'] = percentile(during, 99)
                 out['lost'] = lost

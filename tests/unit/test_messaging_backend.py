@@ -35,6 +35,11 @@ class ScriptedPublisher:
         with world.lock:
             world.published.extend(rows)
 
+    def probe(self):
+        if self.world.down:
+            self.world.probes += 1
+            raise ConnectionRefusedError('connection refused')
+
     def close(self):
         pass
 
@@ -45,6 +50,7 @@ class World:
         self.published = []
         self.down = False
         self.attempts = 0
+        self.probes = 0
         self.frozen = threading.Event()
         self.frozen.set()
 
@@ -485,7 +491,32 @@ class TestOutbox(MessagingBackendTest):
         self.assertEqual(1, output.count('[backend_messaging] '
                                          'transport_url'))
         self.assertIn('refused the connection', output)
-        self.assertGreater(world.attempts, 1)
+        # tried again and again (a publish, then probes), said once
+        self.assertGreater(world.attempts + world.probes, 1)
+
+    def test_replay_reads_no_row_while_the_broker_does_not_answer(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world, retry_interval=0.01,
+                               retry_interval_max=0.02)
+        self.emit(self.notifier(backend), 20)
+        backend.flush(5)
+        heads = []
+        head = backend.outbox.head
+
+        def counting_head(limit):
+            heads.append(limit)
+            return head(limit)
+        backend.outbox.head = counting_head
+        deadline = time.monotonic() + 5
+        start = world.probes
+        while world.probes < start + 5:
+            self.assertLess(time.monotonic(), deadline, 'no probes')
+            time.sleep(0.01)
+        self.assertEqual([], heads)
+        world.down = False
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertEqual(20, len(world.published))
 
 
 class TestDescribeFailure(testtools.TestCase):

@@ -575,10 +575,21 @@ class MessagingBackend(base.QueuedBackend):
                 self._replay_wake.clear()
                 continue
             if self._broker_down:
-                # A sender just failed: give the broker a moment.
+                # A sender just failed: give the broker a moment, then
+                # see that it answers before reading any row (reading and
+                # parsing a batch for nothing is Python work under the
+                # GIL that the callers' threads would wait for).
                 self._stop.wait(delay)
                 if self._stop.is_set():
                     break
+                if publisher is None:
+                    publisher = self._publisher_factory()
+                try:
+                    publisher.probe()
+                except Exception as exc:
+                    self._report_down(exc)
+                    delay = min(delay * 2, self.group.retry_interval_max)
+                    continue
             try:
                 rows = self.outbox.head(self.group.replay_batch)
             except Exception as exc:

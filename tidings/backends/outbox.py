@@ -29,10 +29,15 @@ import os
 import threading
 import zlib
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from tidings.objects import errors
+
+
+#: The columns an INSERT fills, in the order of Outbox._params.
+_COLUMNS = ('seq', 'message_id', 'routing_key', 'version', 'body', 'owner')
 
 
 class Row:
@@ -53,7 +58,13 @@ class Row:
 
 
 def _to_json(value):
-    return json.dumps(value, separators=(',', ':'), default=str)
+    """Compact JSON text; orjson (a tenth of the stdlib's Python time on
+    the writing thread), the stdlib for what orjson refuses."""
+    try:
+        return orjson.dumps(value, default=str,
+                            option=orjson.OPT_NON_STR_KEYS).decode('utf-8')
+    except TypeError:
+        return json.dumps(value, separators=(',', ':'), default=str)
 
 
 def mask_url(url):
@@ -186,21 +197,36 @@ class Outbox:
     def _warm_up(self):
         # Compile the statements now, not in the middle of an outage
         # (SQLAlchemy's first compile holds the GIL for milliseconds).
+        self._compile_insert()
         with self.engine.connect() as conn:
             trans = conn.begin()
-            conn.execute(self.table.insert(), [self._values(
+            conn.exec_driver_sql(self._insert_sql, [self._params(
                 Row(0, '', '', 2.0, {}, {}))] * 2)
             conn.execute(self._select(1))
-            conn.execute(self.table.delete().where(
-                self.table.c.id.in_([0, 1])))
+            conn.execute(self._delete([0, 1]))
             trans.rollback()
 
-    def _values(self, row):
-        return {'seq': row.seq, 'message_id': row.message_id,
-                'routing_key': row.routing_key, 'version': row.version,
-                'body': _to_json({'ctxt': row.ctxt,
-                                  'message': row.message}),
-                'owner': self.owner}
+    def _compile_insert(self):
+        """The INSERT as the driver takes it: rows go straight to the
+        DBAPI's executemany, without SQLAlchemy's per-row parameter
+        processing (Python work on the writing thread, under the GIL the
+        callers need)."""
+        compiled = self.table.insert().values(
+            {name: sa.bindparam(name) for name in _COLUMNS}).compile(
+                dialect=self.engine.dialect)
+        self._insert_sql = str(compiled)
+        if compiled.positional:
+            order = [_COLUMNS.index(name) for name in compiled.positiontup]
+            self._shape = lambda values: tuple(values[i] for i in order)
+        else:
+            self._shape = lambda values: dict(
+                zip(_COLUMNS, values, strict=True))
+
+    def _params(self, row):
+        return self._shape((row.seq, row.message_id, row.routing_key,
+                            row.version, _to_json({'ctxt': row.ctxt,
+                                                   'message': row.message}),
+                            self.owner))
 
     def _select(self, limit):
         t = self.table
@@ -208,6 +234,10 @@ class Outbox:
                           t.c.version, t.c.body)
                 .where(t.c.owner == self.owner)
                 .order_by(t.c.seq, t.c.id).limit(limit))
+
+    def _delete(self, ids):
+        t = self.table
+        return t.delete().where(t.c.id.in_(ids), t.c.owner == self.owner)
 
     def free(self):
         return self.max_rows - self.count
@@ -219,9 +249,9 @@ class Outbox:
             rows = rows[:room]
             if not rows:
                 return 0
-            values = [self._values(r) for r in rows]
+            params = [self._params(r) for r in rows]
             with self.engine.begin() as conn:
-                conn.execute(self.table.insert(), values)
+                conn.exec_driver_sql(self._insert_sql, params)
             self.count += len(rows)
             return len(rows)
 
@@ -243,9 +273,7 @@ class Outbox:
             if rows:
                 ids = [r.id for r in rows]
                 with self.engine.begin() as conn:
-                    deleted = conn.execute(self.table.delete().where(
-                        self.table.c.id.in_(ids),
-                        self.table.c.owner == self.owner)).rowcount
+                    deleted = conn.execute(self._delete(ids)).rowcount
                 self.count = max(0, self.count - deleted)
             return self.count
 

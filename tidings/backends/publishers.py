@@ -109,6 +109,9 @@ class OsloPublisher:
         self.transport = transport
         self.exchange = exchange   # None: the transport's control_exchange
 
+    def probe(self):
+        """Nothing to check: the transport connects when it sends."""
+
     def publish(self, rows):
         for index, row in enumerate(rows):
             try:
@@ -231,6 +234,12 @@ class RabbitPipelinePublisher:
             channel.events['basic_nack'].add(self._on_nack)
             channel.exchange_declare(self.exchange, 'topic', passive=True)
             return channel
+
+    def probe(self):
+        """Connect unless connected; raise when the broker does not
+        answer (nothing is published)."""
+        if self.connection is None:
+            self.connect()
 
     def close(self):
         conn, self.connection, self.channel = self.connection, None, None

@@ -56,7 +56,7 @@ class TestGeneratedPrimitiveData(testtools.TestCase):
         self.assertIsNot(catalog.TablePayload._primitive_data,
                          base.TidingsObject._primitive_data)
         self.assertIn('TablePayload',
-                      catalog.TablePayload._primitive_data.__code__.co_filename)
+                      catalog.TablePayload._primitive.__code__.co_filename)
 
 
 class TestDateTimePrimitive(testtools.TestCase):

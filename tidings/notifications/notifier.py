@@ -264,13 +264,11 @@ class Notifier:
                 raise
             raise errors.MissingFieldError(
                 exc.payload, exc.fields, definition.event_type_str) from None
-        note = notification_mod.Notification(
-            definition, payload, publisher or route[3],
-            context=context, source=route[1], duration_ms=duration_ms,
-            target_version=self.pins.get(type(payload)),
-            formats=self.formats,
-            message_id=self.id_factory and self.id_factory(definition),
-            created=self.clock and self.clock())
+        note = notification_mod.Notification(   # positional: cheaper
+            definition, payload, publisher or route[3], context, route[1],
+            duration_ms, self.pins.get(type(payload)) if self.pins else None,
+            self.formats, self.id_factory and self.id_factory(definition),
+            self.clock and self.clock())
         note.prepare()
         for backend in targets:
             try:

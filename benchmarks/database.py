@@ -1,10 +1,12 @@
 """Events/s stored by the database backend vs one ORM commit per event.
 
     python benchmarks/database.py [--json] [--count N] [--naive-count N]
-        [--postgres-url URL]
+        [--postgres-url URL] [--mariadb-url URL]
 
-For SQLite (a temporary file) and PostgreSQL (``--postgres-url``, default
-the test database on 127.0.0.1:5432), side by side in one run:
+For SQLite (a temporary file), PostgreSQL (``--postgres-url``, default
+the test database on 127.0.0.1:5432) and MariaDB (``--mariadb-url``,
+default the test database on 127.0.0.1:3306), side by side in one run
+(keys ``*_sqlite_*``, ``*_postgres_*``, ``*_mariadb_*``):
 
 - ``tidings_*_per_s``: N notifications emitted through a Notifier whose
   only backend is the database backend, until ``flush()`` returns and the
@@ -51,6 +53,9 @@ from tidings.notifications import notifier as notifier_mod  # noqa: E402
 POSTGRES_URL = os.environ.get(
     'TIDINGS_TEST_POSTGRES_URL',
     'postgresql+psycopg2://postgres@127.0.0.1:5432/test')
+MARIADB_URL = os.environ.get(
+    'TIDINGS_TEST_MARIADB_URL',
+    'mysql+pymysql://root@127.0.0.1:3306/test')
 EVENT = demo.EVENT_TYPE_BACKUP_CREATE_END
 
 
@@ -201,11 +206,13 @@ def main(argv=None):
     parser.add_argument('--count', type=int, default=20000)
     parser.add_argument('--naive-count', type=int, default=2000)
     parser.add_argument('--postgres-url', default=POSTGRES_URL)
+    parser.add_argument('--mariadb-url', default=MARIADB_URL)
     args = parser.parse_args(argv)
     directory = tempfile.mkdtemp(prefix='tidings-bench-')
     targets = {
         'sqlite': 'sqlite:///' + os.path.join(directory, 'events.sqlite'),
         'postgres': args.postgres_url,
+        'mariadb': args.mariadb_url,
     }
     results = {'count': args.count, 'naive_count': args.naive_count}
     notes = prebuilt(args.count)

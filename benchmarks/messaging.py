@@ -397,24 +397,20 @@ def bench_outage(url, rate, outage, state, freeze=False):
     backend.wait_delivered(10)
     ids_warm = []
     before = paced(notifier, event, payload, rate, 1.0, ids_warm)
-    if freeze:
-        gc.collect()
-        gc.freeze()
     stopper = threading.Thread(target=subprocess.run, args=(
         ['rabbitmqctl', 'stop_app'],), kwargs={'capture_output': True})
     during = []
-    try:
-        stopper.start()
-        # the stop itself takes a moment; the outage window is counted
-        # from when connections are refused
-        during += paced(notifier, event, payload, rate, outage, ids)
-    finally:
-        stopper.join()
-        subprocess.run(['rabbitmqctl', 'start_app'], capture_output=True)
-        broker_wait(True)
-    after = paced(notifier, event, payload, rate, 2.0, ids)
-    if freeze:
-        gc.unfreeze()
+    with frozen_gc(freeze):
+        try:
+            stopper.start()
+            # the stop itself takes a moment; the outage window is counted
+            # from when connections are refused
+            during += paced(notifier, event, payload, rate, outage, ids)
+        finally:
+            stopper.join()
+            subprocess.run(['rabbitmqctl', 'start_app'], capture_output=True)
+            broker_wait(True)
+        after = paced(notifier, event, payload, rate, 2.0, ids)
     delivered = backend.wait_delivered(60)
     stats = backend.stats()
     notifier.close()

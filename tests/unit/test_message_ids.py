@@ -1,10 +1,10 @@
 """message_ids: unique UUID strings, new ones in a forked child."""
 
-import os
 import uuid
 
 import testtools
 
+from tests import forking
 from tidings.notifications import notification
 
 
@@ -33,16 +33,6 @@ class TestMessageIds(testtools.TestCase):
         self.assertEqual(36, len(value))
 
     def test_a_forked_child_does_not_repeat_the_parents_ids(self):
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.write(write, notification.new_message_id().encode())
-            finally:
-                os._exit(0)
-        os.close(write)
-        child = os.read(read, 100).decode()
-        os.close(read)
-        os.waitpid(pid, 0)
+        child = forking.in_child(notification.new_message_id)
         parent = notification.new_message_id()
         self.assertNotEqual(parent[:24], child[:24])

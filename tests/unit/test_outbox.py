@@ -7,6 +7,7 @@ import sqlite3
 import fixtures
 import testtools
 
+from tests import forking
 from tidings.backends import outbox as outbox_mod
 
 
@@ -109,18 +110,11 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
 
     def test_a_forked_child_takes_its_own_slot_and_leaves_the_parents(self):
         parent = self.open()
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:                  # the child: report its slot, exit
-            try:
-                parent.after_fork()
-                os.write(write, parent.owner.encode())
-            finally:
-                os._exit(0)
-        os.close(write)
-        child_slot = os.read(read, 100).decode()
-        os.close(read)
-        os.waitpid(pid, 0)
+
+        def child():
+            parent.after_fork()
+            return parent.owner
+        child_slot = forking.in_child(child)
         self.assertEqual(('slot-0', 'slot-1'), (parent.owner, child_slot))
         # the child closed its copy of the lock: the parent still holds it
         self.assertEqual('slot-1', self.open().owner)

@@ -16,8 +16,9 @@ outbox, an advisory lock on PostgreSQL, ``GET_LOCK`` on MariaDB and
 MySQL).  A process counts, replays and deletes only its own rows, so one
 process's replay never reorders another's, and its counts stay exact.
 Rows whose owner is gone -- no process holds that slot's lock any more --
-are adopted: at startup and then every ``adopt_interval`` seconds a
-process takes them over, ahead of its own rows, keeping their order.
+are adopted: :meth:`Outbox.adopt` takes them over, ahead of the
+process's own rows, keeping their order (the messaging backend calls it at
+startup and then every ``MessagingBackend.ADOPT_INTERVAL`` seconds).
 
 All methods are called from worker threads (or at startup); every one
 holds the outbox lock, so the in-memory row count stays exact.
@@ -297,7 +298,7 @@ def _add_owner_column(engine, table):
     index.create(engine, checkfirst=True)
 
 
-#: Slots a process tries before giving up (then it shares the last).
+#: Slots a process tries before giving up with an error.
 MAX_SLOTS = 1024
 
 
@@ -326,9 +327,8 @@ class _SlotLocks:
 
     def claim(self):
         for n in range(MAX_SLOTS):
-            if self.try_hold(_slot(n), keep=True):
-                self.mine = _slot(n)
-                return self.mine
+            if self.try_hold(_slot(n)):
+                return _slot(n)
         raise errors.TidingsError(
             'outbox: all %d owner slots are held by running processes'
             % MAX_SLOTS)
@@ -338,12 +338,10 @@ class _SingleOwner(_SlotLocks):
     """One process per outbox (an in-memory SQLite database, or a
     database without a lock we know)."""
 
-    mine = _slot(0)
-
     def claim(self):
-        return self.mine
+        return _slot(0)
 
-    def try_hold(self, owner, keep=False):
+    def try_hold(self, owner):
         return True
 
     def release(self, owner):
@@ -363,12 +361,11 @@ class _FileLocks(_SlotLocks):
     def __init__(self, database):
         self.prefix = database
         self.held = {}         # owner -> fd
-        self.mine = None
 
     def _path(self, owner):
         return '%s.%s.lock' % (self.prefix, owner or 'legacy')
 
-    def try_hold(self, owner, keep=False):
+    def try_hold(self, owner):
         fd = os.open(self._path(owner), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -383,16 +380,13 @@ class _FileLocks(_SlotLocks):
         if fd is not None:
             os.close(fd)
 
-    def forget_inherited(self):
-        # Closing our copy leaves the parent's lock in place (flock locks
-        # belong to the open file, which the parent still has open).
-        for owner in list(self.held):
-            self.release(owner)
-        self.mine = None
-
     def release_all(self):
         for owner in list(self.held):
             self.release(owner)
+
+    # Closing our copies leaves the parent's locks in place (flock locks
+    # belong to the open file, which the parent still has open).
+    forget_inherited = release_all
 
 
 #: Session connections a forked child inherited and must never close:
@@ -412,9 +406,8 @@ class _SessionLocks(_SlotLocks):
         self.give_sql = give
         self.key = key
         self.held = {}         # owner -> DBAPI connection
-        self.mine = None
 
-    def try_hold(self, owner, keep=False):
+    def try_hold(self, owner):
         conn = self.engine.raw_connection()
         conn.detach()           # ours alone, never back to the pool
         try:
@@ -448,7 +441,6 @@ class _SessionLocks(_SlotLocks):
     def forget_inherited(self):
         _INHERITED.extend(self.held.values())
         self.held = {}
-        self.mine = None
 
     def release_all(self):
         for owner in list(self.held):

@@ -149,16 +149,12 @@ class Notification:
     def _payload_for(self, fmt):
         primitive = self._payloads.get(fmt)
         if primitive is None:
-            payload = self.payload
             try:
-                if fmt == UNVERSIONED:
-                    primitive = payload.to_flat_dict()
-                else:
-                    primitive = payload.obj_to_primitive(self.target_version)
+                primitive = self.payload_primitive(fmt)
             except errors.TidingsError:
                 raise
             except Exception as exc:
-                raise _serialization_error(payload, exc) from exc
+                raise _serialization_error(self.payload, exc) from exc
             self._payloads[fmt] = primitive
         return primitive
 

@@ -391,7 +391,7 @@ class TestFaults(RabbitTestCase):
         proxy.freeze()
         listener = self.listener()
         notifier, backend = self.notifier()    # running, real broker
-        backend.ADOPT_INTERVAL = 0.2
+        backend.adopt_interval = 0.2
         child = self.child(proxy, 100)
         ids = json.loads(child.stdout.readline())
         self.assertEqual('READY 100', child.stdout.readline().strip())

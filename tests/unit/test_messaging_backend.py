@@ -318,6 +318,25 @@ class TestDelivery(MessagingBackendTest):
         self.assertLess(time.monotonic() - start, 0.5)
         self.assertEqual(2, len(world.published))
 
+    def test_the_linger_is_drawn_around_the_option(self):
+        backend = self.backend(World(), sender_linger=0.01)
+        waits = [backend._linger() for _ in range(2000)]
+        self.assertGreaterEqual(min(waits), 0.005)
+        self.assertLessEqual(max(waits), 0.015)
+        # drawn, not fixed: a fixed wait falls into step with callers
+        # that notify at a fixed period
+        self.assertGreater(max(waits) - min(waits), 0.008)
+        self.assertGreater(len(set(waits)), 1900)
+        backend._diverting = True       # the broker is down: 4x longer
+        waits = [backend._linger() for _ in range(200)]
+        self.assertGreaterEqual(min(waits), 0.02)
+        self.assertLessEqual(max(waits), 0.06)
+
+    def test_sender_linger_of_zero_is_refused(self):
+        conf = self.conf()
+        self.assertRaises(ValueError, conf.set_override, 'sender_linger',
+                          0, 'backend_messaging')
+
     def test_one_publisher_stays_on_one_sender_thread(self):
         world = World()
         backend = self.backend(world, sender_threads=4)
@@ -517,6 +536,33 @@ class TestOutbox(MessagingBackendTest):
         world.down = False
         self.assertTrue(backend.wait_delivered(5))
         self.assertEqual(20, len(world.published))
+
+
+class TestAdoptInterval(MessagingBackendTest):
+    """How often a running process looks for the outbox rows of
+    processes that are gone: [backend_messaging] adopt_interval."""
+
+    def adoptions(self, seconds, **options):
+        backend = self.backend(World(), **options)
+        backend.IDLE_WAIT = 0.01        # the replay thread looks often
+        calls = []
+        real = backend._adopt
+        with mock.patch.object(backend, '_adopt',
+                               side_effect=lambda: calls.append(1) or real()):
+            self.emit(self.notifier(backend), 1)    # starts the threads
+            self.assertTrue(backend.wait_delivered(5))
+            time.sleep(seconds)
+        return len(calls)
+
+    def test_rows_are_looked_for_every_adopt_interval(self):
+        self.assertGreaterEqual(self.adoptions(0.5, adopt_interval=0.05), 3)
+
+    def test_adopt_interval_zero_looks_only_at_startup(self):
+        self.assertEqual(0, self.adoptions(0.3, adopt_interval=0))
+
+    def test_the_default_looks_every_30_seconds(self):
+        self.assertEqual(30.0, self.backend(World()).adopt_interval)
+        self.assertEqual(0, self.adoptions(0.3))
 
 
 class TestDescribeFailure(testtools.TestCase):

@@ -18,7 +18,7 @@ process's replay never reorders another's, and its counts stay exact.
 Rows whose owner is gone -- no process holds that slot's lock any more --
 are adopted: :meth:`Outbox.adopt` takes them over, ahead of the
 process's own rows, keeping their order (the messaging backend calls it at
-startup and then every ``MessagingBackend.ADOPT_INTERVAL`` seconds).
+startup and then every ``[backend_messaging] adopt_interval`` seconds).
 
 All methods are called from worker threads (or at startup); every one
 holds the outbox lock, so the in-memory row count stays exact.

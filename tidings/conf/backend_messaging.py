@@ -49,6 +49,14 @@ OPTS = [
         'sender_threads', default=1, min=1, max=32,
         help='Sender threads, each with its own queue and connection. A '
              'publisher always uses the same thread, so its order is kept.'),
+    cfg.FloatOpt(
+        'sender_linger', default=0.002, min=0.0001, max=1.0,
+        help='Seconds a sender thread lets notifications gather before it '
+             'publishes them, and, while busy, between two looks at its '
+             'queue (each wait drawn between half and one and a half '
+             'times this, so it never falls into step with callers that '
+             'notify at a fixed period). Longer: fewer, larger batches and '
+             'a later delivery; shorter: the reverse.'),
     cfg.IntOpt(
         'queue_size', default=10000, min=1,
         help='Notifications waiting for a sender thread at most (per '
@@ -86,6 +94,12 @@ OPTS = [
         help='Messages the outbox holds at most; beyond it (and with the '
              'queue full) notifications are dropped, counted and logged '
              'once per burst.'),
+    cfg.FloatOpt(
+        'adopt_interval', default=30.0, min=0.0,
+        help='Seconds between two looks for outbox rows left by processes '
+             'that are gone (another worker sharing the outbox, killed '
+             'while the broker was down); this process replays them. 0: '
+             'only at startup.'),
     cfg.IntOpt(
         'replay_batch', default=256, min=1,
         help='Outbox messages replayed per round trip.'),

@@ -2,6 +2,7 @@
 
 from tests import dbcases
 from tests.functional import base
+from tests.functional import dbfaults
 
 
 class MariaDBMixin:
@@ -24,3 +25,8 @@ class TestEventStoreMariaDB(MariaDBMixin, dbcases.StoreCases,
 class TestDatabaseBackendMariaDB(MariaDBMixin, dbcases.BackendCases,
                                  base.FunctionalTestCase):
     pass
+
+
+class TestDatabaseFaultsMariaDB(MariaDBMixin, dbfaults.DatabaseFaultCases,
+                                base.FunctionalTestCase):
+    service = 'mariadb'

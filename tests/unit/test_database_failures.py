@@ -200,6 +200,24 @@ class TestDatabaseFailures(testtools.TestCase):
         self.assertIn("key 'colour' is not a column", self.log.output)
 
 
+class TestDescribe(testtools.TestCase):
+    """The one line an operator reads about a database failure."""
+
+    def test_the_driver_exception_and_its_first_line(self):
+        self.assertEqual(
+            'OSError: server closed the connection unexpectedly',
+            database.describe(_outage()))
+
+    def test_a_driver_that_says_nothing_is_said_plainly(self):
+        import pymysql
+        for orig in (pymysql.err.InterfaceError(0, ''),
+                     pymysql.err.OperationalError()):
+            exc = sa.exc.InterfaceError('INSERT', {}, orig)
+            self.assertEqual(
+                '%s: the connection to the database was lost'
+                % type(orig).__name__, database.describe(exc))
+
+
 class TestDatabaseConf(testtools.TestCase):
     def setUp(self):
         super().setUp()

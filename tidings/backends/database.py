@@ -81,12 +81,22 @@ def is_transient(exc):
                             OSError))
 
 
+#: What some drivers say when the server went away in mid-statement
+#: (PyMySQL: ``InterfaceError(0, '')``), said plainly.
+_NOTHING_SAID = ('', "(0, '')")
+
+
 def describe(exc):
+    """One line for the operator: the driver's exception and the first
+    line of its message."""
     if isinstance(exc, _NotReady):
         return str(exc)
     orig = getattr(exc, 'orig', None) or exc
     lines = str(orig).strip().splitlines()
-    return '%s: %s' % (type(orig).__name__, lines[0] if lines else '')
+    text = lines[0] if lines else ''
+    if text in _NOTHING_SAID:
+        text = 'the connection to the database was lost'
+    return '%s: %s' % (type(orig).__name__, text)
 
 
 class _NotReady(Exception):

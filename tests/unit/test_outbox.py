@@ -3,12 +3,18 @@ PostgreSQL and MariaDB in tests/functional): each owns its rows."""
 
 import os
 import sqlite3
+import subprocess
+import sys
+import time
+from unittest import mock
 
 import fixtures
+import sqlalchemy as sa
 import testtools
 
 from tests import forking
 from tidings.backends import outbox as outbox_mod
+from tidings.objects import errors
 
 
 def rows(first, count, tag):
@@ -17,8 +23,37 @@ def rows(first, count, tag):
             for i in range(count)]
 
 
+#: A process opening the outbox at a given moment, printing its slot.
+OPENER = r'''
+import sys, time
+from tidings.backends import outbox
+url, table, at = sys.argv[1], sys.argv[2], float(sys.argv[3])
+time.sleep(max(0.0, at - time.time()))
+box = outbox.Outbox(url, table)
+print(box.owner, flush=True)
+time.sleep(1.0)     # hold the slot while the others claim theirs
+box.close()
+'''
+
+
 class OutboxOwnersMixin:
     """Cases for any database; ``url()`` gives the shared outbox."""
+
+    def test_processes_starting_together_all_open_the_new_outbox(self):
+        # the workers of a service start at once, and all find the table
+        # missing: the ones that lose the race to create it go on
+        at = time.time() + 2.0
+        root = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+        openers = [subprocess.Popen(
+            [sys.executable, '-c', OPENER, self.url(), self.table, str(at)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=root) for _ in range(6)]
+        results = [p.communicate(timeout=60) for p in openers]
+        self.assertEqual([0] * 6, [p.returncode for p in openers],
+                         [err[-500:] for _out, err in results])
+        self.assertEqual(['slot-%d' % i for i in range(6)],
+                         sorted(out.strip() for out, _err in results))
 
     def open(self):
         box = outbox_mod.Outbox(self.url(), self.table)
@@ -96,6 +131,30 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
         self.assertEqual(0, box.count)
         self.assertEqual(1, box.adopt(before_seq=1))
         self.assertEqual(['old-7'], [r.message_id for r in box.head(10)])
+
+    def test_losing_the_race_to_create_the_table_is_not_an_error(self):
+        real = sa.MetaData.create_all
+        calls = []
+
+        def racing(meta, engine, **kwargs):
+            calls.append(1)
+            if len(calls) == 1:     # another process created it just now
+                real(meta, engine, **kwargs)
+                raise sa.exc.OperationalError(
+                    'CREATE TABLE tidings_outbox', {}, sqlite3.
+                    OperationalError('table tidings_outbox already exists'))
+            return real(meta, engine, **kwargs)
+        with mock.patch.object(sa.MetaData, 'create_all', racing):
+            box = self.open()
+        self.assertEqual((2, 'slot-0'), (len(calls), box.owner))
+
+    def test_other_schema_errors_still_name_the_outbox(self):
+        def broken(meta, engine, **kwargs):
+            raise sa.exc.OperationalError('CREATE TABLE', {}, sqlite3.
+                                          OperationalError('disk I/O error'))
+        with mock.patch.object(sa.MetaData, 'create_all', broken):
+            exc = self.assertRaises(errors.ConfigError, self.open)
+        self.assertIn('cannot open the outbox: disk I/O error', str(exc))
 
     def test_slot_locks_live_beside_the_outbox_file(self):
         self.open()

@@ -28,6 +28,7 @@ import fcntl
 import json
 import os
 import threading
+import time
 import zlib
 
 import orjson
@@ -42,20 +43,69 @@ _COLUMNS = ('seq', 'message_id', 'routing_key', 'version', 'body', 'owner')
 
 
 class Row:
-    """One outbox message: where it goes and what it is."""
+    """One outbox message: where it goes and what it is.
+
+    A row read back from the outbox keeps its stored JSON text (``body``)
+    and parses it only when ``ctxt`` or ``message`` is asked for: the
+    replay path splices the text into the AMQP body instead (see
+    :func:`split_body`), so a replayed message makes no dicts for the
+    garbage collector to track.
+    """
 
     __slots__ = ('id', 'seq', 'message_id', 'routing_key', 'version',
-                 'ctxt', 'message')
+                 '_ctxt', '_message', 'body')
 
     def __init__(self, seq, message_id, routing_key, version, ctxt,
-                 message, id=None):
+                 message, id=None, body=None):
         self.id = id
         self.seq = seq
         self.message_id = message_id
         self.routing_key = routing_key
         self.version = version
-        self.ctxt = ctxt
-        self.message = message
+        self._ctxt = ctxt
+        self._message = message
+        self.body = body
+
+    def _load(self):
+        doc = json.loads(self.body)
+        self._ctxt, self._message = doc['ctxt'], doc['message']
+
+    @property
+    def ctxt(self):
+        if self._ctxt is None and self.body is not None:
+            self._load()
+        return self._ctxt
+
+    @property
+    def message(self):
+        if self._message is None and self.body is not None:
+            self._load()
+        return self._message
+
+
+#: How _to_json writes a row's body: ``{"ctxt":{...},"message":{...}}``.
+_BODY_HEAD = '{"ctxt":'
+_BODY_MESSAGE = ',"message":'
+_DECODER = json.JSONDecoder()
+
+
+def split_body(body):
+    """(ctxt, message JSON text) of a stored body, parsing only the
+    context; None when the text is not in the form this version writes
+    (then the caller parses it whole)."""
+    if not body.startswith(_BODY_HEAD) or not body.endswith('}}'):
+        return None
+    try:
+        ctxt, end = _DECODER.raw_decode(body, len(_BODY_HEAD))
+    except ValueError:
+        return None
+    if not isinstance(ctxt, dict) or not body.startswith(_BODY_MESSAGE,
+                                                         end):
+        return None
+    text = body[end + len(_BODY_MESSAGE):-1]
+    if not text.startswith('{'):
+        return None
+    return ctxt, text
 
 
 def _to_json(value):
@@ -127,8 +177,7 @@ class Outbox:
         self.count = 0
         self.last_seq = 0
         try:
-            meta.create_all(self.engine)
-            _add_owner_column(self.engine, self.table)
+            _create_schema(self.engine, meta, self.table)
             self._claim()
             self._warm_up()
         except sa_exc.SQLAlchemyError as exc:
@@ -261,12 +310,10 @@ class Outbox:
         with self.lock:
             with self.engine.connect() as conn:
                 result = conn.execute(self._select(limit)).all()
-        rows = []
-        for id_, seq, message_id, routing_key, version, body in result:
-            doc = json.loads(body)
-            rows.append(Row(seq, message_id, routing_key, version,
-                            doc['ctxt'], doc['message'], id=id_))
-        return rows
+        return [Row(seq, message_id, routing_key, version, None, None,
+                    id=id_, body=body)
+                for id_, seq, message_id, routing_key, version, body
+                in result]
 
     def delete(self, rows):
         """Forget rows the broker confirmed; return the rows left."""
@@ -282,6 +329,29 @@ class Outbox:
         with self.lock:
             self.locks.release_all()
             self.engine.dispose()
+
+
+#: What a database says to the process that lost a race to create the
+#: outbox's table, index or column (SQLite, PostgreSQL, MariaDB/MySQL).
+_LOST_RACE = ('already exists', 'duplicate column', 'duplicate key name',
+              'pg_type_typname_nsp_index')
+
+
+def _create_schema(engine, meta, table, attempts=5):
+    """Create what is missing of the outbox.  Processes starting together
+    (the workers of one service) may all find the table missing and all
+    create it; the losers see it there on the next look."""
+    for attempt in range(attempts):
+        try:
+            meta.create_all(engine)
+            _add_owner_column(engine, table)
+            return
+        except sa_exc.SQLAlchemyError as exc:
+            text = str(getattr(exc, 'orig', None) or exc).lower()
+            if attempt == attempts - 1 or not any(
+                    m in text for m in _LOST_RACE):
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _add_owner_column(engine, table):

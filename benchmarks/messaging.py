@@ -28,6 +28,12 @@ publishing to its own fresh topic:
 - ``outage_caller_max_us``: worst notify() latency while the broker is
   stopped (``rabbitmqctl stop_app`` for ``--outage`` seconds, then
   ``start_app``) at the same rate, ``outage_caller_p99_us`` beside it;
+- ``outage_full_collections`` / ``outage_full_collection_max_us``: the
+  garbage collector's full passes during that window (on any thread: one
+  holds every thread up for its whole length), and the longest;
+  ``outage_caller_gc_max_us``: the longest pass of any generation run on
+  the caller's thread there (when it is close to the caller's max, the
+  interpreter made that call slow);
 - ``lost``: message_ids of the outage run missing from the queue after
   the replay (durable queue, read back with a plain AMQP consumer);
 - ``pinned`` (``--pin``): this process on the first CPU and the local
@@ -293,6 +299,41 @@ class frozen_gc:
             gc.unfreeze()
 
 
+class GcWatch:
+    """The garbage collector's passes during a block: how many full
+    (generation 2) passes ran, on any thread, and the longest pass of any
+    generation that ran on this thread (the caller's): when a caller's
+    worst call is one of those, the interpreter, not the backend, made
+    it slow."""
+
+    def __init__(self):
+        self.full = 0
+        self.full_max_us = 0.0
+        self.caller_max_us = 0.0
+        self._started = {}
+        self._caller = threading.get_ident()
+
+    def _callback(self, phase, info):
+        ident = threading.get_ident()
+        if phase == 'start':
+            self._started[ident] = time.perf_counter()
+            return
+        took = (time.perf_counter() - self._started.pop(
+            ident, time.perf_counter())) * 1e6
+        if info['generation'] == 2:
+            self.full += 1
+            self.full_max_us = max(self.full_max_us, took)
+        if ident == self._caller:
+            self.caller_max_us = max(self.caller_max_us, took)
+
+    def __enter__(self):
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc_info):
+        gc.callbacks.remove(self._callback)
+
+
 def paced(notifier, event, payload, rate, seconds, ids=None,
           during=None, sched=None):
     """notify() at ``rate`` per second for ``seconds``; the latency of
@@ -405,7 +446,8 @@ def bench_outage(url, rate, outage, state, freeze=False):
             stopper.start()
             # the stop itself takes a moment; the outage window is counted
             # from when connections are refused
-            during += paced(notifier, event, payload, rate, outage, ids)
+            with GcWatch() as passes:
+                during += paced(notifier, event, payload, rate, outage, ids)
         finally:
             stopper.join()
             subprocess.run(['rabbitmqctl', 'start_app'], capture_output=True)
@@ -418,7 +460,8 @@ def bench_outage(url, rate, outage, state, freeze=False):
     delete_queues([], exchange)
     sent = ids_warm + ids
     lost = sum(1 for mid in sent if mid not in received)
-    return during, before + during + after, lost, delivered, stats
+    return during, before + during + after, lost, delivered, stats, \
+        passes
 
 
 def steady_rounds(args, state):
@@ -552,12 +595,19 @@ def main(argv=None):
             out.update(steady_rounds(args, state))
             out['outage_caller_max_us'] = None
             out['outage_caller_p99_us'] = None
+            out['outage_full_collections'] = None
+            out['outage_full_collection_max_us'] = None
+            out['outage_caller_gc_max_us'] = None
             out['lost'] = None
             if not args.no_outage:
-                during, _all, lost, delivered, ostats = bench_outage(
-                    args.url, args.rate, args.outage, state, args.gc_freeze)
+                during, _all, lost, delivered, ostats, passes = \
+                    bench_outage(args.url, args.rate, args.outage, state,
+                                 args.gc_freeze)
                 out['outage_caller_max_us'] = max(during)
                 out['outage_caller_p99_us'] = percentile(during, 99)
+                out['outage_full_collections'] = passes.full
+                out['outage_full_collection_max_us'] = passes.full_max_us
+                out['outage_caller_gc_max_us'] = passes.caller_max_us
                 out['lost'] = lost
                 out['outage_stats'] = ostats
             out['tidings_stats'] = tstats

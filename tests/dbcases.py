@@ -501,7 +501,8 @@ class BackendCases:
     def test_awkward_text_round_trips_unchanged(self):
         backend = self.backend()
         notifier = dbhelpers.notifier(backend)
-        name = 'tab\there\nnew\\N line\r\\ \u00fcn\u00efc\u00f8d\u00e9 \u2603'
+        name = ('tab\there\nnew\\N line\r\\ \u00fcn\u00efc\u00f8d\u00e9 '
+                '\u2603 it\'s "q" \x1a %s %% \U0001f600')
         notes = [notifier.notify(dbhelpers.CLUSTER_CREATE_END,
                                  dbhelpers.cluster(name=name,
                                                    status_reason='\\N'))

@@ -1,8 +1,10 @@
 """The database backend and the event store on a real MariaDB."""
 
 from tests import dbcases
+from tests import dbhelpers
 from tests.functional import base
 from tests.functional import dbfaults
+from tidings.backends import eventstore
 
 
 class MariaDBMixin:
@@ -30,3 +32,33 @@ class TestDatabaseBackendMariaDB(MariaDBMixin, dbcases.BackendCases,
 class TestDatabaseFaultsMariaDB(MariaDBMixin, dbfaults.DatabaseFaultCases,
                                 base.FunctionalTestCase):
     service = 'mariadb'
+
+
+class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):
+    """The multi-row INSERTs tidings writes for PyMySQL."""
+
+    def test_a_batch_over_max_stmt_length_is_split_and_all_stored(self):
+        import pymysql
+        self.patch(pymysql.cursors.Cursor, 'max_stmt_length', 8000)
+        statements = []
+        real = pymysql.cursors.Cursor.execute
+
+        def execute(cursor, query, args=None):
+            if isinstance(query, bytes) and query.startswith(b'INSERT'):
+                statements.append(len(query))
+            return real(cursor, query, args)
+        self.patch(pymysql.cursors.Cursor, 'execute', execute)
+        backend = dbhelpers.make_backend(self, self.url, batch_size=500)
+        notifier = dbhelpers.notifier(backend)
+        notes = [notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                                 dbhelpers.cluster(name='n%d' % i))
+                 for i in range(300)]
+        self.assertTrue(notifier.flush(20))
+        store = eventstore.EventStore(self.url,
+                                      table_prefix=backend.table_prefix)
+        self.addCleanup(store.close)
+        stored = store.list(all_projects=True, limit=1000)
+        self.assertEqual(sorted(n.message_id for n in notes),
+                         sorted(e['id'] for e in stored))
+        self.assertGreater(len(statements), 5)
+        self.assertLessEqual(max(statements), 8000)

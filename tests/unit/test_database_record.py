@@ -146,6 +146,34 @@ class TestRecord(testtools.TestCase):
             row['id'], row['timestamp'], row['object_id'],
             row['object_name']))
 
+    def test_mysql_values_are_what_pymysql_writes(self):
+        from pymysql import converters
+        plan = None
+        rows = []
+        for name in ('plain', "it's", 'say "hi"', 'back\\slash',
+                     'new\nline', 'cr\r', 'nul\0', 'ctrl-z\x1a', '%s %d %%',
+                     'caf\u00e9 \u2603', '\U0001f600', '\\\'\"\n\r\0\x1a', '',
+                     None):
+            note = notify(EVENTS, THING_MAKE, ThingPayload(uuid='t1',
+                                                           name=name))
+            plan = plan or record.Plan(note.event, ThingPayload)
+            rows.append(plan.values(note))
+        rows.append([2 ** 40, -3, 0] + rows[0][3:])   # integers of any size
+        expected = [('(%s)' % ','.join(
+            converters.escape_item(v, 'utf8mb4') for v in row)).encode()
+            for row in rows]
+        self.assertEqual(expected, dbschema.mysql_values(rows, None))
+
+    def test_mysql_values_hand_other_types_to_the_driver(self):
+        seen = []
+
+        def literal(value):
+            seen.append(value)
+            return 'X'
+        self.assertEqual([b"('a',X,NULL,X)"], dbschema.mysql_values(
+            [['a', 1.5, None, b'raw']], literal))
+        self.assertEqual([1.5, b'raw'], seen)
+
     def test_copy_text_escapes_exactly_like_field_by_field(self):
         plan = None
         rows = []

@@ -17,6 +17,19 @@ from tidings.backends import outbox as outbox_mod
 from tidings.objects import errors
 
 
+def _reap(process):
+    if process.poll() is None:
+        process.kill()
+    process.wait(10)
+
+
+def _kill(pid):
+    try:
+        os.kill(pid, 9)
+    except ProcessLookupError:
+        pass
+
+
 def rows(first, count, tag):
     return [outbox_mod.Row(first + i, '%s-%d' % (tag, first + i), 'n.info',
                            2.0, {}, {'n': first + i})
@@ -36,8 +49,54 @@ box.close()
 '''
 
 
+#: A process holding a slot that forks a child (which takes a slot of its
+#: own) and then waits to be killed.
+FORKER = r'''
+import os, sys, time
+from tidings.backends import outbox
+box = outbox.Outbox(sys.argv[1], sys.argv[2])
+pid = os.fork()
+if pid == 0:
+    box.after_fork()
+    print('child %s %d' % (box.owner, os.getpid()), flush=True)
+    time.sleep(60)
+    os._exit(0)
+print('parent %s' % box.owner, flush=True)
+time.sleep(60)
+'''
+
+
 class OutboxOwnersMixin:
     """Cases for any database; ``url()`` gives the shared outbox."""
+
+    def test_a_parent_that_dies_frees_its_slot_while_its_child_lives(self):
+        # a preforking server's master took a slot before forking; when
+        # it goes, its slot (and rows) must be free for others at once,
+        # not only once its last worker goes
+        root = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+        self.open().close()                 # the table exists
+        parent = subprocess.Popen(
+            [sys.executable, '-c', FORKER, self.url(), self.table],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=root)
+        self.addCleanup(_reap, parent)
+        lines = sorted(parent.stdout.readline().split() for _ in range(2))
+        child_pid = int(lines[0][2])
+        self.addCleanup(_kill, child_pid)
+        self.assertEqual([['child', 'slot-1'], ['parent', 'slot-0']],
+                         [line[:2] for line in lines])
+        parent.kill()
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while True:
+            box = self.open()
+            if box.owner == 'slot-0' or time.monotonic() > deadline:
+                break
+            box.close()
+            time.sleep(0.1)
+        self.assertEqual('slot-0', box.owner)
+        os.kill(child_pid, 0)               # the child still runs
 
     def test_processes_starting_together_all_open_the_new_outbox(self):
         # the workers of a service start at once, and all find the table

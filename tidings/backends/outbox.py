@@ -460,8 +460,41 @@ class _FileLocks(_SlotLocks):
 
 
 #: Session connections a forked child inherited and must never close:
-#: closing one would end the parent's session and free its slot.
+#: closing one would end the parent's session and free its slot.  Their
+#: sockets are pointed at /dev/null in the child (see _let_go), so only
+#: the objects stay.
 _INHERITED = []
+
+
+def _socket_fd(conn):
+    """The socket descriptor of a DB-API connection (psycopg2's
+    ``fileno()``, PyMySQL's socket), or None."""
+    dbapi = getattr(conn, 'dbapi_connection', conn)
+    for source in (dbapi, getattr(dbapi, '_sock', None)):
+        fileno = getattr(source, 'fileno', None)
+        if fileno is None:
+            continue
+        try:
+            return fileno()
+        except Exception:
+            continue
+    return None
+
+
+def _let_go(conn):
+    """In a forked child: drop this process's hold on the parent's session
+    socket without a word on it.  The descriptor now refers to /dev/null,
+    so the connection ends when the parent goes (and the server frees the
+    parent's slot then, not when the last child goes), and whatever the
+    child's copy of the driver might still write goes nowhere."""
+    fd = _socket_fd(conn)
+    if fd is None or fd < 0:
+        return
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 class _SessionLocks(_SlotLocks):
@@ -509,6 +542,8 @@ class _SessionLocks(_SlotLocks):
             conn.close()
 
     def forget_inherited(self):
+        for conn in self.held.values():
+            _let_go(conn)
         _INHERITED.extend(self.held.values())
         self.held = {}
 

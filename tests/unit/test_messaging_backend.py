@@ -371,6 +371,26 @@ class TestOutbox(MessagingBackendTest):
         self.assertEqual(ids, world.ids())
         self.assertGreaterEqual(backend.stats()['replayed'], 10)
 
+    def test_a_damaged_outbox_row_does_not_hold_up_the_replay(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world)
+        notifier = self.notifier(backend)
+        ids = self.emit(notifier, 6)
+        backend.flush(5)
+        self.assertEqual(6, backend.stats()['outbox'])
+        with backend.outbox.engine.begin() as conn:   # damaged on disk
+            conn.exec_driver_sql(
+                "UPDATE tidings_outbox SET body = 'not json' WHERE "
+                "message_id = ?", (ids[2],))
+        world.down = False
+        self.assertTrue(backend.wait_delivered(10))
+        self.assertEqual(ids[:2] + ids[3:], world.ids())
+        stats = backend.stats()
+        self.assertEqual((0, 1, 5), (stats['outbox'],
+                                     stats['outbox_discarded'],
+                                     stats['replayed']))
+
     def test_new_notifications_wait_behind_the_outbox(self):
         world = World()
         world.down = True

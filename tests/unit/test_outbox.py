@@ -215,6 +215,34 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
             exc = self.assertRaises(errors.ConfigError, self.open)
         self.assertIn('cannot open the outbox: disk I/O error', str(exc))
 
+    def test_a_row_that_cannot_be_read_back_is_logged_and_removed(self):
+        logs = self.useFixture(fixtures.FakeLogger(
+            name='tidings.backends.outbox'))
+        box = self.open()
+        box.put(rows(1, 2, 'a'))
+        db = sqlite3.connect(self.path)
+        for seq, body in ((3, '{"ctxt": {}, "message": {"n": 3'),
+                          (4, '[1, 2]')):
+            db.execute("INSERT INTO tidings_outbox (seq, message_id, "
+                       "routing_key, version, body, owner) VALUES (?, ?, "
+                       "'n.info', 2.0, ?, 'slot-0')", (seq, 'bad-%d' % seq,
+                                                       body))
+        db.commit()
+        db.close()
+        box.count += 2
+        box.put(rows(5, 1, 'a'))
+        # the damaged rows do not hold up the ones behind them
+        self.assertEqual(['a-1', 'a-2', 'a-5'],
+                         [r.message_id for r in box.head(10)])
+        self.assertEqual((3, 2), (box.count, box.discarded))
+        self.assertEqual(['a-1', 'a-2', 'a-5'],
+                         [r.message_id for r in box.head(10)])
+        self.assertIn('(message bad-3) is not a readable outbox message',
+                      logs.output)
+        self.assertIn('it held: {"ctxt": {}, "message": {"n": 3',
+                      logs.output)
+        self.assertIn('(message bad-4)', logs.output)
+
     def test_slot_locks_live_beside_the_outbox_file(self):
         self.open()
         self.assertTrue(os.path.exists(self.path + '.slot-0.lock'))

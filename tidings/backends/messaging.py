@@ -750,6 +750,7 @@ class MessagingBackend(base.QueuedBackend):
             out = dict(self.counters)
         out['queued'] = self.pending()
         out['outbox'] = self.outbox.count
+        out['outbox_discarded'] = self.outbox.discarded
         return out
 
 

@@ -26,6 +26,7 @@ holds the outbox lock, so the in-memory row count stays exact.
 
 import fcntl
 import json
+import logging
 import os
 import threading
 import time
@@ -36,6 +37,8 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from tidings.objects import errors
+
+LOG = logging.getLogger(__name__)
 
 
 #: The columns an INSERT fills, in the order of Outbox._params.
@@ -176,6 +179,8 @@ class Outbox:
         self.owner = None
         self.count = 0
         self.last_seq = 0
+        #: Rows removed because they could not be read back.
+        self.discarded = 0
         try:
             _create_schema(self.engine, meta, self.table)
             self._claim()
@@ -310,10 +315,40 @@ class Outbox:
         with self.lock:
             with self.engine.connect() as conn:
                 result = conn.execute(self._select(limit)).all()
-        return [Row(seq, message_id, routing_key, version, None, None,
-                    id=id_, body=body)
-                for id_, seq, message_id, routing_key, version, body
-                in result]
+        rows = []
+        bad = []
+        for id_, seq, message_id, routing_key, version, body in result:
+            try:
+                # Checked, not kept: what is parsed here is freed at once
+                # (kept until the broker confirms, thousands of parsed
+                # messages are what makes the collector's passes costly).
+                doc = orjson.loads(body)
+                if not isinstance(doc.get('ctxt'), dict) or \
+                        not isinstance(doc.get('message'), dict):
+                    raise ValueError('no "ctxt" and "message" objects')
+            except (ValueError, AttributeError) as exc:
+                bad.append((id_, message_id, body, exc))
+                continue
+            rows.append(Row(seq, message_id, routing_key, version, None,
+                            None, id=id_, body=body))
+        if bad:
+            self._discard(bad)
+        return rows
+
+    def _discard(self, bad):
+        """Rows that cannot be read back (the file was damaged, or edited
+        by hand) would block every row behind them: each is logged, with
+        what it holds, and removed."""
+        for id_, message_id, body, exc in bad:
+            LOG.error('outbox %s: row %s (message %s) is not a readable '
+                      'outbox message (%s); removed, it held: %.300s',
+                      mask_url(self.url), id_, message_id, exc, body)
+        with self.lock:
+            with self.engine.begin() as conn:
+                deleted = conn.execute(self._delete(
+                    [id_ for id_, _m, _b, _e in bad])).rowcount
+            self.count = max(0, self.count - deleted)
+            self.discarded += deleted
 
     def delete(self, rows):
         """Forget rows the broker confirmed; return the rows left."""

@@ -243,6 +243,19 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
                       logs.output)
         self.assertIn('(message bad-4)', logs.output)
 
+    def test_bodies_only_the_stdlib_reads_are_kept(self):
+        box = self.open()
+        db = sqlite3.connect(self.path)
+        db.execute("INSERT INTO tidings_outbox (seq, message_id, "
+                   "routing_key, version, body, owner) VALUES (1, 'odd', "
+                   "'n.info', 2.0, ?, 'slot-0')",
+                   ('{"ctxt":{},"message":{"big":%d,"x":NaN}}' % 2 ** 70,))
+        db.commit()
+        db.close()
+        box.count += 1
+        row, = box.head(10)
+        self.assertEqual((2 ** 70, 0), (row.message['big'], box.discarded))
+
     def test_slot_locks_live_beside_the_outbox_file(self):
         self.open()
         self.assertTrue(os.path.exists(self.path + '.slot-0.lock'))

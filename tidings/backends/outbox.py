@@ -111,6 +111,15 @@ def split_body(body):
     return ctxt, text
 
 
+def _parse(body):
+    """A stored body parsed: orjson, and the standard library for what
+    orjson refuses but the writer may have written (NaN, Infinity)."""
+    try:
+        return orjson.loads(body)
+    except ValueError:
+        return json.loads(body)
+
+
 def _to_json(value):
     """Compact JSON text; orjson (a tenth of the stdlib's Python time on
     the writing thread), the stdlib for what orjson refuses."""
@@ -322,7 +331,7 @@ class Outbox:
                 # Checked, not kept: what is parsed here is freed at once
                 # (kept until the broker confirms, thousands of parsed
                 # messages are what makes the collector's passes costly).
-                doc = orjson.loads(body)
+                doc = _parse(body)
                 if not isinstance(doc.get('ctxt'), dict) or \
                         not isinstance(doc.get('message'), dict):
                     raise ValueError('no "ctxt" and "message" objects')

@@ -19,6 +19,9 @@ publishing to its own fresh topic:
   latency at a steady ``--rate`` for ``--steady`` seconds: the median
   over ``--rounds`` runs (each round's p99 in ``caller_p99_rounds_us``),
   the max of all;
+- ``caller_gc_max_us`` / ``steady_full_collections``: the longest
+  garbage-collector pass on the caller's thread during the steady runs,
+  and the full passes on any thread (see the outage keys below);
 - ``floor_caller_p50_us`` / ``floor_caller_p99_us`` /
   ``floor_caller_max_us``: the same paced loop with the noop backend (the
   machine's own jitter and the cost of building the notification, no
@@ -373,7 +376,10 @@ def paced(notifier, event, payload, rate, seconds, ids=None,
     return latencies
 
 
-def bench_steady(url, rate, seconds, state, sched=None, freeze=False):
+def bench_steady(url, rate, seconds, state, sched=None, freeze=False,
+                 passes=None):
+    """The paced run through the broker; the latencies.  ``passes`` (a
+    list) gets the run's GcWatch."""
     from tidings.catalogs.demo import events
     name = topic()
     notifier = make_notifier(url, state, name)
@@ -382,9 +388,11 @@ def bench_steady(url, rate, seconds, state, sched=None, freeze=False):
     event = events.EVENT_TYPE_BACKUP_CREATE_START
     notifier.notify(event, payload)
     backend.wait_delivered(10)
-    with frozen_gc(freeze):
+    with frozen_gc(freeze), GcWatch() as watch:
         latencies = paced(notifier, event, payload, rate, seconds,
                           sched=sched)
+    if passes is not None:
+        passes.append(watch)
     backend.wait_delivered(30)
     notifier.close()
     delete_queues([name + '.info'])
@@ -474,10 +482,11 @@ def steady_rounds(args, state):
     the worst call of all rounds.
     """
     rounds = []
+    passes = []
     sched = [] if args.sched else None
     for _ in range(args.rounds):
         steady = bench_steady(args.url, args.rate, args.steady, state,
-                              sched, args.gc_freeze)
+                              sched, args.gc_freeze, passes)
         floor = bench_floor(args.rate, args.steady, args.gc_freeze)
         rounds.append((steady, floor))
     out = {
@@ -486,6 +495,8 @@ def steady_rounds(args, state):
         'caller_p99_us': statistics.median(
             percentile(steady, 99) for steady, _ in rounds),
         'caller_max_us': max(max(steady) for steady, _ in rounds),
+        'caller_gc_max_us': max(w.caller_max_us for w in passes),
+        'steady_full_collections': sum(w.full for w in passes),
         'floor_caller_p50_us': statistics.median(
             percentile(floor, 50) for _, floor in rounds),
         'floor_caller_p99_us': statistics.median(

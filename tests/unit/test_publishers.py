@@ -202,3 +202,59 @@ class TestReplayedBody(testtools.TestCase):
         _live, stored = self.stored(2.0)
         self.assertEqual(self.MESSAGES[1], (stored[1].ctxt,
                                             stored[1].message))
+
+
+class TestBare(testtools.TestCase):
+    """Failures kept by the sender and replay threads hold no frames, so
+    nothing they held waits for the garbage collector."""
+
+    def test_tracebacks_of_the_failure_and_its_chain_are_dropped(self):
+        def fail():
+            try:
+                raise OSError('inner')
+            except OSError as inner:
+                raise publishers.ConfirmTimeout('outer') from inner
+        try:
+            fail()
+        except publishers.ConfirmTimeout as exc:
+            kept = publishers.bare(exc)
+        self.assertEqual('outer', str(kept))
+        self.assertIsNone(kept.__traceback__)
+        self.assertIsNone(kept.__cause__.__traceback__)
+        self.assertEqual('inner', str(kept.__cause__))
+
+    def test_a_failed_connect_leaves_no_reference_cycle(self):
+        import gc
+        import socket
+        with socket.socket() as sock:       # a port nobody listens on
+            sock.bind(('127.0.0.1', 0))
+            port = sock.getsockname()[1]
+        publisher = publishers.RabbitPipelinePublisher(
+            [('127.0.0.1', port, 'guest', 'guest')], timeout=0.5)
+        gc.collect()
+        gc.disable()
+        self.addCleanup(gc.enable)
+
+        def keep_the_failure():
+            # as the replay thread does: the failure in a local variable
+            try:
+                publisher.probe()
+            except OSError as exc:
+                failure = publishers.bare(exc)
+            return type(failure).__name__
+        self.assertEqual('ConnectionRefusedError', keep_the_failure())
+        try:                                # and connect() on its own
+            publisher.connect()
+        except OSError as exc:
+            self.assertIsInstance(exc, ConnectionRefusedError)
+        gc.set_debug(gc.DEBUG_SAVEALL)     # keep what a pass would free
+        try:
+            gc.collect()
+            cycles = [type(o).__name__ for o in gc.garbage]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+        # py-amqp's Connection object is a cycle of its own (its method
+        # maps); no frame, traceback or socket is in one
+        self.assertEqual([], [name for name in cycles if name in (
+            'frame', 'traceback', 'socket', 'ConnectionRefusedError')])

@@ -531,7 +531,7 @@ class MessagingBackend(base.QueuedBackend):
             lane.publisher.publish(rows)
             confirmed, failure = len(rows), None
         except publishers.PublishError as exc:
-            confirmed, failure = exc.confirmed, exc.cause
+            confirmed, failure = exc.confirmed, publishers.bare(exc.cause)
         with self._lock:
             self.counters['sent'] += confirmed
         if failure is None:
@@ -601,7 +601,7 @@ class MessagingBackend(base.QueuedBackend):
                 try:
                     publisher.probe()
                 except Exception as exc:
-                    self._report_down(exc)
+                    self._report_down(publishers.bare(exc))
                     delay = min(delay * 2, self.group.retry_interval_max)
                     continue
             try:
@@ -626,7 +626,8 @@ class MessagingBackend(base.QueuedBackend):
                 publisher.publish(rows)
                 confirmed, failure = len(rows), None
             except publishers.PublishError as exc:
-                confirmed, failure = exc.confirmed, exc.cause
+                confirmed, failure = exc.confirmed, publishers.bare(
+                    exc.cause)
             try:
                 self.outbox.delete(rows[:confirmed])
             except Exception as exc:

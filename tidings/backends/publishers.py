@@ -20,6 +20,7 @@ import functools
 import random
 import struct
 import time
+import traceback
 
 import amqp
 import orjson
@@ -39,6 +40,32 @@ class PublishError(Exception):
         self.cause = cause
         super().__init__('%d confirmed, then %s: %s' % (
             confirmed, type(cause).__name__, cause))
+
+
+def bare(exc):
+    """``exc`` without tracebacks (its own and those of its cause and
+    context), their frames' variables cleared; returns ``exc``.
+
+    A sender or replay thread keeps the failure it reports in a variable
+    of the frame that caught it, and that frame is in the failure's
+    traceback: a reference cycle, holding the dead connection, its
+    socket and a batch of messages, that only the garbage collector can
+    free, on whichever thread it runs next -- often a caller's, which
+    then pays for closing sockets and freeing the batch.  What tidings
+    reports of a failure is its type and text, never the traceback.
+    """
+    seen = set()
+    pending = [exc]
+    while pending:
+        item = pending.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if item.__traceback__ is not None:
+            traceback.clear_frames(item.__traceback__)
+            item.__traceback__ = None
+        pending += (item.__cause__, item.__context__)
+    return exc
 
 
 class ConfirmTimeout(Exception):
@@ -236,7 +263,7 @@ class RabbitPipelinePublisher:
                 channel.events['basic_nack'].add(self._on_nack)
                 channel = self._declare_exchange(conn, channel)
             except Exception as exc:
-                last = exc
+                last = bare(exc)
                 _abort(conn)
                 continue
             self._next_host = (self._next_host + attempt) % len(self.hosts)
@@ -244,7 +271,12 @@ class RabbitPipelinePublisher:
             self.connection, self.channel = conn, channel
             self._reset_tags()
             return
-        raise last
+        try:
+            raise last
+        finally:
+            # this frame is in the traceback of what it raises: no cycle
+            # through it
+            last = conn = None
 
     def _declare_exchange(self, conn, channel):
         try:

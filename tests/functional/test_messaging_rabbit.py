@@ -7,6 +7,7 @@ durable queues (so messages survive ``rabbitmqctl stop_app``), and a
 listener with one dispatch thread (so arrival order is observable).
 """
 
+import gc
 import json
 import os
 import signal
@@ -175,7 +176,36 @@ class RabbitTestCase(base.FunctionalTestCase):
         notifier = Notifier(self.conf(**options), [events.EVENTS],
                             source='functional')
         self.addCleanup(notifier.close, 2.0)
+        self.freeze_heap()
         return notifier, notifier.backend('messaging')
+
+    def freeze_heap(self):
+        """gc.freeze() once the notifier is set up, as the operator guide
+        advises a service to at the end of its startup: a full collection
+        of this test process's heap (every module the whole suite
+        imported) can take 100 ms on its own, on whichever thread it
+        falls; CALLER_BOUND_S bounds blocking, not the interpreter."""
+        if getattr(self, '_heap_frozen', False):
+            return
+        self._heap_frozen = True
+        gc.collect()
+        gc.freeze()
+        self.addCleanup(gc.unfreeze)
+        # and the longest pass the collector still makes on this thread,
+        # told beside the caller's worst call when a bound is missed
+        self.gc_worst = 0.0
+        caller, started = threading.get_ident(), []
+
+        def watch(phase, info):
+            if threading.get_ident() != caller:
+                return
+            if phase == 'start':
+                started[:] = [time.perf_counter()]
+            elif started:
+                self.gc_worst = max(self.gc_worst,
+                                    time.perf_counter() - started[0])
+        gc.callbacks.append(watch)
+        self.addCleanup(gc.callbacks.remove, watch)
 
     def emit(self, notifier, count, interval=0.0, latencies=None,
              context=None):
@@ -206,8 +236,12 @@ class RabbitTestCase(base.FunctionalTestCase):
 
     def assertCallerNeverBlocked(self, latencies):
         worst = max(latencies)
+        gc_worst = getattr(self, 'gc_worst', 0.0)
         self.addDetail('caller_worst_ms', _text('%.3f' % (worst * 1000)))
-        self.assertLess(worst, CALLER_BOUND_S)
+        self.assertLess(worst, CALLER_BOUND_S,
+                        'worst notify() %.1f ms; longest garbage-collector '
+                        'pass on the caller %.1f ms' % (worst * 1000,
+                                                        gc_worst * 1000))
 
 
 def _text(value):

@@ -575,7 +575,7 @@ class TestAdoptInterval(MessagingBackendTest):
         return len(calls)
 
     def test_rows_are_looked_for_every_adopt_interval(self):
-        self.assertGreaterEqual(self.adoptions(0.5, adopt_interval=0.05), 3)
+        self.assertGreaterEqual(self.adoptions(1.0, adopt_interval=0.05), 3)
 
     def test_adopt_interval_zero_looks_only_at_startup(self):
         self.assertEqual(0, self.adoptions(0.3, adopt_interval=0))

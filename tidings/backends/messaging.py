@@ -396,11 +396,7 @@ class MessagingBackend(base.QueuedBackend):
     def _rows(self, items):
         rows = []
         for seq, note in items:
-            ctxt = note.context
-            if ctxt is None:
-                ctxt = {}
-            elif not isinstance(ctxt, dict):
-                ctxt = ctxt.to_dict()
+            ctxt = note.context or {}   # redacted by the notifier
             priority = note.priority.lower()
             for fmt in note.formats:
                 wire = note.to_wire(fmt)

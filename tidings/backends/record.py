@@ -38,8 +38,8 @@ these defaults (the first one set wins):
   ``fault.exception_message``.
 
 When neither RECORD nor the payload gives ``project``, ``user`` or
-``request_id``, the notification context (a dict, or an object with
-``to_dict()``) does: ``project_id`` / ``tenant_id`` / ``project`` /
+``request_id``, the notification context (the redacted dict the notifier hands every
+backend) does: ``project_id`` / ``tenant_id`` / ``project`` /
 ``tenant``, ``user_id`` / ``user``, ``request_id`` / ``global_request_id``.
 
 Values are read from the wire payload (so sensitive fields stay masked),
@@ -256,7 +256,7 @@ class Plan:
             for index, keys in self.context:
                 if row[index] is None:
                     if context is None:
-                        context = _context_dict(notification.context) or {}
+                        context = notification.context or {}   # a dict
                     for key in keys:
                         value = context.get(key)
                         if value is not None:
@@ -305,18 +305,6 @@ def _text(value, column):
     if limit is not None and len(value) > limit:
         value = value[:limit]
     return value
-
-
-def _context_dict(context):
-    if context is None or isinstance(context, dict):
-        return context
-    to_dict = getattr(context, 'to_dict', None)
-    if callable(to_dict):
-        try:
-            return to_dict()
-        except Exception:
-            return None
-    return None
 
 
 def naive_utc(moment):

@@ -2,6 +2,15 @@
 
 from oslo_config import cfg
 
+#: The default of ``redact_context_keys``: the keys oslo.context's
+#: ``redacted_copy()`` clears, and the usual names of credentials.
+REDACT_CONTEXT_KEYS = (
+    'auth_token', 'auth_token_info', 'service_token', 'token', '*_token',
+    'password', '*_password', 'passphrase', 'secret', '*_secret',
+    'private_key', '*_private_key', 'credential', 'credentials',
+    'x-auth-token', 'x-service-token',
+)
+
 GROUP = cfg.OptGroup(
     'notifications', title='tidings notifications',
     help='Which backends deliver notifications and which events they get.')
@@ -53,6 +62,19 @@ OPTS = [
     cfg.BoolOpt(
         'include_traceback', default=False,
         help='Put the formatted traceback in ExceptionPayload.traceback.'),
+    cfg.ListOpt(
+        'redact_context_keys', default=list(REDACT_CONTEXT_KEYS),
+        help='Keys of the request context whose values never leave the '
+             'process: at every depth of the context, a key matching one '
+             'of these shell patterns (case insensitive) is given the '
+             'value null before any backend sees the context (the bus, '
+             'the outbox, the event database, files, logs). A context '
+             'object offering redacted_copy() (oslo.context) is redacted '
+             'by it first, as oslo.messaging does. Extend the list rather '
+             'than replace it: the default names the keys oslo.context '
+             'clears and the usual names of credentials; auth_token, '
+             'auth_token_info and service_token are redacted whatever '
+             'the list holds.'),
     cfg.StrOpt(
         'state_path', default=None, sample_default='~/.local/state/tidings',
         help='Directory for local state: the default SQLite event database, '

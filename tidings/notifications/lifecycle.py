@@ -165,7 +165,9 @@ class Lifecycle:
 
     def to_dict(self):
         """A JSON-able dict that :meth:`from_dict` turns back into this
-        lifecycle in another process (sensitive fields stay masked)."""
+        lifecycle in another process (sensitive fields stay masked, and
+        the context is the notifier's redacted copy: no secret of it
+        crosses to the other process)."""
         start = self.events.get('start') or self.events.get('end')
         return {
             'event': start.name,
@@ -173,7 +175,7 @@ class Lifecycle:
             'payload': self.payload.obj_to_primitive(),
             'started_at': self.started_at,
             'source': self.source,
-            'context': self.context,
+            'context': self.notifier.redact_context(self.context),
         }
 
     @classmethod

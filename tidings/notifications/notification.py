@@ -82,7 +82,8 @@ class Notification:
     - ``publisher``: :class:`~tidings.notifications.publisher.Publisher`
     - ``payload``: the payload object
     - ``message_id``, ``timestamp`` (wire string), ``created`` (datetime)
-    - ``context``: the request context dict given to notify(), or None
+    - ``context``: the request context given to notify(), redacted: a
+      new dict of JSON data with no secret in it, or None
     - ``source``: the source the filters saw
     - ``duration_ms``: set on lifecycle ``.end``/``.error``, else None
     - ``status``: the HTTP status of an ``_ERROR_xxx`` variant, else None

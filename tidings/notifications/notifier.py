@@ -22,6 +22,7 @@ from stevedore import driver
 
 from tidings import conf as tidings_conf
 from tidings.backends import base as backend_base
+from tidings.notifications import context as context_mod
 from tidings.notifications import notification as notification_mod
 from tidings.notifications import payload as payload_mod
 from tidings.notifications import publisher as publisher_mod
@@ -83,6 +84,10 @@ class Notifier:
                          notification_mod.UNVERSIONED) if fmt == 'both'
                         else (fmt,))
         self.include_traceback = notif.include_traceback
+        #: Turns a request context into the redacted dict every backend
+        #: gets (see :mod:`tidings.notifications.context`).
+        self.redact_context = context_mod.Redactor(
+            notif.redact_context_keys)
         self.pins = self._resolve_pins(notif.pin_versions)
         if backends is None:
             backends = [self._load_backend(name) for name in notif.backends]
@@ -230,10 +235,15 @@ class Notifier:
                status=None, duration_ms=None, publisher=None):
         """Emit ``event`` with ``payload`` (an object or a factory).
 
+        ``context`` is the request context: None, a dict, or an object
+        such as oslo.context's ``RequestContext``; backends get a redacted
+        copy (:mod:`tidings.notifications.context`), never the caller's.
+
         Returns the Notification, or None when nothing delivers the event
         (then a factory is never called).  Raises a TidingsError for bad
         input: unknown event, a payload of the wrong class or with a
-        required field unset, a payload that cannot be serialised.
+        required field unset, a payload that cannot be serialised, a
+        context that cannot be carried as JSON.
         Backend failures never reach the caller.
         """
         route = self._routes.get((event, source, status))
@@ -264,6 +274,10 @@ class Notifier:
                 raise
             raise errors.MissingFieldError(
                 exc.payload, exc.fields, definition.event_type_str) from None
+        if context is not None:
+            # Once, on the caller's thread, before any backend sees it:
+            # no secret of the context leaves the process.
+            context = self.redact_context(context)
         note = notification_mod.Notification(   # positional: cheaper
             definition, payload, publisher or route[3], context, route[1],
             duration_ms, self.pins.get(type(payload)) if self.pins else None,

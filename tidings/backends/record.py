@@ -38,8 +38,8 @@ these defaults (the first one set wins):
   ``fault.exception_message``.
 
 When neither RECORD nor the payload gives ``project``, ``user`` or
-``request_id``, the notification context (the redacted dict the notifier hands every
-backend) does: ``project_id`` / ``tenant_id`` / ``project`` /
+``request_id``, the notification context (the redacted dict the notifier
+hands every backend) does: ``project_id`` / ``tenant_id`` / ``project`` /
 ``tenant``, ``user_id`` / ``user``, ``request_id`` / ``global_request_id``.
 
 Values are read from the wire payload (so sensitive fields stay masked),

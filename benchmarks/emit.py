@@ -9,6 +9,9 @@ Paths, each the median of several rounds, in µs per notification:
 
 - ``tidings_enabled_us``: tidings Notifier, memory backend;
 - ``tidings_filtered_us``: the same event below the level threshold;
+- ``tidings_context_us`` / ``floor_test_context_us``: the enabled path and
+  the ``test`` floor with an oslo.context ``RequestContext`` carrying a
+  token, which both redact (``redacted_copy()``) before the backend;
 - ``floor_noop_us`` / ``floor_test_us``: oslo.messaging ``Notifier`` with an
   equivalent dict payload on the ``noop`` and ``test`` drivers (fake://);
 - ``nova_us``: Nova's real ServiceStatusNotification through oslo.messaging's
@@ -122,10 +125,20 @@ def tidings_paths(n, rounds):
             notify(debug, lambda: ServiceStatusPayload.from_sources(
                 service=service))
 
+    ctxt = request_context()
+
+    def with_context(k):
+        notify = notifier.notify
+        for _ in range(k):
+            notify(update, ServiceStatusPayload.from_sources(service=service),
+                   context=ctxt)
+
     out = {
         'tidings_enabled_us': time_per_call(enabled, n, rounds),
         'tidings_filtered_us': time_per_call(filtered, n * 20, rounds),
+        'tidings_context_us': time_per_call(with_context, n, rounds),
     }
+    assert sink.notifications[-1].context['auth_token'] is None
     assert len(sink.messages) == 1000
     assert sink.messages[-1]['payload']['bench_object.data']['host'] == \
         'compute-1'
@@ -140,6 +153,13 @@ def tidings_paths(n, rounds):
     tracemalloc.stop()
     out['filtered_memory_growth_kib'] = round((after - before) / 1024, 1)
     return out
+
+
+def request_context():
+    from oslo_context import context
+    return context.RequestContext(
+        auth_token='gAAAAABn-bench-token', user_id='u-1',
+        project_id='p-1', request_id='req-1', roles=['member', 'reader'])
 
 
 def floor_paths(n, rounds):
@@ -175,6 +195,16 @@ def floor_paths(n, rounds):
             del _impl_test.NOTIFICATIONS[:]
 
         out['floor_%s_us' % driver] = time_per_call(run, n, rounds)
+    ctxt = request_context()
+
+    def run_context(k, notifier=notifier):
+        info = notifier.info
+        for _ in range(k):
+            info(ctxt, 'service.update', payload())
+        assert _impl_test.NOTIFICATIONS[-1][0].auth_token is None
+        del _impl_test.NOTIFICATIONS[:]
+
+    out['floor_test_context_us'] = time_per_call(run_context, n, rounds)
     return out
 
 

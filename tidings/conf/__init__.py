@@ -160,8 +160,7 @@ def check(conf, files=None, registries=None, backends=True):
     problems.extend(_notifications_problems(conf, value))
     for module in _modules():
         hook = getattr(module, 'validate', None)
-        if hook is not None and not any(g == module.GROUP.name
-                                        for g, _ in bad):
+        if hook is not None:
             problems.extend(_collect(hook, conf))
     names = value('backends')
     if backends and names is not _BAD:
@@ -494,6 +493,9 @@ def describe_type(opt):
         return 'a comma-separated list'
     if isinstance(otype, types.HostAddress):
         return 'an IP address or a host name'
+    regex = getattr(otype, 'regex', None)
+    if regex is not None:
+        return 'text matching %s' % getattr(regex, 'pattern', regex)
     return 'a valid %s' % type(otype).__name__.lower()
 
 

@@ -191,10 +191,14 @@ class _Parser(cfg.ConfigParser):
         self.seen_sections.setdefault(section, []).append(self.lineno)
         super().new_section(section)
 
+    def _split_key_value(self, line):
+        self._key_line = self.lineno
+        return super()._split_key_value(line)
+
     def assignment(self, key, value):
         super().assignment(key, value)
         self.seen_options.setdefault((self.section, key), []).append(
-            self.lineno)
+            getattr(self, '_key_line', self.lineno))
 
 
 def read_config_file(path):

@@ -36,7 +36,10 @@ def validate(conf):
     problems (``tidings.conf.check`` collects them)."""
     out = []
     for opt in OPTS:
-        value = getattr(conf.trove, opt.dest)
+        try:
+            value = getattr(conf.trove, opt.dest)
+        except (cfg.Error, ValueError):
+            continue   # malformed: tidings.conf.check reports it
         if value == 0:
             out.append(errors.ConfigError(
                 GROUP.name, opt.name, value,

@@ -179,17 +179,23 @@ def url_errors(url, group='backend_database', option='connection'):
         driver = parsed.get_driver_name()
         extra, extra_driver = EXTRAS.get(backend, (None, None))
         explicit = '+' in parsed.drivername
-        if extra and (driver == extra_driver or not explicit):
+        if extra and not explicit:
+            what = 'no %s driver is installed' % backend
+            hint = 'install one with: pip install tidings[%s] (%s)' % (
+                extra, extra_driver)
+        elif extra and driver == extra_driver:
+            what = 'the %s driver %s is not installed' % (backend, driver)
             hint = 'install it with: pip install tidings[%s]' % extra
         elif extra:
+            what = 'the %s driver %s is not installed' % (backend, driver)
             hint = ('install that driver, or use %s+%s:// and pip install '
                     'tidings[%s]' % (backend, extra_driver, extra))
         else:
+            what = 'the %s driver %s is not installed' % (backend, driver)
             hint = 'install that driver; supported: ' + SUPPORTED
         return [errors.ConfigError(
-            group, option, masked,
-            'the %s driver %s is not installed (%s: %s); %s' % (
-                backend, driver, type(exc).__name__, exc, hint))]
+            group, option, masked, '%s (%s: %s); %s' % (
+                what, type(exc).__name__, exc, hint))]
     except Exception as exc:
         return [errors.ConfigError(
             group, option, masked,

@@ -164,8 +164,9 @@ def check(conf, files=None, registries=None, backends=True):
             problems.extend(_collect(hook, conf))
     names = value('backends')
     if backends and names is not _BAD:
+        known = installed_backends()
         for name in _unique(n.strip() for n in names if n.strip()):
-            if name not in installed_backends():
+            if name not in known:
                 continue
             cls = _backend_class(name, problems)
             hook = getattr(cls, 'check_conf', None)
@@ -280,7 +281,7 @@ def _backend_list_problems(names, known):
                 % name))
         seen.add(name)
         if name not in known:
-            close = difflib.get_close_matches(name, known, 1, 0.75)
+            close = difflib.get_close_matches(name, known, 1, 0.6)
             out.append(errors.ConfigError(
                 'notifications', 'backends', name,
                 'not an installed backend; %sinstalled: %s' % (

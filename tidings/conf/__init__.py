@@ -157,14 +157,14 @@ def check(conf, files=None, registries=None, backends=True):
             return _BAD
         return getattr(conf[group], option)
 
-    problems.extend(_notifications_problems(conf, value))
+    known = installed_backends()
+    problems.extend(_notifications_problems(conf, value, known))
     for module in _modules():
         hook = getattr(module, 'validate', None)
         if hook is not None:
             problems.extend(_collect(hook, conf))
     names = value('backends')
     if backends and names is not _BAD:
-        known = installed_backends()
         for name in _unique(n.strip() for n in names if n.strip()):
             if name not in known:
                 continue
@@ -210,9 +210,8 @@ def _collect(hook, conf):
     return list(found or ())
 
 
-def _notifications_problems(conf, value):
+def _notifications_problems(conf, value, known):
     out = []
-    known = installed_backends()
     names = value('backends')
     if names is not _BAD:
         out.extend(_backend_list_problems(names, known))

@@ -47,9 +47,22 @@ class ConfigCase(badinput.BadInputCase):
     def without_modules(self, *names):
         """Make ``import name`` fail, as when the driver is not installed
         (None in sys.modules stops an import)."""
-        patcher = mock.patch.dict(sys.modules, {n: None for n in names})
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        # Only these entries are touched (patch.dict would also drop the
+        # modules imported meanwhile, SQLAlchemy's dialects among them,
+        # which then register their functions twice).
+        missing = object()
+        saved = {n: sys.modules.get(n, missing) for n in names}
+
+        def restore():
+            for name, module in saved.items():
+                if module is missing:
+                    sys.modules.pop(name, None)
+                else:
+                    sys.modules[name] = module
+
+        self.addCleanup(restore)
+        for name in names:
+            sys.modules[name] = None
 
     def write(self, content, name='tidings.conf'):
         path = os.path.join(self.tmp, name)

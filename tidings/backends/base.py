@@ -24,7 +24,11 @@ Contract:
 - ``close()`` flushes and releases resources; later sends are dropped.
 - ``stats()`` returns counters (``sent``, ``queued``, ``dropped``...).
 - optional classmethod ``check_conf(conf)``: check the options without
-  side effects, for ``tidings config validate``.
+  side effects (no connection, nothing created) and return the problems
+  as a list of ConfigError; ``tidings config validate`` and the
+  Notifier's startup check (:func:`tidings.conf.check`) collect them, and
+  the constructor should run the same checks before it creates
+  anything.  (Raising the first ConfigError is still understood.)
 """
 
 import collections
@@ -99,8 +103,10 @@ class Backend:
     @classmethod
     def check_conf(cls, conf):
         """Check the backend's options without connecting or writing
-        anything; raise ConfigError.  ``tidings config validate`` calls it
-        for each configured backend (the constructor checks them too)."""
+        anything; return the problems (a list of ConfigError, empty when
+        none).  :func:`tidings.conf.check` calls it for each configured
+        backend (the constructor checks them too)."""
+        return []
 
     def accepts(self, event):
         return self.mechanisms is None or not self.mechanisms.isdisjoint(

@@ -104,14 +104,25 @@ class _NotReady(Exception):
 
 
 def check_url(url):
-    """Raise ConfigError naming ``[backend_database] connection`` unless
-    ``url`` is a database URL with a supported, installed driver."""
-    try:
-        dbschema.parse_url(url)
-    except errors.DatabaseError as exc:
-        problem = str(exc).split(': ', 1)[-1]
-        raise errors.ConfigError('backend_database', 'connection',
-                                 dbschema.safe_url(url), problem) from None
+    """Raise ConfigErrors naming ``[backend_database] connection`` unless
+    ``url`` is a database URL with a supported, installed driver (and, for
+    SQLite, a file that can be created)."""
+    problems = dbschema.url_errors(url)
+    if problems:
+        raise errors.ConfigErrors(problems)
+
+
+def url_errors(conf, url=None):
+    """The startup problems of the event database URL: ``url``, else
+    ``[backend_database] connection``, else the default SQLite file in
+    ``[notifications] state_path`` (reported against state_path)."""
+    if url is None and conf is not None:
+        url = conf.backend_database.connection
+    if url is None:
+        if conf is None:
+            return []
+        return tidings_conf.state_path_errors(conf, 'events.sqlite')
+    return dbschema.url_errors(url)
 
 
 class DatabaseBackend(base.QueuedBackend):
@@ -121,11 +132,10 @@ class DatabaseBackend(base.QueuedBackend):
 
     @classmethod
     def check_conf(cls, conf):
-        """The startup check of ``[backend_database] connection``, without
-        connecting: ``tidings config validate`` runs it."""
-        url = conf.backend_database.connection
-        if url:
-            check_url(url)
+        """The startup checks of ``[backend_database]`` (URL, port, driver,
+        SQLite file), without connecting or creating anything: the
+        problems found, as a list.  The constructor runs the same."""
+        return url_errors(conf)
 
     def __init__(self, conf=None, name='database', url=None, **options):
         super().__init__(conf, name)
@@ -138,9 +148,14 @@ class DatabaseBackend(base.QueuedBackend):
 
         if url is None:
             url = group.connection if group is not None else None
+        if url is None and conf is None:
+            raise ValueError('DatabaseBackend needs a url or a conf')
+        # The startup check of tidings config validate, before anything
+        # is created: a bad URL, a missing driver, an unusable file.
+        problems = url_errors(conf, url)
+        if problems:
+            raise errors.ConfigErrors(problems)
         if url is None:
-            if conf is None:
-                raise ValueError('DatabaseBackend needs a url or a conf')
             url = default_url(conf)
         self.url = url
         self.table_prefix = opt('table_prefix', dbschema.DEFAULT_PREFIX)
@@ -183,11 +198,10 @@ class DatabaseBackend(base.QueuedBackend):
             level=logging.ERROR)
         self.row_errors = base.BurstLog(
             LOG, '%s backend could not store notifications' % self.name)
-        # A malformed URL or an unsupported driver is a configuration
-        # error, raised at startup like every other bad option; an
-        # unreachable database or wrong credentials are not (the worker
-        # reports them once and keeps trying).
-        check_url(url)
+        # A malformed URL or a missing driver was refused above, like
+        # every other bad option; an unreachable database or wrong
+        # credentials are not configuration errors (the worker reports
+        # them once and keeps trying).
         # Connect (and migrate) now, on the worker, so an unreachable
         # database or wrong credentials are reported at startup.
         self._start()

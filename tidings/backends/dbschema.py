@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import make_url
 
+from tidings import conf as tidings_conf
+from tidings.conf import _checks
 from tidings.objects import errors
 
 DEFAULT_PREFIX = 'tidings_'
@@ -131,7 +133,75 @@ def safe_url(url):
 
 
 def _driver_available(module):
-    return importlib.util.find_spec(module) is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):   # e.g. None in sys.modules
+        return False
+
+
+#: The extra of tidings that installs the driver of a database, and that
+#: driver's SQLAlchemy name.
+EXTRAS = {'postgresql': ('postgresql', 'psycopg2'),
+          'mysql': ('mysql', 'pymysql'),
+          'mariadb': ('mysql', 'pymysql')}
+
+SUPPORTED = ('sqlite, postgresql (pip install tidings[postgresql]), mysql or '
+             'mariadb (pip install tidings[mysql])')
+
+
+def url_errors(url, group='backend_database', option='connection'):
+    """ConfigErrors for a database URL, without connecting: not a URL, a
+    port out of 1-65535, an unknown database, a driver that is not
+    installed (naming the extra that installs it), a SQLite file that
+    cannot be created.  Empty when the URL is usable."""
+    masked = _checks.mask_url(url)
+    if not isinstance(url, str) or not url.strip():
+        return [errors.ConfigError(
+            group, option, url, 'empty; expected a database URL, e.g. '
+            'sqlite:////path/events.sqlite, '
+            'postgresql+psycopg2://user:pass@host/db or '
+            'mysql+pymysql://user:pass@host/db')]
+    ports = _checks.url_port_errors(group, option, url)
+    if ports:
+        return ports
+    try:
+        parsed = parse_url(url)
+    except errors.DatabaseError as exc:
+        return [errors.ConfigError(
+            group, option, masked,
+            'not a usable SQLAlchemy URL: ' + str(exc).split(': ', 1)[-1])]
+    try:
+        dialect = parsed.get_dialect()
+        importer = getattr(dialect, 'import_dbapi', None) or dialect.dbapi
+        importer()
+    except ImportError as exc:
+        backend = parsed.get_backend_name()
+        driver = parsed.get_driver_name()
+        extra, extra_driver = EXTRAS.get(backend, (None, None))
+        explicit = '+' in parsed.drivername
+        if extra and not explicit:
+            what = 'no %s driver is installed' % backend
+            hint = 'install one with: pip install tidings[%s] (%s)' % (
+                extra, extra_driver)
+        elif extra and driver == extra_driver:
+            what = 'the %s driver %s is not installed' % (backend, driver)
+            hint = 'install it with: pip install tidings[%s]' % extra
+        elif extra:
+            what = 'the %s driver %s is not installed' % (backend, driver)
+            hint = ('install that driver, or use %s+%s:// and pip install '
+                    'tidings[%s]' % (backend, extra_driver, extra))
+        else:
+            what = 'the %s driver %s is not installed' % (backend, driver)
+            hint = 'install that driver; supported: ' + SUPPORTED
+        return [errors.ConfigError(
+            group, option, masked, '%s (%s: %s); %s' % (
+                what, type(exc).__name__, exc, hint))]
+    except Exception as exc:
+        return [errors.ConfigError(
+            group, option, masked,
+            'unsupported database or driver %r (%s: %s); supported: %s' % (
+                parsed.drivername, type(exc).__name__, exc, SUPPORTED))]
+    return tidings_conf.sqlite_path_errors(group, option, url)
 
 
 def parse_url(url, option=OPTION):
@@ -161,10 +231,9 @@ def parse_url(url, option=OPTION):
     except Exception as exc:
         raise errors.DatabaseError(
             option, parsed.render_as_string(hide_password=True),
-            'unsupported database or driver %r (%s: %s); supported: '
-            'sqlite, postgresql (psycopg2), mysql/mariadb (pymysql)' % (
+            'unsupported database or driver %r (%s: %s); supported: %s' % (
                 parsed.drivername if backend else url,
-                type(exc).__name__, exc)) from None
+                type(exc).__name__, exc, SUPPORTED)) from None
     return parsed
 
 

@@ -10,20 +10,42 @@ import os
 
 from tidings.backends import base
 from tidings import conf as tidings_conf
+from tidings.objects import errors
+
+DEFAULT_NAME = 'notifications.jsonl'
+
+
+def path_errors(conf, path=None):
+    """Why the backend could not write its file: ``path``, else
+    ``[backend_jsonfile] path``, else notifications.jsonl in state_path.
+    Looks only (``tidings config validate`` and the constructor share
+    it)."""
+    if path is None and conf is not None:
+        path = conf.backend_jsonfile.path
+    return tidings_conf.path_errors('backend_jsonfile', 'path', path, conf,
+                                    DEFAULT_NAME)
 
 
 class JsonFileBackend(base.QueuedBackend):
+    @classmethod
+    def check_conf(cls, conf):
+        """The file the backend would write, checked without creating
+        it: the problems, as a list."""
+        return path_errors(conf)
+
     def __init__(self, conf=None, name='jsonfile', path=None,
                  max_bytes=None, backup_count=None):
         super().__init__(conf, name)
         group = conf.backend_jsonfile if conf is not None else None
         if path is None:
             path = group.path if group is not None else None
+        if path is None and conf is None:
+            raise ValueError('JsonFileBackend needs a path or a conf')
+        problems = path_errors(conf, path)
+        if problems:
+            raise errors.ConfigErrors(problems)
         if path is None:
-            if conf is None:
-                raise ValueError('JsonFileBackend needs a path or a conf')
-            path = os.path.join(tidings_conf.state_path(conf),
-                                'notifications.jsonl')
+            path = os.path.join(tidings_conf.state_path(conf), DEFAULT_NAME)
         self.path = os.path.expanduser(path)
         self.max_bytes = max_bytes if max_bytes is not None else (
             group.max_bytes if group is not None else 10 * 1024 * 1024)

@@ -41,8 +41,10 @@ from oslo_config import cfg
 
 from tidings import conf as tidings_conf
 from tidings.backends import base
+from tidings.backends import dbschema
 from tidings.backends import outbox as outbox_mod
 from tidings.backends import publishers
+from tidings.conf import _checks as conf_checks
 from tidings.notifications import notification as notification_mod
 from tidings.objects import errors
 
@@ -117,8 +119,10 @@ class MessagingBackend(base.QueuedBackend):
         URL), without connecting: ``tidings config validate`` runs them."""
         tidings_conf.register_opts(conf)
         group = conf[GROUP]
-        cls._routes(conf, group)
-        cls._check_url(conf, cls._transport_url(conf, group))
+        problems = cls._route_errors(conf, group)
+        problems += cls._url_errors(conf, cls._transport_url(conf, group))[1]
+        problems += cls._outbox_errors(conf, group)
+        return problems
 
     def __init__(self, conf=None, name='messaging'):
         if conf is None:
@@ -126,6 +130,11 @@ class MessagingBackend(base.QueuedBackend):
         tidings_conf.register_opts(conf)
         super().__init__(conf, name)
         group = conf[GROUP]
+        # The checks of tidings config validate, before the outbox (and
+        # its directory) is created.
+        problems = type(self).check_conf(conf)
+        if problems:
+            raise errors.ConfigErrors(problems)
         self.group = group
         self.queue_size = group.queue_size
         self.overflow_size = group.overflow_size
@@ -209,8 +218,17 @@ class MessagingBackend(base.QueuedBackend):
 
     @staticmethod
     def _routes(conf, group):
+        problems = MessagingBackend._route_errors(conf, group)
+        if problems:
+            raise errors.ConfigErrors(problems)
+        return {notification_mod.VERSIONED: tuple(group.topics),
+                notification_mod.UNVERSIONED: tuple(
+                    group.unversioned_topics)}
+
+    @staticmethod
+    def _route_errors(conf, group):
         fmt = conf.notifications.notification_format
-        routes = {}
+        out = []
         wanted = {notification_mod.VERSIONED: ('topics', group.topics),
                   notification_mod.UNVERSIONED: ('unversioned_topics',
                                                  group.unversioned_topics)}
@@ -219,17 +237,24 @@ class MessagingBackend(base.QueuedBackend):
         for kind, (option, topics) in wanted.items():
             for topic in topics:
                 if not topic or any(c.isspace() for c in topic):
-                    raise errors.ConfigError(
+                    out.append(errors.ConfigError(
                         GROUP, option, topic,
                         'a topic is a non-empty name without spaces, e.g. '
-                        'versioned_notifications')
+                        'versioned_notifications'))
             if kind in needed and not topics:
-                raise errors.ConfigError(
+                out.append(errors.ConfigError(
                     GROUP, option, '',
                     'at least one topic is needed when [notifications] '
-                    'notification_format is %s' % fmt)
-            routes[kind] = tuple(topics)
-        return routes
+                    'notification_format is %s' % fmt))
+        return out
+
+    @staticmethod
+    def _outbox_errors(conf, group):
+        """The outbox URL (or the default SQLite file in state_path),
+        checked without creating it."""
+        if group.outbox_url is None:
+            return tidings_conf.state_path_errors(conf, 'outbox.sqlite')
+        return dbschema.url_errors(group.outbox_url, GROUP, 'outbox_url')
 
     @staticmethod
     def _transport_url(conf, group):
@@ -250,33 +275,47 @@ class MessagingBackend(base.QueuedBackend):
 
     @staticmethod
     def _check_url(conf, url):
+        parsed, problems = MessagingBackend._url_errors(conf, url)
+        if problems:
+            raise errors.ConfigErrors(problems)
+        return parsed
+
+    @staticmethod
+    def _url_errors(conf, url):
+        """``(parsed URL or None, [ConfigError])`` for a transport URL:
+        missing, unparsable, an unknown transport, a port out of
+        1-65535."""
         om = _oslo_messaging()
-        masked = mask_transport_url(url) or '(unset)'
         if not url:
-            raise errors.ConfigError(
+            return None, [errors.ConfigError(
                 GROUP, 'transport_url', '',
                 'no transport URL: set it here or in [DEFAULT] '
-                'transport_url, e.g. rabbit://user:pass@host:5672/')
+                'transport_url, e.g. rabbit://user:pass@host:5672/')]
+        masked = conf_checks.mask_url(url)
+        ports = conf_checks.url_port_errors(GROUP, 'transport_url', url)
+        if ports:
+            return None, ports
         try:
             parsed = om.TransportURL.parse(conf, url)
         except Exception as exc:
-            raise errors.ConfigError(
+            return None, [errors.ConfigError(
                 GROUP, 'transport_url', masked,
                 'not a transport URL (%s); expected e.g. '
-                'rabbit://user:pass@host:5672/' % exc) from None
+                'rabbit://user:pass@host:5672/' % exc)]
         drivers = sorted({ep.name for ep in importlib.metadata.entry_points(
             group='oslo.messaging.drivers')})
+        out = []
         if parsed.transport not in drivers:
-            raise errors.ConfigError(
+            out.append(errors.ConfigError(
                 GROUP, 'transport_url', masked,
                 'unknown transport %r; installed oslo.messaging transports: '
-                '%s' % (parsed.transport, ', '.join(drivers)))
+                '%s' % (parsed.transport, ', '.join(drivers))))
         for host in parsed.hosts:
-            if host.port is not None and not 0 < host.port < 65536:
-                raise errors.ConfigError(
-                    GROUP, 'transport_url', masked,
-                    'port %r is out of range 1-65535' % host.port)
-        return parsed
+            problem = conf_checks.port_problem(host.port)
+            if problem:
+                out.append(errors.ConfigError(GROUP, 'transport_url',
+                                              masked, problem))
+        return parsed, out
 
     def _choose_publisher(self, conf, group):
         parsed = self._transport_info

@@ -36,6 +36,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
+from tidings import conf as tidings_conf
 from tidings.objects import errors
 
 LOG = logging.getLogger(__name__)
@@ -159,6 +160,11 @@ class Outbox:
         kwargs = {}
         if parsed.get_backend_name() == 'sqlite':
             database = parsed.database
+            # The check of tidings config validate, before creating the
+            # directory.
+            problems = tidings_conf.sqlite_path_errors(group, option, url)
+            if problems:
+                raise errors.ConfigErrors(problems)
             if database and database != ':memory:':
                 directory = os.path.dirname(os.path.abspath(database))
                 os.makedirs(directory, exist_ok=True)

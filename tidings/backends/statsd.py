@@ -36,6 +36,7 @@ import time
 import weakref
 
 from tidings.backends import base
+from tidings.conf import _checks as conf_checks
 from tidings.objects import errors
 
 LOG = logging.getLogger(__name__)
@@ -72,6 +73,32 @@ def _number(value):
     return str(value)
 
 
+def option_errors(protocol='udp', socket_path=None, sample_rate=1.0,
+                  max_packet_size=1432, port=8125):
+    """ConfigErrors for client settings the option types cannot refuse
+    alone; the client's constructor and ``tidings config validate`` both
+    use it."""
+    out = []
+    if protocol not in PROTOCOLS:
+        out.append(errors.ConfigError(GROUP, 'protocol', protocol,
+                                      'not one of ' + ', '.join(PROTOCOLS)))
+    if protocol == 'unix' and not socket_path:
+        out.append(errors.ConfigError(GROUP, 'socket_path', socket_path,
+                                      'a socket path is needed with '
+                                      'protocol = unix'))
+    if not 0.0 < sample_rate <= 1.0:
+        out.append(errors.ConfigError(GROUP, 'sample_rate', sample_rate,
+                                      'not in (0, 1]; 1 sends every metric'))
+    if max_packet_size < 64:
+        out.append(errors.ConfigError(GROUP, 'max_packet_size',
+                                      max_packet_size, 'less than 64 bytes'))
+    if protocol != 'unix':
+        problem = conf_checks.port_problem(port)
+        if problem:
+            out.append(errors.ConfigError(GROUP, 'port', port, problem))
+    return out
+
+
 class StatsdClient:
     """A batching, non-blocking StatsD client.
 
@@ -87,19 +114,11 @@ class StatsdClient:
                  socket_path=None, prefix='', sample_rate=1.0,
                  max_packet_size=1432, flush_interval=0.1,
                  queue_size=100000, retry_interval=1.0, name='statsd'):
-        if protocol not in PROTOCOLS:
-            raise errors.ConfigError(GROUP, 'protocol', protocol,
-                                     'not one of ' + ', '.join(PROTOCOLS))
-        if protocol == 'unix' and not socket_path:
-            raise errors.ConfigError(GROUP, 'socket_path', socket_path,
-                                     'a socket path is needed with '
-                                     'protocol = unix')
-        if not 0.0 < sample_rate <= 1.0:
-            raise errors.ConfigError(GROUP, 'sample_rate', sample_rate,
-                                     'not in (0, 1]; 1 sends every metric')
-        if max_packet_size < 64:
-            raise errors.ConfigError(GROUP, 'max_packet_size',
-                                     max_packet_size, 'less than 64 bytes')
+        problems = option_errors(protocol=protocol, socket_path=socket_path,
+                                 sample_rate=sample_rate,
+                                 max_packet_size=max_packet_size, port=port)
+        if problems:
+            raise errors.ConfigErrors(problems)
         self.host = host
         self.port = port
         self.protocol = protocol
@@ -453,6 +472,16 @@ class StatsdBackend(base.Backend):
     """Counters (and timers with ``duration_ms``) per event metric name."""
 
     mechanisms = frozenset(['statsd'])
+
+    @classmethod
+    def check_conf(cls, conf):
+        """The client's startup checks on ``[backend_statsd]``: the
+        problems, as a list."""
+        group = conf[GROUP]
+        return option_errors(
+            protocol=group.protocol, socket_path=group.socket_path,
+            sample_rate=group.sample_rate,
+            max_packet_size=group.max_packet_size, port=group.port)
 
     def __init__(self, conf=None, name='statsd', client=None, **options):
         super().__init__(conf, name)

@@ -2,27 +2,28 @@
 
 ``tidings config validate FILE [FILE...]`` loads the files as a service
 would (later files override earlier ones, as with several
-``--config-file``) and runs the startup checks: every option's type and
-range, backend names, the level, pin syntax; then the configured backends'
-own checks (``Backend.check_conf``), the publisher format, and every pin
-against the payloads of all installed catalogs.  It also refuses options
-that no tidings group defines (a typo would otherwise be ignored).
+``--config-file``) and runs the Notifier's own startup check
+(:func:`tidings.conf.check`): every option's type and range, backend names
+(installed, each once), the level, pins against every installed catalog,
+the publisher format, state_path, then the configured backends' own checks
+(``Backend.check_conf``: URLs and their ports, database drivers, the files
+they would write).  It refuses options that no tidings group defines (with
+"did you mean"), sections written twice, and files that are not UTF-8 or
+do not parse.  Nothing is connected to or created.  Every problem is
+reported in the one run, one line each.
 
-Exit codes: 0 and ``OK`` on stdout when valid; 1 and the error on stderr
-when the configuration is invalid (like ``fingerprints check``, 1 means
-"checked, and it fails"); 2 for usage errors.
+Exit codes: 0 and ``OK`` on stdout when valid; 1 and one line per problem
+on stderr when the configuration is invalid (like ``fingerprints check``,
+1 means "checked, and it fails"); 2 for usage errors.
 
 ``tidings config show FILE [FILE...]`` prints the effective options of
 ``[notifications]`` (``--all``: every tidings group), marking defaults.
 """
 
-import difflib
 import fnmatch
-import os
 import sys
 
 from oslo_config import cfg
-from stevedore import driver
 
 from tidings import catalogs
 from tidings import conf as tidings_conf
@@ -56,10 +57,11 @@ def register(subparsers):
 
 
 def load(files):
-    """A ConfigOpts with tidings' options, parsed from ``files``."""
-    for path in files:
-        if not os.path.isfile(path):
-            raise errors.ConfigFileError(path, 'no such file')
+    """A ConfigOpts with tidings' options, parsed from ``files``; raises
+    ConfigErrors naming every file that cannot be read or parsed."""
+    problems = tidings_conf.check_files(files)
+    if problems:
+        raise errors.ConfigErrors(problems)
     try:
         return tidings_conf.new_conf(config_files=list(files))
     except cfg.ConfigFileParseError as exc:
@@ -68,19 +70,27 @@ def load(files):
         raise errors.ConfigFileError(', '.join(files), exc) from None
 
 
+def problems(files):
+    """``(conf, [problem])``: every problem of ``files``, found by the
+    Notifier's own startup check (:func:`tidings.conf.check`) with the
+    pins checked against every installed catalog.  ``conf`` is None when
+    a file cannot be read."""
+    try:
+        conf = load(files)
+    except errors.ConfigErrors as exc:
+        return None, list(exc.errors)
+    except errors.TidingsError as exc:
+        return None, [exc]
+    return conf, tidings_conf.check(conf, files=list(files),
+                                    registries=catalogs.load_all())
+
+
 def check(files):
-    """Run every check on ``files``; raise a TidingsError on the first
+    """Run every check on ``files``; raise ConfigErrors listing every
     problem, return the conf when all pass."""
-    conf = load(files)
-    tidings_conf.validate(conf)
-    _check_unknown_options(conf, files)
-    for name in conf.notifications.backends:
-        _backend_class(name).check_conf(conf)
-    # Pins and the publisher format are checked by the Notifier itself:
-    # build one over every installed catalog, delivering nowhere.
-    from tidings.notifications import notifier
-    registries = catalogs.load_all()
-    notifier.Notifier(conf, registries, backends=[]).close()
+    conf, found = problems(files)
+    if found:
+        raise errors.ConfigErrors(found)
     return conf
 
 
@@ -98,57 +108,15 @@ def warnings_for(conf):
     return out
 
 
-def _check_unknown_options(conf, files):
-    groups = {_group_name(group): {opt.dest for opt in opts}
-              | {opt.name for opt in opts}
-              for group, opts in tidings_conf.list_opts()}
-    for path in files:
-        sections = {}
-        cfg.ConfigParser(path, sections).parse()
-        for section, options in sections.items():
-            known = groups.get(section)
-            if known is None:
-                close = difflib.get_close_matches(section, list(groups), 1,
-                                                  0.8)
-                if close:
-                    raise errors.ConfigError(
-                        section, '*', section,
-                        'no such group (in %s); did you mean [%s]?' % (
-                            path, close[0]))
-                continue
-            for option in options:
-                if option not in known:
-                    raise errors.ConfigError(
-                        section, option, options[option][-1],
-                        'no such option in [%s] (in %s); options: %s' % (
-                            section, path, ', '.join(sorted(
-                                o.name for g, opts in tidings_conf
-                                .list_opts() if _group_name(g) == section
-                                for o in opts))))
-
-
-def _group_name(group):
-    return getattr(group, 'name', group)
-
-
-def _backend_class(name):
-    try:
-        return driver.DriverManager(tidings_conf.BACKEND_NAMESPACE, name,
-                                    invoke_on_load=False).driver
-    except Exception as exc:
-        raise errors.ConfigError(
-            'notifications', 'backends', name,
-            'backend failed to load: %s: %s; installed: %s' % (
-                type(exc).__name__, exc,
-                ', '.join(tidings_conf.installed_backends()))) from None
-
-
 def validate_command(args):
-    try:
-        conf = check(args.files)
-    except errors.TidingsError as exc:
-        print('tidings config validate: %s: invalid: %s' % (
-            ', '.join(args.files), exc), file=sys.stderr)
+    conf, found = problems(args.files)
+    if found:
+        where = ', '.join(args.files)
+        for problem in found:
+            # One line per problem, whatever the values hold.
+            text = str(problem).replace('\r', '\\r').replace('\n', '\\n')
+            print('tidings config validate: %s: invalid: %s' % (where, text),
+                  file=sys.stderr)
         return 1
     for warning in warnings_for(conf):
         print('warning: ' + warning, file=sys.stderr)
@@ -168,7 +136,7 @@ def show_command(args):
     conf = load(args.files)
     tidings_conf.validate(conf)
     for group, opts in tidings_conf.list_opts():
-        name = _group_name(group)
+        name = getattr(group, 'name', group)
         if not args.all and name != 'notifications':
             continue
         print('[%s]' % name)

@@ -5,6 +5,7 @@ Every module in this package defines ``GROUP``, ``OPTS``,
 new group is a new module.  Nothing is read at import time.
 """
 
+import difflib
 import importlib
 import importlib.metadata
 import os
@@ -13,7 +14,11 @@ import re
 
 from oslo_config import cfg
 from oslo_config import types
+from sqlalchemy.engine import url as sa_url
+from stevedore import driver
 
+from tidings.conf import _checks
+from tidings.objects import base as objects_base
 from tidings.objects import errors
 from tidings.objects import fields
 
@@ -23,7 +28,8 @@ _PIN = re.compile(r'^(?:(?P<ns>[A-Za-z0-9_]+)\.)?(?P<name>[A-Za-z0-9_]+)'
 
 
 def _modules():
-    names = sorted(m.name for m in pkgutil.iter_modules(__path__))
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__)
+                   if not m.name.startswith('_'))
     return [importlib.import_module('%s.%s' % (__name__, n)) for n in names]
 
 
@@ -102,51 +108,366 @@ def parse_pin(text):
     return match.group('ns'), match.group('name'), match.group('version')
 
 
-def validate(conf):
-    """Check every tidings option; raise ConfigError on the first bad one.
+def validate(conf, files=None, registries=None, backends=True):
+    """Run :func:`check`; raise :class:`~tidings.errors.ConfigErrors`
+    listing every problem, or return ``conf`` when there is none."""
+    problems = check(conf, files=files, registries=registries,
+                     backends=backends)
+    if problems:
+        raise errors.ConfigErrors(problems)
+    return conf
 
-    Reads each registered option (so a malformed value in the file fails
-    here, at startup, not at first use), then checks what oslo.config types
-    cannot: backend names, the level, pin syntax, and whatever a group
-    module checks in its own optional ``validate(conf)``.
+
+def check(conf, files=None, registries=None, backends=True):
+    """Every problem of the tidings configuration ``conf``, as a list of
+    ConfigError / ConfigFileError (empty when it is valid).
+
+    This is the startup check: the Notifier runs it (through
+    :func:`validate`) and so does ``tidings config validate``.  It looks
+    only: nothing is connected to, created or written.  It checks
+
+    - the files (``files``, else those ``conf`` was parsed from): options
+      and groups no tidings group defines (with "did you mean"), sections
+      and options written twice;
+    - every option's type and range, each read once;
+    - backend names (installed, no duplicates, no empty entries), the
+      level, pin syntax, source names, publisher_id_format, state_path;
+    - each group module's own ``validate(conf)``;
+    - when ``backends`` is true, each configured backend's
+      ``check_conf(conf)`` (URLs, ports, drivers, paths);
+    - when ``registries`` are given, every pin against their payloads.
     """
+    register_opts(conf)
+    problems = []
+    if files is None:
+        files = _conf_files(conf)
+    problems.extend(_file_problems(conf, files))
+    bad = set()
     for group, opts in list_opts():
-        name = group.name if hasattr(group, 'name') else group
+        name = _group_name(group)
         for opt in opts:
             try:
                 getattr(conf[name], opt.dest)
             except (cfg.Error, ValueError) as exc:
-                raise _option_error(conf, name, opt, exc) from None
-    notif = conf.notifications
+                bad.add((name, opt.dest))
+                problems.append(_option_error(conf, name, opt, exc))
+
+    def value(option, group='notifications'):
+        if (group, option) in bad:
+            return _BAD
+        return getattr(conf[group], option)
+
     known = installed_backends()
-    if not notif.backends:
-        raise errors.ConfigError('notifications', 'backends', '',
-                                 'at least one backend is needed; installed: '
-                                 + ', '.join(known) + ' (noop sends nothing)')
-    for backend in notif.backends:
-        if backend not in known:
-            raise errors.ConfigError(
-                'notifications', 'backends', backend,
-                'not an installed backend; installed: ' + ', '.join(known))
-    try:
-        fields.normalize_level(notif.level)
-    except ValueError:
-        raise errors.ConfigError(
-            'notifications', 'level', notif.level,
-            'not one of ' + ', '.join(fields.LEVELS)
-            + ' ("warning" is accepted for warn)') from None
-    for pin in notif.pin_versions:
-        parse_pin(pin)
+    problems.extend(_notifications_problems(conf, value, known))
     for module in _modules():
-        check = getattr(module, 'validate', None)
-        if check is not None:
-            check(conf)
+        hook = getattr(module, 'validate', None)
+        if hook is not None:
+            problems.extend(_collect(hook, conf))
+    names = value('backends')
+    if backends and names is not _BAD:
+        for name in _unique(n.strip() for n in names if n.strip()):
+            if name not in known:
+                continue
+            cls = _backend_class(name, problems)
+            hook = getattr(cls, 'check_conf', None)
+            if hook is not None:
+                problems.extend(_collect(hook, conf))
+    pins = value('pin_versions')
+    if registries is not None and pins is not _BAD:
+        problems.extend(_pin_problems(pins, registries))
+    return _unique(problems, key=str)
+
+
+_BAD = object()
+
+
+def _group_name(group):
+    return getattr(group, 'name', group)
+
+
+def _unique(items, key=None):
+    seen, out = set(), []
+    for item in items:
+        k = key(item) if key else item
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
+
+
+def _collect(hook, conf):
+    """The problems a check hook returns, or raises (a hook written for
+    the older contract raises its first problem)."""
+    try:
+        found = hook(conf)
+    except errors.ConfigErrors as exc:
+        return list(exc.errors)
+    except (errors.ConfigError, errors.ConfigFileError) as exc:
+        return [exc]
+    except (cfg.Error, ValueError):
+        # A malformed option read by the hook: reported with the others.
+        return []
+    return list(found or ())
+
+
+def _notifications_problems(conf, value, known):
+    out = []
+    names = value('backends')
+    if names is not _BAD:
+        out.extend(_backend_list_problems(names, known))
+    level = value('level')
+    if level is not _BAD:
+        try:
+            fields.normalize_level(level)
+        except ValueError:
+            out.append(errors.ConfigError(
+                'notifications', 'level', level,
+                'not one of ' + ', '.join(fields.LEVELS)
+                + ' ("warning" is accepted for warn)'))
+    pins = value('pin_versions')
+    if pins is not _BAD:
+        for pin in pins:
+            try:
+                parse_pin(pin)
+            except errors.ConfigError as exc:
+                out.append(exc)
     for source_opt in ('include_sources', 'exclude_sources'):
-        for value in getattr(notif, source_opt):
-            if not value.strip():
-                raise errors.ConfigError('notifications', source_opt, value,
-                                         'empty source names are not allowed')
-    return conf
+        sources = value(source_opt)
+        if sources is _BAD:
+            continue
+        for source in sources:
+            if not source.strip():
+                out.append(errors.ConfigError(
+                    'notifications', source_opt, source,
+                    'empty source names are not allowed; expected a '
+                    'comma-separated list of source names'))
+    id_format = value('publisher_id_format')
+    if id_format is not _BAD:
+        try:
+            id_format.format(source='source', host='host')
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            out.append(errors.ConfigError(
+                'notifications', 'publisher_id_format', id_format,
+                'placeholders accepted: {source}, {host} (%s: %s)' % (
+                    type(exc).__name__, exc)))
+    if value('state_path') not in (_BAD, None):
+        out.extend(state_path_errors(conf))
+    return out
+
+
+def _backend_list_problems(names, known):
+    out = []
+    listed = ', '.join(names)
+    if not names:
+        return [errors.ConfigError(
+            'notifications', 'backends', '',
+            'at least one backend is needed; installed: '
+            + ', '.join(known) + ' (noop sends nothing)')]
+    if any(not n.strip() for n in names):
+        out.append(errors.ConfigError(
+            'notifications', 'backends', listed,
+            'an entry is empty (a stray comma?); expected a comma-separated '
+            'list of installed backends: ' + ', '.join(known)))
+    seen = set()
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        if name in seen:
+            out.append(errors.ConfigError(
+                'notifications', 'backends', listed,
+                'backend %r is listed twice; list each backend once'
+                % name))
+        seen.add(name)
+        if name not in known:
+            close = difflib.get_close_matches(name, known, 1, 0.6)
+            out.append(errors.ConfigError(
+                'notifications', 'backends', name,
+                'not an installed backend; %sinstalled: %s' % (
+                    'did you mean %r? ' % close[0] if close else '',
+                    ', '.join(known))))
+    return _unique(out, key=str)
+
+
+def _backend_class(name, problems):
+    try:
+        return driver.DriverManager(BACKEND_NAMESPACE, name,
+                                    invoke_on_load=False).driver
+    except Exception as exc:
+        problems.append(errors.ConfigError(
+            'notifications', 'backends', name,
+            'backend failed to load: %s: %s; installed: %s' % (
+                type(exc).__name__, exc, ', '.join(installed_backends()))))
+        return None
+
+
+def _pin_problems(pins, registries):
+    if hasattr(registries, 'payload_classes'):
+        registries = [registries]
+    classes = {}
+    for registry in registries:
+        if registry is None or not hasattr(registry, 'payload_classes'):
+            continue
+        for cls in registry.payload_classes():
+            classes[(cls.OBJ_PROJECT_NAMESPACE, cls.obj_name())] = cls
+    known = sorted('%s.%s' % key for key in classes)
+    out = []
+    for text in pins:
+        try:
+            namespace, name, version = parse_pin(text)
+        except errors.ConfigError:
+            continue   # reported as malformed already
+        matches = [cls for (ns, n), cls in classes.items()
+                   if n == name and (namespace is None or ns == namespace)]
+        if not matches:
+            out.append(errors.ConfigError(
+                'notifications', 'pin_versions', text,
+                'no such payload; payloads: ' + ', '.join(known)))
+        elif len(matches) > 1:
+            out.append(errors.ConfigError(
+                'notifications', 'pin_versions', text,
+                'ambiguous; name the namespace: ' + ', '.join(
+                    '%s.%s:%s' % (c.OBJ_PROJECT_NAMESPACE, name, version)
+                    for c in matches)))
+        else:
+            try:
+                objects_base.check_target_version(matches[0], version)
+            except errors.PinError as exc:
+                out.append(errors.ConfigError(
+                    'notifications', 'pin_versions', text, str(exc)))
+    return out
+
+
+def state_path_errors(conf, file_name=None):
+    """ConfigErrors naming ``[notifications] state_path`` when tidings
+    could not create files there (or ``file_name`` in it).  The same
+    wording whoever asks, so the problem is reported once."""
+    path = state_path(conf)
+    given = conf.notifications.state_path
+    where = '' if given else (
+        ' (the default: $XDG_STATE_HOME/tidings or ~/.local/state/tidings)')
+    problem = _checks.directory_problem(path)
+    if problem:
+        return [errors.ConfigError(
+            'notifications', 'state_path', path,
+            '%s%s; expected a directory this user can create files in'
+            % (problem, where))]
+    if file_name:
+        target = os.path.join(path, file_name)
+        problem = _checks.file_problem(target)
+        if problem:
+            return [errors.ConfigError(
+                'notifications', 'state_path', path,
+                '%s in it %s%s' % (file_name, problem, where))]
+    return []
+
+
+def path_errors(group, option, path, conf=None, default_name=None):
+    """ConfigErrors for a file tidings will create or append to: ``path``
+    when the option is set, else ``default_name`` in state_path."""
+    if path is None and conf is not None and default_name:
+        return state_path_errors(conf, default_name)
+    problem = _checks.file_problem(path)
+    if problem:
+        return [errors.ConfigError(group, option, path,
+                                   problem + '; expected a file path this '
+                                   'user can create or append to')]
+    return []
+
+
+def sqlite_path_errors(group, option, url, conf=None, default_name=None):
+    """Path problems of a SQLite URL's database file (other URLs: none);
+    the default location (no URL) is checked under state_path."""
+    if not url:
+        return (state_path_errors(conf, default_name)
+                if conf is not None and default_name else [])
+    try:
+        parsed = sa_url.make_url(url)
+    except Exception:
+        return []
+    if parsed.get_backend_name() != 'sqlite':
+        return []
+    database = parsed.database
+    if not database or database == ':memory:' or database.startswith(
+            'file:'):
+        return []
+    problem = _checks.file_problem(database)
+    if problem:
+        return [errors.ConfigError(
+            group, option, _checks.mask_url(url),
+            'the SQLite file %s %s; expected a file path this user can '
+            'create or write' % (database, problem))]
+    return []
+
+
+def _conf_files(conf):
+    """The config files ``conf`` was parsed from (``--config-file`` and
+    ``--config-dir``), when it was parsed."""
+    files = []
+    try:
+        files.extend(conf.config_file or [])
+        for directory in conf.config_dir or []:
+            if os.path.isdir(directory):
+                files.extend(sorted(
+                    os.path.join(directory, f) for f in os.listdir(directory)
+                    if f.endswith('.conf')))
+    except (cfg.NoSuchOptError, cfg.Error, AttributeError, TypeError):
+        return []
+    return files
+
+
+def check_files(files):
+    """ConfigFileErrors for files that cannot be read or parsed: missing,
+    a directory, unreadable, not UTF-8, bad syntax.  One per file."""
+    return [problem for _, problem in (_checks.read_config_file(f)
+                                       for f in files) if problem]
+
+
+def _file_problems(conf, files):
+    """Unknown groups and options, and duplicates, in ``files``."""
+    groups = {}
+    for group, opts in list_opts():
+        name = _group_name(group)
+        known = groups.setdefault(name, set())
+        known.update(opt.dest for opt in opts)
+        known.update(opt.name for opt in opts)
+        try:
+            registered = conf[name]
+            known.update(registered.keys())
+        except (cfg.NoSuchOptError, cfg.NoSuchGroupError, KeyError,
+                AttributeError):
+            pass
+    out = []
+    for path in files:
+        parser, problem = _checks.read_config_file(path)
+        if problem is not None:
+            out.append(problem)
+            continue
+        out.extend(_checks.duplicate_errors(path, parser, groups))
+        for section, options in parser.sections.items():
+            known = groups.get(section)
+            if known is None:
+                close = difflib.get_close_matches(section, list(groups), 1,
+                                                  0.8)
+                if close:
+                    out.append(errors.ConfigError(
+                        section, '*', section,
+                        'no such group (in %s); did you mean [%s]?' % (
+                            path, close[0])))
+                continue
+            listing = sorted(o.name for g, opts in list_opts()
+                             if _group_name(g) == section for o in opts)
+            for option in options:
+                if option in known:
+                    continue
+                close = difflib.get_close_matches(option, listing, 1, 0.7)
+                out.append(errors.ConfigError(
+                    section, option, options[option][-1],
+                    'no such option in [%s] (in %s); %soptions: %s' % (
+                        section, path,
+                        'did you mean %s? ' % close[0] if close else '',
+                        ', '.join(listing))))
+    return out
 
 
 def describe_type(opt):
@@ -172,6 +493,9 @@ def describe_type(opt):
         return 'a comma-separated list'
     if isinstance(otype, types.HostAddress):
         return 'an IP address or a host name'
+    regex = getattr(otype, 'regex', None)
+    if regex is not None:
+        return 'text matching %s' % getattr(regex, 'pattern', regex)
     return 'a valid %s' % type(otype).__name__.lower()
 
 

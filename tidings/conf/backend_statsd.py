@@ -13,7 +13,8 @@ OPTS = [
         'host', default='127.0.0.1',
         help='StatsD daemon host name or address; resolved lazily by the '
              'sender and again after a failure.'),
-    cfg.PortOpt('port', default=8125, help='StatsD daemon port.'),
+    cfg.PortOpt('port', default=8125, min=1,
+                help='StatsD daemon port.'),
     cfg.StrOpt(
         'protocol', default='udp',
         choices=[('udp', 'datagrams to host:port (the StatsD default)'),

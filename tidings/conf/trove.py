@@ -32,11 +32,17 @@ def list_opts():
 
 
 def validate(conf):
-    """An interval of 0 would spin: refuse it at startup."""
+    """An interval of 0 would spin: refuse it at startup.  Returns the
+    problems (``tidings.conf.check`` collects them)."""
+    out = []
     for opt in OPTS:
-        value = getattr(conf.trove, opt.dest)
+        try:
+            value = getattr(conf.trove, opt.dest)
+        except (cfg.Error, ValueError):
+            continue   # malformed: tidings.conf.check reports it
         if value == 0:
-            raise errors.ConfigError(
+            out.append(errors.ConfigError(
                 GROUP.name, opt.name, value,
                 'a number of seconds > 0, or < 0 to disable; 0 is not '
-                'accepted')
+                'accepted'))
+    return out

@@ -64,7 +64,10 @@ class Notifier:
             conf = tidings_conf.new_conf()
         else:
             tidings_conf.register_opts(conf)
-        tidings_conf.validate(conf)
+        # The startup check is tidings config validate's: every problem
+        # (options, files, pins, the backends to load) in one ConfigErrors.
+        tidings_conf.validate(conf, registries=registries,
+                              backends=backends is None)
         self.conf = conf
         notif = conf.notifications
         if isinstance(registries, registry_mod.EventRegistry):

@@ -186,3 +186,29 @@ class DatabaseError(TidingsError):
     def __init__(self, option, url, problem):
         self.option, self.url = option, url
         super().__init__('%s = %s: %s' % (option, url, problem))
+
+
+class ConfigErrors(ConfigError):
+    """Every problem of a configuration, found in one run.
+
+    ``errors`` lists them (each a :class:`ConfigError` or a
+    :class:`ConfigFileError`); the message gives one per line.  ``group``,
+    ``option`` and ``value`` are those of the first problem that has them,
+    so a handler written for a single ConfigError keeps working.
+    """
+
+    def __init__(self, problems):
+        self.errors = list(problems)
+        first = next((e for e in self.errors if isinstance(e, ConfigError)),
+                     None)
+        self.group = getattr(first, 'group', None)
+        self.option = getattr(first, 'option', None)
+        self.value = getattr(first, 'value', None)
+        lines = [str(e) for e in self.errors]
+        if len(lines) == 1:
+            msg = lines[0]
+        else:
+            msg = '%d configuration problems:\n%s' % (
+                len(lines), '\n'.join('- ' + line for line in lines))
+        # ConfigError.__init__ formats one problem; this one is a list.
+        TidingsError.__init__(self, msg)

@@ -51,7 +51,7 @@ url, table, at = sys.argv[1], sys.argv[2], float(sys.argv[3])
 time.sleep(max(0.0, at - time.time()))
 box = outbox.Outbox(url, table)
 print(box.owner, flush=True)
-time.sleep(1.0)     # hold the slot while the others claim theirs
+sys.stdin.read()    # hold the slot until every opener has claimed one
 box.close()
 '''
 
@@ -113,13 +113,18 @@ class OutboxOwnersMixin:
             os.path.abspath(__file__))))
         openers = [subprocess.Popen(
             [sys.executable, '-c', OPENER, self.url(), self.table, str(at)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            cwd=root, preexec_fn=_nice) for _ in range(6)]
-        results = [p.communicate(timeout=60) for p in openers]
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, cwd=root, preexec_fn=_nice)
+            for _ in range(6)]
+        for opener in openers:
+            self.addCleanup(_reap, opener)
+        # each holds its slot until all have one (however late one of
+        # them starts on a loaded machine), then all let go
+        owners = [opener.stdout.readline().strip() for opener in openers]
+        results = [p.communicate('', timeout=60) for p in openers]
         self.assertEqual([0] * 6, [p.returncode for p in openers],
                          [err[-500:] for _out, err in results])
-        self.assertEqual(['slot-%d' % i for i in range(6)],
-                         sorted(out.strip() for out, _err in results))
+        self.assertEqual(['slot-%d' % i for i in range(6)], sorted(owners))
 
     def open(self):
         box = outbox_mod.Outbox(self.url(), self.table)

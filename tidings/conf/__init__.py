@@ -241,6 +241,13 @@ def _notifications_problems(conf, value, known):
                     'notifications', source_opt, source,
                     'empty source names are not allowed; expected a '
                     'comma-separated list of source names'))
+    for pattern in _listed(value('redact_context_keys')):
+        if not pattern.strip():
+            out.append(errors.ConfigError(
+                'notifications', 'redact_context_keys', pattern,
+                'empty entries are not allowed; expected a comma-separated '
+                'list of key names or shell patterns, e.g. '
+                'auth_token,*_password'))
     id_format = value('publisher_id_format')
     if id_format is not _BAD:
         try:
@@ -253,6 +260,10 @@ def _notifications_problems(conf, value, known):
     if value('state_path') not in (_BAD, None):
         out.extend(state_path_errors(conf))
     return out
+
+
+def _listed(values):
+    return () if values is _BAD or values is None else values
 
 
 def _backend_list_problems(names, known):

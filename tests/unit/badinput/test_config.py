@@ -156,6 +156,12 @@ class TestNotificationsGroup(ConfigCase):
                      "[notifications] exclude_sources = ''",
                      'empty source names are not allowed')
 
+    def test_empty_redact_context_key_is_refused(self):
+        self.invalid('[notifications]\nredact_context_keys = token,,x\n',
+                     "[notifications] redact_context_keys = ''",
+                     'empty entries are not allowed',
+                     'key names or shell patterns')
+
     def test_unknown_publisher_placeholder_lists_the_accepted_ones(self):
         self.invalid('[notifications]\npublisher_id_format = {who}\n',
                      "[notifications] publisher_id_format = '{who}'",

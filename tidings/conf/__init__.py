@@ -506,8 +506,27 @@ def describe_type(opt):
         return 'an IP address or a host name'
     regex = getattr(otype, 'regex', None)
     if regex is not None:
-        return 'text matching %s' % getattr(regex, 'pattern', regex)
+        pattern = getattr(regex, 'pattern', regex)
+        return _REGEX_WORDS.get(pattern, 'text matching %s' % pattern)
     return 'a valid %s' % type(otype).__name__.lower()
+
+
+#: What an option's regex accepts, in words (by pattern).
+_REGEX_WORDS = {
+    r'^\s*(\d+\s*[smhdw]?)?\s*$':
+        'a duration: a whole number with an optional unit s, m, h, d or w '
+        '(e.g. 30d, 12h, 3600), or nothing',
+    r'^[a-z][a-z0-9_]{0,30}$':
+        'a lowercase letter then up to 30 lowercase letters, digits or '
+        '"_" (e.g. tidings_)',
+}
+
+#: oslo.config's explanations that only repeat what ``expected ...``
+#: says (in the words of a Python int() or a regex).
+_NOISE = re.compile(r"^(Should be (greater|less) than or equal to |"
+                    r"invalid literal for |could not convert string to |"
+                    r"Value .* doesn't match regex |"
+                    r"Valid values are |Unexpected boolean value )")
 
 
 def _option_error(conf, group, opt, exc):
@@ -515,6 +534,8 @@ def _option_error(conf, group, opt, exc):
     file it came from."""
     value, where = _file_value(conf, group, opt)
     detail = str(exc).rsplit('is not valid: ', 1)[-1].strip()
+    if _NOISE.match(detail):
+        detail = ''
     accepted = 'expected %s' % describe_type(opt)
     extra = [d for d in (detail, 'in %s' % where if where else '') if d]
     if extra:

@@ -346,12 +346,12 @@ class TestDatabaseGroup(ConfigCase):
     def test_table_prefix_that_breaks_the_pattern(self):
         self.invalid('[backend_database]\ntable_prefix = Bad-Prefix\n',
                      "[backend_database] table_prefix = 'Bad-Prefix'",
-                     'expected text matching ^[a-z][a-z0-9_]{0,30}$')
+                     'expected a lowercase letter then up to 30')
 
     def test_max_age_that_is_no_duration(self):
         self.invalid('[backend_database]\nmax_age = forever\n',
                      "[backend_database] max_age = 'forever'",
-                     'expected text matching')
+                     'expected a duration: a whole number with an')
 
     def test_negative_flush_interval(self):
         self.invalid('[backend_database]\nflush_interval = -1\n',

@@ -23,13 +23,21 @@ from tidings import errors
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # One process of the concurrent migration test: connect, say ready, wait
-# for "go" on stdin, upgrade, print the revision.
+# for "go" on stdin, upgrade, print the revision.  Every commit is
+# delayed (argv[3] s), widening the window between a migration's last
+# statement and its commit, where a waiter must not yet get the lock
+# (releasing the lock before the commit failed 1 run in 40 without the
+# delay, every run with it).
 _MIGRATE_CHILD = """
 import sys
+import time
 import warnings
 warnings.simplefilter('ignore')
+import sqlalchemy as sa
 from tidings.backends import dbschema
 engine = dbschema.create_engine(sys.argv[1])
+sa.event.listen(engine, 'commit',
+                lambda conn, delay=float(sys.argv[3]): time.sleep(delay))
 with engine.connect():
     pass
 print('ready', flush=True)
@@ -92,13 +100,18 @@ class MigrationCases:
         self.assertEqual(1, store.count(all_projects=True))
 
     def test_processes_migrating_at_once_all_succeed(self):
+        self.assert_migrating_at_once_succeeds(self.url)
+
+    def assert_migrating_at_once_succeeds(self, url, processes=3,
+                                          commit_delay=0.2):
         prefix = dbhelpers.unique_prefix()
         self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
         children = [subprocess.Popen(
-            [sys.executable, '-c', _MIGRATE_CHILD, self.url, prefix],
+            [sys.executable, '-c', _MIGRATE_CHILD, url, prefix,
+             str(commit_delay)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, cwd=_ROOT)
-            for _ in range(2)]
+            for _ in range(processes)]
         for child in children:
             self.addCleanup(_reap, child)
         for child in children:   # imported and connected: start together
@@ -109,7 +122,7 @@ class MigrationCases:
         results = [(child.wait(60), child.stdout.read().strip(),
                     child.stderr.read()[-2000:]) for child in children]
         head = dbschema.head_revision()
-        self.assertEqual([(0, head)] * 2, [r[:2] for r in results],
+        self.assertEqual([(0, head)] * processes, [r[:2] for r in results],
                          '\n'.join(r[2] for r in results))
         engine = dbschema.create_engine(self.url)
         self.addCleanup(engine.dispose)

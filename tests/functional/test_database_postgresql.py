@@ -14,7 +14,13 @@ class PostgreSQLMixin:
 
 class TestMigrationsPostgreSQL(PostgreSQLMixin, dbcases.MigrationCases,
                                base.FunctionalTestCase):
-    pass
+    def test_processes_migrating_at_once_under_serializable_succeed(self):
+        # A server whose default isolation takes the transaction's
+        # snapshot at its first statement: a migration must not begin
+        # before it holds the lock, or it sees the database as it was.
+        self.assert_migrating_at_once_succeeds(
+            self.url + ('&' if '?' in self.url else '?') +
+            'options=-c%20default_transaction_isolation%3Dserializable')
 
 
 class TestEventStorePostgreSQL(PostgreSQLMixin, dbcases.StoreCases,

@@ -301,25 +301,43 @@ MIGRATION_LOCK_TIMEOUT = 60
 @contextlib.contextmanager
 def migration_lock(connection, prefix=DEFAULT_PREFIX,
                    timeout=MIGRATION_LOCK_TIMEOUT):
-    """Serialise migrations of one event table across processes.
+    """Serialise migrations of one event table across processes: a
+    transaction on ``connection`` (not in one yet) that begins once the
+    lock is held and commits before the lock is released.
 
-    PostgreSQL: a transaction advisory lock (released by the commit);
-    MariaDB/MySQL: a named lock (``GET_LOCK``) held by the session until
-    the migration is done; SQLite: the file's write lock, taken before
-    the schema is read (``BEGIN IMMEDIATE``, waiting up to the busy
-    timeout).  The second process then finds the schema up to date
-    instead of failing on a table that now exists.
+    A process that waited must then see all the one before it committed,
+    above all the version row, or it runs the first migration again and
+    fails on CREATE TABLE ("Table ... already exists").  Hence the order:
+
+    * the lock is released after the commit.  MariaDB commits each DDL
+      statement at once, but alembic's version row is an InnoDB row that
+      commits with the transaction; releasing ``GET_LOCK`` before that
+      commit let a waiter read the version table empty in between;
+    * the migration's transaction begins after the lock is held, so its
+      snapshot does not predate the other migration: under REPEATABLE
+      READ or SERIALIZABLE (a server's default_transaction_isolation)
+      PostgreSQL takes it at the first statement, which was the one that
+      waited for a transaction advisory lock; MariaDB (REPEATABLE READ by
+      default) takes it at the first read, now after the lock as well.
+
+    PostgreSQL (``pg_advisory_lock``, ``lock_timeout``) and MariaDB/MySQL
+    (``GET_LOCK``): a session lock taken in a short transaction of its
+    own, committed before the migration's begins.  SQLite: the file's
+    write lock, which is the migration's transaction (``BEGIN
+    IMMEDIATE``, waiting up to the busy timeout, released by its commit).
     """
     name = connection.dialect.name
     key = 'tidings-migrate:' + version_table(prefix)
     if name == 'postgresql':
         number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8],
                                 'big', signed=True)
-        connection.exec_driver_sql(
-            "SET LOCAL lock_timeout = '%ds'" % int(timeout))
-        connection.execute(sa.text('SELECT pg_advisory_xact_lock(:key)'),
+        # Also bounds the migration's waits for table locks, as before.
+        setup = "SET LOCAL lock_timeout = '%ds'" % int(timeout)
+        connection.exec_driver_sql(setup)
+        connection.execute(sa.text('SELECT pg_advisory_lock(:key)'),
                            {'key': number})
-        yield
+        release = (sa.text('SELECT pg_advisory_unlock(:key)'),
+                   {'key': number})
     elif name in ('mysql', 'mariadb'):
         got = connection.execute(sa.text('SELECT GET_LOCK(:key, :timeout)'),
                                  {'key': key, 'timeout': timeout}).scalar()
@@ -327,26 +345,37 @@ def migration_lock(connection, prefix=DEFAULT_PREFIX,
             raise errors.DatabaseError(
                 'migration lock', key, 'another process has been migrating '
                 'this event table for %ss; try again later' % timeout)
-        try:
-            yield
-        finally:
-            connection.execute(sa.text('SELECT RELEASE_LOCK(:key)'),
-                               {'key': key})
-    elif name == 'sqlite':
-        # The sqlite3 module runs DDL outside a transaction; take the
-        # write lock first, so the schema is read and changed under it.
-        if not connection.connection.dbapi_connection.in_transaction:
-            connection.exec_driver_sql('BEGIN IMMEDIATE')
-        yield
+        release = (sa.text('SELECT RELEASE_LOCK(:key)'), {'key': key})
+        setup = None
     else:
-        yield
+        with connection.begin():
+            # The sqlite3 module runs DDL outside a transaction; take the
+            # write lock first, so the schema is read and changed under it.
+            if name == 'sqlite' and not \
+                    connection.connection.dbapi_connection.in_transaction:
+                connection.exec_driver_sql('BEGIN IMMEDIATE')
+            yield
+        return
+    connection.commit()
+    try:
+        with connection.begin():
+            if setup:
+                connection.exec_driver_sql(setup)
+            yield
+    finally:
+        try:
+            connection.execute(*release)
+            connection.commit()
+        except sa.exc.DBAPIError:
+            # Closing the session releases its lock; never pool it.
+            connection.invalidate()
 
 
 def upgrade(engine, prefix=DEFAULT_PREFIX, revision='head'):
     """Create or upgrade the event table to ``revision`` (alembic); a
     concurrent migration of the same table is waited for."""
     from alembic import command
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         with migration_lock(connection, prefix):
             command.upgrade(alembic_config(connection, prefix), revision)
     return current_revision(engine, prefix)
@@ -354,7 +383,7 @@ def upgrade(engine, prefix=DEFAULT_PREFIX, revision='head'):
 
 def downgrade(engine, prefix=DEFAULT_PREFIX, revision='base'):
     from alembic import command
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         with migration_lock(connection, prefix):
             command.downgrade(alembic_config(connection, prefix), revision)
     return current_revision(engine, prefix)

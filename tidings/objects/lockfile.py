@@ -24,6 +24,7 @@ from tidings.objects import errors
 from tidings.objects import fingerprint
 from tidings.objects import introspect
 from tidings.objects import schema as schema_mod
+from tidings.objects import strictjson
 
 LOCK_FORMAT = 1
 _KEY = re.compile(r'^[A-Za-z0-9_]+\.[A-Za-z_][A-Za-z0-9_]*$')
@@ -47,8 +48,8 @@ class LockFile:
         A missing file is an error unless ``missing_ok`` (then empty).
         """
         try:
-            with open(path, encoding='utf-8') as stream:
-                text = stream.read()
+            with open(path, 'rb') as stream:
+                raw = stream.read()
         except FileNotFoundError:
             if missing_ok:
                 return cls(path)
@@ -56,11 +57,14 @@ class LockFile:
                 path, 'does not exist; create it with `tidings fingerprints '
                 'update --lock %s`' % path) from None
         except OSError as exc:
-            raise errors.LockFileError(path, 'cannot be read: %s' % exc)
+            raise errors.LockFileError(path, 'cannot be read: %s' % (
+                strictjson.describe_oserror(exc),)) from None
         try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise errors.LockFileError(path, 'is not valid JSON: %s' % exc)
+            data = strictjson.loads(raw)
+        except strictjson.JSONInputError as exc:
+            raise errors.LockFileError(path, '%s%s' % (
+                exc, '; accepted: the JSON `tidings fingerprints update` '
+                'writes' if exc.syntax else '')) from None
         return cls(path, validate(path, data))
 
     def versions(self, key):
@@ -119,6 +123,35 @@ class LockFile:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def merge(locks):
+    """One LockFile holding the payloads of every one of ``locks``.
+
+    Versions of the same payload from several files are all kept; the same
+    version in two files must have the same fingerprint, else
+    LockFileError names both files.  The merged file's ``path`` lists
+    them all (it is for messages, not for saving).
+    """
+    locks = list(locks)
+    if len(locks) == 1:
+        return locks[0]
+    payloads, origin = {}, {}
+    for lock in locks:
+        for key, versions in lock.payloads.items():
+            for version, entry in versions.items():
+                there = payloads.setdefault(key, {}).get(version)
+                if there is not None and \
+                        there['fingerprint'] != entry['fingerprint']:
+                    raise errors.LockFileError(
+                        lock.path, '%s %s is locked as %s, but as %s in %s; '
+                        'accepted: lock files that agree on every version '
+                        'they share' % (key, version, entry['fingerprint'],
+                                        there['fingerprint'],
+                                        origin[key, version]))
+                payloads[key][version] = entry
+                origin.setdefault((key, version), lock.path)
+    return LockFile(', '.join(str(lock.path) for lock in locks), payloads)
 
 
 def entry_for(cls):

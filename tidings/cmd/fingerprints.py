@@ -23,6 +23,7 @@ from tidings.objects import base
 from tidings.objects import errors
 from tidings.objects import introspect
 from tidings.objects import lockfile
+from tidings.objects import strictjson
 
 DEFAULT_LOCK = catalogs.LOCK_FILE
 
@@ -83,7 +84,7 @@ def module_payload_classes(module_name):
         raise errors.TidingsError(
             'module %r cannot be imported: %s' % (module_name, exc)) from None
     found = []
-    for value in vars(module).values():
+    for value in list(vars(module).values()):
         if isinstance(value, base.ObjectRegistry):
             found.extend(value.classes())
         elif isinstance(value, registry_mod.EventRegistry):
@@ -92,12 +93,21 @@ def module_payload_classes(module_name):
               and issubclass(value, base.TidingsObject)
               and value.__dict__.get('OBJ_REGISTRY') is not None):
             found.append(value)
+    if not found:
+        raise errors.TidingsError(
+            '--module %r registers no payload; accepted: a module holding '
+            'an ObjectRegistry, an EventRegistry or registered payload '
+            'classes' % (module_name,))
     return found
 
 
 def collect(modules=(), catalog_names=None, no_catalogs=False):
     """The payload classes to check: the catalogs', the modules', and
     every payload they nest, sorted by namespace and name."""
+    if no_catalogs and not modules:
+        raise errors.TidingsError(
+            '--no-catalogs without --module: no payload to check; accepted: '
+            'one or more --module MOD with --no-catalogs')
     classes = []
     if not no_catalogs:
         for registry in catalogs.load_all(catalog_names):
@@ -124,7 +134,12 @@ def run_check(args):
 def run_update(args):
     lock = lockfile.LockFile.load(args.lock, missing_ok=True)
     report = lockfile.update(_classes(args), lock, force=args.force)
-    lock.save()
+    try:
+        lock.save()
+    except OSError as exc:
+        raise errors.LockFileError(args.lock, 'cannot be written: %s: %s' % (
+            exc.filename or args.lock, strictjson.describe_oserror(exc))
+        ) from None
     left = [r for r in report.results if not r.recorded]
     for result in report.results:
         if result.recorded and not result.ok:

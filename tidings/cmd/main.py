@@ -102,6 +102,9 @@ def user_error(exc):
             exc.msg, exc.lineno, exc.colno)
     if isinstance(exc, strictjson.JSONInputError):
         return 'input %s' % exc
+    from oslo_config import cfg
+    if isinstance(exc, cfg.Error):
+        return 'configuration: %s' % (str(exc).strip(),)
     if type(exc).__module__.startswith('alembic') and \
             type(exc).__name__ == 'CommandError':
         return 'database migration: %s' % exc

@@ -306,8 +306,12 @@ class Report:
                 'payloads': [r.as_dict() for r in self.results]}
 
 
-def check_class(cls, lock):
-    """:class:`PayloadResult` of one payload class against ``lock``."""
+def check_class(cls, lock, checked_keys=None):
+    """:class:`PayloadResult` of one payload class against ``lock``.
+
+    ``checked_keys``: the keys of every payload checked with it, so a new
+    payload's hint can tell a moved payload from an unrelated namesake.
+    """
     key = fingerprint.key(cls)
     version = cls.VERSION
     current = fingerprint.shape(cls)
@@ -315,7 +319,8 @@ def check_class(cls, lock):
     newest = lock.newest(key)
     if newest is None:
         return PayloadResult(cls, FAIL, 'new payload, not in the lock file: '
-                             + UPDATE_HINT + _elsewhere(lock, cls))
+                             + UPDATE_HINT + _elsewhere(lock, cls,
+                                                        checked_keys))
     entry = lock.entry(key, version)
     if entry is not None:
         if entry['fingerprint'] == fp:
@@ -352,22 +357,33 @@ def check_class(cls, lock):
             version, newest, found.required), found, newest)
 
 
-def _elsewhere(lock, cls):
-    """A hint when the same name is locked in another namespace."""
+def _elsewhere(lock, cls, checked_keys=None):
+    """A hint when a new payload looks moved from another namespace.
+
+    Only when exactly one payload of the same name is locked in another
+    namespace and it is no longer among the payloads checked: then the
+    payload's namespace probably changed, and consumers of the old one
+    break.  A namesake still checked (an unrelated payload of another
+    catalog) gets no hint: this one is simply new.
+    """
     others = [k for k in lock.keys()
               if k.split('.', 1)[1] == cls.obj_name()
               and k != fingerprint.key(cls)]
-    if not others:
+    if len(others) != 1 or (checked_keys is not None
+                            and others[0] in checked_keys):
         return ''
-    return (' (%s is locked as %s: a namespace change is breaking)'
-            % (cls.obj_name(), ', '.join(others)))
+    return (' (or moved? %s is locked as %s, which is no longer checked: '
+            'if this is the same payload, its namespace changed, a breaking '
+            'change for consumers of %s)' % (cls.obj_name(), others[0],
+                                             others[0]))
 
 
 def check(classes, lock):
     """Check payload classes (and the payloads they nest) against a
     :class:`LockFile`; return a :class:`Report`."""
-    results = [check_class(cls, lock)
-               for cls in introspect.with_nested(classes)]
+    classes = introspect.with_nested(classes)
+    keys = {fingerprint.key(cls) for cls in classes}
+    results = [check_class(cls, lock, keys) for cls in classes]
     return Report(results, lock.path)
 
 

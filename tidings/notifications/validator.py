@@ -30,6 +30,14 @@ from tidings.objects import schema as schema_mod
 _SUFFIX = '_object.name'
 
 
+def _describe(error):
+    """A jsonschema error's message, naming the value where jsonschema
+    names only what was expected."""
+    if error.validator == 'const':
+        return '%r is not %r' % (error.instance, error.validator_value)
+    return error.message
+
+
 class NotificationValidator:
     """Validate wire messages against the lock file's schemas.
 
@@ -169,7 +177,7 @@ class NotificationValidator:
                        key=lambda e: list(map(str, e.absolute_path)))
         return problems + [
             '%s: %s' % ('/'.join(map(str, e.absolute_path)) or '<root>',
-                        e.message) for e in found]
+                        _describe(e)) for e in found]
 
     def validate(self, message):
         """Return ``message`` when valid; else raise

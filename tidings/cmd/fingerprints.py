@@ -13,6 +13,7 @@ The payloads checked: those of every installed catalog (or the
 registered in the ``--module`` modules, plus the payloads they nest.
 """
 
+import argparse
 import importlib
 import json
 import sys
@@ -28,11 +29,27 @@ from tidings.objects import strictjson
 DEFAULT_LOCK = catalogs.LOCK_FILE
 
 
+class StoreOnce(argparse.Action):
+    """Store an option's value, refusing it a second time (rather than
+    keeping the last one silently)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        seen = '_seen_' + self.dest
+        if getattr(namespace, seen, None) is not None:
+            raise argparse.ArgumentError(self, 'given twice (%s, then %s); '
+                                         'accepted: %s once' % (
+                                             getattr(namespace, seen),
+                                             values, option_string))
+        setattr(namespace, seen, values)
+        setattr(namespace, self.dest, values)
+
+
 def add_selection_options(parser):
     """``--lock``, ``--module``, ``--catalog``, ``--no-catalogs``."""
     parser.add_argument(
-        '--lock', metavar='PATH', default=DEFAULT_LOCK,
-        help='lock file (default: the bundled catalogs\' lock, %(default)s)')
+        '--lock', metavar='PATH', default=DEFAULT_LOCK, action=StoreOnce,
+        help='lock file, once (default: the bundled catalogs\' lock, '
+             '%(default)s)')
     parser.add_argument(
         '--module', metavar='MOD', action='append', default=[],
         dest='modules',

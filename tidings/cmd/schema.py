@@ -34,7 +34,9 @@ def register(subparsers):
                         help='the unversioned (flat) payload format')
     parser.add_argument(
         '--lock', metavar='PATH', default=fp_cmd.DEFAULT_LOCK,
-        help='lock file holding released versions (default: %(default)s)')
+        action=fp_cmd.StoreOnce,
+        help='lock file holding released versions, once (default: '
+             '%(default)s)')
     parser.add_argument(
         '--module', metavar='MOD', action='append', default=[],
         dest='modules',

@@ -260,6 +260,17 @@ class TestFingerprints(CliCase):
             "--module 'os' registers no payload", 'accepted: a module '
             'holding an ObjectRegistry'])
 
+    def test_check_with_two_locks_is_refused_not_the_last_kept(self):
+        self.assertCliRefuses(['fingerprints', 'check', '--lock', 'a.json',
+                               '--lock', 'b.json'], [
+            'argument --lock: given twice (a.json, then b.json)',
+            'accepted: --lock once'])
+
+    def test_update_with_two_locks_is_refused(self):
+        self.assertCliRefuses(['fingerprints', 'update', '--lock', 'a.json',
+                               '--lock', 'b.json'], [
+            'given twice (a.json, then b.json)'])
+
     def test_check_of_nothing_is_refused(self):
         self.assertCliRefuses(['fingerprints', 'check', '--no-catalogs'], [
             '--no-catalogs without --module', 'no payload to check'])
@@ -341,6 +352,11 @@ class TestSchema(CliCase):
         path = self.write('bin.json', b'\x00\xff' * 50)
         self.assertCliRefuses(['schema', 'BackupPayload', '--lock', path],
                               ['lock file %s' % path, 'is not UTF-8'])
+
+    def test_two_locks_are_refused(self):
+        self.assertCliRefuses(['schema', 'BackupPayload', '--lock', 'a',
+                               '--lock', 'b'], [
+            'argument --lock: given twice (a, then b)'])
 
     def test_module_without_payloads_is_refused(self):
         self.assertCliRefuses(['schema', 'BackupPayload', '--module', 'json'],

@@ -174,7 +174,8 @@ def validate(path, data):
     if unknown:
         raise bad('unknown top-level key(s) %s; accepted: lock_format, '
                   'payloads' % ', '.join(unknown))
-    if data.get('lock_format') != LOCK_FORMAT:
+    if type(data.get('lock_format')) is not int or \
+            data['lock_format'] != LOCK_FORMAT:
         raise bad('lock_format %r is not supported; accepted: %d'
                   % (data.get('lock_format'), LOCK_FORMAT))
     payloads = data.get('payloads')

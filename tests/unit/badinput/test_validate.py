@@ -264,6 +264,14 @@ class TestLockFiles(ValidateCase):
         self.refuses('{"lock_format": 7, "payloads": {}}',
                      ['lock_format 7 is not supported', 'accepted: 1'])
 
+    def test_lock_format_true_is_not_taken_for_1(self):
+        self.refuses('{"lock_format": true, "payloads": {}}',
+                     ['lock_format True is not supported', 'accepted: 1'])
+
+    def test_lock_format_as_a_float_is_refused(self):
+        self.refuses('{"lock_format": 1.0, "payloads": {}}',
+                     ['lock_format 1.0 is not supported'])
+
     def test_lock_edited_by_hand_is_refused(self):
         def edit(data):
             entry = data['payloads']['watcher.AuditCreatePayload']['1.0']

@@ -96,6 +96,12 @@ def _messages(path):
     return data if isinstance(data, list) else [data]
 
 
+def _printable(text):
+    """``text`` with lone surrogates escaped, so printing it to a UTF-8
+    stream cannot fail."""
+    return text.encode('utf-8', 'backslashreplace').decode('utf-8')
+
+
 def run(args, out=None):
     out = out or sys.stdout
     if args.no_catalogs and args.catalog:
@@ -116,10 +122,11 @@ def run(args, out=None):
                 bad += 1
                 label = message.get('event_type', '?') if isinstance(
                     message, dict) else '?'
-                print('%s #%d (%s): invalid' % (path, index, label),
+                print(_printable('%s #%d (%s): invalid' % (path, index,
+                                                           label)),
                       file=out)
                 for problem in problems:
-                    print('  ' + problem, file=out)
+                    print(_printable('  ' + problem), file=out)
     print('%d message(s) checked: %d valid, %d invalid' % (
         checked, checked - bad, bad), file=out)
     return 1 if bad else 0

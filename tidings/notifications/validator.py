@@ -17,6 +17,7 @@ current payload class.
 """
 
 import difflib
+import re
 import threading
 
 import jsonschema
@@ -28,6 +29,40 @@ from tidings.objects import lockfile
 from tidings.objects import schema as schema_mod
 
 _SUFFIX = '_object.name'
+
+
+_SURROGATE = re.compile('[\ud800-\udfff]')
+
+
+def surrogate_problems(message):
+    """``['path: problem']`` for every string (key or value) of
+    ``message`` holding a lone surrogate (a ``\\ud800`` escape): valid
+    JSON grammar, but no UTF-8 text can carry it, so a consumer storing or
+    forwarding the message fails."""
+    found = []
+    stack = [((), message)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            match = _SURROGATE.search(value)
+            if match:
+                found.append('%s: %s holds a lone surrogate U+%04X, which '
+                             'UTF-8 cannot carry; accepted: Unicode text '
+                             'without lone surrogates' % (
+                                 '/'.join(path) or '<root>', ascii(value),
+                                 ord(match.group())))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    found.append('%s: key %s holds a lone surrogate; '
+                                 'accepted: Unicode text without lone '
+                                 'surrogates' % ('/'.join(path) or '<root>',
+                                                 ascii(key)))
+                stack.append((path + (ascii(key)[1:-1],), item))
+        elif isinstance(value, list):
+            stack.extend((path + (str(i),), item)
+                         for i, item in enumerate(value))
+    return sorted(found)
 
 
 def _describe(error):
@@ -170,7 +205,8 @@ class NotificationValidator:
     def errors(self, message):
         """Every problem of ``message`` as ``'path: problem'`` strings."""
         notification_mod.check_wire(message)
-        problems = self.catalog_problems(message)
+        problems = surrogate_problems(message) + self.catalog_problems(
+            message)
         key, build = self.schema_for(message)
         validator = self._validator(key, build)
         found = sorted(validator.iter_errors(message),

@@ -450,8 +450,34 @@ class TestMessages(ValidateCase):
             '"watcher_object.data": {',
             '"watcher_object.data": {"x": "\\ud800", ', 1)
         out = self.assertFinding([self.write('s.json', text)], [
-            "'x' was unexpected"])
+            "payload/watcher_object.data/x: '\\ud800' holds a lone "
+            "surrogate U+D800, which UTF-8 cannot carry", "accepted: "
+            "Unicode text without lone surrogates", "'x' was unexpected"])
         self.assertIn('1 invalid', out)
+
+    def test_lone_surrogate_in_a_valid_field_is_a_finding(self):
+        message = sample()
+        text = json.dumps(message).replace(
+            '"publisher_id": "', '"publisher_id": "\\udfff', 1)
+        self.assertFinding([self.write('s.json', text)], [
+            "publisher_id: '\\udfff", 'lone surrogate U+DFFF'])
+
+    def test_lone_surrogate_event_type_is_printed_escaped_on_a_real_stdout(
+            self):
+        import subprocess
+        import sys
+        message = sample()
+        message['event_type'] = '\ud800'
+        path = self.write('s.json', json.dumps(message))
+        proc = subprocess.run(
+            [sys.executable, '-c', 'import sys; from tidings.cmd import main;'
+             ' sys.exit(main.main())', 'validate', path],
+            capture_output=True, cwd=ROOT, timeout=120,
+            env=dict(os.environ, PYTHONIOENCODING='utf-8'))
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        self.assertEqual(1, proc.returncode, out + err)
+        self.assertNotIn('Traceback', out + err)
+        self.assertIn('(\\ud800): invalid', out)
 
 
 class TestValidatorApi(ValidateCase):

@@ -319,8 +319,15 @@ def load_registry(spec):
 
 
 def _read(path):
+    """The text of sample file ``path``, None when there is none.  Bytes
+    that are not UTF-8 are replaced (the sample then shows as drifted);
+    a path that cannot be read is an InputFileError naming it."""
     try:
-        with open(path, encoding='utf-8') as f:
-            return f.read()
+        with open(path, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        from tidings.objects import strictjson
+        raise errors.InputFileError(path, strictjson.describe_oserror(exc),
+                                    what='sample file') from None

@@ -42,7 +42,7 @@ class TestNotificationValidator(testtools.TestCase):
 
     def test_priority_must_match_the_event_definition(self):
         self.message['priority'] = 'ERROR'
-        self.assertIn("priority: 'INFO' was expected",
+        self.assertIn("priority: 'ERROR' is not 'INFO'",
                       self.validator.errors(self.message))
 
     def test_an_unlocked_version_lists_the_locked_ones(self):

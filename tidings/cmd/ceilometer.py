@@ -25,7 +25,9 @@ from oslo_versionedobjects import fields as ovo_fields
 from tidings import catalogs
 from tidings.notifications import notification
 from tidings.notifications import registry as registry_mod
+from tidings.objects import errors
 from tidings.objects import fields
+from tidings.objects import strictjson
 
 FORMATS = (notification.VERSIONED, notification.UNVERSIONED)
 
@@ -104,8 +106,17 @@ def _run(args):
                   args.format))
     text = dump(definitions, header)
     if args.output and args.output != '-':
-        with open(args.output, 'w') as handle:
-            handle.write(text)
+        try:
+            with open(args.output, 'w', encoding='utf-8') as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise errors.InputFileError(
+                args.output, 'cannot be written: %s; accepted: a writable '
+                'file path, or - for standard output' % (
+                    'its folder does not exist'
+                    if isinstance(exc, FileNotFoundError)
+                    else strictjson.describe_oserror(exc),),
+                what='--output') from None
     else:
         sys.stdout.write(text)
     return 0

@@ -2,6 +2,7 @@
 
 from tidings.backends import dbschema
 from tidings.cmd import events_db
+from tidings.objects import errors
 
 
 def register(subparsers):
@@ -15,7 +16,8 @@ def register(subparsers):
                              'schema to the latest revision')
     events_db.add_db_arguments(upgrade)
     upgrade.add_argument('--revision', default='head',
-                         help='target revision (default %(default)s)')
+                         help='target revision: head or a migration id '
+                              '(default %(default)s)')
     upgrade.set_defaults(func=run_upgrade)
     current = sub.add_parser('current', help='show the revision of the '
                              'database and the latest one')
@@ -23,11 +25,36 @@ def register(subparsers):
     current.set_defaults(func=run_current)
 
 
+def known_revisions():
+    """The revision ids of the event table's migrations, oldest first."""
+    from alembic.script import ScriptDirectory
+    script = ScriptDirectory.from_config(dbschema.alembic_config(None))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def check_revision(revision):
+    """Raise a TidingsError unless ``revision`` is head or a known one."""
+    known = known_revisions()
+    if revision in ('head', 'heads') or revision in known:
+        return revision
+    raise errors.TidingsError(
+        '--revision %r: no such migration of the event table; accepted: '
+        'head, %s' % (revision, ', '.join(known)))
+
+
 def run_upgrade(args):
+    check_revision(args.revision)
     store = events_db.open_store(args)
     try:
         before = store.revision()
-        after = store.upgrade(args.revision)
+        try:
+            after = store.upgrade(args.revision)
+        except Exception as exc:
+            if type(exc).__name__ != 'CommandError':
+                raise
+            raise errors.TidingsError('--revision %r: %s; accepted: head, '
+                                      '%s' % (args.revision, exc, ', '.join(
+                                          known_revisions()))) from None
     finally:
         store.close()
     print('%s: %s -> %s' % (dbschema.safe_url(store.engine.url),

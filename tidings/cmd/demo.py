@@ -30,7 +30,7 @@ import time
 import wsgiref.util
 
 from tidings import catalogs
-from tidings import conf as tidings_conf
+from tidings.cmd import events_db
 from tidings.notifications import notifier as notifier_mod
 from tidings.notifications import periodic
 
@@ -114,7 +114,8 @@ def _statsd_sent(notifier):
 
 
 def _configure(args, state, statsd_port):
-    conf = tidings_conf.new_conf(['--config-file', args.config_file])
+    # a missing, unreadable or malformed file is a ConfigFileError
+    conf = events_db.load_conf([args.config_file])
     conf.set_override('state_path', state, 'notifications')
     conf.set_override('publisher_host', 'demo-host', 'notifications')
     conf.set_override('port', statsd_port, 'backend_statsd')

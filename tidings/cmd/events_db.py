@@ -8,10 +8,14 @@ import datetime
 import json
 import sys
 
+from oslo_config import cfg
+
 from tidings import conf as tidings_conf
 from tidings.backends import database
 from tidings.backends import dbschema
 from tidings.backends import eventstore
+from tidings.objects import errors
+from tidings.objects import strictjson
 
 TABLE_COLUMNS = ('timestamp', 'level', 'event_type', 'object_type',
                  'object_name', 'object_id', 'status', 'project')
@@ -32,8 +36,7 @@ def add_db_arguments(parser):
 
 def resolve(args):
     """(url, option name, table prefix) from --db / --config-file."""
-    conf = tidings_conf.new_conf(
-        ['--config-file=%s' % f for f in args.config_file])
+    conf = load_conf(args.config_file)
     group = conf.backend_database
     prefix = args.table_prefix or group.table_prefix
     if args.db:
@@ -43,9 +46,41 @@ def resolve(args):
     return database.default_url(conf), 'the default database', prefix
 
 
+def load_conf(config_files):
+    """The tidings options from ``config_files``; a missing, unreadable or
+    malformed file is a ConfigFileError naming it."""
+    for path in config_files:
+        try:
+            with open(path, 'rb') as handle:
+                handle.read().decode('utf-8')
+        except OSError as exc:
+            raise errors.ConfigFileError(path, '%s (--config-file)' % (
+                strictjson.describe_oserror(exc),)) from None
+        except UnicodeDecodeError as exc:
+            raise errors.ConfigFileError(
+                path, 'is not UTF-8: byte 0x%02x at offset %d cannot be '
+                'decoded; accepted: UTF-8 text' % (
+                    exc.object[exc.start], exc.start)) from None
+    try:
+        return tidings_conf.new_conf(
+            ['--config-file=%s' % f for f in config_files])
+    except cfg.Error as exc:
+        raise errors.ConfigFileError(
+            ', '.join(config_files), 'cannot be used: %s' % (
+                str(exc).strip(),)) from None
+
+
 def open_store(args):
     url, option, prefix = resolve(args)
-    return eventstore.EventStore(url, table_prefix=prefix, option=option)
+    try:
+        return eventstore.EventStore(url, table_prefix=prefix,
+                                     option=option)
+    except OSError as exc:
+        raise errors.DatabaseError(
+            option, dbschema.safe_url(url) if isinstance(url, str) else url,
+            'the folder of the database file cannot be created: %s: %s' % (
+                exc.filename or '?', (exc.strerror or str(exc)).lower())
+        ) from None
 
 
 def register_events_subcommands(events_subparsers):

@@ -13,6 +13,7 @@ The payloads checked: those of every installed catalog (or the
 registered in the ``--module`` modules, plus the payloads they nest.
 """
 
+import argparse
 import importlib
 import json
 import sys
@@ -23,15 +24,32 @@ from tidings.objects import base
 from tidings.objects import errors
 from tidings.objects import introspect
 from tidings.objects import lockfile
+from tidings.objects import strictjson
 
 DEFAULT_LOCK = catalogs.LOCK_FILE
+
+
+class StoreOnce(argparse.Action):
+    """Store an option's value, refusing it a second time (rather than
+    keeping the last one silently)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        seen = '_seen_' + self.dest
+        if getattr(namespace, seen, None) is not None:
+            raise argparse.ArgumentError(self, 'given twice (%s, then %s); '
+                                         'accepted: %s once' % (
+                                             getattr(namespace, seen),
+                                             values, option_string))
+        setattr(namespace, seen, values)
+        setattr(namespace, self.dest, values)
 
 
 def add_selection_options(parser):
     """``--lock``, ``--module``, ``--catalog``, ``--no-catalogs``."""
     parser.add_argument(
-        '--lock', metavar='PATH', default=DEFAULT_LOCK,
-        help='lock file (default: the bundled catalogs\' lock, %(default)s)')
+        '--lock', metavar='PATH', default=DEFAULT_LOCK, action=StoreOnce,
+        help='lock file, once (default: the bundled catalogs\' lock, '
+             '%(default)s)')
     parser.add_argument(
         '--module', metavar='MOD', action='append', default=[],
         dest='modules',
@@ -83,7 +101,7 @@ def module_payload_classes(module_name):
         raise errors.TidingsError(
             'module %r cannot be imported: %s' % (module_name, exc)) from None
     found = []
-    for value in vars(module).values():
+    for value in list(vars(module).values()):
         if isinstance(value, base.ObjectRegistry):
             found.extend(value.classes())
         elif isinstance(value, registry_mod.EventRegistry):
@@ -92,12 +110,21 @@ def module_payload_classes(module_name):
               and issubclass(value, base.TidingsObject)
               and value.__dict__.get('OBJ_REGISTRY') is not None):
             found.append(value)
+    if not found:
+        raise errors.TidingsError(
+            '--module %r registers no payload; accepted: a module holding '
+            'an ObjectRegistry, an EventRegistry or registered payload '
+            'classes' % (module_name,))
     return found
 
 
 def collect(modules=(), catalog_names=None, no_catalogs=False):
     """The payload classes to check: the catalogs', the modules', and
     every payload they nest, sorted by namespace and name."""
+    if no_catalogs and not modules:
+        raise errors.TidingsError(
+            '--no-catalogs without --module: no payload to check; accepted: '
+            'one or more --module MOD with --no-catalogs')
     classes = []
     if not no_catalogs:
         for registry in catalogs.load_all(catalog_names):
@@ -124,7 +151,12 @@ def run_check(args):
 def run_update(args):
     lock = lockfile.LockFile.load(args.lock, missing_ok=True)
     report = lockfile.update(_classes(args), lock, force=args.force)
-    lock.save()
+    try:
+        lock.save()
+    except OSError as exc:
+        raise errors.LockFileError(args.lock, 'cannot be written: %s: %s' % (
+            exc.filename or args.lock, strictjson.describe_oserror(exc))
+        ) from None
     left = [r for r in report.results if not r.recorded]
     for result in report.results:
         if result.recorded and not result.ok:

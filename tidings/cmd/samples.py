@@ -8,10 +8,13 @@ each sample without an event.  Both take installed catalogs
 (``--module package.module:EVENTS``).
 """
 
+import os
 import sys
 
 from tidings import catalogs
 from tidings import samples
+from tidings.objects import errors
+from tidings.objects import strictjson
 
 
 def register(subparsers):
@@ -50,6 +53,12 @@ def _selection(parser):
 
 def registries(args):
     """The selected registries; every installed catalog by default."""
+    for spec in args.module:
+        if ':' not in spec:
+            raise errors.TidingsError(
+                '--module %r: expected PKG.MOD:ATTR, the import path of an '
+                'EventRegistry (e.g. mysvc.notifications:EVENTS); for an '
+                'installed catalog use --catalog %s' % (spec, spec))
     specs = list(args.catalog) + list(args.module)
     if not specs:
         return catalogs.load_all()
@@ -65,6 +74,17 @@ def _regenerate_command(args, folder):
 
 
 def generate(args):
+    try:
+        return _generate(args)
+    except OSError as exc:
+        raise errors.InputFileError(
+            args.output, 'cannot write the samples: %s: %s; accepted: a '
+            'folder that exists or can be created, and is writable' % (
+                exc.filename or args.output, strictjson.describe_oserror(
+                    exc)), what='--output') from None
+
+
+def _generate(args):
     status = 0
     for registry in registries(args):
         missing = samples.missing_inputs(registry)
@@ -84,6 +104,13 @@ def generate(args):
 
 
 def check(args):
+    if not os.path.isdir(args.samples):
+        raise errors.InputFileError(
+            args.samples, '%s; accepted: a samples folder (write one with: '
+            '%s)' % ('is not a folder' if os.path.exists(args.samples)
+                     else 'does not exist',
+                     _regenerate_command(args, args.samples)),
+            what='--samples')
     problems = []
     selected = registries(args)
     for registry in selected:

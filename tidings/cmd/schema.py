@@ -9,6 +9,7 @@ older versions from the lock file, so consumers can still get 1.0 after
 ``--unversioned`` gives the flat format.
 """
 
+import difflib
 import json
 
 from tidings import catalogs
@@ -33,7 +34,9 @@ def register(subparsers):
                         help='the unversioned (flat) payload format')
     parser.add_argument(
         '--lock', metavar='PATH', default=fp_cmd.DEFAULT_LOCK,
-        help='lock file holding released versions (default: %(default)s)')
+        action=fp_cmd.StoreOnce,
+        help='lock file holding released versions, once (default: '
+             '%(default)s)')
     parser.add_argument(
         '--module', metavar='MOD', action='append', default=[],
         dest='modules',
@@ -46,9 +49,20 @@ def find_schema(ref, lock_path=None, modules=(), envelope=False,
     """The schema document for ``NAME[@VERSION]`` (see the module doc)."""
     fmt = (schema_mod.UNVERSIONED if unversioned
            else schema_mod.VERSIONED)
-    name, _, version = ref.partition('@')
+    name, at, version = ref.partition('@')
+    if not name or (at and not version):
+        raise errors.TidingsError(
+            'schema %r: %s; accepted: NAME or NAME@MAJOR.MINOR (a payload, '
+            'namespace.Name, an event constant or event type)' % (
+                ref, 'no name' if not name else 'no version after "@"'))
     if version:
-        base.version_tuple(version)
+        try:
+            base.version_tuple(version)
+        except errors.VersionError:
+            raise errors.TidingsError(
+                'schema %r: version %r is malformed; accepted: NAME or '
+                'NAME@MAJOR.MINOR, e.g. %s@1.0' % (ref, version,
+                                                    name)) from None
     classes = fp_cmd.collect(modules)
     lock = lockfile.LockFile.load(lock_path or fp_cmd.DEFAULT_LOCK,
                                   missing_ok=True)
@@ -61,7 +75,17 @@ def find_schema(ref, lock_path=None, modules=(), envelope=False,
         definition = None if version else _find_event(name)
         if definition is not None:
             return schema_mod.notification_schema(definition, fmt)
-        raise errors.UnknownPayloadError(name, keys)
+        namespace = name.split('.', 1)[0] if '.' in name else None
+        same = [k for k in keys if k.split('.', 1)[0] == namespace]
+        short = {k.split('.', 1)[1]: k for k in keys}
+        close = difflib.get_close_matches(name, keys, n=3) or [
+            short[c] for c in difflib.get_close_matches(name, short, n=3)]
+        exc = errors.UnknownPayloadError(name, same or keys)
+        if close:
+            exc.args = (str(exc).replace(
+                '; known payloads', ' (did you mean %s?); known payloads'
+                % ', '.join(close), 1),)
+        raise exc
     if len(matches) > 1:
         raise errors.UnknownPayloadError(
             '%s (ambiguous: name the namespace)' % name, matches)

@@ -16,33 +16,86 @@ definition too, and unversioned (flat) payloads can be validated with the
 current payload class.
 """
 
+import difflib
+import re
 import threading
 
 import jsonschema
 
 from tidings.notifications import notification as notification_mod
 from tidings.objects import errors
+from tidings.objects import fingerprint
 from tidings.objects import lockfile
 from tidings.objects import schema as schema_mod
 
 _SUFFIX = '_object.name'
 
 
+_SURROGATE = re.compile('[\ud800-\udfff]')
+
+
+def surrogate_problems(message):
+    """``['path: problem']`` for every string (key or value) of
+    ``message`` holding a lone surrogate (a ``\\ud800`` escape): valid
+    JSON grammar, but no UTF-8 text can carry it, so a consumer storing or
+    forwarding the message fails."""
+    found = []
+    stack = [((), message)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            match = _SURROGATE.search(value)
+            if match:
+                found.append('%s: %s holds a lone surrogate U+%04X, which '
+                             'UTF-8 cannot carry; accepted: Unicode text '
+                             'without lone surrogates' % (
+                                 '/'.join(path) or '<root>', ascii(value),
+                                 ord(match.group())))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    found.append('%s: key %s holds a lone surrogate; '
+                                 'accepted: Unicode text without lone '
+                                 'surrogates' % ('/'.join(path) or '<root>',
+                                                 ascii(key)))
+                stack.append((path + (ascii(key)[1:-1],), item))
+        elif isinstance(value, list):
+            stack.extend((path + (str(i),), item)
+                         for i, item in enumerate(value))
+    return sorted(found)
+
+
+def _describe(error):
+    """A jsonschema error's message, naming the value where jsonschema
+    names only what was expected."""
+    if error.validator == 'const':
+        return '%r is not %r' % (error.instance, error.validator_value)
+    return error.message
+
+
 class NotificationValidator:
     """Validate wire messages against the lock file's schemas.
 
-    :param lock: a lock file path (default: the bundled catalogs' one) or a
-        loaded :class:`~tidings.objects.lockfile.LockFile`.
-    :param registries: EventRegistry objects; when a message's event type
-        is defined there, its priority and event type are checked and an
-        unversioned payload can be validated.
+    :param lock: a lock file path (default: the bundled catalogs' one), a
+        loaded :class:`~tidings.objects.lockfile.LockFile`, or a list of
+        either (merged: see :func:`~tidings.objects.lockfile.merge`).
+    :param registries: EventRegistry objects.  When some are given, a
+        message's event type must be one of theirs (an unknown event type
+        is a problem), its payload must be the event's payload class, and
+        its priority and event type are checked against the event
+        definition; an unversioned payload can be validated.  With none,
+        any event type is accepted and only the payload schema is checked.
     """
 
     def __init__(self, lock=None, registries=()):
-        if lock is None or isinstance(lock, str):
-            if lock is None:
-                from tidings import catalogs
-                lock = catalogs.LOCK_FILE
+        if lock is None:
+            from tidings import catalogs
+            lock = catalogs.LOCK_FILE
+        if isinstance(lock, (list, tuple)):
+            lock = lockfile.merge([
+                lockfile.LockFile.load(one) if isinstance(one, str) else one
+                for one in lock])
+        elif isinstance(lock, str):
             lock = lockfile.LockFile.load(lock)
         self.lock = lock
         self.registries = list(registries)
@@ -50,6 +103,8 @@ class NotificationValidator:
         self._lock = threading.Lock()
 
     def _definition(self, event_type):
+        if not isinstance(event_type, str):
+            return None
         for registry in self.registries:
             found = registry.find(event_type)
             if found is not None:
@@ -87,6 +142,12 @@ class NotificationValidator:
         ns = names[0][:-len(_SUFFIX)]
         name = payload[names[0]]
         version = payload.get(ns + '_object.version')
+        for what, value in (('name', name), ('version', version)):
+            if not isinstance(value, str):
+                raise errors.MalformedNotificationError(
+                    where, 'payload/%s_object.%s is %r; expected a string%s'
+                    % (ns, what, value, ' (MAJOR.MINOR, e.g. 1.0)'
+                       if what == 'version' else ''))
         key = '%s.%s' % (ns, name)
         if self.lock.entry(key, version) is None:
             known = self.lock.versions(key)
@@ -108,15 +169,51 @@ class NotificationValidator:
                 status_variants=variants)
         return (key, version, definition and definition.name), build
 
+    def catalog_problems(self, message):
+        """The event type and payload class of ``message`` against the
+        registries: ``['path: problem']`` (none without registries)."""
+        if not self.registries:
+            return []
+        event_type = message.get('event_type')
+        if not isinstance(event_type, str):
+            return []  # the envelope schema names the wrong type
+        definition = self._definition(event_type)
+        catalogs = ', '.join(sorted(str(r.name) for r in self.registries))
+        if definition is None:
+            known = sorted({d.event_type_str for r in self.registries
+                            for d in r})
+            close = difflib.get_close_matches(event_type, known, n=3)
+            return ['event_type: %r is not an event of catalog(s) %s%s; '
+                    'accepted: an event type of those catalogs (tidings '
+                    'events list), or validate without catalogs' % (
+                        event_type, catalogs,
+                        ' (did you mean %s?)' % ', '.join(close)
+                        if close else '')]
+        payload = message.get('payload')
+        names = [k for k in payload if k.endswith(_SUFFIX)] if isinstance(
+            payload, dict) else []
+        if not names:
+            return []
+        ns = names[0][:-len(_SUFFIX)]
+        got = '%s.%s' % (ns, payload[names[0]])
+        expected = fingerprint.key(definition.payload)
+        if got == expected:
+            return []
+        return ['payload/%s: %s is not the payload of %s; expected %s' % (
+            names[0], got, event_type, expected)]
+
     def errors(self, message):
         """Every problem of ``message`` as ``'path: problem'`` strings."""
         notification_mod.check_wire(message)
+        problems = surrogate_problems(message) + self.catalog_problems(
+            message)
         key, build = self.schema_for(message)
         validator = self._validator(key, build)
         found = sorted(validator.iter_errors(message),
                        key=lambda e: list(map(str, e.absolute_path)))
-        return ['%s: %s' % ('/'.join(map(str, e.absolute_path)) or '<root>',
-                            e.message) for e in found]
+        return problems + [
+            '%s: %s' % ('/'.join(map(str, e.absolute_path)) or '<root>',
+                        _describe(e)) for e in found]
 
     def validate(self, message):
         """Return ``message`` when valid; else raise

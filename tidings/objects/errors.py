@@ -140,6 +140,14 @@ class LockFileError(TidingsError, ValueError):
         super().__init__('lock file %s: %s' % (path, problem))
 
 
+class InputFileError(TidingsError, ValueError):
+    """A file given to a command is missing, unreadable or malformed."""
+
+    def __init__(self, path, problem, what='input file'):
+        self.path = path
+        super().__init__('%s %s: %s' % (what, path, problem))
+
+
 class SerializationError(TidingsError, ValueError):
     def __init__(self, payload, field, value, problem):
         self.payload, self.field = payload, field

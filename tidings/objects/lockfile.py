@@ -24,6 +24,7 @@ from tidings.objects import errors
 from tidings.objects import fingerprint
 from tidings.objects import introspect
 from tidings.objects import schema as schema_mod
+from tidings.objects import strictjson
 
 LOCK_FORMAT = 1
 _KEY = re.compile(r'^[A-Za-z0-9_]+\.[A-Za-z_][A-Za-z0-9_]*$')
@@ -47,8 +48,8 @@ class LockFile:
         A missing file is an error unless ``missing_ok`` (then empty).
         """
         try:
-            with open(path, encoding='utf-8') as stream:
-                text = stream.read()
+            with open(path, 'rb') as stream:
+                raw = stream.read()
         except FileNotFoundError:
             if missing_ok:
                 return cls(path)
@@ -56,11 +57,14 @@ class LockFile:
                 path, 'does not exist; create it with `tidings fingerprints '
                 'update --lock %s`' % path) from None
         except OSError as exc:
-            raise errors.LockFileError(path, 'cannot be read: %s' % exc)
+            raise errors.LockFileError(path, 'cannot be read: %s' % (
+                strictjson.describe_oserror(exc),)) from None
         try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise errors.LockFileError(path, 'is not valid JSON: %s' % exc)
+            data = strictjson.loads(raw)
+        except strictjson.JSONInputError as exc:
+            raise errors.LockFileError(path, '%s%s' % (
+                exc, '; accepted: the JSON `tidings fingerprints update` '
+                'writes' if exc.syntax else '')) from None
         return cls(path, validate(path, data))
 
     def versions(self, key):
@@ -121,6 +125,35 @@ class LockFile:
             raise
 
 
+def merge(locks):
+    """One LockFile holding the payloads of every one of ``locks``.
+
+    Versions of the same payload from several files are all kept; the same
+    version in two files must have the same fingerprint, else
+    LockFileError names both files.  The merged file's ``path`` lists
+    them all (it is for messages, not for saving).
+    """
+    locks = list(locks)
+    if len(locks) == 1:
+        return locks[0]
+    payloads, origin = {}, {}
+    for lock in locks:
+        for key, versions in lock.payloads.items():
+            for version, entry in versions.items():
+                there = payloads.setdefault(key, {}).get(version)
+                if there is not None and \
+                        there['fingerprint'] != entry['fingerprint']:
+                    raise errors.LockFileError(
+                        lock.path, '%s %s is locked as %s, but as %s in %s; '
+                        'accepted: lock files that agree on every version '
+                        'they share' % (key, version, entry['fingerprint'],
+                                        there['fingerprint'],
+                                        origin[key, version]))
+                payloads[key][version] = entry
+                origin.setdefault((key, version), lock.path)
+    return LockFile(', '.join(str(lock.path) for lock in locks), payloads)
+
+
 def entry_for(cls):
     """The lock entry of a payload class: fingerprint, shape, schema."""
     shape = fingerprint.shape(cls)
@@ -141,7 +174,8 @@ def validate(path, data):
     if unknown:
         raise bad('unknown top-level key(s) %s; accepted: lock_format, '
                   'payloads' % ', '.join(unknown))
-    if data.get('lock_format') != LOCK_FORMAT:
+    if type(data.get('lock_format')) is not int or \
+            data['lock_format'] != LOCK_FORMAT:
         raise bad('lock_format %r is not supported; accepted: %d'
                   % (data.get('lock_format'), LOCK_FORMAT))
     payloads = data.get('payloads')
@@ -273,8 +307,12 @@ class Report:
                 'payloads': [r.as_dict() for r in self.results]}
 
 
-def check_class(cls, lock):
-    """:class:`PayloadResult` of one payload class against ``lock``."""
+def check_class(cls, lock, checked_keys=None):
+    """:class:`PayloadResult` of one payload class against ``lock``.
+
+    ``checked_keys``: the keys of every payload checked with it, so a new
+    payload's hint can tell a moved payload from an unrelated namesake.
+    """
     key = fingerprint.key(cls)
     version = cls.VERSION
     current = fingerprint.shape(cls)
@@ -282,7 +320,8 @@ def check_class(cls, lock):
     newest = lock.newest(key)
     if newest is None:
         return PayloadResult(cls, FAIL, 'new payload, not in the lock file: '
-                             + UPDATE_HINT + _elsewhere(lock, cls))
+                             + UPDATE_HINT + _elsewhere(lock, cls,
+                                                        checked_keys))
     entry = lock.entry(key, version)
     if entry is not None:
         if entry['fingerprint'] == fp:
@@ -319,22 +358,33 @@ def check_class(cls, lock):
             version, newest, found.required), found, newest)
 
 
-def _elsewhere(lock, cls):
-    """A hint when the same name is locked in another namespace."""
+def _elsewhere(lock, cls, checked_keys=None):
+    """A hint when a new payload looks moved from another namespace.
+
+    Only when exactly one payload of the same name is locked in another
+    namespace and it is no longer among the payloads checked: then the
+    payload's namespace probably changed, and consumers of the old one
+    break.  A namesake still checked (an unrelated payload of another
+    catalog) gets no hint: this one is simply new.
+    """
     others = [k for k in lock.keys()
               if k.split('.', 1)[1] == cls.obj_name()
               and k != fingerprint.key(cls)]
-    if not others:
+    if len(others) != 1 or (checked_keys is not None
+                            and others[0] in checked_keys):
         return ''
-    return (' (%s is locked as %s: a namespace change is breaking)'
-            % (cls.obj_name(), ', '.join(others)))
+    return (' (or moved? %s is locked as %s, which is no longer checked: '
+            'if this is the same payload, its namespace changed, a breaking '
+            'change for consumers of %s)' % (cls.obj_name(), others[0],
+                                             others[0]))
 
 
 def check(classes, lock):
     """Check payload classes (and the payloads they nest) against a
     :class:`LockFile`; return a :class:`Report`."""
-    results = [check_class(cls, lock)
-               for cls in introspect.with_nested(classes)]
+    classes = introspect.with_nested(classes)
+    keys = {fingerprint.key(cls) for cls in classes}
+    results = [check_class(cls, lock, keys) for cls in classes]
     return Report(results, lock.path)
 
 

@@ -467,7 +467,7 @@ class TestDemo(CliCase):
     def test_unknown_transport_lists_the_installed(self):
         self.assertCliRefuses(['demo', '--quiet', '--transport-url',
                                'nope://x', '--state-dir', self.tmp], [
-            "transport_url = 'nope://x/'", "unknown transport 'nope'",
+            "transport_url = 'nope://x", "unknown transport 'nope'",
             'installed oslo.messaging transports'])
 
 

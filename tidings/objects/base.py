@@ -9,11 +9,28 @@ without touching the global oslo registry.
 """
 
 import threading
+import warnings
 
-from oslo_versionedobjects import base as ovo_base
-from oslo_versionedobjects import fields as ovo_fields
+with warnings.catch_warnings():
+    # oslo_versionedobjects.base imports oslo_messaging (for its
+    # serializer), which imports oslo_service, which picks its eventlet
+    # backend at import: eventlet, oslo_utils.eventletutils and
+    # oslo_service.eventlet_backdoor each warn that they are deprecated,
+    # in every process that imports tidings.  tidings uses none of them
+    # and cannot avoid this import (every payload is a VersionedObject),
+    # so exactly these deprecation warnings of exactly these modules are
+    # silenced, during this one import only; the filters are restored
+    # after it.
+    warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated',
+                            category=Warning)   # EventletDeprecationWarning
+    for _module in (r'oslo_service(\..*)?', r'oslo_utils\.eventletutils'):
+        warnings.filterwarnings('ignore', category=DeprecationWarning,
+                                module=_module)
+    from oslo_versionedobjects import base as ovo_base
+    from oslo_versionedobjects import fields as ovo_fields
 
 from tidings.objects import errors
+from tidings.objects import jsonsafe
 
 
 class TidingsObject(ovo_base.VersionedObject):
@@ -140,17 +157,42 @@ def make_properties(cls):
                 self.obj_load_attr(name)
                 return self.__dict__[attr]
 
-        def setter(self, value, name=name, attr=attr, field=field):
-            try:
-                value = field.coerce(self, name, value)
-            except errors.TidingsError:
-                raise
-            except (ValueError, TypeError, OverflowError) as exc:
-                raise errors.FieldValueError(
-                    self.obj_name(), name, value, describe_field(field),
-                    str(exc)) from None
-            self._changed_fields.add(name)
-            self.__dict__[attr] = value
+        check = jsonsafe.check_for(field)
+        if check is None:
+            def setter(self, value, name=name, attr=attr, field=field):
+                try:
+                    value = field.coerce(self, name, value)
+                except errors.TidingsError:
+                    raise
+                except (ValueError, TypeError, OverflowError) as exc:
+                    raise errors.FieldValueError(
+                        self.obj_name(), name, value, describe_field(field),
+                        str(exc)) from None
+                self._changed_fields.add(name)
+                self.__dict__[attr] = value
+        else:
+            def setter(self, value, name=name, attr=attr, field=field,
+                       check=check):
+                # What no backend could carry (NaN, a lone surrogate, an
+                # integer beyond 64 bits...) is refused here, not dropped
+                # by a backend later: see tidings.objects.jsonsafe.
+                try:
+                    coerced = field.coerce(self, name, value)
+                    if coerced is not None:
+                        check(coerced)
+                except errors.TidingsError:
+                    raise
+                except jsonsafe.Refused as exc:
+                    raise errors.FieldValueError(
+                        self.obj_name(), name, value,
+                        _accepted(field, exc), str(exc)) from None
+                except (ValueError, TypeError, OverflowError,
+                        RecursionError) as exc:
+                    raise errors.FieldValueError(
+                        self.obj_name(), name, value, describe_field(field),
+                        str(exc)) from None
+                self._changed_fields.add(name)
+                self.__dict__[attr] = coerced
 
         def deleter(self, name=name, attr=attr):
             self.__dict__.pop(attr, None)
@@ -269,6 +311,19 @@ def check_target_version(obj_or_cls, target):
         raise errors.PinError(
             obj_or_cls.obj_name(), target,
             'versions %d.0 to %s' % (current[0], obj_or_cls.VERSION))
+
+
+def _accepted(field, refused):
+    """What a field accepts, said by the JSON-safety check that refused a
+    value: ``a finite float or None``; for a container, its type and the
+    JSON data it may hold."""
+    if refused.accepted == jsonsafe.JSON_DATA:
+        text = describe_field(field)
+        return text + ' of ' + jsonsafe.JSON_DATA
+    text = refused.accepted
+    if field.nullable:
+        text += ' or None'
+    return text
 
 
 def describe_field(field):

@@ -16,6 +16,7 @@ definition too, and unversioned (flat) payloads can be validated with the
 current payload class.
 """
 
+import os
 import threading
 
 import jsonschema
@@ -39,17 +40,37 @@ class NotificationValidator:
     """
 
     def __init__(self, lock=None, registries=()):
-        if lock is None or isinstance(lock, str):
+        if lock is None or isinstance(lock, (str, os.PathLike)):
             if lock is None:
                 from tidings import catalogs
                 lock = catalogs.LOCK_FILE
-            lock = lockfile.LockFile.load(lock)
+            lock = lockfile.LockFile.load(os.fspath(lock))
+        elif not isinstance(lock, lockfile.LockFile):
+            raise errors.ArgumentError(
+                'NotificationValidator lock', lock,
+                'a lock file path, a loaded LockFile, or None for the '
+                'bundled catalogs\' lock file')
         self.lock = lock
+        from tidings.notifications import registry as registry_mod
+        if isinstance(registries, registry_mod.EventRegistry):
+            registries = [registries]
+        if isinstance(registries, (str, bytes, dict)) or not hasattr(
+                registries, '__iter__'):
+            raise errors.ArgumentError(
+                'NotificationValidator registries', registries,
+                'a list of EventRegistry objects (catalogs)')
         self.registries = list(registries)
+        for index, registry in enumerate(self.registries):
+            if not isinstance(registry, registry_mod.EventRegistry):
+                raise errors.ArgumentError(
+                    'NotificationValidator registries[%d]' % index,
+                    registry, 'an EventRegistry (catalog)')
         self._cache = {}
         self._lock = threading.Lock()
 
     def _definition(self, event_type):
+        if not isinstance(event_type, str):
+            return None
         for registry in self.registries:
             found = registry.find(event_type)
             if found is not None:
@@ -87,6 +108,11 @@ class NotificationValidator:
         ns = names[0][:-len(_SUFFIX)]
         name = payload[names[0]]
         version = payload.get(ns + '_object.version')
+        if not isinstance(name, str) or not isinstance(version, str):
+            raise errors.MalformedNotificationError(
+                where, 'payload %s_object.name %r and %s_object.version %r: '
+                'expected two strings, e.g. "AuditPayload" and "1.0"' % (
+                    ns, name, ns, version))
         key = '%s.%s' % (ns, name)
         if self.lock.entry(key, version) is None:
             known = self.lock.versions(key)

@@ -318,9 +318,10 @@ def _accepted(field, refused):
     value: ``a finite float or None``; for a container, its type and the
     JSON data it may hold."""
     if refused.accepted == jsonsafe.JSON_DATA:
-        text = describe_field(field)
-        return text + ' of ' + jsonsafe.JSON_DATA
-    text = refused.accepted
+        text = 'a valid %s of %s' % (type(field._type).__name__,
+                                     jsonsafe.JSON_DATA)
+    else:
+        text = refused.accepted
     if field.nullable:
         text += ' or None'
     return text
@@ -350,7 +351,9 @@ class ObjectRegistry:
     """
 
     def __init__(self, namespace):
-        if not namespace or not namespace.replace('_', '').isalnum():
+        if not isinstance(namespace, str) or not namespace or \
+                not namespace.replace('_', '').isalnum() or \
+                not namespace.isascii():
             raise errors.TidingsError(
                 'ObjectRegistry namespace %r: expected a non-empty word of '
                 'letters, digits and underscores' % (namespace,))
@@ -359,6 +362,25 @@ class ObjectRegistry:
         self._lock = threading.Lock()
 
     def register(self, cls):
+        if not (isinstance(cls, type) and issubclass(cls, TidingsObject)):
+            raise errors.TidingsError(
+                'ObjectRegistry %s: register(%r): expected a TidingsObject '
+                'subclass (e.g. a Payload subclass), used as a class '
+                'decorator' % (self.namespace, cls))
+        version_tuple(cls.VERSION)
+        if not isinstance(cls.fields, dict):
+            raise errors.TidingsError(
+                'ObjectRegistry %s: %s.fields is a %s; expected a dict of '
+                'field name to field' % (self.namespace, cls.__name__,
+                                         type(cls.fields).__name__))
+        for name, field in cls.fields.items():
+            if not isinstance(field, ovo_fields.Field) or not (
+                    isinstance(name, str) and name.isidentifier()):
+                raise errors.TidingsError(
+                    'ObjectRegistry %s: %s.fields[%r] = %r: expected an '
+                    'identifier naming a field of tidings.objects.fields '
+                    '(e.g. StringField())' % (self.namespace, cls.__name__,
+                                              name, field))
         cls.OBJ_PROJECT_NAMESPACE = self.namespace
         cls.OBJ_SERIAL_NAMESPACE = self.namespace + '_object'
         cls.OBJ_REGISTRY = self
@@ -371,7 +393,8 @@ class ObjectRegistry:
         return cls
 
     def get(self, name, version=None):
-        versions = self._classes.get(name)
+        versions = self._classes.get(name) if isinstance(name, str) \
+            else None
         if not versions:
             raise errors.UnknownPayloadError(
                 '%s.%s' % (self.namespace, name),

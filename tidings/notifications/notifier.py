@@ -262,8 +262,12 @@ class Notifier:
         Returns the Notification, or None when nothing delivers the event
         (then a factory is never called).  Raises a TidingsError for bad
         input: unknown event, a payload of the wrong class or with a
-        required field unset, a payload that cannot be serialised.
-        Backend failures never reach the caller.
+        required field unset, a payload that cannot be serialised, an
+        argument out of range (ArgumentError: ``status`` an HTTP status
+        100-599, ``duration_ms`` finite and >= 0, ``source`` a non-empty
+        string, ``publisher`` a Publisher), a factory that raised
+        (PayloadFactoryError, the original chained).  Backend failures
+        never reach the caller.
         """
         try:
             route = self._routes.get((event, source, status))
@@ -428,7 +432,8 @@ def _check_callable(what, value, shape):
 def _check_status(status):
     if status is None:
         return
-    if isinstance(status, str) and status.isdigit() and status.isascii():
+    if isinstance(status, str) and status.isdigit() and status.isascii() \
+            and status == str(int(status)):
         number = int(status)
     elif isinstance(status, int) and not isinstance(status, bool):
         number = status

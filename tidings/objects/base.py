@@ -8,6 +8,7 @@ its wire namespace (``<namespace>_object.*``) and builds its field properties
 without touching the global oslo registry.
 """
 
+import math
 import threading
 import warnings
 
@@ -157,42 +158,7 @@ def make_properties(cls):
                 self.obj_load_attr(name)
                 return self.__dict__[attr]
 
-        check = jsonsafe.check_for(field)
-        if check is None:
-            def setter(self, value, name=name, attr=attr, field=field):
-                try:
-                    value = field.coerce(self, name, value)
-                except errors.TidingsError:
-                    raise
-                except (ValueError, TypeError, OverflowError) as exc:
-                    raise errors.FieldValueError(
-                        self.obj_name(), name, value, describe_field(field),
-                        str(exc)) from None
-                self._changed_fields.add(name)
-                self.__dict__[attr] = value
-        else:
-            def setter(self, value, name=name, attr=attr, field=field,
-                       check=check):
-                # What no backend could carry (NaN, a lone surrogate, an
-                # integer beyond 64 bits...) is refused here, not dropped
-                # by a backend later: see tidings.objects.jsonsafe.
-                try:
-                    coerced = field.coerce(self, name, value)
-                    if coerced is not None:
-                        check(coerced)
-                except errors.TidingsError:
-                    raise
-                except jsonsafe.Refused as exc:
-                    raise errors.FieldValueError(
-                        self.obj_name(), name, value,
-                        _accepted(field, exc), str(exc)) from None
-                except (ValueError, TypeError, OverflowError,
-                        RecursionError) as exc:
-                    raise errors.FieldValueError(
-                        self.obj_name(), name, value, describe_field(field),
-                        str(exc)) from None
-                self._changed_fields.add(name)
-                self.__dict__[attr] = coerced
+        setter = _make_setter(name, attr, field)
 
         def deleter(self, name=name, attr=attr):
             self.__dict__.pop(attr, None)
@@ -211,6 +177,106 @@ def make_properties(cls):
         attr for name, attr, field, _convert in info
         if isinstance(field._type, ovo_fields.Object) or isinstance(
             getattr(field._type, '_element_type', None), ovo_fields.Field))
+
+
+_FIELD_COERCE = ovo_fields.Field.coerce
+_INT_MIN, _INT_MAX = jsonsafe.INT_MIN, jsonsafe.INT_MAX
+
+
+def _refusal(obj, name, field, value, exc):
+    """The FieldValueError of ``value`` refused by a field's coerce or by
+    its JSON-safety check."""
+    if isinstance(exc, jsonsafe.Refused):
+        return errors.FieldValueError(obj.obj_name(), name, value,
+                                      _accepted(field, exc), str(exc))
+    return errors.FieldValueError(obj.obj_name(), name, value,
+                                  describe_field(field), str(exc))
+
+
+def _make_setter(name, attr, field):
+    """The property setter of one field: coerce, refuse what no backend
+    could carry (see :mod:`tidings.objects.jsonsafe`), store.
+
+    Written per kind of check, chosen once here: a string costs
+    ``isascii()``, a float ``isfinite()``, an integer two comparisons;
+    only a non-ASCII string is scanned.  A non-None value goes straight to
+    the field type's coerce when the field does not override oslo's
+    ``Field.coerce`` (which only sends None elsewhere): one call less,
+    which pays for the check.
+    """
+    check = jsonsafe.check_for(field)
+    field_coerce = field.coerce
+    if type(field).coerce is _FIELD_COERCE:
+        type_coerce = field._type.coerce
+    else:
+        type_coerce = field_coerce
+    caught = (ValueError, TypeError, OverflowError, RecursionError)
+
+    if check is None:
+        def setter(self, value):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    elif check is jsonsafe.check_text:
+        def setter(self, value):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+                if coerced.__class__ is str and not coerced.isascii():
+                    check(coerced)
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    elif check is jsonsafe.check_int:
+        def setter(self, value):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+                if coerced is not None and not (
+                        _INT_MIN <= coerced <= _INT_MAX):
+                    check(coerced)
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    elif check is jsonsafe.check_float:
+        def setter(self, value, isfinite=math.isfinite):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+                if coerced.__class__ is float and not isfinite(coerced):
+                    check(coerced)
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    else:
+        def setter(self, value):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+                if coerced is not None:
+                    check(coerced)
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    return setter
 
 
 #: ``<ns>.name``, ``<ns>.namespace``, ``<ns>.version``, ``<ns>.data`` by

@@ -186,11 +186,16 @@ _INT_MIN, _INT_MAX = jsonsafe.INT_MIN, jsonsafe.INT_MAX
 def _refusal(obj, name, field, value, exc):
     """The FieldValueError of ``value`` refused by a field's coerce or by
     its JSON-safety check."""
+    detail = str(exc)
+    if not detail.isascii():
+        # oslo's details quote the value with str(): a lone surrogate
+        # there would make the message itself unprintable
+        detail = detail.encode('utf-8', 'backslashreplace').decode('utf-8')
     if isinstance(exc, jsonsafe.Refused):
         return errors.FieldValueError(obj.obj_name(), name, value,
-                                      _accepted(field, exc), str(exc))
+                                      _accepted(field, exc), detail)
     return errors.FieldValueError(obj.obj_name(), name, value,
-                                  describe_field(field), str(exc))
+                                  describe_field(field), detail)
 
 
 def _make_setter(name, attr, field):

@@ -89,6 +89,14 @@ def check_int(value):
                       'database and 64-bit consumers cannot carry it')
 
 
+class _SetItem:
+    def __repr__(self):
+        return 'an item'
+
+
+_SET_ITEM = _SetItem()   # a set's items have no index
+
+
 def _where(path):
     return ''.join('[%r]' % (p,) for p in path) or 'value'
 
@@ -125,8 +133,9 @@ def _walk(value, path, depth):
         if depth >= MAX_DEPTH:
             raise Refused(JSON_DATA, 'more than %d levels of nesting at %s'
                           % (MAX_DEPTH, _where(path)))
+        ordered = isinstance(value, (list, tuple))
         for index, item in enumerate(value):
-            path.append(index)
+            path.append(index if ordered else _SET_ITEM)
             _walk(item, path, depth + 1)
             path.pop()
         return

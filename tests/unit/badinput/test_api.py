@@ -185,7 +185,9 @@ class TestStringFields(ApiCase):
                                 'ONGOING, SUCCEEDED, FAILED')
 
     def test_enum_value_with_a_surrogate_is_refused(self):
-        self.assertFieldRefuses('state', 'PENDING\ud800', 'one of PENDING')
+        exc = self.assertFieldRefuses('state', 'PENDING\ud800',
+                                      'one of PENDING')
+        str(exc).encode('utf-8')     # the message itself is printable
 
     def test_level_not_a_level_is_refused(self):
         self.assertFieldRefuses('level', 'loud', 'one of debug, info')
@@ -282,7 +284,8 @@ class TestContainerFields(ApiCase):
                                 'signed 64 bits')
 
     def test_set_of_integers_with_a_huge_item_is_refused(self):
-        self.assertFieldRefuses('ports', {80, -2 ** 70}, 'signed 64 bits')
+        self.assertFieldRefuses('ports', {80, -2 ** 70}, 'signed 64 bits',
+                                'at [an item]')
 
     def test_json_dict_with_nan_is_refused(self):
         self.assertFieldRefuses('params', {'p': float('nan')},

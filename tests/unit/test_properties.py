@@ -74,9 +74,16 @@ def is_int_text(text):
 class TestValidValuesRoundTrip(testtools.TestCase):
 
     @SETTINGS
-    @given(st.integers())
+    @given(st.integers(-2 ** 63, 2 ** 63 - 1))
     def test_integers(self, value):
         self.assertEqual(value, round_trip(Sample(count=value)).count)
+
+    @SETTINGS
+    @given(st.one_of(st.integers(min_value=2 ** 63),
+                     st.integers(max_value=-2 ** 63 - 1)))
+    def test_integers_beyond_signed_64_bits_are_refused(self, value):
+        exc = self.assertRaises(errors.FieldValueError, Sample, count=value)
+        self.assertIn('signed 64 bits', str(exc))
 
     @SETTINGS
     @given(st.integers(-2 ** 52, 2 ** 52))

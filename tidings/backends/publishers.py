@@ -468,7 +468,7 @@ def _fewer_syscalls(conn, timeout):
     ``_quick_recv`` is private to py-amqp's TCP transport; this is the
     only place that relies on it, and it leaves other transports alone.
     """
-    transport = getattr(conn, 'transport', None)
+    transport = getattr(conn, '_transport', None)   # see _abort
     sock = getattr(transport, 'sock', None)
     if sock is None or not hasattr(transport, '_quick_recv'):
         return
@@ -478,10 +478,17 @@ def _fewer_syscalls(conn, timeout):
 
 def _abort(conn):
     """Drop a connection without the closing handshake (the broker may be
-    frozen: a polite close would wait for it)."""
+    frozen: a polite close would wait for it).
+
+    ``_transport``, not the ``transport`` property: on a connection that
+    never connected, or whose failed ``connect()`` already collected it,
+    the property warns "Since amqp 2.0 you have to explicitly call
+    Connection.connect()" into the operator's log and tries to connect
+    again (a second connect timeout on a dead broker)."""
     try:
-        if conn.transport is not None:
-            conn.transport.close()
+        transport = conn._transport
+        if transport is not None:
+            transport.close()
     except Exception:
         pass
     try:

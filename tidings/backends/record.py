@@ -232,11 +232,12 @@ class Plan:
         row[_TIMESTAMP] = notification.timestamp
         value = wire['publisher_id']
         row[_PUBLISHER] = (value if value.__class__ is str and
-                           len(value) <= SHORT else
-                           _text(value, 'publisher_id'))
+                           len(value) <= SHORT and '\x00' not in value
+                           else _text(value, 'publisher_id'))
         value = notification.source
         row[_SOURCE] = (value if value.__class__ is str and
-                        len(value) <= SHORT else _text(value, 'source'))
+                        len(value) <= SHORT and '\x00' not in value
+                        else _text(value, 'source'))
         row[_VERSION] = notification.target_version or self.version
         row[_PAYLOAD] = encode(primitive)
         get = data.get
@@ -247,7 +248,8 @@ class Plan:
                 else:
                     value = _lookup(data, path)
                 if value is not None:
-                    if value.__class__ is not str or len(value) > SHORT:
+                    if value.__class__ is not str or len(value) > SHORT \
+                            or '\x00' in value:
                         value = _text(value, column)
                     row[index] = value
                     break
@@ -294,13 +296,22 @@ def _lookup(data, path):
 
 
 def _text(value, column):
-    if value.__class__ is str and len(value) <= 255:
+    """``value`` as text a column of every database takes: cut to the
+    column's length, NUL replaced by U+FFFD (PostgreSQL refuses NUL in
+    text; the payload column keeps it, as ``\\u0000``) and, for a value
+    that no field checked (the context's), lone surrogates by ``?``."""
+    if value.__class__ is str and len(value) <= 255 and value.isascii() \
+            and '\x00' not in value:
         return value
     if not isinstance(value, str):
         if isinstance(value, (dict, list)):
             value = json.dumps(value, sort_keys=True, default=str)
         else:
             value = str(value)
+    if not value.isascii():
+        value = value.encode('utf-8', 'replace').decode('utf-8')
+    if '\x00' in value:
+        value = value.replace('\x00', '\ufffd')
     limit = dbschema.STRING_LENGTHS.get(column)
     if limit is not None and len(value) > limit:
         value = value[:limit]

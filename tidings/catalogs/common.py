@@ -9,23 +9,32 @@ when given anything else.
 """
 
 from tidings.objects import fields
+from tidings.objects import jsonsafe
 
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def json_copy(value, where='value'):
-    """A deep copy of ``value``; ValueError when it is not JSON data."""
+def json_copy(value, where='value', depth=0):
+    """A deep copy of ``value``; ValueError when it is not JSON data or
+    nests deeper than :data:`~tidings.objects.jsonsafe.MAX_DEPTH` (a
+    cycle does too).  Its values are checked for what JSON cannot carry
+    (NaN, lone surrogates...) by the field's setter, see
+    :mod:`tidings.objects.jsonsafe`."""
     if isinstance(value, _SCALARS):
         return value
+    if depth >= jsonsafe.MAX_DEPTH and isinstance(value, (dict, list,
+                                                          tuple)):
+        raise ValueError('%s: more than %d levels of nesting (or a cycle)'
+                         % (where, jsonsafe.MAX_DEPTH))
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ValueError('%s: key %r is not a string' % (where, key))
-            out[key] = json_copy(item, '%s[%r]' % (where, key))
+            out[key] = json_copy(item, '%s[%r]' % (where, key), depth + 1)
         return out
     if isinstance(value, (list, tuple)):
-        return [json_copy(item, '%s[%d]' % (where, i))
+        return [json_copy(item, '%s[%d]' % (where, i), depth + 1)
                 for i, item in enumerate(value)]
     raise ValueError('%s: %s %r is not JSON data (str, number, bool, None, '
                      'list or dict)' % (where, type(value).__name__, value))

@@ -45,6 +45,20 @@ def http_status(exc, default=500):
 class Lifecycle:
     def __init__(self, notifier, event, payload, context=None, source=None,
                  error_payload=None, started_at=None):
+        if not callable(getattr(notifier, 'resolve', None)):
+            raise errors.ArgumentError(
+                'Lifecycle notifier', notifier, 'a tidings Notifier')
+        if error_payload is not None and not callable(error_payload):
+            raise errors.ArgumentError(
+                'Lifecycle error_payload', error_payload,
+                'a callable (exception) -> payload, or None')
+        if started_at is not None and (
+                isinstance(started_at, bool)
+                or not isinstance(started_at, (int, float))
+                or not 0 <= started_at < float('inf')):
+            raise errors.ArgumentError(
+                'Lifecycle started_at', started_at,
+                'a time.time() timestamp (finite seconds >= 0), or None')
         self.notifier = notifier
         definition = notifier.resolve(event)
         self.events = _phases(notifier, definition)
@@ -62,7 +76,9 @@ class Lifecycle:
     def payload(self):
         if not isinstance(self._payload, payload_mod.Payload) and \
                 callable(self._payload):
-            self._payload = self._payload()
+            self._payload = payload_mod.call_factory(
+                self._payload, self.events.get('start') or
+                self.events.get('end') or self.events.get('error'))
         return self._payload
 
     def _emit(self, phase, payload, duration_ms=None, definition=None):
@@ -180,18 +196,32 @@ class Lifecycle:
 
     @classmethod
     def from_dict(cls, notifier, data):
-        try:
-            definition = notifier.resolve(data['event'])
-            primitive = data['payload']
-        except (KeyError, TypeError):
+        if not isinstance(data, dict) or 'event' not in data or \
+                'payload' not in data:
             raise errors.MalformedNotificationError(
                 'lifecycle', 'expected a dict with event and payload, as '
-                'Lifecycle.to_dict() writes; got %r' % (data,)) from None
+                'Lifecycle.to_dict() writes; got %r' % (data,))
+        event = data['event']
+        if not isinstance(event, str):
+            raise errors.MalformedNotificationError(
+                'lifecycle', 'event %r is not a string (the constant name '
+                'Lifecycle.to_dict() writes)' % (event,))
+        definition = notifier.resolve(event)
         registry = definition.payload.OBJ_REGISTRY
-        payload = registry.from_primitive(primitive)
-        return cls(notifier, definition, payload,
-                   context=data.get('context'), source=data.get('source'),
-                   started_at=data.get('started_at'))
+        payload = registry.from_primitive(data['payload'])
+        source = data.get('source')
+        if source is not None and (not isinstance(source, str) or
+                                   not source):
+            raise errors.MalformedNotificationError(
+                'lifecycle', 'source %r is not a non-empty string or None'
+                % (source,))
+        try:
+            return cls(notifier, definition, payload,
+                       context=data.get('context'), source=source,
+                       started_at=data.get('started_at'))
+        except errors.ArgumentError as exc:
+            raise errors.MalformedNotificationError(
+                'lifecycle', str(exc)) from None
 
 
 def _phases(notifier, definition):
@@ -224,10 +254,29 @@ def emits_lifecycle(notifier, event, payload, **kwargs):
     call time).  ``payload`` is a payload, or a callable that receives the
     function's arguments and returns one.
     """
+    if not (hasattr(notifier, 'notify') or callable(notifier)):
+        raise errors.ArgumentError(
+            'emits_lifecycle notifier', notifier,
+            'a Notifier, or a callable returning one')
+    if payload is not None and not isinstance(
+            payload, payload_mod.Payload) and not callable(payload):
+        raise errors.ArgumentError(
+            'emits_lifecycle payload', payload,
+            'a payload, or a callable taking the function\'s arguments and '
+            'returning one')
+
     def decorator(func):
+        if not callable(func):
+            raise errors.ArgumentError(
+                'emits_lifecycle', func, 'a function to decorate')
+
         @functools.wraps(func)
         def wrapper(*args, **kw):
             target = notifier if hasattr(notifier, 'notify') else notifier()
+            if not hasattr(target, 'notify'):
+                raise errors.ArgumentError(
+                    'emits_lifecycle notifier() result', target,
+                    'a Notifier')
             if isinstance(payload, payload_mod.Payload) or \
                     not callable(payload):
                 factory = payload

@@ -70,9 +70,13 @@ class Notifier:
                               backends=backends is None)
         self.conf = conf
         notif = conf.notifications
-        if isinstance(registries, registry_mod.EventRegistry):
-            registries = [registries]
-        self.registries = list(registries)
+        self.registries = _check_registries(registries)
+        _check_text('Notifier source', source, 'e.g. "magnetodb-api"')
+        _check_text('Notifier host', host, 'e.g. "controller-1"')
+        _check_callable('Notifier clock', clock,
+                        'returning the datetime of each notification')
+        _check_callable('Notifier id_factory', id_factory,
+                        '(definition) -> message_id str')
         self.publisher = publisher_mod.Publisher(
             notif.publisher_source or source or 'tidings',
             notif.publisher_host or host or socket.gethostname(),
@@ -94,7 +98,7 @@ class Notifier:
         self.pins = self._resolve_pins(notif.pin_versions)
         if backends is None:
             backends = [self._load_backend(name) for name in notif.backends]
-        self.backends = list(backends)
+        self.backends = _check_backends(backends)
         for backend in self.backends:
             backend.bind(self)
         self._routes = {}
@@ -182,7 +186,13 @@ class Notifier:
             else 'a notifier with no catalogs')
 
     def _route(self, event, source, status):
+        # Checked here, once per (event, source, status): notify() finds
+        # the route of a good key in the cache and pays nothing for it.
+        _check_text('notify() source', source, 'e.g. "magnetodb-api"')
+        _check_status(status)
         definition = self.resolve(event, status)
+        if isinstance(event, registry_mod.EventDefinition):
+            self._check_known(definition)
         if definition.status_variants and definition.status is None:
             raise errors.UnknownEventError(
                 definition.name + '_<status>', [definition.name + '_404'],
@@ -218,9 +228,28 @@ class Notifier:
             if backend.accepts(definition):
                 yield backend
 
+    def _check_known(self, definition):
+        """A definition handed to a notifier with catalogs must be one of
+        theirs: a notifier emits the events of the catalogs it was given
+        (a notifier built with none takes any definition)."""
+        if not self.registries:
+            return
+        wanted = definition.template or definition
+        for registry in self.registries:
+            if registry.find(wanted.name) is wanted:
+                return
+        raise errors.UnknownEventError(
+            '%s (%s, of catalog %s)' % (wanted.name, wanted.event_type_str,
+                                        wanted.catalog),
+            sorted(n for r in self.registries for n in r.names()),
+            'catalogs ' + ', '.join(r.name for r in self.registries))
+
     def route(self, event, source=None, status=None):
         key = (event, source, status)
-        route = self._routes.get(key)
+        try:
+            route = self._routes.get(key)
+        except TypeError:
+            raise _unhashable(event, source, status) from None
         if route is None:
             route = self._route(event, source, status)
             if len(self._routes) >= self.ROUTE_CACHE_SIZE:
@@ -246,19 +275,33 @@ class Notifier:
         (then a factory is never called).  Raises a TidingsError for bad
         input: unknown event, a payload of the wrong class or with a
         required field unset, a payload that cannot be serialised, a
-        context that cannot be carried as JSON.
-        Backend failures never reach the caller.
+        context that cannot be carried as JSON (ContextError), an
+        argument out of range (ArgumentError: ``status`` an HTTP status
+        100-599, ``duration_ms`` finite and >= 0, ``source`` a non-empty
+        string, ``publisher`` a Publisher), a factory that raised
+        (PayloadFactoryError, the original chained).  Backend failures
+        never reach the caller.
         """
-        route = self._routes.get((event, source, status))
+        try:
+            route = self._routes.get((event, source, status))
+        except TypeError:
+            raise _unhashable(event, source, status) from None
         if route is None:
             route = self.route(event, source, status)
         targets = route[2]
         if not targets or self.closed:
             return None
         definition = route[0]
+        if duration_ms is not None:
+            _check_duration(duration_ms)
+        if publisher is not None and not isinstance(
+                publisher, publisher_mod.Publisher):
+            raise errors.ArgumentError(
+                'notify() publisher', publisher,
+                'a tidings Publisher, or None for the notifier\'s own')
         if not isinstance(payload, payload_mod.Payload):
             if callable(payload):
-                payload = payload()
+                payload = payload_mod.call_factory(payload, definition)
             if not isinstance(payload, definition.payload):
                 raise errors.TidingsError(
                     '%s: payload %r is not a %s (the payload class of %s)' % (
@@ -353,3 +396,90 @@ class Notifier:
 
     def __exit__(self, *exc_info):
         self.close()
+
+
+# argument checks (TidingsError naming the argument, the value and what is
+# accepted); on the constructor, or on notify()'s uncached route path
+
+def _check_registries(registries):
+    if isinstance(registries, registry_mod.EventRegistry):
+        return [registries]
+    if isinstance(registries, (str, bytes, dict)) or not hasattr(
+            registries, '__iter__'):
+        raise errors.ArgumentError(
+            'Notifier registries', registries,
+            'an EventRegistry (catalog) or a list of them')
+    out = list(registries)
+    for index, registry in enumerate(out):
+        if not isinstance(registry, registry_mod.EventRegistry):
+            raise errors.ArgumentError(
+                'Notifier registries[%d]' % index, registry,
+                'an EventRegistry (catalog), e.g. tidings.catalogs.load(name)')
+    return out
+
+
+def _check_backends(backends):
+    if isinstance(backends, (str, bytes, dict)) or not hasattr(
+            backends, '__iter__'):
+        raise errors.ArgumentError(
+            'Notifier backends', backends,
+            'a list of Backend instances, or None to load [notifications] '
+            'backends')
+    out = list(backends)
+    for index, backend in enumerate(out):
+        if not isinstance(backend, backend_base.Backend):
+            raise errors.ArgumentError(
+                'Notifier backends[%d]' % index, backend,
+                'a tidings.backends.base.Backend instance')
+    return out
+
+
+def _check_text(what, value, example):
+    if value is not None and (not isinstance(value, str) or not value):
+        raise errors.ArgumentError(what, value,
+                                   'a non-empty string, %s, or None' % example)
+
+
+def _check_callable(what, value, shape):
+    if value is not None and not callable(value):
+        raise errors.ArgumentError(what, value,
+                                   'a callable %s, or None' % shape)
+
+
+def _check_status(status):
+    if status is None:
+        return
+    if isinstance(status, str) and status.isdigit() and status.isascii() \
+            and status == str(int(status)):
+        number = int(status)
+    elif isinstance(status, int) and not isinstance(status, bool):
+        number = status
+    else:
+        number = None
+    if number is None or not 100 <= number <= 599:
+        raise errors.ArgumentError(
+            'notify() status', status,
+            'an HTTP status from 100 to 599 (e.g. 404), for an event with '
+            'HTTP-status variants, or None')
+
+
+def _check_duration(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not 0 <= value < float('inf'):
+        raise errors.ArgumentError(
+            'notify() duration_ms', value,
+            'a finite number of milliseconds >= 0, or None')
+
+
+def _unhashable(event, source, status):
+    for what, value, accepted in (
+            ('event', event, 'an EventDefinition, its constant name or its '
+             'event type'),
+            ('source', source, 'a non-empty string or None'),
+            ('status', status, 'an HTTP status from 100 to 599 or None')):
+        try:
+            hash(value)
+        except TypeError:
+            return errors.ArgumentError('notify() ' + what, value, accepted)
+    return errors.TidingsError('notify(): unhashable arguments %r' % (
+        (event, source, status),))

@@ -84,6 +84,27 @@ class Payload(base.TidingsObject):
                         item.check_complete()
 
 
+def call_factory(factory, definition):
+    """``factory()``; what it raises (other than a TidingsError, already
+    clear) comes back as a PayloadFactoryError naming the event and the
+    factory, the original chained."""
+    try:
+        return factory()
+    except errors.TidingsError:
+        raise
+    except Exception as exc:
+        raise errors.PayloadFactoryError(
+            definition.event_type_str, factory_name(factory), exc) from exc
+
+
+def factory_name(factory):
+    name = getattr(factory, '__qualname__', None)
+    module = getattr(factory, '__module__', None)
+    if name is None:
+        return repr(factory)
+    return '%s.%s' % (module, name) if module else name
+
+
 class ExceptionPayload(Payload):
     """Where and what an exception was.
 

@@ -17,6 +17,7 @@ per burst and the next period still runs.
 
 import datetime
 import logging
+import math
 import threading
 
 from tidings.backends import base as backend_base
@@ -26,11 +27,14 @@ LOG = logging.getLogger(__name__)
 
 
 def check_interval(group, option, value):
-    """Raise ConfigError unless ``value`` is a usable interval (< 0 off)."""
-    if value is None or value == 0:
+    """Raise ConfigError unless ``value`` is a usable interval (< 0 off):
+    a finite number, not 0 (nor None, NaN, an infinity, a bool, text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            value == 0 or not math.isfinite(value):
         raise errors.ConfigError(
             group, option, value,
-            'a number of seconds > 0, or < 0 to disable; 0 is not accepted')
+            'a finite number of seconds > 0, or < 0 to disable; 0, NaN, '
+            'infinities and non-numbers are not accepted')
     return value
 
 
@@ -40,6 +44,15 @@ class PeriodicTask:
         self.notifier = notifier
         self.event = notifier.resolve(event)
         self.interval = check_interval(option[0], option[1], interval)
+        if not callable(collect):
+            raise errors.ArgumentError(
+                'PeriodicTask collect', collect,
+                'a callable (period_start, period_end) yielding payloads '
+                'or (payload, context) pairs')
+        if clock is not None and not callable(clock):
+            raise errors.ArgumentError(
+                'PeriodicTask clock', clock,
+                'a callable returning a naive UTC datetime, or None')
         self.collect = collect
         self.name = name or self.event.name
         self._clock = clock or (lambda: datetime.datetime.now(

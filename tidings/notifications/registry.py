@@ -20,12 +20,17 @@ import threading
 
 from tidings.notifications import eventtype
 from tidings.notifications import payload as payload_mod
+from tidings.objects import base as objects_base
 from tidings.objects import errors
 from tidings.objects import fields
 from tidings.objects.introspect import nested_classes  # noqa: F401
 from tidings.objects.introspect import object_field_name  # noqa: F401
 
 MECHANISMS = ('messaging', 'statsd', 'database', 'log')
+#: The keyword options of :meth:`EventRegistry.define`.
+DEFINE_OPTIONS = frozenset(('mechanisms', 'metrics', 'deprecated', 'removed',
+                            'source', 'status_variants', 'sample',
+                            'description'))
 _CONSTANT = re.compile(r'^[A-Z][A-Z0-9_]*$')
 _STATUS_SUFFIX = re.compile(r'^(?P<base>[A-Z0-9_]+)_(?P<status>[1-5]\d\d)$')
 _METRIC = re.compile(r'^[A-Za-z0-9_.-]+$')
@@ -63,6 +68,11 @@ class EventDefinition:
         self.payload = payload
         if isinstance(mechanisms, str):
             mechanisms = [m.strip() for m in mechanisms.split(',')]
+        if not isinstance(mechanisms, (list, tuple, set, frozenset)):
+            raise errors.EventDefinitionError(
+                '%s: delivery mechanisms %r: expected a list of %s (empty: '
+                'the event is defined, and never delivered)' % (
+                    where, mechanisms, ', '.join(MECHANISMS)))
         for mech in mechanisms:
             if mech not in MECHANISMS:
                 raise errors.EventDefinitionError(
@@ -71,14 +81,23 @@ class EventDefinition:
         self.mechanisms = tuple(mechanisms)
         if isinstance(metrics, str):
             metrics = [metrics]
+        if not isinstance(metrics, (list, tuple)):
+            raise errors.EventDefinitionError(
+                '%s: metrics %r: expected a metric name or a list of them'
+                % (where, metrics))
         for metric in metrics:
-            if not _METRIC.match(metric):
+            if not isinstance(metric, str) or not _METRIC.match(metric):
                 raise errors.EventDefinitionError(
                     '%s: metric name %r may hold only letters, digits, '
                     '"_", "-" and "."' % (where, metric))
         self.metrics = tuple(metrics)
         self.deprecated = deprecated
         self.removed = removed
+        if source is not None and (not isinstance(source, str) or
+                                   not source):
+            raise errors.EventDefinitionError(
+                '%s: source %r: expected a non-empty string (the publisher '
+                'source of this event) or None' % (where, source))
         self.source = source
         self.status_variants = bool(status_variants)
         if self.status_variants and self.event_type.phase != 'error':
@@ -161,6 +180,15 @@ class EventRegistry:
     """The event definitions of one service (a catalog)."""
 
     def __init__(self, name, objects=None, description=''):
+        if not isinstance(name, str) or not name.strip():
+            raise errors.EventDefinitionError(
+                'EventRegistry name %r: expected a non-empty string, the '
+                'catalog name (e.g. "magnetodb")' % (name,))
+        if objects is not None and not isinstance(
+                objects, objects_base.ObjectRegistry):
+            raise errors.EventDefinitionError(
+                'EventRegistry %s: objects %r is not an ObjectRegistry (the '
+                'payload classes of the catalog) or None' % (name, objects))
         self.name = name
         self.objects = objects
         self.description = description
@@ -168,11 +196,21 @@ class EventRegistry:
         self._by_type = {}
 
     def define(self, name, event_type, level, payload, **kwargs):
+        unknown = sorted(set(kwargs) - DEFINE_OPTIONS)
+        if unknown:
+            raise errors.EventDefinitionError(
+                '%s event %s: unknown option(s) %s; accepted: %s' % (
+                    self.name, name, ', '.join(unknown),
+                    ', '.join(sorted(DEFINE_OPTIONS))))
         definition = EventDefinition(name, event_type, level, payload,
                                      catalog=self.name, **kwargs)
         return self.add(definition)
 
     def add(self, definition):
+        if not isinstance(definition, EventDefinition):
+            raise errors.EventDefinitionError(
+                '%s: %r is not an EventDefinition; use define(name, '
+                'event_type, level, payload, ...)' % (self.name, definition))
         if definition.name in self._by_name:
             raise errors.EventDefinitionError(
                 '%s: event %s is defined twice' % (self.name,
@@ -199,6 +237,11 @@ class EventRegistry:
     def find(self, ref, status=None):
         if isinstance(ref, EventDefinition):
             found = ref
+        elif not isinstance(ref, str):
+            raise errors.UnknownEventError(
+                ref, sorted(self._by_name), 'catalog %s (an event is '
+                'named by its EventDefinition, constant name or event type '
+                'string)' % self.name)
         else:
             found = self._by_name.get(ref) or self._by_type.get(ref)
             if found is None and isinstance(ref, str):

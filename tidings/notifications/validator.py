@@ -17,6 +17,7 @@ current payload class.
 """
 
 import difflib
+import os
 import re
 import threading
 
@@ -93,12 +94,31 @@ class NotificationValidator:
             lock = catalogs.LOCK_FILE
         if isinstance(lock, (list, tuple)):
             lock = lockfile.merge([
-                lockfile.LockFile.load(one) if isinstance(one, str) else one
+                lockfile.LockFile.load(os.fspath(one))
+                if isinstance(one, (str, os.PathLike)) else one
                 for one in lock])
-        elif isinstance(lock, str):
-            lock = lockfile.LockFile.load(lock)
+        elif isinstance(lock, (str, os.PathLike)):
+            lock = lockfile.LockFile.load(os.fspath(lock))
+        if not isinstance(lock, lockfile.LockFile):
+            raise errors.ArgumentError(
+                'NotificationValidator lock', lock,
+                'a lock file path, a loaded LockFile, a list of them, or '
+                'None for the bundled catalogs\' lock file')
         self.lock = lock
+        from tidings.notifications import registry as registry_mod
+        if isinstance(registries, registry_mod.EventRegistry):
+            registries = [registries]
+        if isinstance(registries, (str, bytes, dict)) or not hasattr(
+                registries, '__iter__'):
+            raise errors.ArgumentError(
+                'NotificationValidator registries', registries,
+                'a list of EventRegistry objects (catalogs)')
         self.registries = list(registries)
+        for index, registry in enumerate(self.registries):
+            if not isinstance(registry, registry_mod.EventRegistry):
+                raise errors.ArgumentError(
+                    'NotificationValidator registries[%d]' % index,
+                    registry, 'an EventRegistry (catalog)')
         self._cache = {}
         self._lock = threading.Lock()
 

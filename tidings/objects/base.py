@@ -8,12 +8,30 @@ its wire namespace (``<namespace>_object.*``) and builds its field properties
 without touching the global oslo registry.
 """
 
+import math
 import threading
+import warnings
 
-from oslo_versionedobjects import base as ovo_base
-from oslo_versionedobjects import fields as ovo_fields
+with warnings.catch_warnings():
+    # oslo_versionedobjects.base imports oslo_messaging (for its
+    # serializer), which imports oslo_service, which picks its eventlet
+    # backend at import: eventlet, oslo_utils.eventletutils and
+    # oslo_service.eventlet_backdoor each warn that they are deprecated,
+    # in every process that imports tidings.  tidings uses none of them
+    # and cannot avoid this import (every payload is a VersionedObject),
+    # so exactly these deprecation warnings of exactly these modules are
+    # silenced, during this one import only; the filters are restored
+    # after it.
+    warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated',
+                            category=Warning)   # EventletDeprecationWarning
+    for _module in (r'oslo_service(\..*)?', r'oslo_utils\.eventletutils'):
+        warnings.filterwarnings('ignore', category=DeprecationWarning,
+                                module=_module)
+    from oslo_versionedobjects import base as ovo_base
+    from oslo_versionedobjects import fields as ovo_fields
 
 from tidings.objects import errors
+from tidings.objects import jsonsafe
 
 
 class TidingsObject(ovo_base.VersionedObject):
@@ -140,17 +158,7 @@ def make_properties(cls):
                 self.obj_load_attr(name)
                 return self.__dict__[attr]
 
-        def setter(self, value, name=name, attr=attr, field=field):
-            try:
-                value = field.coerce(self, name, value)
-            except errors.TidingsError:
-                raise
-            except (ValueError, TypeError, OverflowError) as exc:
-                raise errors.FieldValueError(
-                    self.obj_name(), name, value, describe_field(field),
-                    str(exc)) from None
-            self._changed_fields.add(name)
-            self.__dict__[attr] = value
+        setter = _make_setter(name, attr, field)
 
         def deleter(self, name=name, attr=attr):
             self.__dict__.pop(attr, None)
@@ -169,6 +177,111 @@ def make_properties(cls):
         attr for name, attr, field, _convert in info
         if isinstance(field._type, ovo_fields.Object) or isinstance(
             getattr(field._type, '_element_type', None), ovo_fields.Field))
+
+
+_FIELD_COERCE = ovo_fields.Field.coerce
+_INT_MIN, _INT_MAX = jsonsafe.INT_MIN, jsonsafe.INT_MAX
+
+
+def _refusal(obj, name, field, value, exc):
+    """The FieldValueError of ``value`` refused by a field's coerce or by
+    its JSON-safety check."""
+    detail = str(exc)
+    if not detail.isascii():
+        # oslo's details quote the value with str(): a lone surrogate
+        # there would make the message itself unprintable
+        detail = detail.encode('utf-8', 'backslashreplace').decode('utf-8')
+    if isinstance(exc, jsonsafe.Refused):
+        return errors.FieldValueError(obj.obj_name(), name, value,
+                                      _accepted(field, exc), detail)
+    return errors.FieldValueError(obj.obj_name(), name, value,
+                                  describe_field(field), detail)
+
+
+def _make_setter(name, attr, field):
+    """The property setter of one field: coerce, refuse what no backend
+    could carry (see :mod:`tidings.objects.jsonsafe`), store.
+
+    Written per kind of check, chosen once here: a string costs
+    ``isascii()``, a float ``isfinite()``, an integer two comparisons;
+    only a non-ASCII string is scanned.  A non-None value goes straight to
+    the field type's coerce when the field does not override oslo's
+    ``Field.coerce`` (which only sends None elsewhere): one call less,
+    which pays for the check.
+    """
+    check = jsonsafe.check_for(field)
+    field_coerce = field.coerce
+    if type(field).coerce is _FIELD_COERCE:
+        type_coerce = field._type.coerce
+    else:
+        type_coerce = field_coerce
+    caught = (ValueError, TypeError, OverflowError, RecursionError)
+
+    if check is None:
+        def setter(self, value):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    elif check is jsonsafe.check_text:
+        def setter(self, value):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+                if coerced.__class__ is str and not coerced.isascii():
+                    check(coerced)
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    elif check is jsonsafe.check_int:
+        def setter(self, value):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+                if coerced is not None and not (
+                        _INT_MIN <= coerced <= _INT_MAX):
+                    check(coerced)
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    elif check is jsonsafe.check_float:
+        def setter(self, value, isfinite=math.isfinite):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+                if coerced.__class__ is float and not isfinite(coerced):
+                    check(coerced)
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    else:
+        def setter(self, value):
+            try:
+                coerced = (field_coerce(self, name, value) if value is None
+                           else type_coerce(self, name, value))
+                if coerced is not None:
+                    check(coerced)
+            except errors.TidingsError:
+                raise
+            except caught as exc:
+                raise _refusal(self, name, field, value, exc) from None
+            self._changed_fields.add(name)
+            self.__dict__[attr] = coerced
+    return setter
 
 
 #: ``<ns>.name``, ``<ns>.namespace``, ``<ns>.version``, ``<ns>.data`` by
@@ -271,6 +384,20 @@ def check_target_version(obj_or_cls, target):
             'versions %d.0 to %s' % (current[0], obj_or_cls.VERSION))
 
 
+def _accepted(field, refused):
+    """What a field accepts, said by the JSON-safety check that refused a
+    value: ``a finite float or None``; for a container, its type and the
+    JSON data it may hold."""
+    if refused.accepted == jsonsafe.JSON_DATA:
+        text = 'a valid %s of %s' % (type(field._type).__name__,
+                                     jsonsafe.JSON_DATA)
+    else:
+        text = refused.accepted
+    if field.nullable:
+        text += ' or None'
+    return text
+
+
 def describe_field(field):
     """A short human description of what a field accepts."""
     ftype = field._type
@@ -295,7 +422,9 @@ class ObjectRegistry:
     """
 
     def __init__(self, namespace):
-        if not namespace or not namespace.replace('_', '').isalnum():
+        if not isinstance(namespace, str) or not namespace or \
+                not namespace.replace('_', '').isalnum() or \
+                not namespace.isascii():
             raise errors.TidingsError(
                 'ObjectRegistry namespace %r: expected a non-empty word of '
                 'letters, digits and underscores' % (namespace,))
@@ -304,6 +433,25 @@ class ObjectRegistry:
         self._lock = threading.Lock()
 
     def register(self, cls):
+        if not (isinstance(cls, type) and issubclass(cls, TidingsObject)):
+            raise errors.TidingsError(
+                'ObjectRegistry %s: register(%r): expected a TidingsObject '
+                'subclass (e.g. a Payload subclass), used as a class '
+                'decorator' % (self.namespace, cls))
+        version_tuple(cls.VERSION)
+        if not isinstance(cls.fields, dict):
+            raise errors.TidingsError(
+                'ObjectRegistry %s: %s.fields is a %s; expected a dict of '
+                'field name to field' % (self.namespace, cls.__name__,
+                                         type(cls.fields).__name__))
+        for name, field in cls.fields.items():
+            if not isinstance(field, ovo_fields.Field) or not (
+                    isinstance(name, str) and name.isidentifier()):
+                raise errors.TidingsError(
+                    'ObjectRegistry %s: %s.fields[%r] = %r: expected an '
+                    'identifier naming a field of tidings.objects.fields '
+                    '(e.g. StringField())' % (self.namespace, cls.__name__,
+                                              name, field))
         cls.OBJ_PROJECT_NAMESPACE = self.namespace
         cls.OBJ_SERIAL_NAMESPACE = self.namespace + '_object'
         cls.OBJ_REGISTRY = self
@@ -316,7 +464,8 @@ class ObjectRegistry:
         return cls
 
     def get(self, name, version=None):
-        versions = self._classes.get(name)
+        versions = self._classes.get(name) if isinstance(name, str) \
+            else None
         if not versions:
             raise errors.UnknownPayloadError(
                 '%s.%s' % (self.namespace, name),

@@ -6,6 +6,8 @@ They all derive from :class:`TidingsError` (and from ``ValueError`` where the
 problem is a bad value, so generic handlers keep working).
 """
 
+import reprlib
+
 
 def _listing(items, limit=40):
     items = [str(i) for i in items]
@@ -16,6 +18,27 @@ def _listing(items, limit=40):
     return ', '.join(items)
 
 
+#: How much of a value an error message quotes.
+VALUE_LIMIT = 300
+
+
+def value_repr(value, limit=VALUE_LIMIT):
+    """``repr(value)``, cut to ``limit`` characters (a 10 MB string or a
+    dict nested a thousand levels deep makes no message)."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        short = reprlib.Repr()
+        short.maxlevel = 4
+        text = short.repr(value)
+    except Exception as exc:
+        text = '<%s whose repr() raised %s>' % (type(value).__name__,
+                                                type(exc).__name__)
+    if len(text) > limit:
+        text = '%s... (%d characters)' % (text[:limit], len(text))
+    return text
+
+
 class TidingsError(Exception):
     """Base of every error tidings raises on purpose."""
 
@@ -24,7 +47,8 @@ class FieldValueError(TidingsError, ValueError):
     def __init__(self, payload, field, value, accepted, detail=''):
         self.payload, self.field, self.value = payload, field, value
         self.accepted = accepted
-        msg = '%s.%s: %r is not %s' % (payload, field, value, accepted)
+        msg = '%s.%s: %s is not %s' % (payload, field, value_repr(value),
+                                       accepted)
         if detail:
             msg += ' (%s)' % detail
         super().__init__(msg)
@@ -220,3 +244,23 @@ class ConfigErrors(ConfigError):
                 len(lines), '\n'.join('- ' + line for line in lines))
         # ConfigError.__init__ formats one problem; this one is a list.
         TidingsError.__init__(self, msg)
+
+
+class ArgumentError(TidingsError, ValueError):
+    """An argument of a tidings call is of the wrong kind or out of range."""
+
+    def __init__(self, what, value, accepted):
+        self.what, self.value, self.accepted = what, value, accepted
+        super().__init__('%s: %r is not %s' % (what, value, accepted))
+
+
+class PayloadFactoryError(TidingsError):
+    """A payload factory given to notify() (or a lifecycle) raised; the
+    original exception is chained (``__cause__``)."""
+
+    def __init__(self, event, factory, exc):
+        self.event, self.factory = event, factory
+        super().__init__(
+            'payload factory %s of event %s raised %s: %s (a factory is '
+            'called with no arguments and returns the event\'s payload)' % (
+                factory, event, type(exc).__name__, exc))

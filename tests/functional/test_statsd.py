@@ -58,7 +58,8 @@ class StatsdBackendTest(base.FunctionalTestCase):
     def notifier(self, port, **options):
         conf = tidings_conf.new_conf()
         conf.set_override('backends', ['statsd'], 'notifications')
-        conf.set_override('port', port, 'backend_statsd')
+        if port is not None:
+            conf.set_override('port', port, 'backend_statsd')
         conf.set_override('prefix', self.tag, 'backend_statsd')
         for key, value in options.items():
             conf.set_override(key, value, 'backend_statsd')
@@ -164,7 +165,7 @@ class StatsdBackendTest(base.FunctionalTestCase):
 
     def test_unix_socket_protocol_reaches_the_daemon(self):
         daemon = self.daemon(unix=True)
-        notifier = self.notifier(0, protocol='unix',
+        notifier = self.notifier(None, protocol='unix',
                                  socket_path=daemon.socket_path)
         for _ in range(10):
             notifier.notify(catalog.THING_CREATE, self.thing())

@@ -16,7 +16,9 @@ import importlib.util
 import io
 import itertools
 import os
+import sqlite3
 import threading
+import time
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
@@ -267,16 +269,43 @@ def create_engine(url, connect_timeout=10, option=OPTION):
             connect_args['charset'] = 'utf8mb4'
     engine = sa.create_engine(parsed, connect_args=connect_args, **kwargs)
     if backend == 'sqlite':
-        sa.event.listen(engine, 'connect', _sqlite_pragmas)
+        sa.event.listen(engine, 'connect', sqlite_pragmas)
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn, record):
+#: How long a new SQLite connection tries to switch the file to WAL while
+#: another process holds it (two workers opening a new file at once).
+WAL_WAIT = 10.0
+
+
+def sqlite_pragmas(dbapi_conn, _record=None):
+    """WAL with synchronous=NORMAL on a new SQLite connection: a commit
+    survives the process being killed (not a power loss) and costs no
+    fsync per write.  Used by the event database and the outbox.
+
+    Switching to WAL takes the file's exclusive lock, and SQLite answers
+    "database is locked" at once, without its busy timeout, while another
+    process's connection (often one switching it too) holds the file; so
+    the switch is tried again for up to :data:`WAL_WAIT` seconds (before:
+    one of two workers opening a new outbox together could fail to
+    start).  Any other refusal (a read-only file) keeps SQLite's defaults.
+    """
     cursor = dbapi_conn.cursor()
+    deadline = time.monotonic() + WAL_WAIT
+    delay = 0.005
     try:
-        cursor.execute('PRAGMA journal_mode=WAL')
+        while True:
+            try:
+                cursor.execute('PRAGMA journal_mode=WAL')
+                break
+            except sqlite3.OperationalError as exc:
+                if 'locked' not in str(exc) or \
+                        time.monotonic() + delay > deadline:
+                    return
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
         cursor.execute('PRAGMA synchronous=NORMAL')
-    except Exception:  # e.g. read-only file: keep the defaults
+    except Exception:  # noqa: S110 - e.g. read-only file: the defaults
         pass
     finally:
         cursor.close()

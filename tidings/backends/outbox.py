@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from tidings import conf as tidings_conf
+from tidings.backends import dbschema
 from tidings.objects import errors
 
 LOG = logging.getLogger(__name__)
@@ -174,7 +175,8 @@ class Outbox:
             kwargs['pool_pre_ping'] = True
         self.engine = sa.create_engine(parsed, **kwargs)
         if parsed.get_backend_name() == 'sqlite':
-            sa.event.listen(self.engine, 'connect', _sqlite_pragmas)
+            sa.event.listen(self.engine, 'connect',
+                            dbschema.sqlite_pragmas)
         meta = sa.MetaData()
         self.table = sa.Table(
             table, meta,
@@ -618,12 +620,3 @@ def _named_key(table, owner):
         text = 'tidings-outbox:%08x:%s' % (zlib.crc32(table.encode()),
                                            owner)
     return text[:64]
-
-
-def _sqlite_pragmas(dbapi_conn, _record):
-    # WAL with synchronous=NORMAL: a commit survives the process being
-    # killed (not a power loss) and costs no fsync per write.
-    cur = dbapi_conn.cursor()
-    cur.execute('PRAGMA journal_mode=WAL')
-    cur.execute('PRAGMA synchronous=NORMAL')
-    cur.close()

@@ -41,3 +41,31 @@ def load(name):
 def load_all(selected=None):
     """``[EventRegistry, ...]`` for the selected names, or every catalog."""
     return [load(name) for name in (selected or names())]
+
+
+class Contract:
+    """Where a catalog keeps its contract: its lock file and its samples
+    folder (absolute paths, or None when it has none), and whether tidings
+    may write them (never inside an installed package)."""
+
+    def __init__(self, registry, lock, samples, writable=True):
+        self.registry = registry
+        self.lock = lock
+        self.samples = samples
+        self.writable = writable
+
+    def __repr__(self):
+        return '<Contract %s lock=%s samples=%s>' % (
+            self.registry.name, self.lock, self.samples)
+
+
+def contract(registry):
+    """The :class:`Contract` of ``registry``.
+
+    (First version: the registry's own ``lock``/``samples`` when it names
+    them, else the bundled lock file and ``samples/``; the project
+    discovery of ``[tool.tidings]`` replaces this.)
+    """
+    lock = registry.lock or LOCK_FILE
+    samples = registry.samples or os.path.abspath('samples')
+    return Contract(registry, lock, samples)

@@ -179,7 +179,12 @@ class EventDefinition:
 class EventRegistry:
     """The event definitions of one service (a catalog)."""
 
-    def __init__(self, name, objects=None, description=''):
+    def __init__(self, name, objects=None, description='', lock=None,
+                 samples=None):
+        """``lock`` and ``samples``: the catalog's lock file and samples
+        folder (paths; a relative one is relative to the catalog's project,
+        see :func:`tidings.catalogs.contract`), or None to take them from
+        the project's ``[tool.tidings]``."""
         if not isinstance(name, str) or not name.strip():
             raise errors.EventDefinitionError(
                 'EventRegistry name %r: expected a non-empty string, the '
@@ -192,6 +197,8 @@ class EventRegistry:
         self.name = name
         self.objects = objects
         self.description = description
+        self.lock = lock
+        self.samples = samples
         self._by_name = {}
         self._by_type = {}
 

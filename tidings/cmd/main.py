@@ -30,6 +30,7 @@ COMMANDS = (
     'validate',
     'ceilometer',
     'db',
+    'catalog',
 )
 
 

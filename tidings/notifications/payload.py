@@ -123,6 +123,16 @@ class ExceptionPayload(Payload):
         'exception_message': fields.StringField(),
         'traceback': fields.StringField(nullable=True),
     }
+    FIELD_DESCRIPTIONS = {
+        'module_name': 'The module of the innermost frame of the traceback '
+                       '(the exception class\'s module if never raised).',
+        'function_name': 'The function of that frame (<not raised> if '
+                         'never raised).',
+        'exception': 'The exception class name.',
+        'exception_message': 'The exception message, str(exc).',
+        'traceback': 'The formatted traceback, when [notifications] '
+                     'include_traceback is on; else unset.',
+    }
 
     @classmethod
     def from_exception(cls, exc, include_traceback=False):

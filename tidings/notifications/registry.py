@@ -30,7 +30,8 @@ MECHANISMS = ('messaging', 'statsd', 'database', 'log')
 #: The keyword options of :meth:`EventRegistry.define`.
 DEFINE_OPTIONS = frozenset(('mechanisms', 'metrics', 'deprecated', 'removed',
                             'source', 'status_variants', 'sample',
-                            'description'))
+                            'description', 'lint_ignore'))
+_LINT_CODE = re.compile(r'^TID[0-9]{3}$')
 _CONSTANT = re.compile(r'^[A-Z][A-Z0-9_]*$')
 _STATUS_SUFFIX = re.compile(r'^(?P<base>[A-Z0-9_]+)_(?P<status>[1-5]\d\d)$')
 _METRIC = re.compile(r'^[A-Za-z0-9_.-]+$')
@@ -42,7 +43,8 @@ class EventDefinition:
     def __init__(self, name, event_type, level, payload, mechanisms=(
             'messaging',), metrics=(), deprecated=None, removed=None,
             source=None, status_variants=False, sample=None,
-            description=None, catalog=None, status=None, template=None):
+            description=None, catalog=None, status=None, template=None,
+            lint_ignore=None):
         self.name = name
         self.catalog = catalog
         where = '%s event %s' % (catalog or 'an', name)
@@ -108,6 +110,7 @@ class EventDefinition:
         self.description = description or ''
         self.status = status
         self.template = template
+        self.lint_ignore = _lint_ignore(where, lint_ignore)
         self._variants = {}
         self._lock = threading.Lock()
 
@@ -143,7 +146,7 @@ class EventDefinition:
                         self.deprecated, self.removed, self.source,
                         sample=self.sample, description=self.description,
                         catalog=self.catalog, status=int(status),
-                        template=self)
+                        template=self, lint_ignore=self.lint_ignore)
                     self._variants[status] = found
         return found
 
@@ -336,6 +339,22 @@ class EventRegistry:
             stack.extend(nested_classes(cls))
         return sorted(seen.values(), key=lambda c: (
             c.OBJ_PROJECT_NAMESPACE, c.obj_name()))
+
+
+def _lint_ignore(where, waivers):
+    """``lint_ignore={'TID001': 'why'}``: the ``tidings catalog check``
+    findings this event waives, each with its reason."""
+    if waivers is None:
+        return {}
+    if not isinstance(waivers, dict) or not all(
+            isinstance(code, str) and _LINT_CODE.match(code)
+            and isinstance(why, str) and why.strip()
+            for code, why in waivers.items()):
+        raise errors.EventDefinitionError(
+            '%s: lint_ignore %r: expected a dict of finding code to reason, '
+            'e.g. {\'TID001\': \'the payload carries the exception as '
+            'text\'} (codes: tidings catalog check)' % (where, waivers))
+    return dict(waivers)
 
 
 def status_metric(metric, status):

@@ -200,9 +200,9 @@ def run_update(args):
         print('\n'.join(result.lines()), file=sys.stderr)
     for key in report.dropped:
         print('dropped %s (no longer in the code)' % key)
-    kept = [line for (key, _v), line in zip(report.removed,
-                                            report.removed_lines())
-            if key not in report.dropped]
+    kept = [line for (key, _v), line in zip(
+        report.removed, report.removed_lines(), strict=True)
+        if key not in report.dropped]
     for line in kept:
         print(line, file=sys.stderr)
     print('%s: %d payload(s) locked, %d left unchanged because their '

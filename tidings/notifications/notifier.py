@@ -27,7 +27,6 @@ from tidings.notifications import notification as notification_mod
 from tidings.notifications import payload as payload_mod
 from tidings.notifications import publisher as publisher_mod
 from tidings.notifications import registry as registry_mod
-from tidings.objects import base as objects_base
 from tidings.objects import errors
 from tidings.objects import fields
 

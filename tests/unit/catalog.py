@@ -5,13 +5,20 @@ from it.
 """
 
 import datetime
+import os
 
 from tidings.notifications import payload as payload_mod
 from tidings.notifications import registry
 from tidings.objects import base
 from tidings.objects import fields
+from tidings.objects import introspect
+from tidings.objects import lockfile
 
 OBJECTS = base.ObjectRegistry('unitcat')
+#: The catalog's lock file: every payload, and TablePayload 1.0 and 1.1
+#: as released before (see :func:`build_lock`).
+LOCK = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                    'unitcat.lock.json')
 CREATED = datetime.datetime(2026, 1, 2, 3, 4, 5,
                             tzinfo=datetime.timezone.utc)
 
@@ -62,7 +69,7 @@ class PingPayload(payload_mod.Payload):
     }
 
 
-EVENTS = registry.EventRegistry('unitcat', objects=OBJECTS)
+EVENTS = registry.EventRegistry('unitcat', objects=OBJECTS, lock=LOCK)
 
 TABLE_CREATE_START = EVENTS.define(
     'EVENT_TYPE_TABLE_CREATE_START', 'unitcat.table.create.start', 'info',
@@ -105,3 +112,35 @@ def table_payload(**extra):
     for key, value in extra.items():
         setattr(payload, key, value)
     return payload
+
+
+def released_table_payloads():
+    """TablePayload 1.0 (no ``comment``, no ``tags``) and 1.1 (no
+    ``tags``), as they were released, each in a registry of its own."""
+    out = []
+    for version, dropped in (('1.0', ('comment', 'tags')),
+                             ('1.1', ('tags',))):
+        old = base.ObjectRegistry('unitcat')
+        old.register(type('DiskPayload', (payload_mod.Payload,), {
+            'VERSION': '1.0', 'fields': dict(DiskPayload.fields),
+            '__module__': __name__}))
+        old.register(type('ExceptionPayload', (ExceptionPayload,), {
+            'VERSION': '1.0', '__module__': __name__}))
+        out.append(old.register(type('TablePayload', (payload_mod.Payload,), {
+            'VERSION': version, 'SCHEMA': dict(TablePayload.SCHEMA),
+            'fields': {k: v for k, v in TablePayload.fields.items()
+                       if k not in dropped},
+            '__module__': __name__})))
+    return out
+
+
+def build_lock(path=LOCK):
+    """The lock file of this catalog, as committed in ``LOCK``::
+
+        python -c 'from tests.unit import catalog; catalog.build_lock().save()'
+    """
+    lock = lockfile.LockFile(path)
+    for cls in released_table_payloads() + list(EVENTS.payload_classes()):
+        for each in introspect.with_nested([cls]):
+            lock.record(each)
+    return lock

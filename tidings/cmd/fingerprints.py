@@ -4,9 +4,13 @@ file.
 ``check`` exits 0 when every payload's VERSION is locked with its current
 fingerprint, else 1 with a report per payload: what changed, field by
 field, and the verdict (compatible: bump minor; breaking: bump major).
-``update`` records the current versions (keeping older ones); a payload
-changed without the version bump its verdict requires is left alone
-unless ``--force``.
+It also exits 1 when it checked no payload at all, when a payload the
+lock holds (in a checked namespace) is gone from the code, and when a pin
+to an older locked version could not be honoured (the lock's history says
+what pinning drops).  ``update`` records the current versions (keeping
+older ones); a payload changed without the version bump its verdict
+requires is left alone unless ``--force``; a removed payload stays locked
+unless ``--allow-removal``.
 
 The payloads checked: those of every installed catalog (or the
 ``--catalog`` ones; none with ``--no-catalogs``), plus every payload
@@ -88,6 +92,10 @@ def register(subparsers):
         '--force', action='store_true',
         help='also rewrite a locked version whose shape changed without the '
              'required version bump (hides the change from consumers)')
+    update.add_argument(
+        '--allow-removal', action='store_true',
+        help='drop from the lock every version of a payload that is no '
+             'longer in the code (a breaking change for its consumers)')
     update.set_defaults(func=run_update)
 
 
@@ -138,9 +146,29 @@ def _classes(args):
     return collect(args.modules, args.catalogs, args.no_catalogs)
 
 
+def _scope(args, classes):
+    """``{'namespaces': ..., 'looked_at': ...}`` for lockfile.check: the
+    namespaces whose locked payloads must still be in the code (those of
+    the classes and of the selected catalogs' object registries), and
+    words for what was searched."""
+    namespaces = {cls.OBJ_PROJECT_NAMESPACE for cls in classes}
+    where = []
+    if not args.no_catalogs:
+        selected = args.catalogs or catalogs.names()
+        for registry in catalogs.load_all(args.catalogs):
+            if getattr(registry, 'objects', None) is not None:
+                namespaces.add(registry.objects.namespace)
+        where.append('catalog(s) %s' % (', '.join(selected) or 'none '
+                                         'installed'))
+    if args.modules:
+        where.append('module(s) %s' % ', '.join(args.modules))
+    return {'namespaces': namespaces, 'looked_at': '; '.join(where)}
+
+
 def run_check(args):
     lock = lockfile.LockFile.load(args.lock)
-    report = lockfile.check(_classes(args), lock)
+    classes = _classes(args)
+    report = lockfile.check(classes, lock, **_scope(args, classes))
     if args.format == 'json':
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -150,7 +178,13 @@ def run_check(args):
 
 def run_update(args):
     lock = lockfile.LockFile.load(args.lock, missing_ok=True)
-    report = lockfile.update(_classes(args), lock, force=args.force)
+    classes = _classes(args)
+    report = lockfile.update(classes, lock, force=args.force,
+                             allow_removal=args.allow_removal,
+                             **_scope(args, classes))
+    if report.empty:
+        print(report.text(), file=sys.stderr)
+        return 1
     try:
         lock.save()
     except OSError as exc:
@@ -164,7 +198,16 @@ def run_update(args):
                                            result.fingerprint))
     for result in left:
         print('\n'.join(result.lines()), file=sys.stderr)
+    for key in report.dropped:
+        print('dropped %s (no longer in the code)' % key)
+    kept = [line for (key, _v), line in zip(
+        report.removed, report.removed_lines(), strict=True)
+        if key not in report.dropped]
+    for line in kept:
+        print(line, file=sys.stderr)
     print('%s: %d payload(s) locked, %d left unchanged because their '
           'VERSION needs a bump (use --force to overwrite)' % (
-              lock.path, len(report.results) - len(left), len(left)))
-    return 1 if left else 0
+              lock.path, len(report.results) - len(left), len(left))
+          + (', %d removed payload(s) kept (use --allow-removal to drop '
+             'them)' % len(kept) if kept else ''))
+    return 1 if left or kept else 0

@@ -20,6 +20,8 @@ from stevedore import driver
 from tidings.conf import _checks
 from tidings.objects import base as objects_base
 from tidings.objects import errors
+from tidings.objects import lockfile
+from tidings.objects import pinning
 from tidings.objects import fields
 
 BACKEND_NAMESPACE = 'tidings.backends'
@@ -313,40 +315,88 @@ def _backend_class(name, problems):
 
 
 def _pin_problems(pins, registries):
+    return resolve_pins(pins, registries)[1]
+
+
+def resolve_pins(pins, registries):
+    """``({payload class: PinnedVersion}, [ConfigError])`` of
+    ``[notifications] pin_versions`` against the payloads of
+    ``registries``.
+
+    What a pin drops comes from the lock file of the catalog that owns
+    the payload (``tidings.catalogs.contract(registry).lock``): the pinned
+    version must be locked there, and the lock's history must allow the
+    downgrade (see :mod:`tidings.objects.pinning`).  Lock files are read
+    here, at startup, once each.
+    """
     if hasattr(registries, 'payload_classes'):
         registries = [registries]
-    classes = {}
+    classes, owners = {}, {}
     for registry in registries:
         if registry is None or not hasattr(registry, 'payload_classes'):
             continue
         for cls in registry.payload_classes():
-            classes[(cls.OBJ_PROJECT_NAMESPACE, cls.obj_name())] = cls
+            key = (cls.OBJ_PROJECT_NAMESPACE, cls.obj_name())
+            classes[key] = cls
+            owners.setdefault(key, registry)
     known = sorted('%s.%s' % key for key in classes)
-    out = []
+    out, resolved, locks = [], {}, {}
     for text in pins:
         try:
             namespace, name, version = parse_pin(text)
         except errors.ConfigError:
             continue   # reported as malformed already
-        matches = [cls for (ns, n), cls in classes.items()
-                   if n == name and (namespace is None or ns == namespace)]
+        matches = [(key, cls) for key, cls in classes.items()
+                   if key[1] == name and (namespace is None
+                                          or key[0] == namespace)]
         if not matches:
             out.append(errors.ConfigError(
                 'notifications', 'pin_versions', text,
                 'no such payload; payloads: ' + ', '.join(known)))
-        elif len(matches) > 1:
+            continue
+        if len(matches) > 1:
             out.append(errors.ConfigError(
                 'notifications', 'pin_versions', text,
                 'ambiguous; name the namespace: ' + ', '.join(
                     '%s.%s:%s' % (c.OBJ_PROJECT_NAMESPACE, name, version)
-                    for c in matches)))
-        else:
-            try:
-                objects_base.check_target_version(matches[0], version)
-            except errors.PinError as exc:
-                out.append(errors.ConfigError(
-                    'notifications', 'pin_versions', text, str(exc)))
-    return out
+                    for _key, c in matches)))
+            continue
+        key, cls = matches[0]
+        try:
+            objects_base.check_target_version(cls, version)
+            lock = None
+            if version != cls.VERSION:
+                lock = _lock_of(owners[key], locks)
+            pinned, findings = pinning.pin(cls, version, lock)
+        except errors.TidingsError as exc:
+            out.append(errors.ConfigError(
+                'notifications', 'pin_versions', text, str(exc)))
+            continue
+        if findings and not pinning.overrides_downgrade(cls):
+            out.append(errors.ConfigError(
+                'notifications', 'pin_versions', text,
+                'cannot be honoured: %s (`tidings fingerprints check` '
+                'reports it; accepted: a version whose locked shape the '
+                'current one can be downgraded to)' % '; '.join(
+                    c.summary for c in findings)))
+            continue
+        resolved[cls] = pinned
+    return resolved, out
+
+
+def _lock_of(registry, cache):
+    """The LockFile of ``registry``'s catalog (read once per path)."""
+    from tidings import catalogs   # the catalogs know where locks live
+    path = catalogs.contract(registry).lock
+    if path is None:
+        raise errors.TidingsError(
+            'catalog %s has no lock file, and pinning follows the lock '
+            'file\'s history of each payload; accepted: a catalog whose '
+            'EventRegistry names its lock= (or [tool.tidings] lock)'
+            % registry.name)
+    if path not in cache:
+        cache[path] = lockfile.LockFile.load(path)
+    return cache[path]
 
 
 def state_path_errors(conf, file_name=None):

@@ -27,7 +27,6 @@ from tidings.notifications import notification as notification_mod
 from tidings.notifications import payload as payload_mod
 from tidings.notifications import publisher as publisher_mod
 from tidings.notifications import registry as registry_mod
-from tidings.objects import base as objects_base
 from tidings.objects import errors
 from tidings.objects import fields
 
@@ -139,33 +138,16 @@ class Notifier:
         return seen
 
     def _resolve_pins(self, pins):
+        """``{payload class: PinnedVersion}``: each pin with the downgrade
+        the owning catalog's lock file allows (see
+        :func:`tidings.conf.resolve_pins`)."""
         if not pins:
             return {}
-        classes = self.payload_classes()
-        known = sorted('%s.%s' % key for key in classes)
-        out = {}
-        for text in pins:
-            namespace, name, version = tidings_conf.parse_pin(text)
-            matches = [cls for (ns, n), cls in classes.items()
-                       if n == name and (namespace is None or ns == namespace)]
-            if not matches:
-                raise errors.ConfigError(
-                    'notifications', 'pin_versions', text,
-                    'no such payload; payloads: ' + ', '.join(known))
-            if len(matches) > 1:
-                raise errors.ConfigError(
-                    'notifications', 'pin_versions', text,
-                    'ambiguous; name the namespace: ' + ', '.join(
-                        '%s.%s:%s' % (c.OBJ_PROJECT_NAMESPACE, name, version)
-                        for c in matches))
-            cls = matches[0]
-            try:
-                objects_base.check_target_version(cls, version)
-            except errors.PinError as exc:
-                raise errors.ConfigError('notifications', 'pin_versions',
-                                         text, str(exc)) from None
-            out[cls] = version
-        return out
+        resolved, problems = tidings_conf.resolve_pins(pins,
+                                                       self.registries)
+        if problems:
+            raise problems[0]
+        return resolved
 
     # routing
 

@@ -49,9 +49,12 @@ class TidingsObject(ovo_base.VersionedObject):
     VERSION = '1.0'
     fields = {}
 
-    #: ``{'field_name': 'X.Y'}``: the version that added a field. The
-    #: default :meth:`obj_make_compatible` drops fields newer than the
-    #: target version, and the docs show it.
+    #: Optional ``{'field_name': 'X.Y'}``: the version that added a field.
+    #: The lock file's history is what pinning follows (see
+    #: :mod:`tidings.objects.pinning`); when given, this must agree with
+    #: it (``tidings fingerprints check`` says where it does not).  Used
+    #: only by :meth:`obj_make_compatible` for a plain version string,
+    #: with no lock at hand.
     FIELD_VERSIONS = {}
 
     # Filled by make_properties() at registration.
@@ -121,9 +124,21 @@ class TidingsObject(ovo_base.VersionedObject):
         data = self._primitive_data()
         check_target_version(self, target_version)
         self.obj_make_compatible(data, target_version)
-        return self._envelope(target_version, data)
+        return self._envelope(str(target_version), data)
 
     def obj_make_compatible(self, primitive, target_version):
+        """Turn ``primitive`` (the data dict at this VERSION) into the
+        data of ``target_version``, in place.
+
+        A :class:`~tidings.objects.pinning.PinnedVersion` (what the
+        notifier pins with) carries the downgrade derived from the lock
+        file's history and applies it.  A plain version string falls back
+        to ``FIELD_VERSIONS``.
+        """
+        downgrade = getattr(target_version, 'downgrade', None)
+        if downgrade is not None:
+            downgrade(self, primitive)
+            return
         target = version_tuple(target_version)
         for name, since in self.FIELD_VERSIONS.items():
             if name in primitive and version_tuple(since) > target:

@@ -23,6 +23,7 @@ from tidings.objects import compat
 from tidings.objects import errors
 from tidings.objects import fingerprint
 from tidings.objects import introspect
+from tidings.objects import pinning
 from tidings.objects import schema as schema_mod
 from tidings.objects import strictjson
 
@@ -80,6 +81,10 @@ class LockFile:
 
     def keys(self):
         return sorted(self.payloads)
+
+    def drop(self, key):
+        """Forget payload ``key`` and every version of it."""
+        return self.payloads.pop(key, None)
 
     def resolve(self, namespace, name, version):
         """A shape resolver over the locked shapes (for schemas)."""
@@ -240,9 +245,16 @@ class PayloadResult:
     ``unlocked`` (VERSION is exactly the bump the change needs, but not
     recorded yet) or ``fail``; ``problem`` says why, ``verdict`` is the
     :class:`~tidings.objects.compat.Verdict` against the locked shape.
+
+    ``findings``: ``(version, Change)`` pairs the payload's version history
+    does not allow even when its fingerprint is locked: a pin to an older
+    locked version that would emit messages that version's schema rejects
+    (see :mod:`tidings.objects.pinning`), and ``FIELD_VERSIONS`` entries
+    that disagree with the lock.  A payload with findings is not ok.
     """
 
-    def __init__(self, cls, status, problem='', verdict=None, locked=None):
+    def __init__(self, cls, status, problem='', verdict=None, locked=None,
+                 findings=()):
         self.cls = cls
         self.key = fingerprint.key(cls)
         self.version = cls.VERSION
@@ -251,16 +263,20 @@ class PayloadResult:
         self.problem = problem
         self.verdict = verdict
         self.locked = locked
+        self.findings = list(findings)
         #: Set by :func:`update` when the entry was written.
         self.recorded = False
 
     @property
     def ok(self):
-        return self.status == OK
+        return self.status == OK and not self.findings
 
     def lines(self):
-        head = '%s %s: %s' % (self.key, self.version, self.status.upper()
-                              if self.status != OK else OK)
+        status = self.status
+        if status == OK and self.findings:
+            status = FAIL
+        head = '%s %s: %s' % (self.key, self.version, status.upper()
+                              if status != OK else OK)
         if self.problem:
             head += ' — ' + self.problem
         out = [head]
@@ -268,6 +284,20 @@ class PayloadResult:
             for change in self.verdict.changes:
                 out.append('  - %s' % (change,))
             out.append('  verdict: %s' % self.verdict)
+        for version, change in self.findings:
+            if change.kind == 'field_versions':
+                out.append('  - FIELD_VERSIONS: %s (remove the entry, or '
+                           'correct it)' % change.summary)
+            else:
+                out.append('  - pin to %s: %s' % (version, change.summary))
+        if any(c.kind != 'field_versions' for _, c in self.findings):
+            out.append('  verdict: breaking for pinned emitters — a pin to '
+                       'an older version would send messages its schema '
+                       'rejects: bump major to %s, or downgrade these '
+                       'fields in %s.obj_make_compatible' % (
+                           compat.required_version(self.version,
+                                                   compat.BREAKING),
+                           self.cls.__name__))
         return out
 
     def as_dict(self):
@@ -275,44 +305,107 @@ class PayloadResult:
                 'fingerprint': self.fingerprint, 'status': self.status,
                 'problem': self.problem, 'locked_version': self.locked,
                 'verdict': (self.verdict.as_dict()
-                            if self.verdict is not None else None)}
+                            if self.verdict is not None else None),
+                'findings': [dict(change.as_dict(), version=version)
+                             for version, change in self.findings]}
+
+
+REMOVAL_HINT = ('if the removal is intended, drop it with `tidings '
+                'fingerprints update --allow-removal`')
 
 
 class Report:
-    """The results of :func:`check`; ``ok`` when every payload is."""
+    """The results of :func:`check`; ``ok`` when at least one payload
+    was checked, every payload is ok and no locked payload of the checked
+    namespaces is gone from the code.
 
-    def __init__(self, results, lock_path):
+    ``removed``: ``[(key, newest locked version)]`` of those payloads.
+    ``looked_at``: words for what was searched for payloads (for the
+    message when nothing was found).
+    """
+
+    def __init__(self, results, lock_path, removed=(), looked_at=None):
         self.results = results
         self.lock_path = lock_path
+        self.removed = list(removed)
+        self.looked_at = looked_at
+
+    @property
+    def empty(self):
+        return not self.results
 
     @property
     def ok(self):
-        return all(r.ok for r in self.results)
+        return (not self.empty and not self.removed
+                and all(r.ok for r in self.results))
 
     def failing(self):
         return [r for r in self.results if not r.ok]
+
+    def removed_lines(self):
+        return ['%s %s: REMOVED — locked, but no longer in the code: a '
+                'breaking change for its consumers; %s' % (
+                    key, version, REMOVAL_HINT)
+                for key, version in self.removed]
 
     def text(self, verbose=True):
         lines = []
         for result in self.results:
             if verbose or not result.ok:
                 lines.extend(result.lines())
+        lines.extend(self.removed_lines())
         bad = len(self.failing())
-        lines.append('%d payload(s) checked against %s: %d ok, %d not' % (
-            len(self.results), self.lock_path, len(self.results) - bad, bad))
+        summary = '%d payload(s) checked against %s: %d ok, %d not' % (
+            len(self.results), self.lock_path, len(self.results) - bad, bad)
+        if self.removed:
+            summary += ', %d removed' % len(self.removed)
+        if self.empty:
+            summary += ('; nothing was checked (looked at: %s); point it '
+                        'at payloads with --catalog NAME or --module MOD '
+                        '(a module that registers payloads)' % (
+                            self.looked_at or 'no payload classes'))
+        lines.append(summary)
         return '\n'.join(lines)
 
     def as_dict(self):
         return {'lock': self.lock_path, 'ok': self.ok,
-                'payloads': [r.as_dict() for r in self.results]}
+                'payloads': [r.as_dict() for r in self.results],
+                'removed': [{'payload': key, 'locked_version': version}
+                            for key, version in self.removed],
+                'looked_at': self.looked_at}
 
 
-def check_class(cls, lock, checked_keys=None):
+def check_class(cls, lock, checked_keys=None, resolve=None):
     """:class:`PayloadResult` of one payload class against ``lock``.
 
     ``checked_keys``: the keys of every payload checked with it, so a new
     payload's hint can tell a moved payload from an unrelated namesake.
+    ``resolve``: the shape resolver nested payloads are read from when the
+    pins to older versions are checked (default: the lock's).
     """
+    result = _check_fingerprint(cls, lock, checked_keys)
+    result.findings = history_findings(cls, lock, resolve)
+    return result
+
+
+def history_findings(cls, lock, resolve=None):
+    """``[(version, Change)]``: what the lock's history of ``cls`` does
+    not allow (see :class:`PayloadResult`)."""
+    resolve = resolve or lock.resolve
+    out = [(cls.VERSION, change)
+           for change in pinning.field_versions_problems(cls, lock)]
+    if pinning.overrides_downgrade(cls):
+        return out
+    current = fingerprint.shape(cls)
+    key = fingerprint.key(cls)
+    for version in pinning.older_versions(cls, lock):
+        _pin, findings = pinning.plan(current, lock.entry(key, version)[
+            'shape'], version, resolve)
+        out.extend((version, change) for change in findings)
+    return out
+
+
+def _check_fingerprint(cls, lock, checked_keys=None):
     key = fingerprint.key(cls)
     version = cls.VERSION
     current = fingerprint.shape(cls)
@@ -379,29 +472,51 @@ def _elsewhere(lock, cls, checked_keys=None):
                                              others[0]))
 
 
-def check(classes, lock):
+def check(classes, lock, namespaces=None, looked_at=None):
     """Check payload classes (and the payloads they nest) against a
-    :class:`LockFile`; return a :class:`Report`."""
+    :class:`LockFile`; return a :class:`Report`.
+
+    Payloads locked in ``namespaces`` (default: the namespaces of the
+    classes checked) but not among the classes are reported as removed.
+    """
     classes = introspect.with_nested(classes)
     keys = {fingerprint.key(cls) for cls in classes}
-    results = [check_class(cls, lock, keys) for cls in classes]
-    return Report(results, lock.path)
+    code = schema_mod.class_resolver(*classes)
+
+    def resolve(namespace, name, version):
+        found = code(namespace, name, version)
+        return found if found is not None else lock.resolve(
+            namespace, name, version)
+
+    results = [check_class(cls, lock, keys, resolve) for cls in classes]
+    if namespaces is None:
+        namespaces = {cls.OBJ_PROJECT_NAMESPACE for cls in classes}
+    removed = [(key, lock.newest(key)) for key in lock.keys()
+               if key.split('.', 1)[0] in namespaces and key not in keys]
+    return Report(results, lock.path, removed, looked_at)
 
 
-def update(classes, lock, force=False):
+def update(classes, lock, force=False, allow_removal=False, **kwargs):
     """Record the current version of every payload that is new or bumped
     as its change requires; return the :class:`Report` checked *before*
     the update.
 
     A payload that fails the check (changed without the right bump) is
     recorded only with ``force``: rewriting a released version's entry
-    hides the change from consumers.
+    hides the change from consumers.  A locked payload gone from the code
+    (``report.removed``) is dropped from the lock, every version of it,
+    only with ``allow_removal``; ``report.dropped`` lists what was.
     """
-    report = check(classes, lock)
+    report = check(classes, lock, **kwargs)
     new_keys = {r.key for r in report.results if lock.newest(r.key) is None}
     for result in report.results:
         if (result.status in (OK, UNLOCKED) or force
                 or result.key in new_keys):
             lock.record(result.cls)
             result.recorded = True
+    report.dropped = []
+    if allow_removal:
+        for key, _version in report.removed:
+            lock.drop(key)
+            report.dropped.append(key)
     return report

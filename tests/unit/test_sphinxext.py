@@ -2,8 +2,11 @@
 
 import atexit
 import io
+import itertools
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 
 import fixtures
@@ -11,8 +14,13 @@ from sphinx import application
 from sphinx.util import docutils
 import testtools
 
+from tests.unit import test_samples
+from tidings import catalogs
 from tidings.catalogs.demo import events as demo
+from tidings import samples
 from tidings import sphinxext
+from tidings.objects import fingerprint
+from tidings.objects import lockfile
 from tidings.sphinxext import render
 
 
@@ -60,19 +68,21 @@ class TestEndOfLife(testtools.TestCase):
 
 
 class TestLockHistory(testtools.TestCase):
-    def test_versions_mapping_to_fingerprints(self):
-        lock = {'demo.VolumePayload': {'1.1': '1.1-bbb', '1.0': '1.0-aaa'}}
-        self.assertEqual([('1.0', '1.0-aaa'), ('1.1', '1.1-bbb')],
-                         render.lock_history(lock, demo.VolumePayload))
+    def test_locked_versions_with_their_fingerprints(self):
+        lock = lockfile.LockFile('unused.json')
+        lock.record(demo.VolumePayload)
+        self.assertEqual(
+            [('1.0', fingerprint.fingerprint(demo.VolumePayload))],
+            render.lock_history(lock, demo.VolumePayload))
 
-    def test_entries_under_payloads_with_fingerprint_dicts(self):
-        lock = {'payloads': {'demo.VolumePayload': {
-            '1.0': {'fingerprint': '1.0-aaa', 'schema': {}}}}}
-        self.assertEqual([('1.0', '1.0-aaa')],
-                         render.lock_history(lock, demo.VolumePayload))
+    def test_the_bundled_lock_dates_a_bundled_payload(self):
+        lock = lockfile.LockFile.load(catalogs.LOCK_FILE)
+        self.assertIn('1.0', dict(render.lock_history(
+            lock, demo.VolumePayload)))
 
     def test_payload_absent_from_the_lock_has_no_history(self):
-        self.assertEqual([], render.lock_history({}, demo.VolumePayload))
+        self.assertEqual([], render.lock_history(
+            lockfile.LockFile('unused.json'), demo.VolumePayload))
 
 
 class TestCatalogPages(testtools.TestCase):
@@ -102,22 +112,83 @@ PROJECT_PAGE = '''
 Reference
 =========
 
-.. tidings-catalog:: tests.unit.test_samples:EVENTS
+.. tidings-catalog:: {module}:EVENTS
 
 Parts
 =====
 
-.. tidings-events:: tests.unit.test_samples:EVENTS
+.. tidings-events:: {module}:EVENTS
 
 .. tidings-payload:: sampletest.KeyPayload
-   :registry: tests.unit.test_samples:EVENTS
+   :registry: {module}:EVENTS
 
-.. tidings-sample:: tests.unit.test_samples:EVENTS sampletest.key.create
+.. tidings-sample:: {module}:EVENTS sampletest.key.create
    :open:
 
 .. tidings-schema:: sampletest.KeyPayload
-   :registry: tests.unit.test_samples:EVENTS
+   :registry: {module}:EVENTS
 '''
+
+#: A service's catalog module in the project: the registry of
+#: tests/unit/test_samples.py naming its lock file and samples folder.
+CATALOG_MODULE = '''import os
+
+from tests.unit import test_samples
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EVENTS = test_samples.make_registry()
+EVENTS.lock = os.path.join(HERE, {lock!r})
+EVENTS.samples = os.path.join(HERE, {samples!r})
+'''
+
+CONF = '''import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+extensions = ['tidings.sphinxext']
+'''
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+_MODULES = itertools.count()
+
+
+def make_project(lock='payloads.lock.json', samples_dir='samples',
+                 write_lock=True, write_samples=True, conf=''):
+    """A Sphinx project whose one page uses every directive on its own
+    catalog (a module of the project, uniquely named); returns its folder
+    and the module name."""
+    src = tempfile.mkdtemp(prefix='tidings-sphinxext-')
+    atexit.register(shutil.rmtree, src, True)
+    module = 'sxcatalog%d_%d' % (os.getpid(), next(_MODULES))
+    with open(os.path.join(src, module + '.py'), 'w') as f:
+        f.write(CATALOG_MODULE.format(lock=lock, samples=samples_dir))
+    with open(os.path.join(src, 'conf.py'), 'w') as f:
+        f.write(CONF + conf)
+    with open(os.path.join(src, 'index.rst'), 'w') as f:
+        f.write(PROJECT_PAGE.format(module=module))
+    registry = test_samples.make_registry()
+    if write_lock:
+        locked = lockfile.LockFile(os.path.join(src, lock))
+        locked.record(test_samples.KeyPayload)
+        locked.save()
+    if write_samples:
+        samples.write(registry, os.path.join(src, samples_dir))
+    return src, module
+
+
+def build(src):
+    """``(html, warnings)`` of building ``src``."""
+    warnings = io.StringIO()
+    out = os.path.join(src, '_build')
+    with docutils.docutils_namespace():
+        app = application.Sphinx(
+            src, src, os.path.join(out, 'html'),
+            os.path.join(out, 'doctrees'), 'html', status=None,
+            warning=warnings, freshenv=True)
+        app.build()
+    with open(os.path.join(out, 'html', 'index.html')) as f:
+        return f.read(), warnings.getvalue()
 
 
 _BUILT = {}
@@ -126,23 +197,8 @@ _BUILT = {}
 def build_project():
     """Build a one-page project using every directive, once per process."""
     if not _BUILT:
-        src = tempfile.mkdtemp(prefix='tidings-sphinxext-')
-        atexit.register(shutil.rmtree, src, True)
-        with open(os.path.join(src, 'conf.py'), 'w') as f:
-            f.write("extensions = ['tidings.sphinxext']\n")
-        with open(os.path.join(src, 'index.rst'), 'w') as f:
-            f.write(PROJECT_PAGE)
-        warnings = io.StringIO()
-        out = os.path.join(src, '_build')
-        with docutils.docutils_namespace():
-            app = application.Sphinx(
-                src, src, os.path.join(out, 'html'),
-                os.path.join(out, 'doctrees'), 'html', status=None,
-                warning=warnings, freshenv=True)
-            app.build()
-        with open(os.path.join(out, 'html', 'index.html')) as f:
-            _BUILT['html'] = f.read()
-        _BUILT['warnings'] = warnings.getvalue()
+        src, _module = make_project()
+        _BUILT['html'], _BUILT['warnings'] = build(src)
     return _BUILT['html'], _BUILT['warnings']
 
 
@@ -179,3 +235,100 @@ class TestDirectivesOnAnyRegistry(testtools.TestCase):
                       'notranslate"><span class="pre">name</span></code> '
                       'says which.', self.html)
         self.assertNotIn('``', self.html)
+
+    def test_version_history_comes_from_the_catalogs_lock_file(self):
+        self.assertIn('Version history (lock file)', self.html)
+        self.assertIn(fingerprint.fingerprint(test_samples.KeyPayload),
+                      self.html)
+
+
+class TestMissingContract(testtools.TestCase):
+    """A catalog whose lock file or samples cannot be found is rendered,
+    with a warning that says what is missing, so ``-W`` fails."""
+
+    def test_missing_lock_file_warns_and_drops_no_history_silently(self):
+        src, _ = make_project(write_lock=False)
+        html, warnings = build(src)
+        self.assertIn('WARNING: tidings-catalog: lock file %s of catalog '
+                      'sampletest not found (create it with `tidings '
+                      'fingerprints update`): version histories not shown'
+                      % os.path.join(src, 'payloads.lock.json'), warnings)
+        self.assertIn('[tidings.lock]', warnings)
+        self.assertNotIn('Version history', html)
+
+    def test_missing_samples_warn_and_samples_are_generated(self):
+        src, _ = make_project(write_samples=False)
+        html, warnings = build(src)
+        self.assertIn('WARNING: tidings-catalog: no samples of catalog '
+                      'sampletest in %s' % os.path.join(src, 'samples'),
+                      warnings)
+        self.assertIn('[tidings.samples]', warnings)
+        self.assertIn('sampletest.key.create', html)
+
+    def test_one_missing_sample_file_is_named(self):
+        src, _ = make_project()
+        os.unlink(os.path.join(src, 'samples', 'sampletest',
+                               'sampletest.key.purge.json'))
+        _html, warnings = build(src)
+        self.assertIn('no sample %s for event sampletest.key.purge' %
+                      os.path.join(src, 'samples', 'sampletest',
+                                   'sampletest.key.purge.json'), warnings)
+
+    def test_payload_missing_from_the_lock_is_named(self):
+        src, _ = make_project(write_lock=False)
+        lockfile.LockFile(os.path.join(src, 'payloads.lock.json')).save()
+        _html, warnings = build(src)
+        self.assertIn('payload sampletest.KeyPayload of catalog sampletest '
+                      'is not in lock file', warnings)
+
+    def test_malformed_lock_file_is_named(self):
+        src, _ = make_project(write_lock=False)
+        with open(os.path.join(src, 'payloads.lock.json'), 'w') as f:
+            f.write('{"lock_format": 1, "payloads": []}')
+        _html, warnings = build(src)
+        self.assertIn('lock file %s:' % os.path.join(
+            src, 'payloads.lock.json'), warnings)
+        self.assertIn('version histories not shown', warnings)
+
+    def test_catalog_naming_neither_says_where_to_name_them(self):
+        self.useFixture(fixtures.MockPatch(
+            'tidings.catalogs.contract',
+            side_effect=lambda registry: catalogs.Contract(registry, None,
+                                                           None)))
+        src, _ = make_project()
+        _html, warnings = build(src)
+        self.assertIn('catalog sampletest names no lock file', warnings)
+        self.assertIn('catalog sampletest names no samples folder',
+                      warnings)
+
+    def test_config_values_override_the_contract(self):
+        src, _ = make_project(
+            lock='elsewhere.lock.json', samples_dir='elsewhere',
+            write_lock=False, write_samples=False,
+            conf="tidings_lock_file = 'mine.lock.json'\n"
+                 "tidings_samples_dir = 'mine'\n")
+        locked = lockfile.LockFile(os.path.join(src, 'mine.lock.json'))
+        locked.record(test_samples.KeyPayload)
+        locked.save()
+        samples.write(test_samples.make_registry(), os.path.join(src, 'mine'))
+        html, warnings = build(src)
+        self.assertEqual('', warnings)
+        self.assertIn('Version history (lock file)', html)
+
+    def test_each_warning_is_given_once_per_directive(self):
+        src, _ = make_project(write_lock=False, write_samples=False)
+        _html, warnings = build(src)
+        self.assertEqual(1, warnings.count(
+            'tidings-catalog: lock file'))
+        self.assertEqual(1, warnings.count(
+            'tidings-catalog: no samples of catalog'))
+
+    def test_sphinx_build_w_fails_on_a_missing_lock_file(self):
+        src, _ = make_project(write_lock=False)
+        env = dict(os.environ, PYTHONPATH=REPO)
+        out = subprocess.run(
+            [sys.executable, '-m', 'sphinx', '-W', '-q', '-b', 'html', src,
+             os.path.join(src, '_w')], capture_output=True, text=True,
+            env=env, check=False)
+        self.assertNotEqual(0, out.returncode)
+        self.assertIn('lock file', out.stderr)

@@ -5,18 +5,46 @@ entry point group ``tidings.catalogs``) or ``package.module:ATTR`` (any
 project's own :class:`~tidings.notifications.registry.EventRegistry`), and
 payloads as ``namespace.Name`` looked up in the installed catalogs and in
 the registries listed in the ``tidings_registries`` config value.
+
+A catalog's lock file (version histories) and samples folder are those of
+its contract (:func:`tidings.catalogs.contract`), unless the config values
+``tidings_lock_file`` and ``tidings_samples_dir`` name others.  When either
+cannot be found the directive still renders (a sample is generated, the
+history left out) and says so in a Sphinx warning, so ``sphinx-build -W``
+fails rather than publishing a reference without its history.  The
+warnings have type ``tidings`` and subtypes ``lock`` and ``samples``
+(``suppress_warnings = ['tidings.samples']`` silences one kind).
 """
 
 import os
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from tidings import catalogs
 from tidings import samples
 from tidings.objects import errors
+from tidings.objects import lockfile
 from tidings.sphinxext import render
+
+LOG = logging.getLogger(__name__)
+
+#: Parsed lock files: ``{path: ((mtime_ns, size), LockFile)}``; a lock
+#: file is read once per build however many payloads it dates.
+_LOCKS = {}
+
+
+def load_lock(path):
+    """The LockFile at ``path``, read again only when it changed."""
+    stat = os.stat(path)
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _LOCKS.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, lockfile.LockFile.load(path))
+        _LOCKS[path] = cached
+    return cached[1]
 
 
 class TidingsDirective(SphinxDirective):
@@ -34,12 +62,13 @@ class TidingsDirective(SphinxDirective):
         return [samples.load_registry(spec) for spec in specs]
 
     def payload(self, ref, extra=()):
+        """``(payload class, its registry)`` of ``namespace.Name``."""
         namespace, _, name = ref.rpartition('.')
         found = {}
         for registry in list(extra) + self.registries():
             for cls in registry.payload_classes():
                 key = '%s.%s' % (cls.OBJ_PROJECT_NAMESPACE, cls.obj_name())
-                found.setdefault(key, cls)
+                found.setdefault(key, (cls, registry))
         matches = [cls for key, cls in found.items() if key == ref or (
             not namespace and key.endswith('.' + name))]
         if len(matches) != 1:
@@ -49,6 +78,22 @@ class TidingsDirective(SphinxDirective):
                     ', '.join(sorted(found))))
         return matches[0]
 
+    def warn(self, subtype, about, message):
+        """A Sphinx warning at this directive, once per directive, kind
+        and ``about`` (a registry, or a payload key)."""
+        key = (subtype, getattr(about, 'name', about))
+        warned = self.__dict__.setdefault('_warned', set())
+        if key in warned:
+            return
+        warned.add(key)
+        LOG.warning('%s: %s', self.name, message, type='tidings',
+                    subtype=subtype, location=self.get_location())
+
+    def _config_path(self, value):
+        if value and not os.path.isabs(value):
+            value = os.path.join(self.env.app.confdir, value)
+        return value
+
     def prose(self, text):
         """A paragraph of a docstring or description, its inline markup
         (````literal````, ``*emphasis*``) rendered, not shown raw."""
@@ -56,32 +101,69 @@ class TidingsDirective(SphinxDirective):
                                                   self.lineno)
         return nodes.paragraph('', '', *inline, *messages)
 
-    def samples_dir(self):
-        folder = self.config.tidings_samples_dir
-        if not folder:
-            return None
-        return os.path.join(self.env.app.confdir, folder)
+    def samples_dir(self, registry):
+        """The samples folder of ``registry``: ``tidings_samples_dir``, else
+        its contract's (None when it has none)."""
+        return (self._config_path(self.config.tidings_samples_dir)
+                or catalogs.contract(registry).samples)
 
     def sample_text(self, registry, definition):
-        folder = self.samples_dir()
+        """The committed sample of ``definition``; when there is none, a
+        warning and a sample generated now."""
         sampled = samples.sampled_definition(definition)
-        if folder:
+        folder = self.samples_dir(registry)
+        path = None
+        if not folder:
+            self.warn('samples', registry, 'catalog %s names no samples '
+                      'folder (EventRegistry(samples=...) or samples in '
+                      '[tool.tidings]; tidings_samples_dir in conf.py '
+                      'overrides it): showing samples generated now' %
+                      registry.name)
+        elif not os.path.isdir(os.path.join(folder, registry.name)):
+            self.warn('samples', registry, 'no samples of catalog %s in '
+                      '%s (%s/ is missing; write them with `tidings '
+                      'samples generate`): showing samples generated now' %
+                      (registry.name, folder, registry.name))
+        else:
             path = os.path.join(folder, registry.name,
                                 samples.filename(sampled))
             if os.path.exists(path):
                 self.env.note_dependency(os.path.abspath(path))
+            else:
+                self.warn('samples', registry, 'no sample %s for event %s '
+                          'of catalog %s (write it with `tidings samples '
+                          'generate`): showing one generated now' % (
+                              path, sampled.event_type_str, registry.name))
         try:
-            return samples.sample_text(registry, definition.name, folder)
+            return samples.sample_text(registry, definition.name,
+                                       folder if path else None)
         except errors.TidingsError as exc:
             raise self.error('%s: %s' % (self.name, exc)) from None
 
-    def lock(self):
-        path = self.config.tidings_lock_file
-        if path and not os.path.isabs(path):
-            path = os.path.join(self.env.app.confdir, path)
-        if path and os.path.exists(path):
-            self.env.note_dependency(os.path.abspath(path))
-        return render.load_lock(path)
+    def lock(self, registry):
+        """The LockFile of ``registry`` (``tidings_lock_file``, else its
+        contract's), or None after a warning saying why there is none."""
+        path = (self._config_path(self.config.tidings_lock_file)
+                or catalogs.contract(registry).lock)
+        if not path:
+            self.warn('lock', registry, 'catalog %s names no lock file '
+                      '(EventRegistry(lock=...) or lock in [tool.tidings]; '
+                      'tidings_lock_file in conf.py overrides it): version '
+                      'histories not shown' % registry.name)
+            return None
+        if not os.path.exists(path):
+            self.warn('lock', registry, 'lock file %s of catalog %s not '
+                      'found (create it with `tidings fingerprints update`):'
+                      ' version histories not shown' % (path,
+                                                       registry.name))
+            return None
+        self.env.note_dependency(os.path.abspath(path))
+        try:
+            return load_lock(path)
+        except errors.TidingsError as exc:
+            self.warn('lock', registry, '%s: version histories not shown'
+                      % exc)
+            return None
 
     def section(self, title, node_id, literal=False):
         sec = nodes.section(ids=[node_id])
@@ -104,7 +186,7 @@ class TidingsDirective(SphinxDirective):
         return render.collapsible(summary, [render.json_block(text)],
                                   open_)
 
-    def payload_nodes(self, cls):
+    def payload_nodes(self, cls, registry):
         out = []
         doc = (cls.__doc__ or '').strip()
         if doc and doc != (cls.__mro__[1].__doc__ or '').strip():
@@ -112,10 +194,17 @@ class TidingsDirective(SphinxDirective):
         out.append(nodes.paragraph(text='Namespace %s, version %s.' % (
             cls.OBJ_PROJECT_NAMESPACE, cls.VERSION)))
         out.append(render.fields_table(cls))
-        history = render.lock_history(self.lock(), cls)
+        lock = self.lock(registry)
+        history = render.lock_history(lock, cls) if lock else []
         if history:
             out.append(nodes.rubric(text='Version history (lock file)'))
             out.append(render.history_table(history))
+        elif lock is not None:
+            key = '%s.%s' % (cls.OBJ_PROJECT_NAMESPACE, cls.obj_name())
+            self.warn('lock', key, 'payload %s of catalog %s is not in lock '
+                      'file %s (record it with `tidings fingerprints '
+                      'update`): no version history' % (
+                          key, registry.name, lock.path))
         out.extend(render.schema_nodes(cls))
         return out
 
@@ -161,7 +250,7 @@ class PayloadDirective(TidingsDirective):
     def run(self):
         extra = ([self.registry(self.options['registry'])]
                  if 'registry' in self.options else [])
-        return self.payload_nodes(self.payload(self.arguments[0], extra))
+        return self.payload_nodes(*self.payload(self.arguments[0], extra))
 
 
 class SampleDirective(TidingsDirective):
@@ -190,7 +279,7 @@ class SchemaDirective(TidingsDirective):
     def run(self):
         extra = ([self.registry(self.options['registry'])]
                  if 'registry' in self.options else [])
-        cls = self.payload(self.arguments[0], extra)
+        cls, _registry = self.payload(self.arguments[0], extra)
         return render.schema_nodes(cls, collapsed='open' not in self.options)
 
 
@@ -226,7 +315,7 @@ class CatalogDirective(TidingsDirective):
         for cls in registry.payload_classes():
             sec = self.section(render.payload_label(cls),
                                render.payload_id(cls))
-            sec.extend(self.payload_nodes(cls))
+            sec.extend(self.payload_nodes(cls, registry))
             payloads += sec
         out.append(payloads)
         return out

@@ -7,7 +7,6 @@ a Sphinx application, so any builder (and any project) can use them.
 
 import importlib
 import json
-import os
 
 from docutils import nodes
 from oslo_versionedobjects import fields as ovo_fields
@@ -191,58 +190,12 @@ def fields_table(cls):
 
 
 def lock_history(lock, cls):
-    """``[(version, fingerprint), ...]`` of ``cls`` in a lock file dict.
-
-    Accepts the payloads keyed ``namespace.Name`` at the top or under
-    ``payloads``, each a ``{version: fingerprint}`` mapping, a
-    ``{version: {'fingerprint': ...}}`` mapping or a list of
-    ``{'version': ..., 'fingerprint': ...}``.
-    """
-    if not isinstance(lock, dict):
-        return []
+    """``[(version, fingerprint), ...]`` of ``cls`` in ``lock`` (a
+    :class:`~tidings.objects.lockfile.LockFile`), oldest first; empty when
+    the payload is not locked."""
     key = '%s.%s' % (cls.OBJ_PROJECT_NAMESPACE, cls.obj_name())
-    candidates = []
-    for scope in (lock, lock.get('payloads')):
-        if isinstance(scope, dict):
-            candidates.append(scope.get(key))
-    by_namespace = lock.get(cls.OBJ_PROJECT_NAMESPACE)
-    if isinstance(by_namespace, dict):
-        candidates.append(by_namespace.get(cls.obj_name()))
-    entry = next((c for c in candidates if c), None)
-    if isinstance(entry, dict) and 'versions' in entry:
-        entry = entry['versions']
-    out = []
-    if isinstance(entry, dict):
-        for version, value in entry.items():
-            out.append((version, _fingerprint(value, version)))
-    elif isinstance(entry, list):
-        for item in entry:
-            if isinstance(item, dict) and 'version' in item:
-                out.append((item['version'], _fingerprint(item,
-                                                          item['version'])))
-    return sorted(out, key=lambda vf: _vkey(vf[0]))
-
-
-def _fingerprint(value, version):
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return value.get('fingerprint') or value.get('hash') or ''
-    return ''
-
-
-def _vkey(version):
-    try:
-        return tuple(int(p) for p in str(version).split('.'))
-    except ValueError:
-        return (0,)
-
-
-def load_lock(path):
-    if not path or not os.path.exists(path):
-        return None
-    with open(path, encoding='utf-8') as f:
-        return json.load(f)
+    return [(version, lock.entry(key, version)['fingerprint'])
+            for version in lock.versions(key)]
 
 
 def history_table(history):

@@ -3,40 +3,68 @@
 One line in a service's tests keeps its payloads honest::
 
     def test_payloads_are_locked(self):
-        assert_fingerprints_locked(self, 'myservice/payloads.lock.json',
-                                   modules=['myservice.notifications'],
-                                   catalogs=())
+        assert_fingerprints_locked(self, registry=EVENTS)
 
-It runs the same check as ``tidings fingerprints check`` and fails with the
-same report: what changed, field by field, and the version bump needed.
+It checks every payload of the catalog ``EVENTS`` (and the payloads they
+nest) against the catalog's own lock file (see
+:func:`tidings.catalogs.contract`), runs the same check as ``tidings
+fingerprints check`` and fails with the same report: what changed, field by
+field, and the version bump needed.  ``lock_path=`` names another lock
+file; ``modules=`` and ``catalogs=`` select payloads as the command's
+``--module`` and ``--catalog`` do.
 """
 
+from tidings import catalogs as catalogs_mod
 from tidings.cmd import fingerprints as fp_cmd
+from tidings.objects import introspect
 from tidings.objects import lockfile
 
 
-def fingerprint_report(lock_path=None, modules=(), catalogs=None):
+def _fail(testcase, message):
+    if testcase is not None:
+        testcase.fail(message)
+    raise AssertionError(message)
+
+
+def fingerprint_report(lock_path=None, modules=(), catalogs=None,
+                       registry=None):
     """The :class:`~tidings.objects.lockfile.Report` of the check.
 
+    ``registry``: an EventRegistry whose payloads are checked, against its
+    contract's lock file unless ``lock_path`` says otherwise.  Else
     ``catalogs``: None for every installed catalog, a list of names, or
     ``()`` for none (only ``modules``).
     """
+    if registry is not None:
+        lock_path = lock_path or catalogs_mod.contract(registry).lock
+        if not lock_path:
+            raise AssertionError(
+                'catalog %s has no lock file: name it (EventRegistry(..., '
+                'lock=...) or lock in [tool.tidings] of pyproject.toml), or '
+                'pass lock_path=' % registry.name)
+        classes = list(registry.payload_classes())
+        for name in modules:
+            classes.extend(fp_cmd.module_payload_classes(name))
+        classes = introspect.with_nested(classes)
+    else:
+        classes = fp_cmd.collect(modules, catalogs or None,
+                                 no_catalogs=catalogs is not None
+                                 and not catalogs)
     lock = lockfile.LockFile.load(lock_path or fp_cmd.DEFAULT_LOCK)
-    classes = fp_cmd.collect(modules, catalogs or None,
-                             no_catalogs=catalogs is not None
-                             and not catalogs)
     return lockfile.check(classes, lock)
 
 
 def assert_fingerprints_locked(testcase=None, lock_path=None, modules=(),
-                               catalogs=None):
+                               catalogs=None, registry=None):
     """Fail (``testcase.fail`` or AssertionError) unless every payload's
-    VERSION is locked with its current fingerprint."""
-    report = fingerprint_report(lock_path, modules, catalogs)
+    VERSION is locked with its current fingerprint, and there was at least
+    one payload to check."""
+    report = fingerprint_report(lock_path, modules, catalogs, registry)
+    if not report.results:
+        _fail(testcase, 'no payload to check: the selection (%s) holds '
+              'none' % (registry.name if registry is not None else
+                        ', '.join(modules) or 'catalogs'))
     if not report.ok:
-        message = ('payload fingerprints do not match the lock file:\n'
-                   + report.text(verbose=False))
-        if testcase is not None:
-            testcase.fail(message)
-        raise AssertionError(message)
+        _fail(testcase, 'payload fingerprints do not match the lock file:\n'
+              + report.text(verbose=False))
     return report

@@ -139,9 +139,11 @@ def _suggested(contracts, what):
     """Where ``what`` (lock or samples) should live, for the advice."""
     project = next((c.project for c in contracts if c.project), None)
     if what == 'lock':
-        top = (contracts[0].registry.module or '').split('.')[0] or 'mysvc'
-        key, value, option = 'lock', '%s/payloads.lock.json' % top, \
-            '--lock FILE'
+        top = (getattr(contracts[0].registry, 'module', None)
+               or '').split('.')[0]
+        value = ('payloads.lock.json' if top in ('', 'tidings')
+                 else '%s/payloads.lock.json' % top)
+        key, option = 'lock', '--lock FILE'
     else:
         key, value, option = 'samples', 'doc/source/samples', '--samples DIR'
     where = ('the pyproject.toml of your project' if project is None
@@ -282,6 +284,10 @@ def select(specs=None, start=None, lock=None, samples=None,
         project = find_project(start)
     if project is not None:
         project.add_to_path()
+    if specs and any(':' in spec for spec in specs) and \
+            os.getcwd() not in sys.path:
+        # as ``python -m`` does: PKG.MOD:ATTR imports from here too
+        sys.path.append(os.getcwd())
     if specs:
         registries = [_load_named(spec, project) for spec in specs]
     elif project is not None:

@@ -371,6 +371,21 @@ class TestNeverIntoAnInstalledPackage(ProjectCase):
         self.assertIn('catalog(s) watcher name no samples folder; accepted: '
                       '--samples DIR', err)
 
+    def test_missing_lock_hint_updates_the_selected_catalog_only(self):
+        missing = os.path.join(self.root, 'acme.lock.json')
+        code, _, err = self.run_tidings('fingerprints', 'check', '--catalog',
+                                        SPEC, '--lock', missing)
+        self.assertEqual(2, code)
+        self.assertIn('create it with `tidings fingerprints update --catalog '
+                      '%s --lock %s`' % (SPEC, missing), err)
+
+    def test_a_catalog_naming_no_lock_says_how_to_name_one(self):
+        code, _, err = self.run_tidings('fingerprints', 'check', '--catalog',
+                                        SPEC)
+        self.assertEqual(2, code)
+        self.assertIn('catalog(s) acme name no lock file; accepted: --lock '
+                      'FILE, [tool.tidings] lock = ', err)
+
     def test_outside_a_project_every_installed_catalog_is_selected(self):
         self.assertEqual(set(catalogs.names()),
                          {c.registry.name for c in catalogs.select()})

@@ -32,7 +32,6 @@ at its own registry and folder.
 
 import datetime
 import difflib
-import importlib
 import json
 import os
 import uuid
@@ -41,7 +40,6 @@ from tidings import catalogs
 from tidings import conf as tidings_conf
 from tidings.backends import memory
 from tidings.notifications import notifier as notifier_mod
-from tidings.notifications import registry as registry_mod
 from tidings.objects import errors
 
 #: The clock of every sample (naive UTC, as on the wire).
@@ -293,29 +291,9 @@ def strip_volatile(message):
 
 
 def load_registry(spec):
-    """An EventRegistry from a catalog name or ``package.module:ATTR``."""
-    if ':' not in spec:
-        return catalogs.load(spec)
-    module_name, _, attr = spec.partition(':')
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise errors.TidingsError(
-            'registry %r: cannot import module %s: %s' % (
-                spec, module_name, exc)) from None
-    try:
-        registry = getattr(module, attr)
-    except AttributeError:
-        raise errors.TidingsError(
-            'registry %r: module %s has no attribute %s; EventRegistry '
-            'attributes there: %s' % (spec, module_name, attr, ', '.join(
-                sorted(k for k, v in vars(module).items() if isinstance(
-                    v, registry_mod.EventRegistry))) or 'none')) from None
-    if not isinstance(registry, registry_mod.EventRegistry):
-        raise errors.TidingsError(
-            'registry %r: %s.%s is a %s, not an EventRegistry' % (
-                spec, module_name, attr, type(registry).__name__))
-    return registry
+    """An EventRegistry from a catalog name or ``package.module:ATTR``
+    (see :func:`tidings.catalogs.load_spec`)."""
+    return catalogs.load_spec(spec)
 
 
 def _read(path):

@@ -192,7 +192,7 @@ class TestCommand(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.dir = self.useFixture(fixtures.TempDir()).path
-        self.module = ['--module', 'tests.unit.test_samples:EVENTS']
+        self.module = ['--catalog', 'tests.unit.test_samples:EVENTS']
 
     def run_cmd(self, *argv):
         out, err = io.StringIO(), io.StringIO()
@@ -213,8 +213,9 @@ class TestCommand(testtools.TestCase):
                                       *self.module)
         self.assertEqual(1, code)
         self.assertIn('missing: ', out)
-        self.assertIn('tidings samples generate --module '
-                      'tests.unit.test_samples:EVENTS', err)
+        self.assertIn('tidings samples generate --catalog '
+                      'tests.unit.test_samples:EVENTS --samples %s' % self.dir,
+                      err)
 
     def test_unknown_catalog_is_a_clear_error(self):
         code, _, err = self.run_cmd('check', '--catalog', 'nosuch')

@@ -1,7 +1,9 @@
-"""``tidings events``: the events of the installed catalogs.
+"""``tidings events``: the events of the catalogs.
 
-``tidings events list [--catalog NAME] [-f table|json|yaml]`` lists every
-event definition; ``-f json`` and ``-f yaml`` give a list of objects with
+``tidings events list [--catalog NAME|PKG.MOD:ATTR ...] [-f
+table|json|yaml]`` lists every event definition of the selected catalogs
+(by default the project's [tool.tidings] catalogs, else every installed
+one); ``-f json`` and ``-f yaml`` give a list of objects with
 name, event_type, level, mechanisms, metrics, payload, payload_version,
 catalog (and namespace, source, deprecated, removed, description).
 
@@ -12,8 +14,9 @@ Each subcommand is an ``add_<name>(subparsers)`` function listed in
 
 import json
 
-from tidings.cmd import events_db
 from tidings import catalogs
+from tidings.cmd import events_db
+from tidings.cmd import selection
 
 FORMATS = ('table', 'json', 'yaml')
 TABLE_COLUMNS = (
@@ -30,9 +33,10 @@ TABLE_COLUMNS = (
 
 def register(subparsers):
     parser = subparsers.add_parser(
-        'events', help='the events of the installed catalogs',
-        description='The event definitions of the installed catalogs '
-                    '(entry point group tidings.catalogs).')
+        'events', help='the events of the catalogs',
+        description='The event definitions of the catalogs: the project\'s '
+                    '([tool.tidings] in pyproject.toml), else the installed '
+                    'ones (entry point group tidings.catalogs).')
     sub = parser.add_subparsers(dest='events_command', metavar='SUBCOMMAND')
     sub.required = True
     for add in SUBCOMMANDS:
@@ -44,10 +48,9 @@ def register(subparsers):
 def add_list(subparsers):
     parser = subparsers.add_parser(
         'list', help='list event definitions',
-        description='List the event definitions of every installed '
-                    'catalog, or of one.')
-    parser.add_argument('--catalog', metavar='NAME',
-                        help='only this catalog (default: all installed)')
+        description='List the event definitions of the selected '
+                    'catalogs.')
+    selection.add_catalog_option(parser)
     parser.add_argument('-f', '--format', choices=FORMATS, default='table',
                         help='output format (default: table)')
     parser.set_defaults(func=list_command)
@@ -55,16 +58,18 @@ def add_list(subparsers):
 
 
 def definitions(catalog=None):
-    """``as_dict()`` of every event, sorted by catalog and event type."""
-    selected = [catalog] if catalog else None
+    """``as_dict()`` of every event of the selected catalogs (``catalog``:
+    a spec, a list of specs, or None: see :func:`tidings.catalogs.select`),
+    sorted by catalog and event type."""
+    specs = [catalog] if isinstance(catalog, str) else catalog
     rows = [definition.as_dict()
-            for registry in catalogs.load_all(selected)
-            for definition in registry]
+            for one in catalogs.select(specs or None)
+            for definition in one.registry]
     return sorted(rows, key=lambda d: (d['catalog'] or '', d['event_type']))
 
 
 def list_command(args):
-    rows = definitions(args.catalog)
+    rows = definitions(args.catalogs)
     print(render(rows, args.format))
     return 0
 

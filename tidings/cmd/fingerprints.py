@@ -12,17 +12,23 @@ older ones); a payload changed without the version bump its verdict
 requires is left alone unless ``--force``; a removed payload stays locked
 unless ``--allow-removal``.
 
-The payloads checked: those of every installed catalog (or the
-``--catalog`` ones; none with ``--no-catalogs``), plus every payload
-registered in the ``--module`` modules, plus the payloads they nest.
+The payloads checked: those of the selected catalogs (``--catalog NAME``
+or ``--catalog PKG.MOD:ATTR``; by default the catalogs of the project's
+[tool.tidings], else every installed catalog; none with ``--no-catalogs``),
+plus every payload registered in the ``--module`` modules (payload modules
+outside any registry), plus the payloads they nest.  Each catalog is
+checked against its own lock file (``--lock`` overrides it); ``update``
+never writes into an installed package.
 """
 
-import argparse
 import importlib
 import json
+import os
 import sys
 
 from tidings import catalogs
+from tidings.cmd import selection
+from tidings.cmd.selection import StoreOnce  # noqa: F401  (kept for users)
 from tidings.notifications import registry as registry_mod
 from tidings.objects import base
 from tidings.objects import errors
@@ -30,43 +36,23 @@ from tidings.objects import introspect
 from tidings.objects import lockfile
 from tidings.objects import strictjson
 
+#: The bundled catalogs' lock file (their registries declare it).
 DEFAULT_LOCK = catalogs.LOCK_FILE
 
 
-class StoreOnce(argparse.Action):
-    """Store an option's value, refusing it a second time (rather than
-    keeping the last one silently)."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        seen = '_seen_' + self.dest
-        if getattr(namespace, seen, None) is not None:
-            raise argparse.ArgumentError(self, 'given twice (%s, then %s); '
-                                         'accepted: %s once' % (
-                                             getattr(namespace, seen),
-                                             values, option_string))
-        setattr(namespace, seen, values)
-        setattr(namespace, self.dest, values)
-
-
 def add_selection_options(parser):
-    """``--lock``, ``--module``, ``--catalog``, ``--no-catalogs``."""
-    parser.add_argument(
-        '--lock', metavar='PATH', default=DEFAULT_LOCK, action=StoreOnce,
-        help='lock file, once (default: the bundled catalogs\' lock, '
-             '%(default)s)')
+    """``--catalog``, ``--lock``, ``--module``, ``--no-catalogs``."""
+    selection.add_catalog_option(parser)
+    selection.add_lock_option(parser)
     parser.add_argument(
         '--module', metavar='MOD', action='append', default=[],
         dest='modules',
-        help='also include the payloads registered in this Python module '
-             '(repeatable)')
-    parser.add_argument(
-        '--catalog', metavar='NAME', action='append', default=None,
-        dest='catalogs',
-        help='only these installed catalogs (repeatable; default: all: %s)'
-             % ', '.join(catalogs.names()))
+        help='also include the payloads registered in this Python module, '
+             'for payloads outside any catalog (repeatable; they use --lock, '
+             'else the project\'s lock)')
     parser.add_argument(
         '--no-catalogs', action='store_true',
-        help='no installed catalog: only the --module payloads')
+        help='no catalog: only the --module payloads')
 
 
 def register(subparsers):
@@ -127,69 +113,188 @@ def module_payload_classes(module_name):
 
 
 def collect(modules=(), catalog_names=None, no_catalogs=False):
-    """The payload classes to check: the catalogs', the modules', and
-    every payload they nest, sorted by namespace and name."""
-    if no_catalogs and not modules:
-        raise errors.TidingsError(
-            '--no-catalogs without --module: no payload to check; accepted: '
-            'one or more --module MOD with --no-catalogs')
+    """The payload classes to check: the selected catalogs' (see
+    :func:`tidings.catalogs.select`), the modules', and every payload they
+    nest, sorted by namespace and name."""
+    _refuse_empty(modules, no_catalogs)
     classes = []
     if not no_catalogs:
-        for registry in catalogs.load_all(catalog_names):
-            classes.extend(registry.payload_classes())
+        for one in catalogs.select(catalog_names or None):
+            classes.extend(one.registry.payload_classes())
     for name in modules:
         classes.extend(module_payload_classes(name))
     return introspect.with_nested(classes)
 
 
-def _classes(args):
-    return collect(args.modules, args.catalogs, args.no_catalogs)
+def _refuse_empty(modules, no_catalogs):
+    if no_catalogs and not modules:
+        raise errors.TidingsError(
+            '--no-catalogs without --module: no payload to check; accepted: '
+            'one or more --module MOD with --no-catalogs')
 
 
-def _scope(args, classes):
+class Target:
+    """One lock file and what is checked against it: the catalogs whose
+    contract names it, and the ``--module`` payloads."""
+
+    def __init__(self, lock, contracts=(), modules=()):
+        self.lock = lock
+        self.contracts = list(contracts)
+        self.modules = list(modules)
+
+    def classes(self):
+        found = []
+        for one in self.contracts:
+            found.extend(one.registry.payload_classes())
+        for name in self.modules:
+            found.extend(module_payload_classes(name))
+        return introspect.with_nested(found)
+
+    def command(self, args, several):
+        return selection.command(
+            ['tidings', 'fingerprints', 'update'], args, self.contracts,
+            several, lock=args.lock, modules=self.modules)
+
+
+def targets(args):
+    """The :class:`Target` list of the selection, one per lock file."""
+    _refuse_empty(args.modules, args.no_catalogs)
+    selected = [] if args.no_catalogs else selection.contracts(
+        args, lock=args.lock)
+    by_lock = selection.group(selected, 'lock')
+    if None in by_lock:
+        raise selection.no_contract('lock', by_lock[None], '--lock FILE')
+    found = [Target(lock, group) for lock, group in by_lock.items()]
+    if args.modules:
+        if args.lock:
+            lock = os.path.abspath(args.lock)
+        else:
+            project = catalogs.find_project()
+            lock = project.lock if project is not None else None
+            if lock is None and len(found) == 1:
+                lock = found[0].lock
+            if lock is None:
+                raise errors.TidingsError(
+                    '--module %s: no lock file for payloads outside a '
+                    'catalog; accepted: --lock FILE, or [tool.tidings] lock '
+                    '= "..." in your pyproject.toml' % ', '.join(
+                        args.modules))
+        for target in found:
+            if target.lock == lock:
+                target.modules = list(args.modules)
+                break
+        else:
+            found.append(Target(lock, modules=args.modules))
+    return found
+
+
+def _load(target, args, several, missing_ok=False):
+    """The target's LockFile; a missing lock named by a catalog's contract
+    is empty (a new service: every payload is then reported unlocked); a
+    missing ``--lock`` file is an error saying how to create it."""
+    if os.path.exists(target.lock) or missing_ok:
+        return lockfile.LockFile.load(target.lock, missing_ok=missing_ok)
+    if args.lock:
+        raise errors.LockFileError(
+            target.lock, 'does not exist; create it with `%s`' % (
+                target.command(args, several),))
+    return None
+
+
+def _hint(report, command):
+    for result in report.results:
+        result.problem = result.problem.replace(
+            lockfile.UPDATE_HINT, 'run `%s`' % command)
+
+
+def _scope(target, classes):
     """``{'namespaces': ..., 'looked_at': ...}`` for lockfile.check: the
     namespaces whose locked payloads must still be in the code (those of
-    the classes and of the selected catalogs' object registries), and
+    the classes and of the target's catalogs' object registries), and
     words for what was searched."""
     namespaces = {cls.OBJ_PROJECT_NAMESPACE for cls in classes}
     where = []
-    if not args.no_catalogs:
-        selected = args.catalogs or catalogs.names()
-        for registry in catalogs.load_all(args.catalogs):
-            if getattr(registry, 'objects', None) is not None:
-                namespaces.add(registry.objects.namespace)
-        where.append('catalog(s) %s' % (', '.join(selected) or 'none '
-                                         'installed'))
-    if args.modules:
-        where.append('module(s) %s' % ', '.join(args.modules))
-    return {'namespaces': namespaces, 'looked_at': '; '.join(where)}
+    if target.contracts:
+        for one in target.contracts:
+            objects = getattr(one.registry, 'objects', None)
+            if objects is not None:
+                namespaces.add(objects.namespace)
+        where.append('catalog(s) %s' % ', '.join(
+            one.registry.name for one in target.contracts))
+    if target.modules:
+        where.append('module(s) %s' % ', '.join(target.modules))
+    return {'namespaces': namespaces,
+            'looked_at': '; '.join(where) or 'no catalog and no module'}
 
 
 def run_check(args):
-    lock = lockfile.LockFile.load(args.lock)
-    classes = _classes(args)
-    report = lockfile.check(classes, lock, **_scope(args, classes))
+    found = targets(args)
+    several = len(found) > 1
+    reports, missing = [], []
+    for target in found:
+        lock = _load(target, args, several)
+        if lock is None:
+            missing.append(target)
+            lock = lockfile.LockFile(target.lock)
+        classes = target.classes()
+        report = lockfile.check(classes, lock, **_scope(target, classes))
+        _hint(report, target.command(args, several))
+        reports.append(report)
     if args.format == 'json':
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        doc = reports[0].as_dict() if len(reports) == 1 else {
+            'lock': [r.lock_path for r in reports],
+            'ok': all(r.ok for r in reports),
+            'payloads': [p for r in reports for p in r.as_dict()[
+                'payloads']]}
+        doc['locks'] = [r.as_dict() for r in reports]
+        for entry in doc['locks']:
+            entry.pop('payloads')
+            entry['exists'] = entry['lock'] not in [t.lock for t in missing]
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        print(report.text(verbose=not args.quiet))
-    return 0 if report.ok else 1
+        print('\n'.join(r.text(verbose=not args.quiet) for r in reports))
+    for target in missing:
+        print('no lock file %s yet (catalog(s) %s); create it with `%s`' % (
+            target.lock, ', '.join(c.registry.name for c in target.contracts)
+            or '-', target.command(args, several)), file=sys.stderr)
+    ok = all(r.ok for r in reports) and not missing
+    return 0 if ok else 1
 
 
 def run_update(args):
-    lock = lockfile.LockFile.load(args.lock, missing_ok=True)
-    classes = _classes(args)
+    found = targets(args)
+    for target in found:
+        catalogs.refuse_installed(target.lock, 'lock', target.contracts or [
+            catalogs.Contract(_ModulesOnly(target.modules), target.lock,
+                              None)])
+    status = 0
+    for target in found:
+        status = max(status, _update(target, args))
+    return status
+
+
+class _ModulesOnly:
+    """Stands for the catalog of ``--module`` payloads in messages."""
+
+    def __init__(self, modules):
+        self.name = '(--module %s)' % ', '.join(modules)
+        self.module = modules[0] if modules else None
+
+
+def _update(target, args):
+    lock = lockfile.LockFile.load(target.lock, missing_ok=True)
+    classes = target.classes()
     report = lockfile.update(classes, lock, force=args.force,
                              allow_removal=args.allow_removal,
-                             **_scope(args, classes))
+                             **_scope(target, classes))
     if report.empty:
         print(report.text(), file=sys.stderr)
         return 1
     try:
         lock.save()
     except OSError as exc:
-        raise errors.LockFileError(args.lock, 'cannot be written: %s: %s' % (
-            exc.filename or args.lock, strictjson.describe_oserror(exc))
+        raise errors.LockFileError(target.lock, 'cannot be written: %s: %s' % (
+            exc.filename or target.lock, strictjson.describe_oserror(exc))
         ) from None
     left = [r for r in report.results if not r.recorded]
     for result in report.results:

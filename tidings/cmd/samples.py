@@ -3,9 +3,12 @@
 ``generate`` writes ``<dir>/<catalog>/<event_type>.json`` for every event
 (and deletes sample files whose event is gone); ``check`` exits 1 listing
 each drifted sample with a unified diff, each event without a sample and
-each sample without an event.  Both take installed catalogs
-(``--catalog NAME``, default all) and any service's registry
-(``--module package.module:EVENTS``).
+each sample without an event.  Both take the selected catalogs
+(``--catalog NAME`` or ``--catalog PKG.MOD:ATTR``; by default the catalogs
+of the project's [tool.tidings], else every installed catalog), each with
+its own samples folder (``--samples DIR`` overrides it; ``--module
+PKG.MOD:ATTR`` is a deprecated spelling of ``--catalog``).  ``generate``
+never writes into an installed package.
 """
 
 import os
@@ -13,6 +16,7 @@ import sys
 
 from tidings import catalogs
 from tidings import samples
+from tidings.cmd import selection
 from tidings.objects import errors
 from tidings.objects import strictjson
 
@@ -20,73 +24,84 @@ from tidings.objects import strictjson
 def register(subparsers):
     parser = subparsers.add_parser(
         'samples', help='generate or check the JSON sample of every event',
-        description=__doc__.split('\n\n')[1])
+        description=__doc__.split('\n\n')[1].replace('``', ''))
     sub = parser.add_subparsers(dest='samples_command', metavar='ACTION')
     sub.required = True
 
     gen = sub.add_parser('generate', help='write the samples')
-    _selection(gen)
-    gen.add_argument('--output', '-o', default=samples.DEFAULT_DIR,
-                     metavar='DIR', help='samples folder (default: '
-                     '%(default)s)')
+    _selection(gen, ('--samples', '--output', '-o', '-s'))
     gen.add_argument('--no-prune', dest='prune', action='store_false',
                      help='keep sample files whose event is gone')
     gen.set_defaults(func=generate)
 
     chk = sub.add_parser('check', help='exit 1 when samples disagree with '
                          'the registries')
-    _selection(chk)
-    chk.add_argument('--samples', '-s', default=samples.DEFAULT_DIR,
-                     metavar='DIR', help='samples folder (default: '
-                     '%(default)s)')
+    _selection(chk, ('--samples', '-s'))
     chk.set_defaults(func=check)
 
 
-def _selection(parser):
-    parser.add_argument('--catalog', '-c', action='append', default=[],
-                        metavar='NAME', help='an installed catalog '
-                        '(repeatable; default: every installed catalog)')
-    parser.add_argument('--module', '-m', action='append', default=[],
-                        metavar='PKG.MOD:ATTR', help='an EventRegistry to '
-                        'load by import path (repeatable)')
+def _selection(parser, folder_options):
+    selection.add_catalog_option(parser, short=True)
+    parser.add_argument('--module', '-m', metavar='PKG.MOD:ATTR',
+                        dest='catalogs',
+                        action=selection.DeprecatedCatalogAlias,
+                        help='deprecated: use --catalog PKG.MOD:ATTR')
+    parser.add_argument(*folder_options, dest='samples', metavar='DIR',
+                        default=None, action=selection.StoreOnce,
+                        help='samples folder (default: the selected '
+                        'catalogs\' samples folder: [tool.tidings] '
+                        'samples, else the registry\'s samples=)')
+
+
+def folders(args):
+    """``{samples folder: [Contract, ...]}`` of the selection."""
+    selected = selection.contracts(args, samples=args.samples)
+    by_folder = selection.group(selected, 'samples')
+    if None in by_folder:
+        raise selection.no_contract('samples', by_folder[None],
+                                    '--samples DIR')
+    return by_folder
 
 
 def registries(args):
-    """The selected registries; every installed catalog by default."""
-    for spec in args.module:
-        if ':' not in spec:
-            raise errors.TidingsError(
-                '--module %r: expected PKG.MOD:ATTR, the import path of an '
-                'EventRegistry (e.g. mysvc.notifications:EVENTS); for an '
-                'installed catalog use --catalog %s' % (spec, spec))
-    specs = list(args.catalog) + list(args.module)
-    if not specs:
-        return catalogs.load_all()
-    return [samples.load_registry(spec) for spec in specs]
+    """The selected registries."""
+    return [one.registry for group in folders(args).values()
+            for one in group]
 
 
-def _regenerate_command(args, folder):
-    words = ['tidings samples generate']
-    words += ['--catalog %s' % c for c in args.catalog]
-    words += ['--module %s' % m for m in args.module]
-    words.append('--output %s' % folder)
-    return ' '.join(words)
+def _what(args):
+    """How the samples folder was named, for messages."""
+    option = getattr(args, '_option_samples', None)
+    return {'-o': '--output', '-s': '--samples'}.get(option, option) or \
+        'samples folder'
+
+
+def _regenerate_command(args, group, several):
+    return selection.command(['tidings', 'samples', 'generate'], args,
+                             group, several, samples=args.samples)
 
 
 def generate(args):
-    try:
-        return _generate(args)
-    except OSError as exc:
-        raise errors.InputFileError(
-            args.output, 'cannot write the samples: %s: %s; accepted: a '
-            'folder that exists or can be created, and is writable' % (
-                exc.filename or args.output, strictjson.describe_oserror(
-                    exc)), what='--output') from None
-
-
-def _generate(args):
+    by_folder = folders(args)
+    for folder, group in by_folder.items():
+        catalogs.refuse_installed(folder, 'samples', group)
     status = 0
-    for registry in registries(args):
+    for folder, group in by_folder.items():
+        try:
+            status = max(status, _generate(group, folder, args.prune))
+        except OSError as exc:
+            raise errors.InputFileError(
+                folder, 'cannot write the samples: %s: %s; accepted: a '
+                'folder that exists or can be created, and is writable' % (
+                    exc.filename or folder, strictjson.describe_oserror(
+                        exc)), what=_what(args)) from None
+    return status
+
+
+def _generate(group, folder, prune):
+    status = 0
+    for one in group:
+        registry = one.registry
         missing = samples.missing_inputs(registry)
         if missing:
             status = 1
@@ -94,37 +109,43 @@ def _generate(args):
                 print('no-input: %s event %s (%s) declares no sample= '
                       'input' % (registry.name, sampled.name,
                                  sampled.event_type_str), file=sys.stderr)
-        written, removed = samples.write(registry, args.output, args.prune,
+        written, removed = samples.write(registry, folder, prune,
                                          strict=False)
         for path in written:
-            print('wrote %s' % path)
+            print('wrote %s' % selection.display(path))
         for path in removed:
-            print('removed %s' % path)
+            print('removed %s' % selection.display(path))
     return status
 
 
 def check(args):
-    if not os.path.isdir(args.samples):
-        raise errors.InputFileError(
-            args.samples, '%s; accepted: a samples folder (write one with: '
-            '%s)' % ('is not a folder' if os.path.exists(args.samples)
-                     else 'does not exist',
-                     _regenerate_command(args, args.samples)),
-            what='--samples')
-    problems = []
-    selected = registries(args)
-    for registry in selected:
-        problems.extend(samples.check(registry, args.samples))
-    if not args.catalog and not args.module:
-        problems.extend(samples.orphan_catalogs(
-            args.samples, {r.name for r in selected}))
-    for problem in problems:
-        print(problem)
+    by_folder = folders(args)
+    several = len(by_folder) > 1
+    problems, count = [], 0
+    for folder, group in by_folder.items():
+        if not os.path.isdir(folder):
+            raise errors.InputFileError(
+                folder, '%s; accepted: a samples folder (write one with: '
+                '%s)' % ('is not a folder' if os.path.exists(folder)
+                         else 'does not exist',
+                         _regenerate_command(args, group, several)),
+                what=_what(args))
+        found = []
+        for one in group:
+            found.extend(samples.check(one.registry, folder))
+        if not args.catalogs:
+            found.extend(samples.orphan_catalogs(
+                folder, {one.registry.name for one in group}))
+        for problem in found:
+            print(problem)
+        if found:
+            print('%d sample problem(s) in %s; regenerate with: %s' % (
+                len(found), selection.display(folder),
+                _regenerate_command(args, group, several)), file=sys.stderr)
+        problems.extend(found)
+        count += len(group)
     if problems:
-        print('%d sample problem(s); regenerate with: %s' % (
-            len(problems), _regenerate_command(args, args.samples)),
-            file=sys.stderr)
         return 1
-    print('%d catalog(s), samples up to date in %s' % (len(selected),
-                                                        args.samples))
+    print('%d catalog(s), samples up to date in %s' % (
+        count, ', '.join(selection.display(f) for f in by_folder)))
     return 0

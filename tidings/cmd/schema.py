@@ -1,8 +1,10 @@
 """``tidings schema NAME[@VERSION]``: the JSON Schema of a payload.
 
 NAME is a payload (``BackupPayload`` or ``demo.BackupPayload``) of the
-installed catalogs (or ``--module`` modules), or one only the lock file
-still knows; an event (constant or event type) prints the schema of its
+selected catalogs (``--catalog NAME|PKG.MOD:ATTR``; by default the
+project's [tool.tidings] catalogs, else every installed one) or of the
+``--module`` modules (payloads outside any catalog), or one only their lock
+files still know; an event (constant or event type) prints the schema of its
 whole notification.  The current version comes from the code, released
 older versions from the lock file, so consumers can still get 1.0 after
 1.1 ships.  ``--envelope`` wraps the payload in the notification envelope;
@@ -14,6 +16,7 @@ import json
 
 from tidings import catalogs
 from tidings.cmd import fingerprints as fp_cmd
+from tidings.cmd import selection
 from tidings.objects import base
 from tidings.objects import errors
 from tidings.objects import fingerprint
@@ -32,21 +35,24 @@ def register(subparsers):
                         help='the whole notification, not just the payload')
     parser.add_argument('--unversioned', action='store_true',
                         help='the unversioned (flat) payload format')
-    parser.add_argument(
-        '--lock', metavar='PATH', default=fp_cmd.DEFAULT_LOCK,
-        action=fp_cmd.StoreOnce,
-        help='lock file holding released versions, once (default: '
-             '%(default)s)')
+    selection.add_catalog_option(parser)
+    selection.add_lock_option(parser, what='lock file holding released '
+                              'versions')
     parser.add_argument(
         '--module', metavar='MOD', action='append', default=[],
         dest='modules',
-        help='also look in the payloads registered in this module')
+        help='also look in the payloads registered in this module (payloads '
+             'outside any catalog)')
     parser.set_defaults(func=run)
 
 
 def find_schema(ref, lock_path=None, modules=(), envelope=False,
-                unversioned=False):
-    """The schema document for ``NAME[@VERSION]`` (see the module doc)."""
+                unversioned=False, catalog_specs=None):
+    """The schema document for ``NAME[@VERSION]`` (see the module doc).
+
+    ``lock_path``: the lock file of released versions (default: the lock
+    files of the selected catalogs, merged); ``catalog_specs``: the
+    ``--catalog`` selection (see :func:`tidings.catalogs.select`)."""
     fmt = (schema_mod.UNVERSIONED if unversioned
            else schema_mod.VERSIONED)
     name, at, version = ref.partition('@')
@@ -63,16 +69,16 @@ def find_schema(ref, lock_path=None, modules=(), envelope=False,
                 'schema %r: version %r is malformed; accepted: NAME or '
                 'NAME@MAJOR.MINOR, e.g. %s@1.0' % (ref, version,
                                                     name)) from None
-    classes = fp_cmd.collect(modules)
-    lock = lockfile.LockFile.load(lock_path or fp_cmd.DEFAULT_LOCK,
-                                  missing_ok=True)
+    selected = catalogs.select(catalog_specs or None, lock=lock_path)
+    classes = fp_cmd.collect(modules, catalog_specs)
+    lock = _lock(selected, lock_path)
     known = {}
     for cls in classes:
         known.setdefault(fingerprint.key(cls), {})[cls.VERSION] = cls
     keys = sorted(set(known) | set(lock.keys()))
     matches = [k for k in keys if k == name or k.split('.', 1)[1] == name]
     if not matches:
-        definition = None if version else _find_event(name)
+        definition = None if version else _find_event(name, selected)
         if definition is not None:
             return schema_mod.notification_schema(definition, fmt)
         namespace = name.split('.', 1)[0] if '.' in name else None
@@ -109,9 +115,26 @@ def find_schema(ref, lock_path=None, modules=(), envelope=False,
     return doc
 
 
-def _find_event(name):
-    for registry in catalogs.load_all():
-        found = registry.find(name)
+def _lock(selected, lock_path):
+    """The released versions: ``lock_path``, else the selected catalogs'
+    lock files merged (a missing one counts as empty)."""
+    if lock_path:
+        return lockfile.LockFile.load(lock_path, missing_ok=True)
+    paths = []
+    for one in selected:
+        if one.lock and one.lock not in paths:
+            paths.append(one.lock)
+    if not paths:
+        project = catalogs.find_project()
+        if project is not None and project.lock:
+            paths.append(project.lock)
+    return lockfile.merge([lockfile.LockFile.load(p, missing_ok=True)
+                           for p in paths] or [lockfile.LockFile(None)])
+
+
+def _find_event(name, selected):
+    for one in selected:
+        found = one.registry.find(name)
         if found is not None:
             return found
     return None
@@ -119,6 +142,6 @@ def _find_event(name):
 
 def run(args):
     doc = find_schema(args.name, args.lock, args.modules, args.envelope,
-                      args.unversioned)
+                      args.unversioned, args.catalogs)
     print(json.dumps(doc, indent=2, ensure_ascii=False))
     return 0

@@ -4,20 +4,23 @@ Schemas of their payload versions (the consumer-side validator).
 Input: files (or ``-`` for standard input) holding one JSON message, a
 JSON list of messages, or one message per line (what the jsonfile backend
 writes), in UTF-8 and strict JSON (RFC 8259: no bare NaN or Infinity; at
-most 100 levels of nesting).  With catalogs (the default: every installed
-one) a message's event type must be one of theirs and its payload the
-event's payload class.  ``--lock`` may be repeated: the lock files are
-merged (every version of every file is accepted; two files disagreeing on
-one version is an error).
+most 100 levels of nesting).  With catalogs (``--catalog
+NAME|PKG.MOD:ATTR``; by default the project's [tool.tidings] catalogs, else
+every installed one) a message's event type must be one of theirs and its
+payload the event's payload class.  The schemas come from the selected
+catalogs' lock files; ``--lock`` (repeatable: the files are merged, every
+version of every file is accepted; two files disagreeing on one version is
+an error) overrides them.
 
 Exit 0 when every message is valid, 1 when one is not (findings), 2 on
 unusable input (a file missing, unreadable, not UTF-8 or not JSON) or
 options.
 """
 
+import os
 import sys
 
-from tidings import catalogs
+from tidings.cmd import selection
 from tidings.notifications import validator as validator_mod
 from tidings.objects import errors
 from tidings.objects import strictjson
@@ -29,19 +32,12 @@ def register(subparsers):
         description=__doc__.split('\n\n')[0].replace('``', ''))
     parser.add_argument('files', nargs='+', metavar='FILE',
                         help='JSON file(s) of wire messages; - reads stdin')
-    parser.add_argument('--lock', action='append', default=None,
-                        metavar='PATH',
-                        help='lock file with the released schemas '
-                             '(default: the bundled catalogs\' lock file); '
-                             'repeatable: the files are merged, every '
-                             'version of each accepted')
-    parser.add_argument('--catalog', action='append', default=None,
-                        metavar='NAME',
-                        help='catalogs whose event definitions are checked '
-                             'too (default: every installed catalog)')
+    selection.add_lock_option(parser, repeatable=True,
+                              what='lock file with the released schemas')
+    selection.add_catalog_option(parser)
     parser.add_argument('--no-catalogs', action='store_true',
                         help='check the payload schemas only: accept any '
-                             'event type (for events of no installed '
+                             'event type (for events of no selected '
                              'catalog, e.g. with a service\'s own --lock)')
     parser.set_defaults(func=run)
 
@@ -102,13 +98,32 @@ def _printable(text):
     return text.encode('utf-8', 'backslashreplace').decode('utf-8')
 
 
+def _locks(selected):
+    """The selected catalogs' lock files (each once)."""
+    paths = []
+    for one in selected:
+        if one.lock is None:
+            raise selection.no_contract('lock', [one], '--lock FILE')
+        if one.lock not in paths:
+            if not os.path.exists(one.lock):
+                raise errors.LockFileError(
+                    one.lock, 'does not exist (the lock file of catalog %s); '
+                    'create it with `tidings fingerprints update`%s' % (
+                        one.registry.name, '' if one.project else
+                        ' --catalog %s' % one.registry.name))
+            paths.append(one.lock)
+    return paths
+
+
 def run(args, out=None):
     out = out or sys.stdout
-    if args.no_catalogs and args.catalog:
+    if args.no_catalogs and args.catalogs:
         raise errors.TidingsError('--no-catalogs and --catalog %s: choose '
-                                  'one' % ', '.join(args.catalog))
-    registries = [] if args.no_catalogs else catalogs.load_all(args.catalog)
-    validator = validator_mod.NotificationValidator(args.lock, registries)
+                                  'one' % ', '.join(args.catalogs))
+    selected = selection.contracts(args)
+    registries = [] if args.no_catalogs else [c.registry for c in selected]
+    validator = validator_mod.NotificationValidator(
+        args.lock or _locks(selected), registries)
     batches = [(path, _messages(path)) for path in args.files]
     checked = bad = 0
     for path, messages in batches:

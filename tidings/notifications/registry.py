@@ -15,7 +15,9 @@ delivery mechanisms, StatsD metric names and deprecation.  An
 whose event type and metrics end in ``.error.404``.
 """
 
+import os
 import re
+import sys
 import threading
 
 from tidings.notifications import eventtype
@@ -183,11 +185,14 @@ class EventRegistry:
     """The event definitions of one service (a catalog)."""
 
     def __init__(self, name, objects=None, description='', lock=None,
-                 samples=None):
+                 samples=None, module=None):
         """``lock`` and ``samples``: the catalog's lock file and samples
-        folder (paths; a relative one is relative to the catalog's project,
-        see :func:`tidings.catalogs.contract`), or None to take them from
-        the project's ``[tool.tidings]``."""
+        folder, or None when it names none (the project's
+        ``[tool.tidings]`` may name them; see
+        :func:`tidings.catalogs.contract`).  A relative path is relative to
+        the folder of the module defining the registry (``module``: its
+        name, by default the module calling this constructor), so
+        ``lock='payloads.lock.json'`` is the file next to it."""
         if not isinstance(name, str) or not name.strip():
             raise errors.EventDefinitionError(
                 'EventRegistry name %r: expected a non-empty string, the '
@@ -200,8 +205,19 @@ class EventRegistry:
         self.name = name
         self.objects = objects
         self.description = description
-        self.lock = lock
-        self.samples = samples
+        for what, value in (('lock', lock), ('samples', samples)):
+            if value is not None and not (isinstance(value, (str, os.PathLike))
+                                          and os.fspath(value)):
+                raise errors.EventDefinitionError(
+                    'EventRegistry %s: %s=%r; accepted: a path (relative to '
+                    'the module defining the registry) or None' % (
+                        name, what, value))
+        self.lock = os.fspath(lock) if lock is not None else None
+        self.samples = os.fspath(samples) if samples is not None else None
+        #: The module defining the registry: relative ``lock`` and
+        #: ``samples`` paths are relative to its folder.
+        self.module = module if module is not None else \
+            sys._getframe(1).f_globals.get('__name__')
         self._by_name = {}
         self._by_type = {}
 

@@ -164,6 +164,25 @@ class LockFileError(TidingsError, ValueError):
         super().__init__('lock file %s: %s' % (path, problem))
 
 
+class ProjectError(TidingsError, ValueError):
+    """A ``pyproject.toml`` ``[tool.tidings]`` table that cannot be used."""
+
+    def __init__(self, path, problem):
+        self.path = path
+        super().__init__('%s [tool.tidings]: %s' % (path, problem))
+
+
+class InstalledPackageError(TidingsError, ValueError):
+    """A write into an installed package (site-packages), refused."""
+
+    def __init__(self, what, path, catalogs, advice):
+        self.path = path
+        super().__init__(
+            '%s %s of catalog(s) %s is inside an installed package; tidings '
+            'never writes there: %s' % (what, path, ', '.join(catalogs),
+                                        advice))
+
+
 class InputFileError(TidingsError, ValueError):
     """A file given to a command is missing, unreadable or malformed."""
 

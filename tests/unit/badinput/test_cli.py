@@ -403,7 +403,7 @@ class TestSamples(CliCase):
         path = os.path.join(self.tmp, 'nope')
         self.assertCliRefuses(['samples', 'check', '-s', path], [
             '--samples %s' % path, 'does not exist',
-            'tidings samples generate --output %s' % path])
+            'tidings samples generate --samples %s' % path])
 
     def test_check_of_a_binary_sample_is_a_drift_finding(self):
         folder = os.path.join(self.tmp, 'demo')

@@ -88,7 +88,7 @@ def sample_error():
 
 
 EVENTS = registry.EventRegistry(
-    'demo', objects=OBJECTS,
+    'demo', lock='../payloads.lock.json', objects=OBJECTS,
     description='A tiny backup service used by `tidings demo`.')
 
 EVENT_TYPE_BACKUP_CREATE_START = EVENTS.define(

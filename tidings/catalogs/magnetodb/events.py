@@ -431,7 +431,7 @@ def _description(constant, notes, old, removed):
 
 
 EVENTS = registry.EventRegistry(
-    'magnetodb', objects=payloads.OBJECTS,
+    'magnetodb', lock='../payloads.lock.json', objects=payloads.OBJECTS,
     description='MagnetoDB key-value storage: requests, DynamoDB-compatible '
                 'API, async table tasks, streaming, rate limiting and '
                 'usage (magnetodb-notification-refactoring).')

@@ -127,7 +127,7 @@ def sample(obj, action, phase):
 
 
 EVENTS = registry.EventRegistry(
-    'senlin', objects=payloads.OBJECTS,
+    'senlin', lock='../payloads.lock.json', objects=payloads.OBJECTS,
     description='Senlin cluster and node actions (senlin-generic-event).')
 
 _DESCRIPTION = {

@@ -100,7 +100,7 @@ def sample_factory(cls, **overrides):
 
 
 EVENTS = registry.EventRegistry(
-    'trove', objects=payloads.OBJECTS,
+    'trove', lock='../payloads.lock.json', objects=payloads.OBJECTS,
     description='Trove (database as a service): start/end/error '
                 'notifications of every state-changing API call '
                 '(dbaas.*), instance status notifications (trove.*) and '

@@ -100,7 +100,7 @@ def sample_action_error():
 
 
 EVENTS = registry.EventRegistry(
-    'watcher', objects=payloads.OBJECTS,
+    'watcher', lock='../payloads.lock.json', objects=payloads.OBJECTS,
     description='Watcher audits: lifecycle, strategy execution and '
                 'planning (watcher-audit-versioned-notifications).')
 

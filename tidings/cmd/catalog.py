@@ -12,7 +12,6 @@ import json
 import sys
 
 from tidings import catalogs
-from tidings import samples
 from tidings.notifications import lint
 
 FORMATS = ('text', 'json')
@@ -44,15 +43,10 @@ def register(subparsers):
 
 
 def select(specs):
-    """The EventRegistries named by ``--catalog`` (names of installed
-    catalogs, or ``PKG.MOD:ATTR``); every installed catalog when none.
-
-    The one place this command selects catalogs: project discovery
-    (``tidings.catalogs.select``) replaces it.
-    """
-    if not specs:
-        return catalogs.load_all()
-    return [samples.load_registry(spec) for spec in specs]
+    """The EventRegistries named by ``--catalog`` (installed names or
+    ``PKG.MOD:ATTR``); else the project's catalogs inside a project, else
+    every installed catalog (see :func:`tidings.catalogs.select`)."""
+    return [one.registry for one in catalogs.select(specs or None)]
 
 
 def check(args):

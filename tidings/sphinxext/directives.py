@@ -47,17 +47,50 @@ def load_lock(path):
     return cached[1]
 
 
+#: The project (``[tool.tidings]``) of each docs folder: ``{confdir:
+#: Project or None}``.
+_PROJECTS = {}
+
+
+def project_of(confdir):
+    """The project whose ``[tool.tidings]`` is at or above the docs'
+    ``conf.py`` folder (its root put on ``sys.path``, so its catalogs
+    import without being installed), or None."""
+    if confdir not in _PROJECTS:
+        _PROJECTS[confdir] = catalogs.find_project(confdir)
+    project = _PROJECTS[confdir]
+    if project is not None:
+        project.add_to_path()
+    return project
+
+
+def catalog_specs(confdir):
+    """The catalogs the docs show by default: the project's, else every
+    installed catalog."""
+    project = project_of(confdir)
+    return list(project.catalogs) if project is not None else \
+        catalogs.names()
+
+
 class TidingsDirective(SphinxDirective):
     """Shared lookups: registries, payloads, samples, the lock file."""
 
+    @property
+    def project(self):
+        return project_of(self.env.app.confdir)
+
+    def contract(self, registry):
+        return catalogs.contract(registry, project=self.project)
+
     def registry(self, spec):
+        self.project    # noqa: B018 - its root on sys.path first
         try:
             return samples.load_registry(spec)
         except errors.TidingsError as exc:
             raise self.error('%s: %s' % (self.name, exc)) from None
 
     def registries(self):
-        specs = list(catalogs.names()) + list(
+        specs = catalog_specs(self.env.app.confdir) + list(
             self.config.tidings_registries or ())
         return [samples.load_registry(spec) for spec in specs]
 
@@ -105,7 +138,7 @@ class TidingsDirective(SphinxDirective):
         """The samples folder of ``registry``: ``tidings_samples_dir``, else
         its contract's (None when it has none)."""
         return (self._config_path(self.config.tidings_samples_dir)
-                or catalogs.contract(registry).samples)
+                or self.contract(registry).samples)
 
     def sample_text(self, registry, definition):
         """The committed sample of ``definition``; when there is none, a
@@ -144,7 +177,7 @@ class TidingsDirective(SphinxDirective):
         """The LockFile of ``registry`` (``tidings_lock_file``, else its
         contract's), or None after a warning saying why there is none."""
         path = (self._config_path(self.config.tidings_lock_file)
-                or catalogs.contract(registry).lock)
+                or self.contract(registry).lock)
         if not path:
             self.warn('lock', registry, 'catalog %s names no lock file '
                       '(EventRegistry(lock=...) or lock in [tool.tidings]; '
@@ -333,7 +366,7 @@ class ApiRefDirective(TidingsDirective):
     optional_arguments = 20
 
     def run(self):
-        specs = self.arguments or catalogs.names()
+        specs = self.arguments or catalog_specs(self.env.app.confdir)
         out = []
         for spec in specs:
             registry = self.registry(spec)

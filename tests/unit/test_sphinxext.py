@@ -293,7 +293,7 @@ class TestMissingContract(testtools.TestCase):
     def test_catalog_naming_neither_says_where_to_name_them(self):
         self.useFixture(fixtures.MockPatch(
             'tidings.catalogs.contract',
-            side_effect=lambda registry: catalogs.Contract(registry, None,
+            side_effect=lambda registry, **_: catalogs.Contract(registry, None,
                                                            None)))
         src, _ = make_project()
         _html, warnings = build(src)

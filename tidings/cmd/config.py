@@ -73,8 +73,9 @@ def load(files):
 def problems(files):
     """``(conf, [problem])``: every problem of ``files``, found by the
     Notifier's own startup check (:func:`tidings.conf.check`) with the
-    pins checked against every installed catalog.  ``conf`` is None when
-    a file cannot be read."""
+    pins checked against the selected catalogs (the project's inside a
+    project, else every installed one).  ``conf`` is None when a file
+    cannot be read."""
     try:
         conf = load(files)
     except errors.ConfigErrors as exc:
@@ -82,7 +83,13 @@ def problems(files):
     except errors.TidingsError as exc:
         return None, [exc]
     return conf, tidings_conf.check(conf, files=list(files),
-                                    registries=catalogs.load_all())
+                                    registries=_registries())
+
+
+def _registries():
+    """The catalogs a service's conf is checked against: the project's
+    inside a project (``[tool.tidings]``), else every installed one."""
+    return [one.registry for one in catalogs.select()]
 
 
 def check(files):
@@ -97,14 +104,15 @@ def check(files):
 def warnings_for(conf):
     """Settings that are valid but probably not what was meant."""
     out = []
-    definitions = [d for r in catalogs.load_all() for d in r]
+    registries = _registries()
+    definitions = [d for r in registries for d in r]
     for pattern in conf.notifications.disabled_events:
         if not any(fnmatch.fnmatchcase(d.name, pattern)
                    or fnmatch.fnmatchcase(d.event_type_str, pattern)
                    for d in definitions):
             out.append('[notifications] disabled_events: %r matches no '
-                       'event of the installed catalogs (%s)' % (
-                           pattern, ', '.join(catalogs.names())))
+                       'event of the catalogs (%s)' % (
+                           pattern, ', '.join(r.name for r in registries)))
     return out
 
 

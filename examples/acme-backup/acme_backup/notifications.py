@@ -62,6 +62,12 @@ class BackupPayload(payload_mod.Payload):
         'volume': fields.ObjectField('VolumePayload'),
         'fault': fields.ObjectField('ExceptionPayload', nullable=True),
     }
+    #: The Description column of the reference (fields SCHEMA fills are
+    #: described by where they come from).
+    FIELD_DESCRIPTIONS = {
+        'volume': 'The volume the backup copies.',
+        'fault': 'Why the backup failed (``.error`` events only).',
+    }
 
     @classmethod
     def from_backup(cls, backup):

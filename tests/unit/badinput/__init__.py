@@ -9,14 +9,34 @@ and that no traceback is printed.  Cases are listed in tables where they
 share a shape, so the corpus reads as a list of inputs and answers.
 """
 
+import builtins
+import contextlib
 import io
 import logging
+import os
+from unittest import mock
 
 import fixtures
 import testtools
 
 from tidings.cmd import main as main_mod
 from tidings.objects import errors
+
+
+@contextlib.contextmanager
+def unreadable(path):
+    """``open(path)`` raises PermissionError inside the block, as for a
+    file of mode 000 (root reads every file whatever its mode, so the
+    mode alone proves nothing in CI)."""
+    real_open = builtins.open
+
+    def deny(file, *args, **kwargs):
+        if file == path:
+            raise PermissionError(13, 'Permission denied', path)
+        return real_open(file, *args, **kwargs)
+
+    with mock.patch('builtins.open', deny):
+        yield
 
 
 class BadInputCase(testtools.TestCase):
@@ -45,6 +65,21 @@ class BadInputCase(testtools.TestCase):
                 getattr(func, '__name__', func), type(exc).__name__, exc))
         self.fail('%s accepted the bad input' % (
             getattr(func, '__name__', func),))
+
+    def tmp_dir(self):
+        """A folder of this test's (removed afterwards)."""
+        if not hasattr(self, '_tmp'):
+            self._tmp = self.useFixture(fixtures.TempDir()).path
+        return self._tmp
+
+    def write(self, name, content):
+        """Write ``content`` (text or bytes) to ``name`` in
+        :meth:`tmp_dir`; returns the path."""
+        path = os.path.join(self.tmp_dir(), name)
+        mode = 'wb' if isinstance(content, bytes) else 'w'
+        with open(path, mode) as handle:
+            handle.write(content)
+        return path
 
     def run_tidings(self, *argv):
         """``(exit code, stdout, stderr)`` of ``tidings *argv``, run

@@ -25,14 +25,7 @@ class CliCase(badinput.BadInputCase):
 
     def setUp(self):
         super().setUp()
-        self.tmp = self.useFixture(fixtures.TempDir()).path
-
-    def write(self, name, content):
-        path = os.path.join(self.tmp, name)
-        mode = 'wb' if isinstance(content, bytes) else 'w'
-        with open(path, mode) as handle:
-            handle.write(content)
-        return path
+        self.tmp = self.tmp_dir()
 
     def assertOneLine(self, err):
         self.assertEqual(1, len(err.strip().splitlines()), err)

@@ -9,10 +9,8 @@ cases compare the two.  Nothing here connects to a database or a broker:
 the URL checks are offline.
 """
 
-import builtins
 import os
 import sys
-from unittest import mock
 
 import fixtures
 from hypothesis import given
@@ -571,14 +569,7 @@ class TestFiles(ConfigCase):
 
     def test_unreadable_file(self):
         path = self.write('[notifications]\n')
-        real_open = builtins.open
-
-        def deny(file, *args, **kwargs):
-            if file == path:
-                raise PermissionError(13, 'Permission denied', path)
-            return real_open(file, *args, **kwargs)
-
-        with mock.patch('builtins.open', deny):
+        with badinput.unreadable(path):
             self.assertInvalid([path], ['config file %s' % path,
                                         'cannot be read: Permission denied'])
 

@@ -7,12 +7,10 @@ message that is readable but wrong is a finding: exit 1, the message and
 the problem named on stdout.
 """
 
-import builtins
 import codecs
 import copy
 import json
 import os
-from unittest import mock
 
 import fixtures
 from hypothesis import given
@@ -39,14 +37,7 @@ class ValidateCase(badinput.BadInputCase):
 
     def setUp(self):
         super().setUp()
-        self.tmp = self.useFixture(fixtures.TempDir()).path
-
-    def write(self, name, content):
-        path = os.path.join(self.tmp, name)
-        mode = 'wb' if isinstance(content, bytes) else 'w'
-        with open(path, mode) as handle:
-            handle.write(content)
-        return path
+        self.tmp = self.tmp_dir()
 
     def message_file(self, *messages):
         return self.write('messages.json', json.dumps(list(messages)))
@@ -83,15 +74,7 @@ class TestMessageFiles(ValidateCase):
     def test_unreadable_file_is_named(self):
         path = self.write('secret.json', '{}')
         os.chmod(path, 0)
-        real_open = builtins.open
-
-        def deny(file, *args, **kwargs):
-            # root reads every file whatever its mode: refuse it here
-            if file == path:
-                raise PermissionError(13, 'Permission denied', path)
-            return real_open(file, *args, **kwargs)
-
-        with mock.patch('builtins.open', deny):
+        with badinput.unreadable(path):
             self.assertCliRefuses(['validate', path],
                                   [path, 'permission denied'])
 

@@ -70,6 +70,24 @@ class TestRedactor(testtools.TestCase):
         self.assertEqual(('req-1', 'p-1'), (out['request_id'],
                                              out['project_id']))
 
+    def test_a_request_context_keeps_what_redacted_copy_drops(self):
+        # oslo's redacted_copy() does not carry read_only, show_deleted,
+        # resource_uuid and is_admin_project over (they are no secrets);
+        # tidings keeps the caller's values, and clears the same secrets
+        ctx = oslo_context.RequestContext(
+            auth_token=SECRET, service_token=SECRET, read_only=True,
+            show_deleted=True,
+            resource_uuid='r-1', is_admin_project=False)
+        out = self.redact(ctx)
+        self.assertNotIn(SECRET, json.dumps(out))
+        kept = ('read_only', 'show_deleted', 'resource_uuid',
+                'is_admin_project')
+        self.assertEqual((True, True, 'r-1', False),
+                         tuple(out[k] for k in kept))
+        oslo = ctx.redacted_copy().to_dict()
+        self.assertEqual({k: v for k, v in oslo.items() if k not in kept},
+                         {k: v for k, v in out.items() if k not in kept})
+
     def test_the_callers_context_is_never_changed(self):
         ctx = {'auth_token': SECRET, 'nested': {'password': 'pw'}}
         before = copy.deepcopy(ctx)

@@ -267,7 +267,7 @@ class TestFieldErrors(testtools.TestCase):
         payload = KindsPayload()
         exc = self.assertRaises(errors.FieldValueError, setattr, payload,
                                 'count', 'lots')
-        self.assertIn("KindsPayload.count: 'lots' is not a valid Integer",
+        self.assertIn("KindsPayload.count: 'lots' is not a whole number",
                       str(exc))
 
     def test_unknown_keyword_names_the_known_fields(self):

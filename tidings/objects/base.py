@@ -9,6 +9,7 @@ without touching the global oslo registry.
 """
 
 import math
+import re
 import threading
 import warnings
 
@@ -202,6 +203,8 @@ def _refusal(obj, name, field, value, exc):
     """The FieldValueError of ``value`` refused by a field's coerce or by
     its JSON-safety check."""
     detail = str(exc)
+    if _REPEATS.match(detail):
+        detail = ''
     if not detail.isascii():
         # oslo's details quote the value with str(): a lone surrogate
         # there would make the message itself unprintable
@@ -423,10 +426,32 @@ def describe_field(field):
             ftype, ovo_fields.Object):
         text = 'a %s object' % ftype._obj_name
     else:
-        text = 'a valid %s' % type(ftype).__name__
+        text = _IN_WORDS.get(type(ftype).__name__) or \
+            'a valid %s' % type(ftype).__name__
     if field.nullable:
         text += ' or None'
     return text
+
+
+#: What oslo's (and tidings') field types accept, in words.
+_IN_WORDS = {
+    'DateTime': 'a datetime, or ISO 8601 text such as 2026-01-01T12:00:00Z',
+    'String': 'a string',
+    'SensitiveString': 'a string',
+    'Integer': 'a whole number',
+    'NonNegativeInteger': 'a whole number >= 0',
+    'Float': 'a number',
+    'Boolean': 'true or false',
+    'UUID': 'a UUID (32 hex digits, dashes optional)',
+}
+
+#: oslo's explanations that only repeat the value or what is accepted.
+_REPEATS = re.compile(r'^(An object of type \S+ is required in field|'
+                      r'A (datetime\.datetime|string) is required in field|'
+                      r'.* is not a UUID \(expected|'
+                      r'.* is not (a whole number|true or false)$|'
+                      r'must be >= 0$|invalid literal for int\(\)|'
+                      r'Field value .* is invalid$)')
 
 
 class ObjectRegistry:

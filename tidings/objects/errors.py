@@ -25,6 +25,12 @@ VALUE_LIMIT = 300
 def value_repr(value, limit=VALUE_LIMIT):
     """``repr(value)``, cut to ``limit`` characters (a 10 MB string or a
     dict nested a thousand levels deep makes no message)."""
+    obj_name = getattr(value, 'obj_name', None)
+    if callable(obj_name) and not isinstance(value, type):
+        try:    # a payload object: its class says enough
+            return 'a %s object' % obj_name()
+        except Exception:   # noqa: S110 - fall back to its repr
+            pass
     try:
         text = repr(value)
     except RecursionError:

@@ -1,9 +1,10 @@
 """The MagnetoDB catalog: every event of magnetodb-notification-refactoring.
 
-:data:`SPEC` below is the spec's event list, one row per bullet, under the
-*new* event name, with its level, metric name, delivery mechanisms and
-note exactly as the spec gives them (``_ERROR_xxx`` and ``.error.xxx``
-spelled as there).  The registry is built from it.
+The events are declared below one by one, in the order of the spec's event
+list, one ``EVENT_TYPE_... = _define(...)`` per bullet under the *new*
+event name, with its level, metric name, delivery mechanisms and note
+exactly as the spec gives them (``_ERROR_xxx`` and ``.error.xxx`` spelled
+as there, less the ``_xxx``: see below).
 
 Wire event types.  The spec names constants and metrics but no event
 types; the dotted form is ``magnetodb.`` + the metric name without
@@ -25,20 +26,24 @@ constant:
 
 ``<op>`` is the operation's name in the metrics (:data:`OPERATIONS`:
 ``TABLE_CREATE`` -> ``create_table``, ``PUTITEM`` -> ``put_item``;
-``REQUEST_RATE_LIMITED`` -> ``rate_limited``).  Building the registry
-checks that every metric is ``mdb.`` + the event type without
-``magnetodb.`` (and without the ``.end`` of a task:
-``EVENT_TYPE_TASK_TABLE_CREATE_END`` is ``magnetodb.task.create_table.end``
-with metric ``mdb.task.create_table``, as the spec names it).
+``REQUEST_RATE_LIMITED`` -> ``rate_limited``).  Each event spells its
+event type and metric out; defining it checks both against the rule
+(:func:`wire_event_type` of the constant, and :func:`metric_of`: every
+metric is ``mdb.`` + the event type without ``magnetodb.``, and without
+the ``.end`` of a task: ``EVENT_TYPE_TASK_TABLE_CREATE_END`` is
+``magnetodb.task.create_table.end`` with metric ``mdb.task.create_table``,
+as the spec names it).
 
-``_ERROR_xxx`` events are one definition each with ``status_variants``:
+``_ERROR_xxx`` events are one definition each with ``status_variants``,
+declared without the ``_xxx``:
 ``EVENTS['EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR_404']`` has event type
 ``magnetodb.req.create_table.error.404`` and metric
 ``mdb.req.create_table.error.404``.
 
 Events the spec marks *removed* are registered with ``removed=`` (and no
 mechanism): documented, never emitted.  *no change* events are kept.
-:data:`RENAMED` maps each *changed* event's old constant to its new one.
+:data:`RENAMED` maps each *changed* event's old constant to its new one
+(the ``old=`` of its definition).
 
 Spec slips and choices:
 
@@ -65,155 +70,9 @@ from tidings.objects import errors
 
 PREFIX = 'magnetodb'
 METRIC_PREFIX = 'mdb'
+#: The spec's delivery mechanisms, spelled as there.
 MS = 'messaging, statsd'
 M = 'messaging'
-
-#: The spec's event list: (new event name, level, metric name,
-#: delivery mechanisms, notes, old event name).  None stands for "n/a".
-SPEC = (
-    # create table
-    ('EVENT_TYPE_TASK_TABLE_CREATE_START', 'audit', None, M, 'changed',
-     'EVENT_TYPE_TABLE_CREATE_START'),
-    ('EVENT_TYPE_TASK_TABLE_CREATE_END', 'audit', 'mdb.task.create_table',
-     MS, 'changed', 'EVENT_TYPE_TABLE_CREATE_END'),
-    ('EVENT_TYPE_TASK_TABLE_CREATE_ERROR', 'error',
-     'mdb.task.create_table.error', MS, 'changed',
-     'EVENT_TYPE_TABLE_CREATE_ERROR'),
-    ('EVENT_TYPE_REQUEST_TABLE_CREATE', 'audit', 'mdb.req.create_table', MS,
-     'new', None),
-    ('EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR_xxx', 'error',
-     'mdb.req.create_table.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_TABLE_CREATE', 'audit', 'mdb.dynamo.create_table',
-     MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_TABLE_CREATE_ERROR_xxx', 'error',
-     'mdb.dynamo.create_table.error.xxx', MS, 'new', None),
-    # delete table
-    ('EVENT_TYPE_TASK_TABLE_DELETE_START', 'audit', None, M, 'changed',
-     'EVENT_TYPE_TABLE_DELETE_START'),
-    ('EVENT_TYPE_TASK_TABLE_DELETE_END', 'audit', 'mdb.task.delete_table',
-     MS, 'changed', 'EVENT_TYPE_TABLE_DELETE_END'),
-    ('EVENT_TYPE_TASK_TABLE_DELETE_ERROR', 'error',
-     'mdb.task.delete_table.error', MS, 'changed',
-     'EVENT_TYPE_TABLE_DELETE_ERROR'),
-    ('EVENT_TYPE_REQUEST_TABLE_DELETE', 'audit', 'mdb.req.delete_table', MS,
-     'new', None),
-    ('EVENT_TYPE_REQUEST_TABLE_DELETE_ERROR_xxx', 'error',
-     'mdb.req.delete_table.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_TABLE_DELETE', 'audit', 'mdb.dynamo.delete_table',
-     MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_TABLE_DELETE_ERROR_xxx', 'error',
-     'mdb.dynamo.delete_table.error.xxx', MS, 'new', None),
-    # list table
-    ('EVENT_TYPE_REQUEST_TABLE_LIST', 'debug', 'mdb.req.list_table', MS,
-     'changed', 'EVENT_TYPE_TABLE_LIST'),
-    ('EVENT_TYPE_REQUEST_TABLE_LIST_ERROR_xxx', 'error',
-     'mdb.req.list_table.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_TABLE_LIST', 'debug', 'mdb.dynamo.list_table', MS,
-     'new', None),
-    ('EVENT_TYPE_DYNAMO_TABLE_LIST_ERROR_xxx', 'error',
-     'mdb.dynamo.list_table.error.xxx', MS, 'new', None),
-    # put item
-    ('EVENT_TYPE_REQUEST_PUTITEM', 'info', 'mdb.req.put_item', MS,
-     'changed', 'EVENT_TYPE_DATA_PUTITEM'),
-    ('EVENT_TYPE_DATA_PUTITEM_START', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_DATA_PUTITEM_END', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_DATA_PUTITEM_ERROR', 'error', None, None, 'removed', None),
-    ('EVENT_TYPE_REQUEST_PUTITEM_ERROR_xxx', 'error',
-     'mdb.req.put_item.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_PUTITEM', 'info', 'mdb.dynamo.put_item', MS, 'new',
-     None),
-    ('EVENT_TYPE_DYNAMO_PUTITEM_ERROR_xxx', 'error',
-     'mdb.dynamo.put_item.error.xxx', MS, 'new', None),
-    # delete item
-    ('EVENT_TYPE_REQUEST_DELETEITEM', 'info', 'mdb.req.delete_item', MS,
-     'changed', 'EVENT_TYPE_DATA_DELETEITEM'),
-    ('EVENT_TYPE_DATA_DELETEITEM_START', 'info', None, None, 'removed',
-     None),
-    ('EVENT_TYPE_DATA_DELETEITEM_END', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_DATA_DELETEITEM_ERROR', 'error', None, None, 'removed',
-     None),
-    ('EVENT_TYPE_REQUEST_DELETEITEM_ERROR_xxx', 'error',
-     'mdb.req.delete_item.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_DELETEITEM', 'info', 'mdb.dynamo.delete_item', MS,
-     'new', None),
-    ('EVENT_TYPE_DYNAMO_DELETEITEM_ERROR_xxx', 'error',
-     'mdb.dynamo.delete_item.error.xxx', MS, 'new', None),
-    # batch write
-    ('EVENT_TYPE_DATA_BATCHWRITE_START', 'info', None, None, 'removed',
-     None),
-    ('EVENT_TYPE_DATA_BATCHWRITE_END', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_REQUEST_BATCHWRITE', 'info', 'mdb.req.batch_write', MS,
-     'new', None),
-    ('EVENT_TYPE_REQUEST_BATCHWRITE_ERROR_xxx', 'error',
-     'mdb.req.batch_write.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_BATCHWRITE', 'info', 'mdb.dynamo.batch_write', MS,
-     'new', None),
-    ('EVENT_TYPE_DYNAMO_BATCHWRITE_ERROR_xxx', 'error',
-     'mdb.dynamo.batch_write.error.xxx', MS, 'new', None),
-    # batch read
-    ('EVENT_TYPE_DATA_BATCHREAD_START', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_DATA_BATCHREAD_END', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_REQUEST_BATCHREAD', 'info', 'mdb.req.batch_read', MS,
-     'new', None),
-    ('EVENT_TYPE_REQUEST_BATCHREAD_ERROR_xxx', 'error',
-     'mdb.req.batch_read.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_BATCHREAD', 'info', 'mdb.dynamo.batch_read', MS,
-     'new', None),
-    ('EVENT_TYPE_DYNAMO_BATCHREAD_ERROR_xxx', 'error',
-     'mdb.dynamo.batch_read.error.xxx', MS, 'new', None),
-    # update item
-    ('EVENT_TYPE_REQUEST_UPDATEITEM', 'info', 'mdb.req.update_item', MS,
-     'changed', 'EVENT_TYPE_DATA_UPDATEITEM'),
-    ('EVENT_TYPE_REQUEST_UPDATEITEM_ERROR_xxx', 'error',
-     'mdb.req.update_item.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_UPDATEITEM', 'info', 'mdb.dynamo.update_item', MS,
-     'new', None),
-    ('EVENT_TYPE_DYNAMO_UPDATEITEM_ERROR_xxx', 'error',
-     'mdb.dynamo.update_item.error.xxx', MS, 'new', None),
-    # get item
-    ('EVENT_TYPE_REQUEST_GETITEM', 'info', 'mdb.req.get_item', MS,
-     'changed', 'EVENT_TYPE_DATA_GETITEM'),
-    ('EVENT_TYPE_DATA_GETITEM_START', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_DATA_GETITEM_END', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_REQUEST_GETITEM_ERROR_xxx', 'error',
-     'mdb.req.get_item.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_GETITEM', 'info', 'mdb.dynamo.get_item', MS, 'new',
-     None),
-    ('EVENT_TYPE_DYNAMO_GETITEM_ERROR_xxx', 'error',
-     'mdb.dynamo.get_item.error.xxx', MS, 'new', None),
-    # query
-    ('EVENT_TYPE_REQUEST_QUERY', 'info', 'mdb.req.query', MS, 'changed',
-     'EVENT_TYPE_DATA_QUERY'),
-    ('EVENT_TYPE_DATA_QUERY_START', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_DATA_QUERY_END', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_REQUEST_QUERY_ERROR_xxx', 'error',
-     'mdb.req.query.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_QUERY', 'info', 'mdb.dynamo.query', MS, 'new',
-     None),
-    ('EVENT_TYPE_DYNAMO_QUERY_ERROR_xxx', 'error',
-     'mdb.dynamo.query.error.xxx', MS, 'new', None),
-    # scan
-    ('EVENT_TYPE_REQUEST_SCAN', 'info', 'mdb.req.scan', MS, 'changed',
-     'EVENT_TYPE_DATA_SCAN'),
-    ('EVENT_TYPE_DATA_SCAN_START', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_DATA_SCAN_END', 'info', None, None, 'removed', None),
-    ('EVENT_TYPE_REQUEST_SCAN_ERROR_xxx', 'error',
-     'mdb.req.scan.error.xxx', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_SCAN', 'info', 'mdb.dynamo.scan', MS, 'new', None),
-    ('EVENT_TYPE_DYNAMO_SCAN_ERROR_xxx', 'error',
-     'mdb.dynamo.scan.error.xxx', MS, 'new', None),
-    # streaming
-    ('EVENT_TYPE_STREAMING_PATH_ERROR', 'error', None, M, 'no change',
-     None),
-    ('EVENT_TYPE_STREAMING_DATA_START', 'info', None, M, 'no change', None),
-    ('EVENT_TYPE_STREAMING_DATA_END', 'info', None, M, 'no change', None),
-    ('EVENT_TYPE_STREAMING_DATA_ERROR', 'error', None, M, 'no change',
-     None),
-    # rate limiting
-    ('EVENT_TYPE_REQUEST_RATE_LIMITED', 'audit', None, M, 'no change', None),
-    # periodic usage, from magnetodb-notification
-    ('EVENT_TYPE_TABLE_USAGE', 'info', None, M, 'usage', None),
-)
 
 #: MagnetoDB operation names, as the metrics spell them.
 OPERATIONS = {
@@ -234,8 +93,6 @@ _LOCATIONS = {'REQUEST': 'the request middleware',
               'TABLE': 'the periodic usage task'}
 
 #: Old constant -> new constant, for every event the spec marks changed.
-RENAMED = {row[5]: row[0] for row in SPEC if row[5]}
-
 
 def split_constant(constant):
     """``(family, name, phase, status_variants)`` of a spec constant.
@@ -386,29 +243,9 @@ def sample_data_item(phase):
     return payload
 
 
-def _payload_and_sample(constant):
-    family, name, phase, variants = split_constant(constant)
-    error = phase == 'ERROR'
-    if name == 'RATE_LIMITED':
-        return payloads.RateLimitPayload, sample_rate_limited
-    if family in ('REQUEST', 'DYNAMO'):
-        return payloads.RequestPayload, (
-            lambda: sample_request(family, name, error))
-    if family == 'TASK':
-        return payloads.TablePayload, lambda: sample_table(phase)
-    if name == 'TABLE_USAGE':
-        return payloads.TableUsagePayload, sample_usage
-    if name.startswith('STREAMING_'):
-        return payloads.StreamingPayload, (
-            lambda: sample_streaming(phase, name == 'STREAMING_PATH'))
-    if name.startswith('DATA_'):
-        return payloads.DataItemPayload, lambda: sample_data_item(phase)
-    raise errors.EventDefinitionError(
-        'magnetodb: no payload for %s' % constant)
-
 
 def _description(constant, notes, old, removed):
-    family, name, phase, variants = split_constant(constant)
+    family, name, phase, _ = split_constant(constant)
     where = ('the rate limit middleware' if name == 'RATE_LIMITED'
              else _LOCATIONS[family or name.split('_')[0]])
     if removed:
@@ -420,9 +257,7 @@ def _description(constant, notes, old, removed):
                 'periodic, disabled by default '
                 '([magnetodb] usage_notification_interval).')
     text = 'Emitted by %s' % where
-    if variants:
-        text += ' when the request fails; xxx is the HTTP status'
-    elif phase:
+    if phase:
         text += ' (%s)' % phase.lower()
     text += '. Spec note: %s.' % notes
     if old:
@@ -436,32 +271,409 @@ EVENTS = registry.EventRegistry(
                 'API, async table tasks, streaming, rate limiting and '
                 'usage (magnetodb-notification-refactoring).')
 
+#: Old constant -> new constant, for every event the spec marks changed.
+RENAMED = {}
 
-def _define(row):
-    constant, level, metric, mechanisms, notes, old = row
-    removed = notes == 'removed'
-    family, name, phase, variants = split_constant(constant)
-    if variants:
-        constant = constant[:-len('_xxx')]
-        metric = metric[:-len('.xxx')]
-    event_type = wire_event_type(row[0])
+
+def _define(name, event_type, level, payload, sample, *, notes, metric=None,
+            mechanisms=(), status_variants=False, old=None):
+    """Define one spec bullet: ``notes`` and ``old`` are the bullet's
+    "notes" and "event name" (for a changed event); the event type and
+    the metric must follow the naming rule of the module doc."""
+    if event_type != wire_event_type(name):
+        raise errors.EventDefinitionError(
+            'magnetodb: event type %s of %s does not follow the rule (%s)'
+            % (event_type, name, wire_event_type(name)))
     if metric and metric != metric_of(event_type):
         raise errors.EventDefinitionError(
             'magnetodb: metric %s of %s does not follow event type %s'
-            % (metric, constant, event_type))
-    payload, sample = _payload_and_sample(row[0])
+            % (metric, name, event_type))
+    removed = notes == 'removed'
+    if old:
+        RENAMED[old] = name
     return EVENTS.define(
-        constant, event_type, level, payload,
-        mechanisms=[m.strip() for m in mechanisms.split(',')]
-        if mechanisms else [],
-        metrics=[metric] if metric else [], status_variants=variants,
+        name, event_type, level, payload, mechanisms=mechanisms,
+        metrics=[metric] if metric else [], status_variants=status_variants,
         removed=('removed by magnetodb-notification-refactoring'
                  if removed else None),
-        sample=sample, description=_description(constant, notes, old,
-                                                removed))
+        sample=sample, description=_description(name, notes, old, removed))
 
 
-for _row in SPEC:
-    _definition = _define(_row)
-    globals()[_definition.name] = _definition
-del _row, _definition
+# -- create table ----------------------------------------------------------
+
+EVENT_TYPE_TASK_TABLE_CREATE_START = _define(
+    'EVENT_TYPE_TASK_TABLE_CREATE_START', 'magnetodb.task.create_table.start',
+    'audit', payloads.TablePayload, lambda: sample_table('START'),
+    mechanisms=M, notes='changed', old='EVENT_TYPE_TABLE_CREATE_START')
+EVENT_TYPE_TASK_TABLE_CREATE_END = _define(
+    'EVENT_TYPE_TASK_TABLE_CREATE_END', 'magnetodb.task.create_table.end',
+    'audit', payloads.TablePayload, lambda: sample_table('END'),
+    metric='mdb.task.create_table', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_TABLE_CREATE_END')
+EVENT_TYPE_TASK_TABLE_CREATE_ERROR = _define(
+    'EVENT_TYPE_TASK_TABLE_CREATE_ERROR', 'magnetodb.task.create_table.error',
+    'error', payloads.TablePayload, lambda: sample_table('ERROR'),
+    metric='mdb.task.create_table.error', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_TABLE_CREATE_ERROR')
+EVENT_TYPE_REQUEST_TABLE_CREATE = _define(
+    'EVENT_TYPE_REQUEST_TABLE_CREATE', 'magnetodb.req.create_table', 'audit',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'TABLE_CREATE'),
+    metric='mdb.req.create_table', mechanisms=MS, notes='new')
+EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR = _define(
+    'EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR',
+    'magnetodb.req.create_table.error', 'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'TABLE_CREATE', error=True),
+    metric='mdb.req.create_table.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_TABLE_CREATE = _define(
+    'EVENT_TYPE_DYNAMO_TABLE_CREATE', 'magnetodb.dynamo.create_table', 'audit',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'TABLE_CREATE'),
+    metric='mdb.dynamo.create_table', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_TABLE_CREATE_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_TABLE_CREATE_ERROR',
+    'magnetodb.dynamo.create_table.error', 'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'TABLE_CREATE', error=True),
+    metric='mdb.dynamo.create_table.error', mechanisms=MS,
+    status_variants=True, notes='new')
+
+# -- delete table ----------------------------------------------------------
+
+EVENT_TYPE_TASK_TABLE_DELETE_START = _define(
+    'EVENT_TYPE_TASK_TABLE_DELETE_START', 'magnetodb.task.delete_table.start',
+    'audit', payloads.TablePayload, lambda: sample_table('START'),
+    mechanisms=M, notes='changed', old='EVENT_TYPE_TABLE_DELETE_START')
+EVENT_TYPE_TASK_TABLE_DELETE_END = _define(
+    'EVENT_TYPE_TASK_TABLE_DELETE_END', 'magnetodb.task.delete_table.end',
+    'audit', payloads.TablePayload, lambda: sample_table('END'),
+    metric='mdb.task.delete_table', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_TABLE_DELETE_END')
+EVENT_TYPE_TASK_TABLE_DELETE_ERROR = _define(
+    'EVENT_TYPE_TASK_TABLE_DELETE_ERROR', 'magnetodb.task.delete_table.error',
+    'error', payloads.TablePayload, lambda: sample_table('ERROR'),
+    metric='mdb.task.delete_table.error', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_TABLE_DELETE_ERROR')
+EVENT_TYPE_REQUEST_TABLE_DELETE = _define(
+    'EVENT_TYPE_REQUEST_TABLE_DELETE', 'magnetodb.req.delete_table', 'audit',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'TABLE_DELETE'),
+    metric='mdb.req.delete_table', mechanisms=MS, notes='new')
+EVENT_TYPE_REQUEST_TABLE_DELETE_ERROR = _define(
+    'EVENT_TYPE_REQUEST_TABLE_DELETE_ERROR',
+    'magnetodb.req.delete_table.error', 'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'TABLE_DELETE', error=True),
+    metric='mdb.req.delete_table.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_TABLE_DELETE = _define(
+    'EVENT_TYPE_DYNAMO_TABLE_DELETE', 'magnetodb.dynamo.delete_table', 'audit',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'TABLE_DELETE'),
+    metric='mdb.dynamo.delete_table', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_TABLE_DELETE_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_TABLE_DELETE_ERROR',
+    'magnetodb.dynamo.delete_table.error', 'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'TABLE_DELETE', error=True),
+    metric='mdb.dynamo.delete_table.error', mechanisms=MS,
+    status_variants=True, notes='new')
+
+# -- list table ------------------------------------------------------------
+
+EVENT_TYPE_REQUEST_TABLE_LIST = _define(
+    'EVENT_TYPE_REQUEST_TABLE_LIST', 'magnetodb.req.list_table', 'debug',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'TABLE_LIST'),
+    metric='mdb.req.list_table', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_TABLE_LIST')
+EVENT_TYPE_REQUEST_TABLE_LIST_ERROR = _define(
+    'EVENT_TYPE_REQUEST_TABLE_LIST_ERROR', 'magnetodb.req.list_table.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'TABLE_LIST', error=True),
+    metric='mdb.req.list_table.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_TABLE_LIST = _define(
+    'EVENT_TYPE_DYNAMO_TABLE_LIST', 'magnetodb.dynamo.list_table', 'debug',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'TABLE_LIST'),
+    metric='mdb.dynamo.list_table', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_TABLE_LIST_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_TABLE_LIST_ERROR', 'magnetodb.dynamo.list_table.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'TABLE_LIST', error=True),
+    metric='mdb.dynamo.list_table.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- put item --------------------------------------------------------------
+
+EVENT_TYPE_REQUEST_PUTITEM = _define(
+    'EVENT_TYPE_REQUEST_PUTITEM', 'magnetodb.req.put_item', 'info',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'PUTITEM'),
+    metric='mdb.req.put_item', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_DATA_PUTITEM')
+EVENT_TYPE_DATA_PUTITEM_START = _define(
+    'EVENT_TYPE_DATA_PUTITEM_START', 'magnetodb.data.putitem.start', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('START'),
+    notes='removed')
+EVENT_TYPE_DATA_PUTITEM_END = _define(
+    'EVENT_TYPE_DATA_PUTITEM_END', 'magnetodb.data.putitem.end', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('END'), notes='removed')
+EVENT_TYPE_DATA_PUTITEM_ERROR = _define(
+    'EVENT_TYPE_DATA_PUTITEM_ERROR', 'magnetodb.data.putitem.error', 'error',
+    payloads.DataItemPayload, lambda: sample_data_item('ERROR'),
+    notes='removed')
+EVENT_TYPE_REQUEST_PUTITEM_ERROR = _define(
+    'EVENT_TYPE_REQUEST_PUTITEM_ERROR', 'magnetodb.req.put_item.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'PUTITEM', error=True),
+    metric='mdb.req.put_item.error', mechanisms=MS, status_variants=True,
+    notes='new')
+# The spec's second REQUEST_PUTITEM_ERROR bullet (see the module doc).
+EVENT_TYPE_DYNAMO_PUTITEM = _define(
+    'EVENT_TYPE_DYNAMO_PUTITEM', 'magnetodb.dynamo.put_item', 'info',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'PUTITEM'),
+    metric='mdb.dynamo.put_item', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_PUTITEM_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_PUTITEM_ERROR', 'magnetodb.dynamo.put_item.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'PUTITEM', error=True),
+    metric='mdb.dynamo.put_item.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- delete item -----------------------------------------------------------
+
+EVENT_TYPE_REQUEST_DELETEITEM = _define(
+    'EVENT_TYPE_REQUEST_DELETEITEM', 'magnetodb.req.delete_item', 'info',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'DELETEITEM'),
+    metric='mdb.req.delete_item', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_DATA_DELETEITEM')
+EVENT_TYPE_DATA_DELETEITEM_START = _define(
+    'EVENT_TYPE_DATA_DELETEITEM_START', 'magnetodb.data.deleteitem.start',
+    'info', payloads.DataItemPayload, lambda: sample_data_item('START'),
+    notes='removed')
+EVENT_TYPE_DATA_DELETEITEM_END = _define(
+    'EVENT_TYPE_DATA_DELETEITEM_END', 'magnetodb.data.deleteitem.end', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('END'), notes='removed')
+EVENT_TYPE_DATA_DELETEITEM_ERROR = _define(
+    'EVENT_TYPE_DATA_DELETEITEM_ERROR', 'magnetodb.data.deleteitem.error',
+    'error', payloads.DataItemPayload, lambda: sample_data_item('ERROR'),
+    notes='removed')
+EVENT_TYPE_REQUEST_DELETEITEM_ERROR = _define(
+    'EVENT_TYPE_REQUEST_DELETEITEM_ERROR', 'magnetodb.req.delete_item.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'DELETEITEM', error=True),
+    metric='mdb.req.delete_item.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_DELETEITEM = _define(
+    'EVENT_TYPE_DYNAMO_DELETEITEM', 'magnetodb.dynamo.delete_item', 'info',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'DELETEITEM'),
+    metric='mdb.dynamo.delete_item', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_DELETEITEM_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_DELETEITEM_ERROR', 'magnetodb.dynamo.delete_item.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'DELETEITEM', error=True),
+    metric='mdb.dynamo.delete_item.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- batch write -----------------------------------------------------------
+
+EVENT_TYPE_DATA_BATCHWRITE_START = _define(
+    'EVENT_TYPE_DATA_BATCHWRITE_START', 'magnetodb.data.batchwrite.start',
+    'info', payloads.DataItemPayload, lambda: sample_data_item('START'),
+    notes='removed')
+EVENT_TYPE_DATA_BATCHWRITE_END = _define(
+    'EVENT_TYPE_DATA_BATCHWRITE_END', 'magnetodb.data.batchwrite.end', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('END'), notes='removed')
+EVENT_TYPE_REQUEST_BATCHWRITE = _define(
+    'EVENT_TYPE_REQUEST_BATCHWRITE', 'magnetodb.req.batch_write', 'info',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'BATCHWRITE'),
+    metric='mdb.req.batch_write', mechanisms=MS, notes='new')
+EVENT_TYPE_REQUEST_BATCHWRITE_ERROR = _define(
+    'EVENT_TYPE_REQUEST_BATCHWRITE_ERROR', 'magnetodb.req.batch_write.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'BATCHWRITE', error=True),
+    metric='mdb.req.batch_write.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_BATCHWRITE = _define(
+    'EVENT_TYPE_DYNAMO_BATCHWRITE', 'magnetodb.dynamo.batch_write', 'info',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'BATCHWRITE'),
+    metric='mdb.dynamo.batch_write', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_BATCHWRITE_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_BATCHWRITE_ERROR', 'magnetodb.dynamo.batch_write.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'BATCHWRITE', error=True),
+    metric='mdb.dynamo.batch_write.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- batch read ------------------------------------------------------------
+
+EVENT_TYPE_DATA_BATCHREAD_START = _define(
+    'EVENT_TYPE_DATA_BATCHREAD_START', 'magnetodb.data.batchread.start',
+    'info', payloads.DataItemPayload, lambda: sample_data_item('START'),
+    notes='removed')
+EVENT_TYPE_DATA_BATCHREAD_END = _define(
+    'EVENT_TYPE_DATA_BATCHREAD_END', 'magnetodb.data.batchread.end', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('END'), notes='removed')
+EVENT_TYPE_REQUEST_BATCHREAD = _define(
+    'EVENT_TYPE_REQUEST_BATCHREAD', 'magnetodb.req.batch_read', 'info',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'BATCHREAD'),
+    metric='mdb.req.batch_read', mechanisms=MS, notes='new')
+EVENT_TYPE_REQUEST_BATCHREAD_ERROR = _define(
+    'EVENT_TYPE_REQUEST_BATCHREAD_ERROR', 'magnetodb.req.batch_read.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'BATCHREAD', error=True),
+    metric='mdb.req.batch_read.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_BATCHREAD = _define(
+    'EVENT_TYPE_DYNAMO_BATCHREAD', 'magnetodb.dynamo.batch_read', 'info',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'BATCHREAD'),
+    metric='mdb.dynamo.batch_read', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_BATCHREAD_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_BATCHREAD_ERROR', 'magnetodb.dynamo.batch_read.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'BATCHREAD', error=True),
+    metric='mdb.dynamo.batch_read.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- update item -----------------------------------------------------------
+
+EVENT_TYPE_REQUEST_UPDATEITEM = _define(
+    'EVENT_TYPE_REQUEST_UPDATEITEM', 'magnetodb.req.update_item', 'info',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'UPDATEITEM'),
+    metric='mdb.req.update_item', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_DATA_UPDATEITEM')
+EVENT_TYPE_REQUEST_UPDATEITEM_ERROR = _define(
+    'EVENT_TYPE_REQUEST_UPDATEITEM_ERROR', 'magnetodb.req.update_item.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'UPDATEITEM', error=True),
+    metric='mdb.req.update_item.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_UPDATEITEM = _define(
+    'EVENT_TYPE_DYNAMO_UPDATEITEM', 'magnetodb.dynamo.update_item', 'info',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'UPDATEITEM'),
+    metric='mdb.dynamo.update_item', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_UPDATEITEM_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_UPDATEITEM_ERROR', 'magnetodb.dynamo.update_item.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'UPDATEITEM', error=True),
+    metric='mdb.dynamo.update_item.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- get item --------------------------------------------------------------
+
+EVENT_TYPE_REQUEST_GETITEM = _define(
+    'EVENT_TYPE_REQUEST_GETITEM', 'magnetodb.req.get_item', 'info',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'GETITEM'),
+    metric='mdb.req.get_item', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_DATA_GETITEM')
+EVENT_TYPE_DATA_GETITEM_START = _define(
+    'EVENT_TYPE_DATA_GETITEM_START', 'magnetodb.data.getitem.start', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('START'),
+    notes='removed')
+EVENT_TYPE_DATA_GETITEM_END = _define(
+    'EVENT_TYPE_DATA_GETITEM_END', 'magnetodb.data.getitem.end', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('END'), notes='removed')
+EVENT_TYPE_REQUEST_GETITEM_ERROR = _define(
+    'EVENT_TYPE_REQUEST_GETITEM_ERROR', 'magnetodb.req.get_item.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'GETITEM', error=True),
+    metric='mdb.req.get_item.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_GETITEM = _define(
+    'EVENT_TYPE_DYNAMO_GETITEM', 'magnetodb.dynamo.get_item', 'info',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'GETITEM'),
+    metric='mdb.dynamo.get_item', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_GETITEM_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_GETITEM_ERROR', 'magnetodb.dynamo.get_item.error',
+    'error', payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'GETITEM', error=True),
+    metric='mdb.dynamo.get_item.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- query -----------------------------------------------------------------
+
+EVENT_TYPE_REQUEST_QUERY = _define(
+    'EVENT_TYPE_REQUEST_QUERY', 'magnetodb.req.query', 'info',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'QUERY'),
+    metric='mdb.req.query', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_DATA_QUERY')
+EVENT_TYPE_DATA_QUERY_START = _define(
+    'EVENT_TYPE_DATA_QUERY_START', 'magnetodb.data.query.start', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('START'),
+    notes='removed')
+EVENT_TYPE_DATA_QUERY_END = _define(
+    'EVENT_TYPE_DATA_QUERY_END', 'magnetodb.data.query.end', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('END'), notes='removed')
+EVENT_TYPE_REQUEST_QUERY_ERROR = _define(
+    'EVENT_TYPE_REQUEST_QUERY_ERROR', 'magnetodb.req.query.error', 'error',
+    payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'QUERY', error=True),
+    metric='mdb.req.query.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_QUERY = _define(
+    'EVENT_TYPE_DYNAMO_QUERY', 'magnetodb.dynamo.query', 'info',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'QUERY'),
+    metric='mdb.dynamo.query', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_QUERY_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_QUERY_ERROR', 'magnetodb.dynamo.query.error', 'error',
+    payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'QUERY', error=True),
+    metric='mdb.dynamo.query.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- scan ------------------------------------------------------------------
+
+EVENT_TYPE_REQUEST_SCAN = _define(
+    'EVENT_TYPE_REQUEST_SCAN', 'magnetodb.req.scan', 'info',
+    payloads.RequestPayload, lambda: sample_request('REQUEST', 'SCAN'),
+    metric='mdb.req.scan', mechanisms=MS, notes='changed',
+    old='EVENT_TYPE_DATA_SCAN')
+EVENT_TYPE_DATA_SCAN_START = _define(
+    'EVENT_TYPE_DATA_SCAN_START', 'magnetodb.data.scan.start', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('START'),
+    notes='removed')
+EVENT_TYPE_DATA_SCAN_END = _define(
+    'EVENT_TYPE_DATA_SCAN_END', 'magnetodb.data.scan.end', 'info',
+    payloads.DataItemPayload, lambda: sample_data_item('END'), notes='removed')
+EVENT_TYPE_REQUEST_SCAN_ERROR = _define(
+    'EVENT_TYPE_REQUEST_SCAN_ERROR', 'magnetodb.req.scan.error', 'error',
+    payloads.RequestPayload,
+    lambda: sample_request('REQUEST', 'SCAN', error=True),
+    metric='mdb.req.scan.error', mechanisms=MS, status_variants=True,
+    notes='new')
+EVENT_TYPE_DYNAMO_SCAN = _define(
+    'EVENT_TYPE_DYNAMO_SCAN', 'magnetodb.dynamo.scan', 'info',
+    payloads.RequestPayload, lambda: sample_request('DYNAMO', 'SCAN'),
+    metric='mdb.dynamo.scan', mechanisms=MS, notes='new')
+EVENT_TYPE_DYNAMO_SCAN_ERROR = _define(
+    'EVENT_TYPE_DYNAMO_SCAN_ERROR', 'magnetodb.dynamo.scan.error', 'error',
+    payloads.RequestPayload,
+    lambda: sample_request('DYNAMO', 'SCAN', error=True),
+    metric='mdb.dynamo.scan.error', mechanisms=MS, status_variants=True,
+    notes='new')
+
+# -- streaming -------------------------------------------------------------
+
+EVENT_TYPE_STREAMING_PATH_ERROR = _define(
+    'EVENT_TYPE_STREAMING_PATH_ERROR', 'magnetodb.streaming.path.error',
+    'error', payloads.StreamingPayload,
+    lambda: sample_streaming('ERROR', path_error=True), mechanisms=M,
+    notes='no change')
+EVENT_TYPE_STREAMING_DATA_START = _define(
+    'EVENT_TYPE_STREAMING_DATA_START', 'magnetodb.streaming.data.start',
+    'info', payloads.StreamingPayload, lambda: sample_streaming('START'),
+    mechanisms=M, notes='no change')
+EVENT_TYPE_STREAMING_DATA_END = _define(
+    'EVENT_TYPE_STREAMING_DATA_END', 'magnetodb.streaming.data.end', 'info',
+    payloads.StreamingPayload, lambda: sample_streaming('END'), mechanisms=M,
+    notes='no change')
+EVENT_TYPE_STREAMING_DATA_ERROR = _define(
+    'EVENT_TYPE_STREAMING_DATA_ERROR', 'magnetodb.streaming.data.error',
+    'error', payloads.StreamingPayload, lambda: sample_streaming('ERROR'),
+    mechanisms=M, notes='no change')
+
+# -- rate limiting ---------------------------------------------------------
+
+EVENT_TYPE_REQUEST_RATE_LIMITED = _define(
+    'EVENT_TYPE_REQUEST_RATE_LIMITED', 'magnetodb.req.rate_limited', 'audit',
+    payloads.RateLimitPayload, sample_rate_limited, mechanisms=M,
+    notes='no change')
+
+# -- periodic usage, from magnetodb-notification ---------------------------
+
+EVENT_TYPE_TABLE_USAGE = _define(
+    'EVENT_TYPE_TABLE_USAGE', 'magnetodb.table.usage', 'info',
+    payloads.TableUsagePayload, sample_usage, mechanisms=M, notes='usage')

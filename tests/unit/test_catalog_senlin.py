@@ -75,6 +75,25 @@ class SenlinEventsTest(testtools.TestCase):
         self.assertIs(events.EVENTS.EVENT_TYPE_NODE_LEAVE_ERROR,
                       events.EVENTS['node.leave.error'])
 
+    def test_every_event_is_a_module_constant_of_its_name(self):
+        constants = {name: value for name, value in vars(events).items()
+                     if name.startswith('EVENT_TYPE_')}
+        self.assertEqual([d.name for d in events.EVENTS],
+                         [name for name in constants])
+        for definition in events.EVENTS:
+            self.assertIs(definition, constants[definition.name])
+            obj, action, phase = definition.event_type_str.split('.')
+            self.assertEqual('EVENT_TYPE_%s_%s_%s' % (
+                obj.upper(), action.upper(), phase.upper()), definition.name)
+
+    def test_events_are_in_the_order_of_the_actions_and_phases(self):
+        self.assertEqual(
+            ['%s.%s.%s' % (obj, action, phase)
+             for obj, actions in (('cluster', events.CLUSTER_ACTIONS),
+                                  ('node', events.NODE_ACTIONS))
+             for action in actions for phase in ('start', 'end', 'error')],
+            [d.event_type_str for d in events.EVENTS])
+
 
 class SenlinSourceFilterTest(testtools.TestCase):
 

@@ -2,10 +2,13 @@
 
 ``cluster.<action>.<phase>`` and ``node.<action>.<phase>``, phase ``start``,
 ``end`` or ``error``; constants ``EVENT_TYPE_CLUSTER_SCALE_OUT_START``...
-``.start``/``.end`` are at level ``info``, ``.error`` at ``error``.  Every
-event goes to the ``messaging`` and ``database`` mechanisms, the spec's two
-default backends (the recommended conf, ``senlin.conf`` beside this module,
-turns both on; the JSON file backend is the spec's optional third).
+(each assigned by name at the end of this module, in the order of
+:data:`CLUSTER_ACTIONS` and :data:`NODE_ACTIONS`, one per action and
+phase).  ``.start``/``.end`` are at level ``info``, ``.error`` at
+``error``.  Every event goes to the ``messaging`` and ``database``
+mechanisms, the spec's two default backends (the recommended conf,
+``senlin.conf`` beside this module, turns both on; the JSON file backend is
+the spec's optional third).
 
 The spec names the actions only by example, so the actions are Senlin's
 own (``senlin.common.consts``): for clusters create, delete, update,
@@ -35,7 +38,6 @@ import functools
 
 from tidings.catalogs.senlin import payloads
 from tidings.notifications import registry
-from tidings.objects import fields
 
 CLUSTER_ACTIONS = ('create', 'delete', 'update', 'resize', 'scale_out',
                    'scale_in', 'check', 'recover', 'attach_policy',
@@ -44,20 +46,7 @@ CLUSTER_ACTIONS = ('create', 'delete', 'update', 'resize', 'scale_out',
 NODE_ACTIONS = ('create', 'delete', 'update', 'join', 'leave', 'check',
                 'recover', 'operation')
 SOURCES = ('engine', 'profile', 'policy')
-POLICY_ACTIONS = frozenset(['attach_policy', 'detach_policy',
-                            'update_policy'])
-PROFILE_NODE_ACTIONS = frozenset(['create', 'delete', 'update', 'check',
-                                  'recover', 'operation'])
 MECHANISMS = ('messaging', 'database')
-
-
-def source_of(obj, action):
-    """The module generating ``<obj>.<action>`` events."""
-    if obj == 'cluster' and action in POLICY_ACTIONS:
-        return 'policy'
-    if obj == 'node' and action in PROFILE_NODE_ACTIONS:
-        return 'profile'
-    return 'engine'
 
 
 # Samples: fixed ids and times.
@@ -137,20 +126,244 @@ _DESCRIPTION = {
 }
 
 
-def _define_all():
-    for obj, actions, payload in (
-            ('cluster', CLUSTER_ACTIONS, payloads.ClusterActionPayload),
-            ('node', NODE_ACTIONS, payloads.NodeActionPayload)):
-        for action in actions:
-            for phase in fields.PHASES:
-                name = 'EVENT_TYPE_%s_%s_%s' % (obj.upper(), action.upper(),
-                                                phase.upper())
-                globals()[name] = EVENTS.define(
-                    name, '%s.%s.%s' % (obj, action, phase),
-                    'error' if phase == 'error' else 'info', payload,
-                    mechanisms=MECHANISMS, source=source_of(obj, action),
-                    sample=functools.partial(sample, obj, action, phase),
-                    description=_DESCRIPTION[phase] % (action, obj))
+def _define(name, event_type, level, payload, source):
+    """Define ``<obj>.<action>.<phase>``: delivered by :data:`MECHANISMS`,
+    its sample and description follow from the event type."""
+    obj, action, phase = event_type.split('.')
+    return EVENTS.define(
+        name, event_type, level, payload, mechanisms=MECHANISMS,
+        source=source, sample=functools.partial(sample, obj, action, phase),
+        description=_DESCRIPTION[phase] % (action, obj))
 
 
-_define_all()
+# cluster.<action>.<phase>: ClusterActionPayload
+EVENT_TYPE_CLUSTER_CREATE_START = _define(
+    'EVENT_TYPE_CLUSTER_CREATE_START', 'cluster.create.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_CREATE_END = _define(
+    'EVENT_TYPE_CLUSTER_CREATE_END', 'cluster.create.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_CREATE_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_CREATE_ERROR', 'cluster.create.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_DELETE_START = _define(
+    'EVENT_TYPE_CLUSTER_DELETE_START', 'cluster.delete.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_DELETE_END = _define(
+    'EVENT_TYPE_CLUSTER_DELETE_END', 'cluster.delete.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_DELETE_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_DELETE_ERROR', 'cluster.delete.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_UPDATE_START = _define(
+    'EVENT_TYPE_CLUSTER_UPDATE_START', 'cluster.update.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_UPDATE_END = _define(
+    'EVENT_TYPE_CLUSTER_UPDATE_END', 'cluster.update.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_UPDATE_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_UPDATE_ERROR', 'cluster.update.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_RESIZE_START = _define(
+    'EVENT_TYPE_CLUSTER_RESIZE_START', 'cluster.resize.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_RESIZE_END = _define(
+    'EVENT_TYPE_CLUSTER_RESIZE_END', 'cluster.resize.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_RESIZE_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_RESIZE_ERROR', 'cluster.resize.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_SCALE_OUT_START = _define(
+    'EVENT_TYPE_CLUSTER_SCALE_OUT_START', 'cluster.scale_out.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_SCALE_OUT_END = _define(
+    'EVENT_TYPE_CLUSTER_SCALE_OUT_END', 'cluster.scale_out.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_SCALE_OUT_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_SCALE_OUT_ERROR', 'cluster.scale_out.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_SCALE_IN_START = _define(
+    'EVENT_TYPE_CLUSTER_SCALE_IN_START', 'cluster.scale_in.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_SCALE_IN_END = _define(
+    'EVENT_TYPE_CLUSTER_SCALE_IN_END', 'cluster.scale_in.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_SCALE_IN_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_SCALE_IN_ERROR', 'cluster.scale_in.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_CHECK_START = _define(
+    'EVENT_TYPE_CLUSTER_CHECK_START', 'cluster.check.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_CHECK_END = _define(
+    'EVENT_TYPE_CLUSTER_CHECK_END', 'cluster.check.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_CHECK_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_CHECK_ERROR', 'cluster.check.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_RECOVER_START = _define(
+    'EVENT_TYPE_CLUSTER_RECOVER_START', 'cluster.recover.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_RECOVER_END = _define(
+    'EVENT_TYPE_CLUSTER_RECOVER_END', 'cluster.recover.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_RECOVER_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_RECOVER_ERROR', 'cluster.recover.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_ATTACH_POLICY_START = _define(
+    'EVENT_TYPE_CLUSTER_ATTACH_POLICY_START', 'cluster.attach_policy.start',
+    'info', payloads.ClusterActionPayload, 'policy')
+EVENT_TYPE_CLUSTER_ATTACH_POLICY_END = _define(
+    'EVENT_TYPE_CLUSTER_ATTACH_POLICY_END', 'cluster.attach_policy.end',
+    'info', payloads.ClusterActionPayload, 'policy')
+EVENT_TYPE_CLUSTER_ATTACH_POLICY_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_ATTACH_POLICY_ERROR', 'cluster.attach_policy.error',
+    'error', payloads.ClusterActionPayload, 'policy')
+
+EVENT_TYPE_CLUSTER_DETACH_POLICY_START = _define(
+    'EVENT_TYPE_CLUSTER_DETACH_POLICY_START', 'cluster.detach_policy.start',
+    'info', payloads.ClusterActionPayload, 'policy')
+EVENT_TYPE_CLUSTER_DETACH_POLICY_END = _define(
+    'EVENT_TYPE_CLUSTER_DETACH_POLICY_END', 'cluster.detach_policy.end',
+    'info', payloads.ClusterActionPayload, 'policy')
+EVENT_TYPE_CLUSTER_DETACH_POLICY_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_DETACH_POLICY_ERROR', 'cluster.detach_policy.error',
+    'error', payloads.ClusterActionPayload, 'policy')
+
+EVENT_TYPE_CLUSTER_UPDATE_POLICY_START = _define(
+    'EVENT_TYPE_CLUSTER_UPDATE_POLICY_START', 'cluster.update_policy.start',
+    'info', payloads.ClusterActionPayload, 'policy')
+EVENT_TYPE_CLUSTER_UPDATE_POLICY_END = _define(
+    'EVENT_TYPE_CLUSTER_UPDATE_POLICY_END', 'cluster.update_policy.end',
+    'info', payloads.ClusterActionPayload, 'policy')
+EVENT_TYPE_CLUSTER_UPDATE_POLICY_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_UPDATE_POLICY_ERROR', 'cluster.update_policy.error',
+    'error', payloads.ClusterActionPayload, 'policy')
+
+EVENT_TYPE_CLUSTER_ADD_NODES_START = _define(
+    'EVENT_TYPE_CLUSTER_ADD_NODES_START', 'cluster.add_nodes.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_ADD_NODES_END = _define(
+    'EVENT_TYPE_CLUSTER_ADD_NODES_END', 'cluster.add_nodes.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_ADD_NODES_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_ADD_NODES_ERROR', 'cluster.add_nodes.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_DEL_NODES_START = _define(
+    'EVENT_TYPE_CLUSTER_DEL_NODES_START', 'cluster.del_nodes.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_DEL_NODES_END = _define(
+    'EVENT_TYPE_CLUSTER_DEL_NODES_END', 'cluster.del_nodes.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_DEL_NODES_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_DEL_NODES_ERROR', 'cluster.del_nodes.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_REPLACE_NODES_START = _define(
+    'EVENT_TYPE_CLUSTER_REPLACE_NODES_START', 'cluster.replace_nodes.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_REPLACE_NODES_END = _define(
+    'EVENT_TYPE_CLUSTER_REPLACE_NODES_END', 'cluster.replace_nodes.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_REPLACE_NODES_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_REPLACE_NODES_ERROR', 'cluster.replace_nodes.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+EVENT_TYPE_CLUSTER_OPERATION_START = _define(
+    'EVENT_TYPE_CLUSTER_OPERATION_START', 'cluster.operation.start',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_OPERATION_END = _define(
+    'EVENT_TYPE_CLUSTER_OPERATION_END', 'cluster.operation.end',
+    'info', payloads.ClusterActionPayload, 'engine')
+EVENT_TYPE_CLUSTER_OPERATION_ERROR = _define(
+    'EVENT_TYPE_CLUSTER_OPERATION_ERROR', 'cluster.operation.error',
+    'error', payloads.ClusterActionPayload, 'engine')
+
+# node.<action>.<phase>: NodeActionPayload
+EVENT_TYPE_NODE_CREATE_START = _define(
+    'EVENT_TYPE_NODE_CREATE_START', 'node.create.start',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_CREATE_END = _define(
+    'EVENT_TYPE_NODE_CREATE_END', 'node.create.end',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_CREATE_ERROR = _define(
+    'EVENT_TYPE_NODE_CREATE_ERROR', 'node.create.error',
+    'error', payloads.NodeActionPayload, 'profile')
+
+EVENT_TYPE_NODE_DELETE_START = _define(
+    'EVENT_TYPE_NODE_DELETE_START', 'node.delete.start',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_DELETE_END = _define(
+    'EVENT_TYPE_NODE_DELETE_END', 'node.delete.end',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_DELETE_ERROR = _define(
+    'EVENT_TYPE_NODE_DELETE_ERROR', 'node.delete.error',
+    'error', payloads.NodeActionPayload, 'profile')
+
+EVENT_TYPE_NODE_UPDATE_START = _define(
+    'EVENT_TYPE_NODE_UPDATE_START', 'node.update.start',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_UPDATE_END = _define(
+    'EVENT_TYPE_NODE_UPDATE_END', 'node.update.end',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_UPDATE_ERROR = _define(
+    'EVENT_TYPE_NODE_UPDATE_ERROR', 'node.update.error',
+    'error', payloads.NodeActionPayload, 'profile')
+
+EVENT_TYPE_NODE_JOIN_START = _define(
+    'EVENT_TYPE_NODE_JOIN_START', 'node.join.start',
+    'info', payloads.NodeActionPayload, 'engine')
+EVENT_TYPE_NODE_JOIN_END = _define(
+    'EVENT_TYPE_NODE_JOIN_END', 'node.join.end',
+    'info', payloads.NodeActionPayload, 'engine')
+EVENT_TYPE_NODE_JOIN_ERROR = _define(
+    'EVENT_TYPE_NODE_JOIN_ERROR', 'node.join.error',
+    'error', payloads.NodeActionPayload, 'engine')
+
+EVENT_TYPE_NODE_LEAVE_START = _define(
+    'EVENT_TYPE_NODE_LEAVE_START', 'node.leave.start',
+    'info', payloads.NodeActionPayload, 'engine')
+EVENT_TYPE_NODE_LEAVE_END = _define(
+    'EVENT_TYPE_NODE_LEAVE_END', 'node.leave.end',
+    'info', payloads.NodeActionPayload, 'engine')
+EVENT_TYPE_NODE_LEAVE_ERROR = _define(
+    'EVENT_TYPE_NODE_LEAVE_ERROR', 'node.leave.error',
+    'error', payloads.NodeActionPayload, 'engine')
+
+EVENT_TYPE_NODE_CHECK_START = _define(
+    'EVENT_TYPE_NODE_CHECK_START', 'node.check.start',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_CHECK_END = _define(
+    'EVENT_TYPE_NODE_CHECK_END', 'node.check.end',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_CHECK_ERROR = _define(
+    'EVENT_TYPE_NODE_CHECK_ERROR', 'node.check.error',
+    'error', payloads.NodeActionPayload, 'profile')
+
+EVENT_TYPE_NODE_RECOVER_START = _define(
+    'EVENT_TYPE_NODE_RECOVER_START', 'node.recover.start',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_RECOVER_END = _define(
+    'EVENT_TYPE_NODE_RECOVER_END', 'node.recover.end',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_RECOVER_ERROR = _define(
+    'EVENT_TYPE_NODE_RECOVER_ERROR', 'node.recover.error',
+    'error', payloads.NodeActionPayload, 'profile')
+
+EVENT_TYPE_NODE_OPERATION_START = _define(
+    'EVENT_TYPE_NODE_OPERATION_START', 'node.operation.start',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_OPERATION_END = _define(
+    'EVENT_TYPE_NODE_OPERATION_END', 'node.operation.end',
+    'info', payloads.NodeActionPayload, 'profile')
+EVENT_TYPE_NODE_OPERATION_ERROR = _define(
+    'EVENT_TYPE_NODE_OPERATION_ERROR', 'node.operation.error',
+    'error', payloads.NodeActionPayload, 'profile')

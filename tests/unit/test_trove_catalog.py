@@ -105,6 +105,20 @@ class TestCatalogContents(testtools.TestCase):
                     self.assertEqual(datetime.timedelta(0),
                                      value.utcoffset(), definition.name)
 
+    def test_every_event_is_a_constant_of_the_events_module(self):
+        for definition in trove.EVENTS:
+            self.assertIs(definition, getattr(events, definition.name, None),
+                          definition.name)
+
+    def test_every_payload_is_a_class_of_the_payloads_module(self):
+        for cls in trove.EVENTS.payload_classes():
+            self.assertIs(cls, getattr(payloads, cls.__name__, None),
+                          cls.__name__)
+            self.assertEqual(payloads.__name__, cls.__module__)
+
+    def test_actions_are_the_appendix_in_its_order(self):
+        self.assertEqual(APPENDIX_ACTIONS, events.ACTIONS)
+
     def test_payloads_live_in_namespace_trove(self):
         for cls in trove.EVENTS.payload_classes():
             self.assertEqual('trove', cls.OBJ_PROJECT_NAMESPACE,
@@ -124,8 +138,8 @@ class TestTraits(testtools.TestCase):
                                  '%s.%s' % (definition.name, name))
 
     def test_error_payloads_carry_message_and_exception(self):
-        for row in payloads.ACTIONS:
-            cls = trove.EVENTS['dbaas.%s.error' % row[0]].payload
+        for action in APPENDIX_ACTIONS:
+            cls = trove.EVENTS['dbaas.%s.error' % action].payload
             self.assertIn('message', cls.fields)
             self.assertIn('exception', cls.fields)
 

@@ -5,9 +5,10 @@
   status notifications with the spec's base and common traits.
 - ``trove.quota``: the periodic quota notification (the spec's
   ``dbaas.quotas``).
-- ``dbaas.<action>.start|end|error`` for all 29 actions of the appendix,
-  generated from one table (:data:`payloads.ACTIONS`); ``.error`` events
-  are at level ``error`` and carry ``message`` and ``exception``.
+- ``dbaas.<action>.start|end|error`` for all 29 actions of the appendix
+  (:data:`events.ACTIONS`), each payload class and event declared in
+  :mod:`.payloads` and :mod:`.events`; ``.error`` events are at level
+  ``error`` and carry ``message`` and ``exception``.
 - :mod:`.actions` emits them Trove's way, :mod:`.context` carries a started
   action across processes and forwards a guest's through a conductor,
   :mod:`.periodic` runs the exists and quota notifications

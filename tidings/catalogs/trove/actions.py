@@ -102,7 +102,7 @@ def action(notifier, name, base, /, context=None, source=None, **traits):
     definition = events.EVENTS.find('dbaas.%s.start' % name)
     if definition is None:
         raise errors.UnknownEventError(
-            name, [row[0] for row in payloads.ACTIONS], 'trove dbaas actions')
+            name, events.ACTIONS, 'trove dbaas actions')
     payload = build(definition, dict(base, **traits))
     out = Action(notifier, definition, payload, context=context,
                  source=source)

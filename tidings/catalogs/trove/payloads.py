@@ -1,13 +1,18 @@
 """The payloads of the trove catalog, in namespace ``trove``.
 
-Status payloads (``trove.instance.*``, ``trove.quota``) are written out by
-hand; the ``dbaas.<action>.<phase>`` payloads are generated from
-:data:`ACTIONS`, one table row per API action, so the appendix of the spec
-reads as one page of data instead of ninety classes.
+Status payloads (``trove.instance.*``, ``trove.quota``) carry the spec's
+``trove_base_traits`` and ``trove_common_traits``; the
+``dbaas.<action>.<phase>`` payloads carry the spec's ``dbaas_base_traits``
+(:class:`DBaaSPayload`) plus the traits of one action and phase, in the
+order of the spec's appendix.  An ``.end`` or ``.error`` event that adds
+no trait of its own uses :class:`DBaaSPayload` or
+:class:`DBaaSErrorPayload` itself (:mod:`.events` says which event uses
+which class).
 
-A trait is a payload field.  ``?name`` marks an optional trait (nullable
-field: the spec's "(if specified)"), ``name:int`` its Ceilometer type
-(text by default; int, float and datetime map to the matching field).
+A trait is a payload field: a text trait is a ``StringField``, an int
+trait an ``IntegerField``, a datetime trait a ``DateTimeField``.  An
+optional trait (the spec's "(if specified)") is nullable; a required one
+is not.
 """
 
 import traceback
@@ -24,24 +29,6 @@ BASE_TRAITS = ('tenant_id', 'client_ip', 'server_ip', 'server_type',
 #: Who emits: the spec's "(api|task|conductor)".
 SERVER_TYPES = ('api', 'task', 'conductor')
 
-_FIELD_TYPES = {
-    'text': fields.StringField,
-    'int': fields.IntegerField,
-    'float': fields.FloatField,
-    'datetime': fields.DateTimeField,
-}
-
-
-def parse_traits(spec):
-    """``'name ?volume_size:int'`` gives ``{'name': StringField(),
-    'volume_size': IntegerField(nullable=True)}`` (in order)."""
-    out = {}
-    for word in spec.split():
-        optional = word.startswith('?')
-        name, _, kind = word.lstrip('?').partition(':')
-        out[name] = _FIELD_TYPES[kind or 'text'](nullable=optional)
-    return out
-
 
 class TrovePayload(payload_mod.Payload):
     """Base of the trove payloads.
@@ -56,15 +43,6 @@ class TrovePayload(payload_mod.Payload):
 
 # -- Status notifications: trove.instance.*, trove.quota ------------------
 
-_TROVE_BASE_TRAITS = parse_traits(
-    'tenant_id user_id instance_id instance_type instance_type_id '
-    'instance_name state state_description nova_instance_id service_id '
-    'launched_at:datetime created_at:datetime region')
-_TROVE_COMMON_TRAITS = parse_traits(
-    'name ?availability_zone instance_size:int ?volume_size:int '
-    '?nova_volume_id ?cluster_id')
-
-
 @OBJECTS.register
 class InstanceStatusPayload(TrovePayload):
     """The spec's ``trove_base_traits`` of every instance status
@@ -72,7 +50,21 @@ class InstanceStatusPayload(TrovePayload):
 
     VERSION = '1.0'
     CEILOMETER_TRAITS = {'instance_id': 'resource_id'}
-    fields = dict(_TROVE_BASE_TRAITS)
+    fields = {
+        'tenant_id': fields.StringField(),
+        'user_id': fields.StringField(),
+        'instance_id': fields.StringField(),
+        'instance_type': fields.StringField(),
+        'instance_type_id': fields.StringField(),
+        'instance_name': fields.StringField(),
+        'state': fields.StringField(),
+        'state_description': fields.StringField(),
+        'nova_instance_id': fields.StringField(),
+        'service_id': fields.StringField(),
+        'launched_at': fields.DateTimeField(),
+        'created_at': fields.DateTimeField(),
+        'region': fields.StringField(),
+    }
 
 
 @OBJECTS.register
@@ -80,7 +72,14 @@ class InstancePayload(InstanceStatusPayload):
     """Base and ``trove_common_traits``: ``trove.instance.create``."""
 
     VERSION = '1.0'
-    fields = dict(_TROVE_BASE_TRAITS, **_TROVE_COMMON_TRAITS)
+    fields = dict(
+        InstanceStatusPayload.fields,
+        name=fields.StringField(),
+        availability_zone=fields.StringField(nullable=True),
+        instance_size=fields.IntegerField(),
+        volume_size=fields.IntegerField(nullable=True),
+        nova_volume_id=fields.StringField(nullable=True),
+        cluster_id=fields.StringField(nullable=True))
 
 
 @OBJECTS.register
@@ -88,8 +87,7 @@ class InstanceDeletePayload(InstancePayload):
     """``trove.instance.delete``: when the deletion completed."""
 
     VERSION = '1.0'
-    fields = dict(InstancePayload.fields,
-                  **parse_traits('deleted_at:datetime'))
+    fields = dict(InstancePayload.fields, deleted_at=fields.DateTimeField())
 
 
 @OBJECTS.register
@@ -97,8 +95,10 @@ class InstanceModifyVolumePayload(InstancePayload):
     """``trove.instance.modify_volume``: the size before the resize."""
 
     VERSION = '1.0'
-    fields = dict(InstancePayload.fields, **parse_traits(
-        'old_volume_size:int modify_at:datetime'))
+    fields = dict(
+        InstancePayload.fields,
+        old_volume_size=fields.IntegerField(),
+        modify_at=fields.DateTimeField())
 
 
 @OBJECTS.register
@@ -106,8 +106,10 @@ class InstanceModifyFlavorPayload(InstancePayload):
     """``trove.instance.modify_flavor``: the RAM before the resize."""
 
     VERSION = '1.0'
-    fields = dict(InstancePayload.fields, **parse_traits(
-        'old_instance_size:int modify_at:datetime'))
+    fields = dict(
+        InstancePayload.fields,
+        old_instance_size=fields.IntegerField(),
+        modify_at=fields.DateTimeField())
 
 
 @OBJECTS.register
@@ -115,9 +117,11 @@ class InstanceExistsPayload(InstanceStatusPayload):
     """``trove.instance.exists``: one active instance in an audit period."""
 
     VERSION = '1.0'
-    fields = dict(InstanceStatusPayload.fields, **parse_traits(
-        'display_name audit_period_beginning:datetime '
-        'audit_period_ending:datetime'))
+    fields = dict(
+        InstanceStatusPayload.fields,
+        display_name=fields.StringField(),
+        audit_period_beginning=fields.DateTimeField(),
+        audit_period_ending=fields.DateTimeField())
 
 
 @OBJECTS.register
@@ -130,9 +134,14 @@ class QuotaPayload(TrovePayload):
     """
 
     VERSION = '1.0'
-    fields = parse_traits(
-        'tenant_id resource in_use:int reserved:int limit:int '
-        '?updated:datetime')
+    fields = {
+        'tenant_id': fields.StringField(),
+        'resource': fields.StringField(),
+        'in_use': fields.IntegerField(),
+        'reserved': fields.IntegerField(),
+        'limit': fields.IntegerField(),
+        'updated': fields.DateTimeField(nullable=True),
+    }
 
 
 # -- API notifications: dbaas.<action>.start|end|error --------------------
@@ -146,9 +155,13 @@ class DBaaSPayload(TrovePayload):
     """
 
     VERSION = '1.0'
-    fields = dict(parse_traits(
-        'tenant_id client_ip server_ip server_type request_id'),
-        server_type=fields.EnumField(SERVER_TYPES))
+    fields = {
+        'tenant_id': fields.StringField(),
+        'client_ip': fields.StringField(),
+        'server_ip': fields.StringField(),
+        'server_type': fields.EnumField(SERVER_TYPES),
+        'request_id': fields.StringField(),
+    }
 
 
 @OBJECTS.register
@@ -158,7 +171,10 @@ class DBaaSErrorPayload(DBaaSPayload):
     adds no trait of its own."""
 
     VERSION = '1.0'
-    fields = dict(DBaaSPayload.fields, **parse_traits('message exception'))
+    fields = dict(
+        DBaaSPayload.fields,
+        message=fields.StringField(),
+        exception=fields.StringField())
 
     def set_exception(self, exc):
         """Fill message and exception from ``exc`` (raised or not)."""
@@ -168,93 +184,359 @@ class DBaaSErrorPayload(DBaaSPayload):
         return self
 
 
-#: One row per dbaas action of the spec's appendix:
-#: ``(action, start traits, end traits, error traits, Python API)``.
-#: Base traits are implied; error events add message and exception.
-ACTIONS = (
-    ('instance_create',
-     'name flavor datastore ?datastore_version ?databases ?users '
-     '?volume_size:int ?restore_point ?availability_zone ?replica_of '
-     '?replica_count:int',
-     'instance_id', '?instance_id', 'instances.create'),
-    ('instance_restart', 'instance_id', '', '', 'instances.restart'),
-    ('instance_resize_volume', 'instance_id new_size:int', '', '',
-     'instances.resize_volume'),
-    ('instance_resize_instance', 'instance_id new_flavor_id', '', '',
-     'instances.resize_instance'),
-    ('instance_promote', 'instance_id', '', '',
-     'instances.promote_to_replica_source'),
-    ('instance_eject', 'instance_id', '', '',
-     'instances.eject_replica_source'),
-    ('instance_delete', 'instance_id', '', '', 'instances.delete'),
-    ('instance_detach', 'instance_id', '', '',
-     'instances.edit(detach_replica_source=True)'),
-    ('instance_attach_configuration', 'instance_id configuration_id', '',
-     '', 'instances.modify'),
-    ('instance_detach_configuration', 'instance_id', '', '',
-     'instances.edit(remove_configuration=True)'),
-    ('cluster_create', 'name datastore datastore_version', 'cluster_id', '',
-     'clusters.create'),
-    ('cluster_delete', 'cluster_id', '', '', 'clusters.delete'),
-    ('cluster_add_shard', 'cluster_id', '', '', 'clusters.add_shard'),
-    ('cluster_grow', 'cluster_id', '', '', 'clusters.grow'),
-    ('cluster_shrink', 'cluster_id', '', '', 'clusters.shrink'),
-    ('backup_create', 'name instance_id ?description ?parent_id',
-     'backup_id', '', 'backups.create'),
-    ('backup_delete', 'backup_id', '', '', 'backups.delete'),
-    ('database_create', 'instance_id dbname', '', '', 'databases.create'),
-    ('database_delete', 'instance_id dbname', '', '', 'databases.delete'),
-    ('user_create', 'instance_id username', '', '', 'users.create'),
-    ('user_delete', 'instance_id username', '', '', 'users.delete'),
-    ('user_update_attributes', 'instance_id username', '', '',
-     'users.update_attributes'),
-    ('user_grant', 'instance_id username database', '', '', 'users.grant'),
-    ('user_revoke', 'instance_id username database', '', '',
-     'users.revoke'),
-    ('user_change_password', 'instance_id username', '', '',
-     'users.change_password'),
-    ('configuration_create', 'name ?datastore ?datastore_version',
-     'configuration_id', '', 'configurations.create'),
-    ('configuration_delete', 'configuration_id', '', '',
-     'configurations.delete'),
-    ('configuration_update', 'configuration_id ?name ?description', '', '',
-     'configurations.update'),
-    ('configuration_edit', 'configuration_id', '', '',
-     'configurations.edit'),
-)
-
-#: ``{(action, phase): payload class}`` for every dbaas event.
-ACTION_PAYLOADS = {}
+# The start, end and error payloads of each action of the spec's appendix,
+# in its order (Python API in parentheses).  Base traits come from
+# DBaaSPayload, message and exception from DBaaSErrorPayload.
 
 
-def class_name(action, phase):
-    """``('instance_create', 'start')`` gives
-    ``InstanceCreateStartPayload``."""
-    return ''.join(w.capitalize() for w in action.split('_')) + \
-        phase.capitalize() + 'Payload'
+@OBJECTS.register
+class InstanceCreateStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_create.start`` (instances.create)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        name=fields.StringField(),
+        flavor=fields.StringField(),
+        datastore=fields.StringField(),
+        datastore_version=fields.StringField(nullable=True),
+        databases=fields.StringField(nullable=True),
+        users=fields.StringField(nullable=True),
+        volume_size=fields.IntegerField(nullable=True),
+        restore_point=fields.StringField(nullable=True),
+        availability_zone=fields.StringField(nullable=True),
+        replica_of=fields.StringField(nullable=True),
+        replica_count=fields.IntegerField(nullable=True))
 
 
-def _make_payload(action, phase, traits, api):
-    parent = DBaaSErrorPayload if phase == 'error' else DBaaSPayload
-    if not traits:
-        return parent
-    name = class_name(action, phase)
-    cls = type(name, (parent,), {
-        'VERSION': '1.0',
-        'fields': dict(parent.fields, **parse_traits(traits)),
-        '__module__': __name__,
-        '__qualname__': name,
-        '__doc__': 'The payload of ``dbaas.%s.%s`` (%s).' % (
-            action, phase, api),
-    })
-    OBJECTS.register(cls)
-    globals()[name] = cls
-    return cls
+@OBJECTS.register
+class InstanceCreateEndPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_create.end`` (instances.create)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, instance_id=fields.StringField())
 
 
-for _row in ACTIONS:
-    for _phase, _traits in zip(('start', 'end', 'error'), _row[1:4],
-                               strict=True):
-        ACTION_PAYLOADS[_row[0], _phase] = _make_payload(
-            _row[0], _phase, _traits, _row[4])
-del _row, _phase, _traits
+@OBJECTS.register
+class InstanceCreateErrorPayload(DBaaSErrorPayload):
+    """The payload of ``dbaas.instance_create.error`` (instances.create)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSErrorPayload.fields,
+        instance_id=fields.StringField(nullable=True))
+
+
+@OBJECTS.register
+class InstanceRestartStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_restart.start`` (instances.restart)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, instance_id=fields.StringField())
+
+
+@OBJECTS.register
+class InstanceResizeVolumeStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_resize_volume.start``
+    (instances.resize_volume)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        new_size=fields.IntegerField())
+
+
+@OBJECTS.register
+class InstanceResizeInstanceStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_resize_instance.start``
+    (instances.resize_instance)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        new_flavor_id=fields.StringField())
+
+
+@OBJECTS.register
+class InstancePromoteStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_promote.start``
+    (instances.promote_to_replica_source)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, instance_id=fields.StringField())
+
+
+@OBJECTS.register
+class InstanceEjectStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_eject.start``
+    (instances.eject_replica_source)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, instance_id=fields.StringField())
+
+
+@OBJECTS.register
+class InstanceDeleteStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_delete.start`` (instances.delete)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, instance_id=fields.StringField())
+
+
+@OBJECTS.register
+class InstanceDetachStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_detach.start``
+    (instances.edit(detach_replica_source=True))."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, instance_id=fields.StringField())
+
+
+@OBJECTS.register
+class InstanceAttachConfigurationStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_attach_configuration.start``
+    (instances.modify)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        configuration_id=fields.StringField())
+
+
+@OBJECTS.register
+class InstanceDetachConfigurationStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.instance_detach_configuration.start``
+    (instances.edit(remove_configuration=True))."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, instance_id=fields.StringField())
+
+
+@OBJECTS.register
+class ClusterCreateStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.cluster_create.start`` (clusters.create)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        name=fields.StringField(),
+        datastore=fields.StringField(),
+        datastore_version=fields.StringField())
+
+
+@OBJECTS.register
+class ClusterCreateEndPayload(DBaaSPayload):
+    """The payload of ``dbaas.cluster_create.end`` (clusters.create)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, cluster_id=fields.StringField())
+
+
+@OBJECTS.register
+class ClusterDeleteStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.cluster_delete.start`` (clusters.delete)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, cluster_id=fields.StringField())
+
+
+@OBJECTS.register
+class ClusterAddShardStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.cluster_add_shard.start``
+    (clusters.add_shard)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, cluster_id=fields.StringField())
+
+
+@OBJECTS.register
+class ClusterGrowStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.cluster_grow.start`` (clusters.grow)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, cluster_id=fields.StringField())
+
+
+@OBJECTS.register
+class ClusterShrinkStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.cluster_shrink.start`` (clusters.shrink)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, cluster_id=fields.StringField())
+
+
+@OBJECTS.register
+class BackupCreateStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.backup_create.start`` (backups.create)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        name=fields.StringField(),
+        instance_id=fields.StringField(),
+        description=fields.StringField(nullable=True),
+        parent_id=fields.StringField(nullable=True))
+
+
+@OBJECTS.register
+class BackupCreateEndPayload(DBaaSPayload):
+    """The payload of ``dbaas.backup_create.end`` (backups.create)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, backup_id=fields.StringField())
+
+
+@OBJECTS.register
+class BackupDeleteStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.backup_delete.start`` (backups.delete)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, backup_id=fields.StringField())
+
+
+@OBJECTS.register
+class DatabaseCreateStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.database_create.start`` (databases.create)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        dbname=fields.StringField())
+
+
+@OBJECTS.register
+class DatabaseDeleteStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.database_delete.start`` (databases.delete)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        dbname=fields.StringField())
+
+
+@OBJECTS.register
+class UserCreateStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.user_create.start`` (users.create)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        username=fields.StringField())
+
+
+@OBJECTS.register
+class UserDeleteStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.user_delete.start`` (users.delete)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        username=fields.StringField())
+
+
+@OBJECTS.register
+class UserUpdateAttributesStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.user_update_attributes.start``
+    (users.update_attributes)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        username=fields.StringField())
+
+
+@OBJECTS.register
+class UserGrantStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.user_grant.start`` (users.grant)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        username=fields.StringField(),
+        database=fields.StringField())
+
+
+@OBJECTS.register
+class UserRevokeStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.user_revoke.start`` (users.revoke)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        username=fields.StringField(),
+        database=fields.StringField())
+
+
+@OBJECTS.register
+class UserChangePasswordStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.user_change_password.start``
+    (users.change_password)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        instance_id=fields.StringField(),
+        username=fields.StringField())
+
+
+@OBJECTS.register
+class ConfigurationCreateStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.configuration_create.start``
+    (configurations.create)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        name=fields.StringField(),
+        datastore=fields.StringField(nullable=True),
+        datastore_version=fields.StringField(nullable=True))
+
+
+@OBJECTS.register
+class ConfigurationCreateEndPayload(DBaaSPayload):
+    """The payload of ``dbaas.configuration_create.end``
+    (configurations.create)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, configuration_id=fields.StringField())
+
+
+@OBJECTS.register
+class ConfigurationDeleteStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.configuration_delete.start``
+    (configurations.delete)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, configuration_id=fields.StringField())
+
+
+@OBJECTS.register
+class ConfigurationUpdateStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.configuration_update.start``
+    (configurations.update)."""
+
+    VERSION = '1.0'
+    fields = dict(
+        DBaaSPayload.fields,
+        configuration_id=fields.StringField(),
+        name=fields.StringField(nullable=True),
+        description=fields.StringField(nullable=True))
+
+
+@OBJECTS.register
+class ConfigurationEditStartPayload(DBaaSPayload):
+    """The payload of ``dbaas.configuration_edit.start``
+    (configurations.edit)."""
+
+    VERSION = '1.0'
+    fields = dict(DBaaSPayload.fields, configuration_id=fields.StringField())

@@ -5,8 +5,9 @@ registries (never hand-listed), so a new event gets its tests by being
 defined.  Each emits the event through a live Notifier into the memory
 backend with the definition's sample input and compares the wire message
 with the committed ``samples/<catalog>/<event_type>.json``, ignoring only
-``timestamp`` and ``message_id``.  One more test per event validates the
-committed sample against the notification's JSON Schema.
+``timestamp`` and ``message_id``.  Two more tests per event validate the
+committed sample against the notification's JSON Schema: the one built
+from the code, and the one the lock file stores (what consumers get).
 """
 
 import difflib
@@ -19,6 +20,8 @@ import testtools
 
 from tidings import catalogs
 from tidings import samples
+from tidings.objects import fingerprint
+from tidings.objects import lockfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -71,10 +74,32 @@ class TestEventSample(testtools.TestCase):
         self.assertEqual(set(expected), set(live))
 
 
+def stored_notification_schema(registry, sampled):
+    """The notification schema around the payload schema stored in the
+    catalog's lock file."""
+    lock = lockfile.LockFile.load(catalogs.contract(registry,
+                                                    project=None).lock)
+    cls = sampled.payload
+    stored = lock.schema(fingerprint.key(cls), cls.VERSION)
+    assert stored is not None, '%s %s is not locked' % (
+        fingerprint.key(cls), cls.VERSION)
+    return schema_mod.envelope_schema(
+        stored, priority=sampled.level, event_type=sampled.event_type_str,
+        status_variants=bool(sampled.status_variants
+                             and sampled.status is None))
+
+
 class TestEventSampleSchema(testtools.TestCase):
     """Each committed sample validates against its JSON Schema."""
 
     def check_schema(self, catalog, event_type):
+        self.validate(catalog, event_type, lambda registry, sampled: (
+            schema_mod.notification_schema(sampled, fmt='versioned')))
+
+    def check_stored_schema(self, catalog, event_type):
+        self.validate(catalog, event_type, stored_notification_schema)
+
+    def validate(self, catalog, event_type, schema_of):
         import jsonschema
 
         registry = catalogs.load(catalog)
@@ -82,7 +107,7 @@ class TestEventSampleSchema(testtools.TestCase):
         path, message = committed(catalog, sampled)
         self.assertIsNotNone(message, 'no sample %s; run %s' % (
             path, regenerate(catalog)))
-        schema = schema_mod.notification_schema(sampled, fmt='versioned')
+        schema = schema_of(registry, sampled)
         validator = jsonschema.Draft202012Validator(schema)
         errors = sorted(validator.iter_errors(message),
                         key=lambda e: list(e.absolute_path))
@@ -118,13 +143,13 @@ def _test_name(catalog, sampled):
                                             sampled.event_type_str))
 
 
-def _add(cls, method, catalog, sampled):
+def _add(cls, method, catalog, sampled, suffix=''):
     event_type = sampled.event_type_str
 
     def test(self):
         getattr(self, method)(catalog, event_type)
 
-    test.__name__ = _test_name(catalog, sampled)
+    test.__name__ = _test_name(catalog, sampled) + suffix
     test.__doc__ = '%s %s' % (catalog, event_type)
     setattr(cls, test.__name__, test)
 
@@ -135,3 +160,5 @@ for _registry in REGISTRIES:
              _sampled)
         _add(TestEventSampleSchema, 'check_schema', _registry.name,
              _sampled)
+        _add(TestEventSampleSchema, 'check_stored_schema', _registry.name,
+             _sampled, '__stored')

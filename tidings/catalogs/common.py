@@ -44,13 +44,12 @@ class _JsonValue(fields.FieldType):
     """JSON data of one container type, copied on the way in and out."""
 
     container = dict
-    schema_type = 'object'
+    container_name = 'dict'
 
     def coerce(self, obj, attr, value):
         if not isinstance(value, self.container):
             raise ValueError('expected a %s, got %s' % (
-                self.schema_type == 'object' and 'dict' or 'list',
-                type(value).__name__))
+                self.container_name, type(value).__name__))
         return json_copy(value, attr)
 
     @staticmethod
@@ -61,20 +60,25 @@ class _JsonValue(fields.FieldType):
     def from_primitive(obj, attr, value):
         return json_copy(value, attr)
 
-    def get_schema(self):
-        return {'type': [self.schema_type]}
 
-
-class JsonDict(_JsonValue):
+class JsonDict(fields.Published, _JsonValue):
     """A dict of JSON values, e.g. ``{"para1": 3.2, "para2": "hello"}``."""
 
+    JSON_SCHEMA = {'type': 'object'}
+    TRAIT_TYPE = 'text'
+    DOC_TYPE = 'JsonDict'
 
-class JsonList(_JsonValue):
+
+class JsonList(fields.Published, _JsonValue):
     """A list of JSON values, e.g. an audit scope ``[{"host_aggregates":
     [...]}]``."""
 
+    JSON_SCHEMA = {'type': 'array'}
+    TRAIT_TYPE = 'text'
+    DOC_TYPE = 'JsonList'
+
     container = (list, tuple)
-    schema_type = 'array'
+    container_name = 'list'
 
 
 class JsonDictField(fields.AutoTypedField):

@@ -21,8 +21,6 @@ import sys
 
 import yaml
 
-from oslo_versionedobjects import fields as ovo_fields
-
 from tidings import catalogs
 from tidings.cmd import selection
 from tidings.notifications import notification
@@ -33,19 +31,11 @@ from tidings.objects import strictjson
 
 FORMATS = (notification.VERSIONED, notification.UNVERSIONED)
 
-_TYPES = (
-    (ovo_fields.Integer, 'int'),
-    (ovo_fields.Float, 'float'),
-    (ovo_fields.DateTime, 'datetime'),
-)
-
 
 def trait_type(field):
-    """The Ceilometer trait type of a payload field."""
-    for ftype, name in _TYPES:
-        if isinstance(field._type, ftype):
-            return name
-    return 'text'
+    """The Ceilometer trait type of a payload field: its field type's
+    ``TRAIT_TYPE`` (see :func:`tidings.objects.fields.trait_type`)."""
+    return fields.trait_type(field._type)
 
 
 def _data_path(path, cls, fmt):

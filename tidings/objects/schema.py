@@ -15,10 +15,15 @@ released version can be rebuilt from the shapes in the lock file.
 
 ``required`` lists the fields that are neither nullable nor defaulted (the
 notifier refuses a payload with one of them unset); the others may be
-absent, since unset fields are left out on the wire.  Sensitive fields are
-``const: "***"``.  ``DateTime`` fields follow what oslo.versionedobjects
-emits: ``2016-11-04T16:31:36Z`` (whole seconds, ``Z`` or a ``+hh:mm``
-offset).
+absent, since unset fields are left out on the wire.
+
+A field's schema comes from its structure (enum values, list/set/dict
+element, nested payload) or else from its type: a tidings field type says
+it itself (``JSON_SCHEMA``, see :class:`tidings.objects.fields.Published`:
+sensitive strings are ``const: "***"``, non-negative integers have
+``minimum: 0``...); :data:`_OSLO` is the fallback for oslo's own types.
+``DateTime`` fields follow what oslo.versionedobjects emits:
+``2016-11-04T16:31:36Z`` (whole seconds, ``Z`` or a ``+hh:mm`` offset).
 """
 
 import re
@@ -34,15 +39,17 @@ UNVERSIONED = 'unversioned'
 FORMATS = (VERSIONED, UNVERSIONED)
 
 #: What oslo's DateTime field writes (``_utils.isotime``).
-DATETIME_PATTERN = (r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}'
-                    r'(Z|[+-]\d{2}:\d{2})$')
+DATETIME_PATTERN = fields.DATETIME_PATTERN
 #: The envelope timestamp: ``2016-11-04 16:31:36.264673``.
 TIMESTAMP_PATTERN = r'^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$'
 #: ``[prefix.]object.action[.phase][.status]``.
 EVENT_TYPE_PATTERN = r'^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$'
 
-_SIMPLE = {
+#: The schema of oslo.versionedobjects' own field types (by class name),
+#: which cannot declare one; a tidings field type declares its own.
+_OSLO = {
     'String': {'type': 'string'},
+    'SensitiveString': {'type': 'string'},
     'VersionPredicate': {'type': 'string'},
     'UUID': {'type': 'string', 'format': 'uuid'},
     'Integer': {'type': 'integer'},
@@ -125,11 +132,11 @@ class _Builder:
     def field(self, desc):
         nullable = bool(desc.get('nullable'))
         kind = desc.get('base') or desc.get('type')
-        if desc.get('sensitive'):
-            out = ({'enum': [fields.MASK, None]} if nullable
-                   else {'const': fields.MASK})
-            nullable = False
-        elif 'enum' in desc:
+        declared = fields.json_schema(desc.get('type'), desc.get('base'))
+        if declared is None and desc.get('sensitive'):
+            # A sensitive type no longer in the code (an old locked shape).
+            declared = {'const': fields.MASK}
+        if 'enum' in desc:
             values = list(desc['enum'])
             out = {}
             if all(isinstance(v, str) for v in values):
@@ -149,8 +156,12 @@ class _Builder:
         elif kind == 'Dict':
             out = {'type': 'object',
                    'additionalProperties': self.field(desc['element'])}
-        elif kind in _SIMPLE:
-            out = dict(_SIMPLE[kind])
+        elif declared is not None:
+            out = declared
+            if nullable and list(out) == ['const']:
+                out = {'enum': [out['const'], None]}
+        elif kind in _OSLO:
+            out = dict(_OSLO[kind])
         else:
             out = {'$comment': 'field type %s: any JSON value'
                    % desc.get('type')}

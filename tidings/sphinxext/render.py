@@ -144,9 +144,9 @@ def events_table(registry, link=False):
 
 
 def field_type(field):
-    """A short type name: ``String``, ``Enum (a, b)``, ``List of X``..."""
-    if tidings_fields.is_sensitive(field):
-        return 'String (sensitive, sent as ***)'
+    """A short type name: ``String``, ``Enum (a, b)``, ``List of X``...; a
+    tidings field type's own ``DOC_TYPE`` (see
+    :func:`tidings.objects.fields.doc_type`)."""
     ftype = getattr(field, '_type', field)
     if isinstance(ftype, ovo_fields.Object):
         return ftype._obj_name
@@ -156,7 +156,7 @@ def field_type(field):
     inner = getattr(ftype, '_element_type', None)
     if inner is not None:
         return '%s of %s' % (type(ftype).__name__, field_type(inner))
-    return type(ftype).__name__
+    return tidings_fields.doc_type(ftype)
 
 
 def field_since(cls, name):

@@ -45,8 +45,8 @@ from tidings.backends import dbschema
 from tidings.backends import outbox as outbox_mod
 from tidings.backends import publishers
 from tidings.conf import _checks as conf_checks
-from tidings.notifications import notification as notification_mod
 from tidings.objects import errors
+from tidings.objects import schema as schema_mod
 
 LOG = logging.getLogger(__name__)
 GROUP = 'backend_messaging'
@@ -221,17 +221,17 @@ class MessagingBackend(base.QueuedBackend):
         problems = MessagingBackend._route_errors(conf, group)
         if problems:
             raise errors.ConfigErrors(problems)
-        return {notification_mod.VERSIONED: tuple(group.topics),
-                notification_mod.UNVERSIONED: tuple(
+        return {schema_mod.VERSIONED: tuple(group.topics),
+                schema_mod.UNVERSIONED: tuple(
                     group.unversioned_topics)}
 
     @staticmethod
     def _route_errors(conf, group):
         fmt = conf.notifications.notification_format
         out = []
-        wanted = {notification_mod.VERSIONED: ('topics', group.topics),
-                  notification_mod.UNVERSIONED: ('unversioned_topics',
-                                                 group.unversioned_topics)}
+        wanted = {schema_mod.VERSIONED: ('topics', group.topics),
+                  schema_mod.UNVERSIONED: ('unversioned_topics',
+                                           group.unversioned_topics)}
         needed = {'versioned': ['versioned'], 'unversioned': ['unversioned'],
                   'both': ['versioned', 'unversioned']}[fmt]
         for kind, (option, topics) in wanted.items():

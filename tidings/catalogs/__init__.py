@@ -31,6 +31,7 @@ import sysconfig
 
 from tidings.catalogs import project as project_mod
 from tidings.objects import errors
+from tidings.objects import lockfile
 
 ENTRY_POINT_GROUP = 'tidings.catalogs'
 #: The lock file of the bundled catalogs' payloads (package data).
@@ -312,3 +313,11 @@ def select(specs=None, start=None, lock=None, samples=None,
         seen.add(id(registry))
         out.append(contract(registry, project, lock, samples))
     return out
+
+
+def _lock_of(registry):
+    return contract(registry).lock
+
+
+# the layers below (pin resolution, the validator) find lock files here
+lockfile.set_locations(LOCK_FILE, _lock_of)

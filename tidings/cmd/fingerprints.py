@@ -21,16 +21,16 @@ checked against its own lock file (``--lock`` overrides it); ``update``
 never writes into an installed package.
 """
 
-import importlib
 import json
 import os
 import sys
 
 from tidings import catalogs
+from tidings.catalogs.collect import collect  # noqa: F401  (kept for users)
+from tidings.catalogs.collect import module_payload_classes
+from tidings.catalogs.collect import refuse_empty as _refuse_empty
 from tidings.cmd import selection
 from tidings.cmd.selection import StoreOnce  # noqa: F401  (kept for users)
-from tidings.notifications import registry as registry_mod
-from tidings.objects import base
 from tidings.objects import errors
 from tidings.objects import introspect
 from tidings.objects import lockfile
@@ -83,54 +83,6 @@ def register(subparsers):
         help='drop from the lock every version of a payload that is no '
              'longer in the code (a breaking change for its consumers)')
     update.set_defaults(func=run_update)
-
-
-def module_payload_classes(module_name):
-    """Every registered payload class found in module ``module_name``:
-    classes with an OBJ_REGISTRY, ObjectRegistry and EventRegistry
-    objects."""
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise errors.TidingsError(
-            'module %r cannot be imported: %s' % (module_name, exc)) from None
-    found = []
-    for value in list(vars(module).values()):
-        if isinstance(value, base.ObjectRegistry):
-            found.extend(value.classes())
-        elif isinstance(value, registry_mod.EventRegistry):
-            found.extend(value.payload_classes())
-        elif (isinstance(value, type)
-              and issubclass(value, base.TidingsObject)
-              and value.__dict__.get('OBJ_REGISTRY') is not None):
-            found.append(value)
-    if not found:
-        raise errors.TidingsError(
-            '--module %r registers no payload; accepted: a module holding '
-            'an ObjectRegistry, an EventRegistry or registered payload '
-            'classes' % (module_name,))
-    return found
-
-
-def collect(modules=(), catalog_names=None, no_catalogs=False):
-    """The payload classes to check: the selected catalogs' (see
-    :func:`tidings.catalogs.select`), the modules', and every payload they
-    nest, sorted by namespace and name."""
-    _refuse_empty(modules, no_catalogs)
-    classes = []
-    if not no_catalogs:
-        for one in catalogs.select(catalog_names or None):
-            classes.extend(one.registry.payload_classes())
-    for name in modules:
-        classes.extend(module_payload_classes(name))
-    return introspect.with_nested(classes)
-
-
-def _refuse_empty(modules, no_catalogs):
-    if no_catalogs and not modules:
-        raise errors.TidingsError(
-            '--no-catalogs without --module: no payload to check; accepted: '
-            'one or more --module MOD with --no-catalogs')
 
 
 class Target:

@@ -386,8 +386,7 @@ def resolve_pins(pins, registries):
 
 def _lock_of(registry, cache):
     """The LockFile of ``registry``'s catalog (read once per path)."""
-    from tidings import catalogs   # the catalogs know where locks live
-    path = catalogs.contract(registry).lock
+    path = lockfile.path_of(registry)   # the catalogs say where it is
     if path is None:
         raise errors.TidingsError(
             'catalog %s has no lock file, and pinning follows the lock '

@@ -20,6 +20,7 @@ import threading
 
 from stevedore import driver
 
+from tidings import burstlog
 from tidings import conf as tidings_conf
 from tidings.backends import base as backend_base
 from tidings.notifications import context as context_mod
@@ -103,7 +104,7 @@ class Notifier:
         self._routes = {}
         self.failures = collections.Counter()
         self._failure_logs = {
-            b.name: backend_base.BurstLog(
+            b.name: burstlog.BurstLog(
                 LOG, 'backend %s raised while sending' % b.name)
             for b in self.backends}
         self._lock = threading.Lock()

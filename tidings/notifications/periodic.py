@@ -20,7 +20,7 @@ import logging
 import math
 import threading
 
-from tidings.backends import base as backend_base
+from tidings import burstlog
 from tidings.objects import errors
 
 LOG = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class PeriodicTask:
         self._period_start = None
         self.runs = 0
         self.emitted = 0
-        self._errors = backend_base.BurstLog(
+        self._errors = burstlog.BurstLog(
             LOG, 'periodic task %s failed' % self.name, quiet=3600)
 
     @property

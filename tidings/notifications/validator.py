@@ -90,8 +90,7 @@ class NotificationValidator:
 
     def __init__(self, lock=None, registries=()):
         if lock is None:
-            from tidings import catalogs
-            lock = catalogs.LOCK_FILE
+            lock = lockfile.bundled_path()
         if isinstance(lock, (list, tuple)):
             lock = lockfile.merge([
                 lockfile.LockFile.load(os.fspath(one))

@@ -520,3 +520,45 @@ def update(classes, lock, force=False, allow_removal=False, **kwargs):
             lock.drop(key)
             report.dropped.append(key)
     return report
+
+
+# -- where the lock files are ------------------------------------------------
+#
+# Which lock file is a catalog's is the catalogs' knowledge (an explicit
+# path, the project's [tool.tidings], the registry's own ``lock=``: see
+# :func:`tidings.catalogs.contract`).  The layers below the catalogs (pin
+# resolution in :mod:`tidings.conf`, the notification validator) may not
+# import them, so they ask here; :mod:`tidings.catalogs` answers by
+# calling :func:`set_locations` when it is imported, and importing any part
+# of tidings imports it (``tidings/__init__.py`` does).
+
+_locations = {}
+
+
+def set_locations(bundled, of_registry):
+    """Called by :mod:`tidings.catalogs`: ``bundled`` is the bundled
+    catalogs' lock file, ``of_registry(registry)`` the lock file of a
+    registry's catalog (or None)."""
+    _locations['bundled'] = bundled
+    _locations['of_registry'] = of_registry
+
+
+def _location(what):
+    try:
+        return _locations[what]
+    except KeyError:
+        raise errors.TidingsError(
+            'no lock file locations: tidings.catalogs was not imported '
+            '(import tidings does it)') from None
+
+
+def bundled_path():
+    """The bundled catalogs' lock file (:data:`tidings.catalogs.LOCK_FILE`).
+    """
+    return _location('bundled')
+
+
+def path_of(registry):
+    """The lock file of ``registry``'s catalog (None when it names none):
+    ``tidings.catalogs.contract(registry).lock``."""
+    return _location('of_registry')(registry)

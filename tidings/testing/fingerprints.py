@@ -15,7 +15,7 @@ file; ``modules=`` and ``catalogs=`` select payloads as the command's
 """
 
 from tidings import catalogs as catalogs_mod
-from tidings.cmd import fingerprints as fp_cmd
+from tidings.catalogs import collect as collect_mod
 from tidings.objects import introspect
 from tidings.objects import lockfile
 
@@ -44,13 +44,13 @@ def fingerprint_report(lock_path=None, modules=(), catalogs=None,
                 'pass lock_path=' % registry.name)
         classes = list(registry.payload_classes())
         for name in modules:
-            classes.extend(fp_cmd.module_payload_classes(name))
+            classes.extend(collect_mod.module_payload_classes(name))
         classes = introspect.with_nested(classes)
     else:
-        classes = fp_cmd.collect(modules, catalogs or None,
-                                 no_catalogs=catalogs is not None
-                                 and not catalogs)
-    lock = lockfile.LockFile.load(lock_path or fp_cmd.DEFAULT_LOCK)
+        classes = collect_mod.collect(modules, catalogs or None,
+                                      no_catalogs=catalogs is not None
+                                      and not catalogs)
+    lock = lockfile.LockFile.load(lock_path or catalogs_mod.LOCK_FILE)
     return lockfile.check(classes, lock)
 
 

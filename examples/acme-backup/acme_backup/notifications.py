@@ -8,25 +8,24 @@ from it, and the tests compare what the service emits with that sample.
 
 import datetime
 
-from tidings.notifications import payload as payload_mod
-from tidings.notifications import registry
-from tidings.objects import base
-from tidings.objects import fields
+from tidings import (EventRegistry, ObjectRegistry, Payload, fields,
+                     ExceptionPayload as TidingsExceptionPayload)
 
 #: The payload classes of acme, in the ``acme`` namespace
 #: (``acme_object.name``, ``acme_object.version``... on the wire).
-OBJECTS = base.ObjectRegistry('acme')
+OBJECTS = ObjectRegistry('acme')
 
 
 @OBJECTS.register
-class ExceptionPayload(payload_mod.ExceptionPayload):
-    """What went wrong, in an ``.error`` notification."""
+class ExceptionPayload(TidingsExceptionPayload):
+    """What went wrong, in an ``.error`` notification (tidings' fields,
+    in the acme namespace; the class name is the name on the wire)."""
 
     VERSION = '1.0'
 
 
 @OBJECTS.register
-class VolumePayload(payload_mod.Payload):
+class VolumePayload(Payload):
     """The volume a backup copies (nested in BackupPayload)."""
 
     VERSION = '1.0'
@@ -41,7 +40,7 @@ class VolumePayload(payload_mod.Payload):
 
 
 @OBJECTS.register
-class BackupPayload(payload_mod.Payload):
+class BackupPayload(Payload):
     """A backup of a volume."""
 
     VERSION = '1.0'
@@ -102,7 +101,7 @@ def sample_error():
 
 # -- events ---------------------------------------------------------------
 
-EVENTS = registry.EventRegistry(
+EVENTS = EventRegistry(
     'acme', objects=OBJECTS,
     description='acme-backup: backups of volumes.')
 

@@ -35,6 +35,25 @@ LOG = logging.getLogger(__name__)
 _NOBODY = ()
 
 
+class Route:
+    """Where an (event, source, status) goes, worked out once and cached:
+    the event's definition, the source the filters saw, the backends that
+    deliver it (empty: filtered out) and the publisher to stamp."""
+
+    __slots__ = ('definition', 'source', 'targets', 'publisher')
+
+    def __init__(self, definition, source, targets, publisher):
+        self.definition = definition
+        self.source = source
+        self.targets = targets
+        self.publisher = publisher
+
+    def __repr__(self):
+        return '<Route %s from %s to %s>' % (
+            self.definition.event_type_str, self.source,
+            ', '.join(b.name for b in self.targets) or 'nowhere')
+
+
 class Notifier:
     """Deliver events of the given registries through configured backends.
 
@@ -184,8 +203,8 @@ class Notifier:
         src = source or definition.source or self.publisher.source
         publisher = (self.publisher if src == self.publisher.source
                      else self.publisher.with_source(src))
-        return definition, src, tuple(self._targets(definition, src)), \
-            publisher
+        return Route(definition, src, tuple(self._targets(definition, src)),
+                     publisher)
 
     def _targets(self, definition, source):
         if definition.removed:
@@ -242,7 +261,7 @@ class Notifier:
 
     def is_enabled(self, event, source=None, status=None):
         """True when some backend would deliver ``event``."""
-        return bool(self.route(event, source, status)[2])
+        return bool(self.route(event, source, status).targets)
 
     # emitting
 
@@ -271,10 +290,10 @@ class Notifier:
             raise _unhashable(event, source, status) from None
         if route is None:
             route = self.route(event, source, status)
-        targets = route[2]
+        targets = route.targets
         if not targets or self.closed:
             return None
-        definition = route[0]
+        definition = route.definition
         if duration_ms is not None:
             _check_duration(duration_ms)
         if publisher is not None and not isinstance(
@@ -307,11 +326,14 @@ class Notifier:
             # Once, on the caller's thread, before any backend sees it:
             # no secret of the context leaves the process.
             context = self.redact_context(context)
-        note = notification_mod.Notification(   # positional: cheaper
-            definition, payload, publisher or route[3], context, route[1],
-            duration_ms, self.pins.get(type(payload)) if self.pins else None,
-            self.formats, self.id_factory and self.id_factory(definition),
-            self.clock and self.clock())
+        note = notification_mod.Notification(
+            definition, payload, publisher or route.publisher,
+            context=context, source=route.source, duration_ms=duration_ms,
+            target_version=self.pins.get(type(payload)) if self.pins
+            else None,
+            formats=self.formats,
+            message_id=self.id_factory and self.id_factory(definition),
+            created=self.clock and self.clock())
         note.prepare()
         for backend in targets:
             try:

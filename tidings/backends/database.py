@@ -54,6 +54,7 @@ from tidings.backends import dbschema
 from tidings.backends import eventstore
 from tidings.backends import record
 from tidings.objects import errors
+from tidings.objects import urls
 
 LOG = logging.getLogger(__name__)
 OPTION = dbschema.OPTION
@@ -178,7 +179,7 @@ class DatabaseBackend(base.QueuedBackend):
             raise errors.ConfigError('backend_database', 'max_age', max_age,
                                      exc.accepted) from None
         self.table = dbschema.get_table(self.table_prefix)
-        self.safe_url = dbschema.safe_url(url)
+        self.safe_url = urls.mask_url(url)
         self._plans = {}
         self._engine = None
         self._engine_pid = None

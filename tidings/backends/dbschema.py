@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from tidings import conf as tidings_conf
 from tidings.conf import _checks
 from tidings.objects import errors
+from tidings.objects import urls
 
 DEFAULT_PREFIX = 'tidings_'
 MIGRATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -126,14 +127,6 @@ def get_table(prefix=DEFAULT_PREFIX):
         return table
 
 
-def safe_url(url):
-    """The URL as text with the password hidden, for messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return '<unparseable URL>'
-
-
 def _driver_available(module):
     try:
         return importlib.util.find_spec(module) is not None
@@ -156,7 +149,7 @@ def url_errors(url, group='backend_database', option='connection'):
     port out of 1-65535, an unknown database, a driver that is not
     installed (naming the extra that installs it), a SQLite file that
     cannot be created.  Empty when the URL is usable."""
-    masked = _checks.mask_url(url)
+    masked = urls.mask_url(url)
     if not isinstance(url, str) or not url.strip():
         return [errors.ConfigError(
             group, option, url, 'empty; expected a database URL, e.g. '
@@ -232,7 +225,7 @@ def parse_url(url, option=OPTION):
         parsed.get_dialect()
     except Exception as exc:
         raise errors.DatabaseError(
-            option, parsed.render_as_string(hide_password=True),
+            option, urls.mask_url(parsed),
             'unsupported database or driver %r (%s: %s); supported: %s' % (
                 parsed.drivername if backend else url,
                 type(exc).__name__, exc, SUPPORTED)) from None

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from tidings.backends import dbschema
 from tidings.objects import errors
+from tidings.objects import urls
 from tidings.objects import fields
 
 DEFAULT_LIMIT = 100
@@ -284,7 +285,7 @@ class EventStore:
                            '"tidings db upgrade --db URL"' % (
                                self.table.name, problem))
             raise errors.DatabaseError(
-                self.option, dbschema.safe_url(self.engine.url),
+                self.option, urls.mask_url(self.engine.url),
                 problem) from exc
 
     def _table_exists(self):

@@ -39,6 +39,7 @@ from sqlalchemy import exc as sa_exc
 from tidings import conf as tidings_conf
 from tidings.backends import dbschema
 from tidings.objects import errors
+from tidings.objects import urls
 
 LOG = logging.getLogger(__name__)
 
@@ -132,14 +133,6 @@ def _to_json(value):
         return json.dumps(value, separators=(',', ':'), default=str)
 
 
-def mask_url(url):
-    """The URL with its password replaced by ``***`` (for messages)."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return '<unparsable URL>'
-
-
 class Outbox:
     """A bounded, ordered, durable list of messages to replay."""
 
@@ -154,7 +147,7 @@ class Outbox:
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError,
                 ValueError) as exc:
             raise errors.ConfigError(
-                group, option, mask_url(url),
+                group, option, urls.mask_url(url),
                 'not a usable SQLAlchemy URL (%s); e.g. '
                 'sqlite:////var/lib/svc/outbox.sqlite or '
                 'postgresql+psycopg2://user@host/db' % exc) from None
@@ -206,7 +199,7 @@ class Outbox:
             self.locks.release_all()
             self.engine.dispose()
             raise errors.ConfigError(
-                group, option, mask_url(url),
+                group, option, urls.mask_url(url),
                 'cannot open the outbox: %s' % (exc.orig or exc)) from None
 
     # owners
@@ -359,7 +352,7 @@ class Outbox:
         for id_, message_id, body, exc in bad:
             LOG.error('outbox %s: row %s (message %s) is not a readable '
                       'outbox message (%s); removed, it held: %.300s',
-                      mask_url(self.url), id_, message_id, exc, body)
+                      urls.mask_url(self.url), id_, message_id, exc, body)
         with self.lock:
             with self.engine.begin() as conn:
                 deleted = conn.execute(self._delete(

@@ -3,6 +3,7 @@
 from tidings.backends import dbschema
 from tidings.cmd import events_db
 from tidings.objects import errors
+from tidings.objects import urls
 
 
 def register(subparsers):
@@ -57,7 +58,7 @@ def run_upgrade(args):
                                           known_revisions()))) from None
     finally:
         store.close()
-    print('%s: %s -> %s' % (dbschema.safe_url(store.engine.url),
+    print('%s: %s -> %s' % (urls.mask_url(store.engine.url),
                             before or '(empty)', after))
     return 0
 
@@ -70,6 +71,6 @@ def run_current(args):
         store.close()
     head = dbschema.head_revision()
     print('%s: at %s, latest %s%s' % (
-        dbschema.safe_url(store.engine.url), current or '(empty)', head,
+        urls.mask_url(store.engine.url), current or '(empty)', head,
         '' if current == head else ' (run "tidings db upgrade")'))
     return 0 if current == head else 1

@@ -15,6 +15,7 @@ from tidings.backends import database
 from tidings.backends import dbschema
 from tidings.backends import eventstore
 from tidings.objects import errors
+from tidings.objects import urls
 from tidings.objects import strictjson
 
 TABLE_COLUMNS = ('timestamp', 'level', 'event_type', 'object_type',
@@ -77,7 +78,7 @@ def open_store(args):
                                      option=option)
     except OSError as exc:
         raise errors.DatabaseError(
-            option, dbschema.safe_url(url) if isinstance(url, str) else url,
+            option, urls.mask_url(url) if isinstance(url, str) else url,
             'the folder of the database file cannot be created: %s: %s' % (
                 exc.filename or '?', (exc.strerror or str(exc)).lower())
         ) from None

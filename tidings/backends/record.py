@@ -52,6 +52,7 @@ import json
 from tidings.backends import dbschema
 from tidings.objects import errors
 from tidings.objects import fields
+from tidings.objects.schema import VERSIONED
 
 try:   # a C encoder at a fifth of the stdlib's cost (in install_requires;
     import orjson   # the stdlib encoder stays the fallback)
@@ -65,7 +66,6 @@ RECORD_KEYS = ('object_type', 'object_id', 'object_name', 'parent_id',
 #: The event table's columns, in the order of :meth:`Plan.values`.
 COLUMNS = dbschema.COLUMNS
 SHORT = dbschema.SHORT
-VERSIONED = 'versioned'
 _INDEX = {name: index for index, name in enumerate(COLUMNS)}
 _ID = _INDEX['id']
 _TIMESTAMP = _INDEX['timestamp']

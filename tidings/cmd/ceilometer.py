@@ -27,9 +27,10 @@ from tidings.notifications import notification
 from tidings.notifications import registry as registry_mod
 from tidings.objects import errors
 from tidings.objects import fields
+from tidings.objects import schema
 from tidings.objects import strictjson
 
-FORMATS = (notification.VERSIONED, notification.UNVERSIONED)
+FORMATS = schema.FORMATS
 
 
 def trait_type(field):

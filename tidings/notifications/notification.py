@@ -15,9 +15,11 @@ import os
 import random
 
 from tidings.objects import errors
+# The format names are defined once, in tidings.objects.schema; imported
+# here because notification.VERSIONED is what callers and tests know.
+from tidings.objects.schema import UNVERSIONED  # noqa: F401
+from tidings.objects.schema import VERSIONED
 
-VERSIONED = 'versioned'
-UNVERSIONED = 'unversioned'
 BOTH = 'both'
 TIMESTAMP_FORMAT = '%Y-%m-%d %H:%M:%S.%f'
 

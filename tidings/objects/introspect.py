@@ -6,6 +6,7 @@ through these helpers, so the three agree on what a field is.
 
 from oslo_versionedobjects import fields as ovo_fields
 
+from tidings.objects import base
 from tidings.objects import errors
 
 
@@ -97,8 +98,8 @@ def with_nested(classes):
 
 
 def _vkey(version):
+    # Sort key only: a malformed version sorts first instead of raising.
     try:
-        major, minor = version.split('.')
-        return int(major), int(minor)
-    except (ValueError, AttributeError):
+        return base.version_tuple(version)
+    except errors.VersionError:
         return (0, 0)

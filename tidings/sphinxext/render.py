@@ -11,6 +11,7 @@ import json
 from docutils import nodes
 from oslo_versionedobjects import fields as ovo_fields
 
+from tidings.objects import base
 from tidings.objects import fields as tidings_fields
 
 #: Shown in a cell that has no value.
@@ -164,7 +165,7 @@ def field_since(cls, name):
     since = getattr(cls, 'FIELD_VERSIONS', {}).get(name)
     if since:
         return since
-    return '%s.0' % str(cls.VERSION).split('.')[0]
+    return '%d.0' % base.version_tuple(cls.VERSION)[0]
 
 
 def field_description(cls, name):

@@ -22,6 +22,43 @@ ROOT = pathlib.Path(tidings.__file__).parent
 OBJECTS = ROOT / 'objects'
 
 
+#: oslo.versionedobjects' private attributes (fields and objects); only
+#: tidings.objects (introspect.py, base.py) reads them.
+OSLO_PRIVATE = frozenset((
+    '_type', '_nullable', '_default', '_obj_name', '_element_type',
+    '_valid_values', '_changed_fields', '_context', '_obj_fields',
+    '_obj_changes'))
+#: Where oslo keeps a field's value: ``_obj_<field>``.
+OSLO_VALUE_PREFIX = '_obj_'
+
+
+def _oslo_private(name):
+    return name in OSLO_PRIVATE or name.startswith(OSLO_VALUE_PREFIX)
+
+
+def private_reads(tree):
+    """``[(line, name)]`` of the oslo private attributes ``tree`` names:
+    ``x._type``, ``getattr(x, '_type')`` (and hasattr/setattr/delattr),
+    and text building an oslo value attribute (``'_obj_' + name``)."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _oslo_private(node.attr):
+            out.append((node.lineno, node.attr))
+        elif (isinstance(node, ast.Call)
+              and isinstance(node.func, ast.Name)
+              and node.func.id in ('getattr', 'hasattr', 'setattr',
+                                   'delattr')
+              and len(node.args) > 1
+              and isinstance(node.args[1], ast.Constant)
+              and isinstance(node.args[1].value, str)
+              and _oslo_private(node.args[1].value)):
+            out.append((node.lineno, node.args[1].value))
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and node.value.startswith(OSLO_VALUE_PREFIX)):
+            out.append((node.lineno, node.value))
+    return out
+
+
 def _modules(outside=None):
     for path in sorted(ROOT.rglob('*.py')):
         if outside is not None and outside in path.parents:
@@ -65,3 +102,41 @@ class TestVersionParser(testtools.TestCase):
     def test_version_tuple(self):
         self.assertEqual((2, 10), base.version_tuple('2.10'))
         self.assertRaises(errors.VersionError, base.version_tuple, '2')
+
+
+class TestOsloPrivateAttributes(testtools.TestCase):
+    """Only ``tidings.objects`` reads oslo.versionedobjects' private
+    attributes; everything else asks :mod:`tidings.objects.introspect`."""
+
+    def test_only_objects_reads_them(self):
+        found = ['%s:%d %s' % (path.relative_to(ROOT), line, name)
+                 for path, tree in _modules(outside=OBJECTS)
+                 for line, name in private_reads(tree)]
+        self.assertEqual([], found)
+
+    def test_the_scan_finds_each_form(self):
+        tree = ast.parse(
+            "a = f._type\n"
+            "b = getattr(f, '_element_type', None)\n"
+            "c = hasattr(t, '_valid_values')\n"
+            "d = '_obj_' + name\n"
+            "e = o._obj_name\n"
+            "g = o.obj_name()\n"
+            "h = o.type\n")
+        self.assertEqual(
+            [(1, '_type'), (2, '_element_type'), (3, '_valid_values'),
+             (4, '_obj_'), (5, '_obj_name')],
+            sorted(private_reads(tree)))
+
+    def test_the_helpers(self):
+        from oslo_versionedobjects import fields as ovo_fields
+        enum = ovo_fields.EnumField(['a', 'b'])
+        self.assertEqual(['a', 'b'], list(introspect.valid_values(enum)))
+        self.assertIsNone(introspect.valid_values(ovo_fields.StringField()))
+        obj = ovo_fields.ObjectField('Fault')
+        self.assertEqual('Fault', introspect.object_name(obj))
+        self.assertIsNone(introspect.object_name(
+            ovo_fields.ListOfObjectsField('Fault')))
+        self.assertEqual('List of Fault',
+                         render.field_type(
+                             ovo_fields.ListOfObjectsField('Fault')))

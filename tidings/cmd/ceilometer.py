@@ -27,6 +27,7 @@ from tidings.notifications import notification
 from tidings.notifications import registry as registry_mod
 from tidings.objects import errors
 from tidings.objects import fields
+from tidings.objects import introspect
 from tidings.objects import schema
 from tidings.objects import strictjson
 
@@ -36,7 +37,7 @@ FORMATS = schema.FORMATS
 def trait_type(field):
     """The Ceilometer trait type of a payload field: its field type's
     ``TRAIT_TYPE`` (see :func:`tidings.objects.fields.trait_type`)."""
-    return fields.trait_type(field._type)
+    return fields.trait_type(introspect.field_type(field))
 
 
 def _data_path(path, cls, fmt):
@@ -57,7 +58,7 @@ def traits(cls, fmt=notification.VERSIONED, path='$.payload', prefix=''):
         trait = prefix + renames.get(name, name)
         nested = registry_mod.object_field_name(field)
         if nested is not None:
-            if getattr(field._type, '_element_type', None) is not None:
+            if introspect.element_field(field) is not None:
                 continue
             registry = cls.OBJ_REGISTRY
             if registry is not None and nested in registry:

@@ -26,6 +26,7 @@ import time
 from tidings.notifications import payload as payload_mod
 from tidings.notifications import registry as registry_mod
 from tidings.objects import errors
+from tidings.objects import introspect
 
 WIRE_KEY = 'tidings_lifecycle'
 LOG = logging.getLogger(__name__)
@@ -237,7 +238,7 @@ def _phases(notifier, definition):
 def _fault_field(cls):
     for name, field in cls.fields.items():
         obj_name = registry_mod.object_field_name(field)
-        if obj_name is None or getattr(field._type, '_element_type', None):
+        if obj_name is None or introspect.element_field(field):
             continue
         registry = cls.OBJ_REGISTRY
         if registry is not None and obj_name in registry:

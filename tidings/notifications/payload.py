@@ -57,8 +57,9 @@ class Payload(base.TidingsObject):
     def missing_fields(self):
         """Required fields (not nullable, no default) left unset."""
         values = self.__dict__
-        return [name for name in self._REQUIRED
-                if '_obj_' + name not in values]
+        return [name for name, attr in zip(self._REQUIRED,
+                                           self._REQUIRED_ATTRS, strict=True)
+                if attr not in values]
 
     def check_complete(self):
         """Raise MissingFieldError when a required field, here or in a

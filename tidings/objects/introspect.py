@@ -28,6 +28,23 @@ def enum_values(field):
     return None
 
 
+def valid_values(field):
+    """The ``_valid_values`` of a field's type (an enum's, in declared
+    order, as oslo stores them), else None; unlike :func:`enum_values`
+    not limited to oslo ``Enum`` types."""
+    return getattr(field_type(field), '_valid_values', None)
+
+
+def object_name(field):
+    """The object name of an ObjectField (or an ``Object`` field type),
+    else None; a list or dict of objects gives None (see
+    :func:`object_field_name`)."""
+    ftype = field_type(field)
+    if isinstance(ftype, ovo_fields.Object):
+        return ftype._obj_name
+    return None
+
+
 def oslo_base_name(ftype):
     """Name of the nearest oslo.versionedobjects type ``ftype`` derives
     from (``Enum`` for a custom enum type ``Level``), or None for oslo's

@@ -9,10 +9,10 @@ import importlib
 import json
 
 from docutils import nodes
-from oslo_versionedobjects import fields as ovo_fields
 
 from tidings.objects import base
 from tidings.objects import fields as tidings_fields
+from tidings.objects import introspect
 
 #: Shown in a cell that has no value.
 NONE = '—'
@@ -148,13 +148,14 @@ def field_type(field):
     """A short type name: ``String``, ``Enum (a, b)``, ``List of X``...; a
     tidings field type's own ``DOC_TYPE`` (see
     :func:`tidings.objects.fields.doc_type`)."""
-    ftype = getattr(field, '_type', field)
-    if isinstance(ftype, ovo_fields.Object):
-        return ftype._obj_name
-    valid = getattr(ftype, '_valid_values', None)
+    ftype = introspect.field_type(field)
+    name = introspect.object_name(ftype)
+    if name is not None:
+        return name
+    valid = introspect.valid_values(ftype)
     if valid:
         return 'Enum (%s)' % ', '.join(str(v) for v in valid)
-    inner = getattr(ftype, '_element_type', None)
+    inner = introspect.element_field(ftype)
     if inner is not None:
         return '%s of %s' % (type(ftype).__name__, field_type(inner))
     return tidings_fields.doc_type(ftype)

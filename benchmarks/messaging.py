@@ -112,7 +112,7 @@ def make_notifier(url, state, topic_name, durable=False, exchange=None,
         conf.set_override(key, value, 'backend_messaging')
     if durable:
         # A durable exchange of its own: durability must never leak onto
-        # the shared 'openstack' exchange other publishers declare.
+        # the shared 'openstack' exchange other services declare.
         from oslo_messaging import opts
         for group, group_opts in opts.list_opts():
             if group in (None, 'oslo_messaging_rabbit'):

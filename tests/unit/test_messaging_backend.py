@@ -1,5 +1,5 @@
 """The messaging backend without a broker: fake:// and scripted
-publishers stand in for RabbitMQ (the real one is in tests/functional)."""
+senders stand in for RabbitMQ (the real one is in tests/functional)."""
 
 import logging
 import threading
@@ -12,13 +12,13 @@ import testtools
 
 from tidings import conf as tidings_conf
 from tidings.backends import messaging
-from tidings.backends import publishers
+from tidings.backends import messaging_senders
 from tidings.catalogs.demo import events
 from tidings.notifications import Notifier
 from tidings.objects import errors
 
 
-class ScriptedPublisher:
+class ScriptedSender:
     """Records what it publishes; fails while ``down`` is set, blocks
     while ``frozen`` is clear."""
 
@@ -30,7 +30,7 @@ class ScriptedPublisher:
         world.frozen.wait(10)
         if world.down:
             world.attempts += 1
-            raise publishers.PublishError(0, ConnectionRefusedError(
+            raise messaging_senders.PublishError(0, ConnectionRefusedError(
                 'connection refused'))
         with world.lock:
             world.published.extend(rows)
@@ -87,8 +87,8 @@ class MessagingBackendTest(testtools.TestCase):
         else:
             # Scripted before the constructor starts a replay thread.
             with mock.patch.object(
-                    messaging.MessagingBackend, '_choose_publisher',
-                    return_value=lambda: ScriptedPublisher(world)):
+                    messaging.MessagingBackend, '_choose_sender',
+                    return_value=lambda: ScriptedSender(world)):
                 backend = messaging.MessagingBackend(conf)
         self.addCleanup(backend.close, 1.0)
         return backend
@@ -163,16 +163,16 @@ class TestConfiguration(MessagingBackendTest):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
                                exchange='tidings_unit')
         self.assertEqual('tidings_unit',
-                         backend._publisher_factory().exchange)
+                         backend._sender_factory().exchange)
 
     def test_exchange_defaults_to_the_control_exchange(self):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
-        self.assertEqual('openstack', backend._publisher_factory().exchange)
+        self.assertEqual('openstack', backend._sender_factory().exchange)
 
     def test_exchange_option_is_where_oslo_messaging_publishes(self):
         backend = self.backend(exchange='tidings_unit')
         self.assertEqual('tidings_unit',
-                         backend._publisher_factory().exchange)
+                         backend._sender_factory().exchange)
 
     def test_pipeline_off_goes_through_oslo_messaging(self):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
@@ -206,7 +206,7 @@ class TestFakeTransport(MessagingBackendTest):
                                  metadata))
                 done.set()
 
-        backend._oslo_publisher()
+        backend._oslo_sender()
         listener = oslo_messaging.get_notification_listener(
             backend._transport, [oslo_messaging.Target(topic=topic)],
             [Endpoint()], executor='threading')
@@ -600,5 +600,6 @@ class TestDescribeFailure(testtools.TestCase):
         self.assertIn('cannot be resolved', messaging.describe_failure(exc))
 
     def test_frozen_broker(self):
-        exc = publishers.ConfirmTimeout('no publisher confirm within 2.0s')
+        exc = messaging_senders.ConfirmTimeout(
+            'no publisher confirm within 2.0s')
         self.assertIn('does not answer', messaging.describe_failure(exc))

@@ -510,9 +510,10 @@ def mysql_escape(text):
 def mysql_values(rows, literal):
     """Each row (value list) as the UTF-8 text of a MySQL ``(v, ...)``
     tuple.  Text, NULLs and integers (all an event row holds) are written
-    here, 8 µs a row against the 34-67 µs of PyMySQL's own escaping (the
-    demo payload, measured side by side); any other value goes through
-    ``literal`` (the connection's ``escape``).
+    here, in a fraction of the time of PyMySQL's own escaping, which
+    looks every character up in Python (figures in
+    ``benchmarks/README.rst``); any other value goes through ``literal``
+    (the connection's ``escape``).
     """
     escape = mysql_escape
     out = []
@@ -544,8 +545,9 @@ class BulkInsert:
     parameter in Python; for the three databases tidings is tested on, the
     batch goes straight to the driver instead: SQLite ``executemany`` on
     one prepared statement, PostgreSQL (psycopg2) ``COPY ... FROM STDIN``
-    (three times the rows/s of a multi-row INSERT, a third of the client
-    CPU), multi-row INSERTs on PyMySQL (the statements its executemany
+    (more rows/s than a multi-row INSERT for less client CPU: no
+    statement to build or parse; figures in ``benchmarks/README.rst``),
+    multi-row INSERTs on PyMySQL (the statements its executemany
     would send, with the values written by :func:`mysql_values`).  Any
     other dialect uses SQLAlchemy Core.  Either way, one
     statement and one transaction per batch.

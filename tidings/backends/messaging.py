@@ -3,8 +3,9 @@
 The caller only appends the notification to a bounded in-memory queue
 (one per sender thread; a publisher always uses the same one, so its
 order is kept).  A sender thread publishes what is queued with publisher
-confirms (see :mod:`tidings.backends.publishers`).  When the broker cannot
-take a message -- an error, no confirm within ``publish_timeout`` -- the
+confirms, through one of the senders of
+:mod:`tidings.backends.messaging_senders`.  When the broker cannot take a
+message -- an error, no confirm within ``publish_timeout`` -- the
 message goes to the durable outbox (:mod:`tidings.backends.outbox`) and a
 replay thread checks the broker in the background, then replays the
 outbox in order, deleting each row only once confirmed (at-least-once,
@@ -41,8 +42,8 @@ import amqp
 from tidings import conf as tidings_conf
 from tidings.backends import base
 from tidings.backends import dbschema
+from tidings.backends import messaging_senders
 from tidings.backends import outbox as outbox_mod
-from tidings.backends import publishers
 from tidings.conf import _checks as conf_checks
 from tidings.objects import errors
 from tidings.objects import schema as schema_mod
@@ -75,7 +76,7 @@ class _Lane:
         self.inflight = 0
         self.inflight_low = None   # seq of the oldest item being handled
         self.thread = None
-        self.publisher = None
+        self.sender = None
 
     def low_seq(self):
         """The oldest seq not yet resolved by this lane, or None."""
@@ -135,7 +136,7 @@ class MessagingBackend(base.QueuedBackend):
         self.url = self._transport_url(conf, group)
         self.masked_url = mask_transport_url(self.url) or '(unset)'
         self._transport_info = self._check_url(conf, self.url)
-        self._publisher_factory = self._choose_publisher(conf, group)
+        self._sender_factory = self._choose_sender(conf, group)
         outbox_url = group.outbox_url or 'sqlite:///' + os.path.join(
             tidings_conf.state_path(conf), 'outbox.sqlite')
         self.outbox = outbox_mod.Outbox(outbox_url, group.outbox_table,
@@ -303,7 +304,7 @@ class MessagingBackend(base.QueuedBackend):
                                               masked, problem))
         return parsed, out
 
-    def _choose_publisher(self, conf, group):
+    def _choose_sender(self, conf, group):
         parsed = self._transport_info
         if (group.pipeline and parsed.transport in ('rabbit', 'kombu')
                 and not parsed.query and parsed.hosts):
@@ -314,12 +315,12 @@ class MessagingBackend(base.QueuedBackend):
                           h.username or 'guest', h.password or 'guest')
                          for h in parsed.hosts]
                 self.mode = 'pipeline'
-                return lambda: publishers.RabbitPipelinePublisher(
+                return lambda: messaging_senders.RabbitPipelineSender(
                     hosts, parsed.virtual_host or '/', exchange, durable,
                     auto_delete, group.publish_timeout,
                     group.confirm_window)
         self.mode = 'oslo'
-        return self._oslo_publisher
+        return self._oslo_sender
 
     def _rabbit_options(self, conf):
         """(durable, auto_delete, exchange) as oslo.messaging's rabbit
@@ -339,13 +340,13 @@ class MessagingBackend(base.QueuedBackend):
         return (rabbit.amqp_durable_queues, rabbit.amqp_auto_delete,
                 self.group.exchange or conf.control_exchange)
 
-    def _oslo_publisher(self):
+    def _oslo_sender(self):
         with self._lock:
             if self._transport is None:
                 self._transport = _oslo_messaging().get_notification_transport(
                     self.conf, url=self.url)
-        return publishers.OsloPublisher(self._transport,
-                                        exchange=self.group.exchange)
+        return messaging_senders.OsloSender(self._transport,
+                                            exchange=self.group.exchange)
 
     # caller side
 
@@ -438,9 +439,8 @@ class MessagingBackend(base.QueuedBackend):
         ``sender_linger`` (four times that while the broker is down): a
         fixed wait falls into step with callers that notify at a fixed
         period, and then the broker handles each batch just as a caller
-        runs, on the same CPU.  Measured at 2,000 notifications/s: with a
-        fixed 2 ms, the caller's p99 was 190 µs in half the runs; drawn,
-        33-75 µs in 29 rounds of 30 (see the operator guide).
+        runs, on the same CPU, which shows in the callers' p99 (the
+        operator guide, "Caller latency", has the figures).
         """
         return self.linger * (4 if self._diverting else 1) * (
             0.5 + random.random())
@@ -489,8 +489,8 @@ class MessagingBackend(base.QueuedBackend):
                 busy_at = time.monotonic()
                 with self._idle:
                     self._idle.notify_all()
-        if lane.publisher is not None:
-            lane.publisher.close()
+        if lane.sender is not None:
+            lane.sender.close()
 
     def _run_overflow(self):
         """Write what overflowed the lanes to the outbox, in order."""
@@ -546,13 +546,14 @@ class MessagingBackend(base.QueuedBackend):
         if (self._overflow or self._diverting) and self._to_outbox(
                 rows, diverting=True):
             return
-        if lane.publisher is None:
-            lane.publisher = self._publisher_factory()
+        if lane.sender is None:
+            lane.sender = self._sender_factory()
         try:
-            lane.publisher.publish(rows)
+            lane.sender.publish(rows)
             confirmed, failure = len(rows), None
-        except publishers.PublishError as exc:
-            confirmed, failure = exc.confirmed, publishers.bare(exc.cause)
+        except messaging_senders.PublishError as exc:
+            confirmed = exc.confirmed
+            failure = messaging_senders.bare(exc.cause)
         with self._lock:
             self.counters['sent'] += confirmed
         if failure is None:
@@ -600,7 +601,7 @@ class MessagingBackend(base.QueuedBackend):
 
     def _run_replay(self):
         delay = self.group.retry_interval
-        publisher = None
+        sender = None
         while not self._stop.is_set():
             if (self.adopt_interval and time.monotonic() - self._adopted_at
                     >= self.adopt_interval):
@@ -617,12 +618,12 @@ class MessagingBackend(base.QueuedBackend):
                 self._stop.wait(delay)
                 if self._stop.is_set():
                     break
-                if publisher is None:
-                    publisher = self._publisher_factory()
+                if sender is None:
+                    sender = self._sender_factory()
                 try:
-                    publisher.probe()
+                    sender.probe()
                 except Exception as exc:
-                    self._report_down(publishers.bare(exc))
+                    self._report_down(messaging_senders.bare(exc))
                     delay = min(delay * 2, self.group.retry_interval_max)
                     continue
             try:
@@ -641,13 +642,13 @@ class MessagingBackend(base.QueuedBackend):
                         continue
                 self._stop.wait(0.005)
                 continue
-            if publisher is None:
-                publisher = self._publisher_factory()
+            if sender is None:
+                sender = self._sender_factory()
             try:
-                publisher.publish(rows)
+                sender.publish(rows)
                 confirmed, failure = len(rows), None
-            except publishers.PublishError as exc:
-                confirmed, failure = exc.confirmed, publishers.bare(
+            except messaging_senders.PublishError as exc:
+                confirmed, failure = exc.confirmed, messaging_senders.bare(
                     exc.cause)
             try:
                 self.outbox.delete(rows[:confirmed])
@@ -666,8 +667,8 @@ class MessagingBackend(base.QueuedBackend):
                     self._diverting = False
             with self._idle:
                 self._idle.notify_all()
-        if publisher is not None:
-            publisher.close()
+        if sender is not None:
+            sender.close()
 
     # broker health, reported once per outage
 
@@ -778,7 +779,7 @@ class MessagingBackend(base.QueuedBackend):
 
 def describe_failure(exc):
     """Say why the broker did not take a message, in operator words."""
-    if isinstance(exc, publishers.PublishError):
+    if isinstance(exc, messaging_senders.PublishError):
         exc = exc.cause
     text = '%s: %s' % (type(exc).__name__, exc)
     if isinstance(exc, amqp.exceptions.AccessRefused) or \
@@ -792,7 +793,7 @@ def describe_failure(exc):
         return 'cannot be resolved (%s); check the host name' % text
     if isinstance(exc, ConnectionRefusedError):
         return 'refused the connection (%s); is it running?' % text
-    if isinstance(exc, (publishers.ConfirmTimeout, socket.timeout,
+    if isinstance(exc, (messaging_senders.ConfirmTimeout, socket.timeout,
                         TimeoutError)):
         return 'does not answer (%s)' % text
     return 'cannot take notifications (%s)' % text

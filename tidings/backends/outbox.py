@@ -124,8 +124,9 @@ def _parse(body):
 
 
 def _to_json(value):
-    """Compact JSON text; orjson (a tenth of the stdlib's Python time on
-    the writing thread), the stdlib for what orjson refuses."""
+    """Compact JSON text; orjson (little Python time on the writing
+    thread, which shares the interpreter with the callers; figures in
+    ``benchmarks/README.rst``), the stdlib for what orjson refuses."""
     try:
         return orjson.dumps(value, default=str,
                             option=orjson.OPT_NON_STR_KEYS).decode('utf-8')

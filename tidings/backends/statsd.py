@@ -21,9 +21,10 @@ blocks it.  Other code sends its own metrics through the same client::
         client.gauge('tidings.messaging.outbox', 3)
 
 Why not the ``statsd`` package's ``StatsClient``: it sends on the caller's
-thread (one ``sendto`` per metric, about 5 µs, and its ``pipeline()``
+thread (one ``sendto`` system call per metric, and its ``pipeline()``
 still sends in the caller), and it resolves the host once, at
-construction.  ``benchmarks/statsd.py`` measures both.
+construction.  ``benchmarks/statsd.py`` measures both (figures in
+``benchmarks/README.rst``).
 """
 
 import collections

@@ -1,5 +1,5 @@
-"""Payloads, the Notification envelope, event types, publishers, the event
-registry, the Notifier and the lifecycle helpers."""
+"""Payloads, the Notification envelope, event types, the publisher id, the
+event registry, the Notifier and the lifecycle helpers."""
 
 from tidings.notifications.eventtype import EventType  # noqa: F401
 from tidings.notifications.lifecycle import Lifecycle  # noqa: F401

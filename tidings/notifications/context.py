@@ -132,10 +132,11 @@ class Redactor:
                 getattr(cls, 'redacted_copy', None) is _OSLO.redacted_copy:
             # oslo.context's own class: its to_dict() holds one secret,
             # auth_token, which the deny-list always clears.  This gives
-            # redacted_copy().to_dict() without building the copy (3 us
-            # a notification), except that read_only, show_deleted,
-            # resource_uuid and is_admin_project, which redacted_copy()
-            # does not carry over, keep the caller's values (tested)
+            # redacted_copy().to_dict() without paying for the copy on
+            # the caller's thread (see benchmarks/README.rst), except
+            # that read_only, show_deleted, resource_uuid and
+            # is_admin_project, which redacted_copy() does not carry
+            # over, keep the caller's values (tested)
             return obj.to_dict()
         redacted_copy = getattr(obj, 'redacted_copy', None)
         if callable(redacted_copy):

@@ -337,8 +337,9 @@ def primitive_functions(cls):
     namespace as constants.
 
     They do what :meth:`TidingsObject._primitive_data` and
-    :meth:`TidingsObject._primitive` do, at less than half the cost; they
-    run on the caller's thread for every notification.  Field names are
+    :meth:`TidingsObject._primitive` do, at a fraction of the cost
+    (figures in ``benchmarks/README.rst``); they run on the caller's
+    thread for every notification.  Field names are
     identifiers and attribute names are written with ``repr``, so the
     generated source holds no user text.
     """

@@ -1092,7 +1092,8 @@ class TestNoNoise(BadInputCase):
         code = ('import tidings, tidings.notifications.notifier, '
                 'tidings.testing.fixtures, tidings.backends.messaging, '
                 'tidings.backends.database, tidings.backends.outbox, '
-                'tidings.backends.publishers, tidings.backends.jsonfile, '
+                'tidings.backends.messaging_senders, '
+                'tidings.backends.jsonfile, '
                 'tidings.backends.log, tidings.backends.statsd, '
                 'tidings.catalogs')
         env = dict(os.environ, PYTHONPATH=_ROOT)
@@ -1116,26 +1117,26 @@ class TestNoNoise(BadInputCase):
     def test_a_failed_amqp_connect_gives_no_force_connect_warning(self):
         import socket
 
-        from tidings.backends import publishers
+        from tidings.backends import messaging_senders
         sock = socket.socket()
         sock.bind(('127.0.0.1', 0))
         port = sock.getsockname()[1]
         sock.close()          # nothing listens there now
-        publisher = publishers.RabbitPipelinePublisher(
+        sender = messaging_senders.RabbitPipelineSender(
             [('127.0.0.1', port, 'guest', 'guest')], timeout=0.5)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
-            self.assertRaises(OSError, publisher.connect)
-            publisher.close()
+            self.assertRaises(OSError, sender.connect)
+            sender.close()
         self.assertEqual([], [str(w.message) for w in caught])
 
     def test_abort_of_a_never_connected_amqp_connection_is_quiet(self):
         import amqp
 
-        from tidings.backends import publishers
+        from tidings.backends import messaging_senders
         conn = amqp.Connection('127.0.0.1:1', connect_timeout=0.1)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
-            publishers._abort(conn)
+            messaging_senders._abort(conn)
         self.assertEqual([], [str(w.message) for w in caught])
         self.assertIsNone(conn._transport)

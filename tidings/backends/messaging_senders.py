@@ -1,15 +1,15 @@
 """How the messaging backend puts wire messages on the bus.
 
-Two publishers with one contract, ``publish(rows)``: every row is
+Two senders with one contract, ``publish(rows)``: every row is
 confirmed by the broker, or :class:`PublishError` says how many of the
 first rows were (the rest must be kept and sent again).
 
-- :class:`OsloPublisher` hands each message to the oslo.messaging
+- :class:`OsloSender` hands each message to the oslo.messaging
   transport, exactly as oslo.messaging's own ``MessagingDriver`` does, so
   our message_id and timestamp are kept (its ``Notifier`` would make new
   ones).  Any transport works; with rabbit each message waits for its
   publisher confirm in turn.
-- :class:`RabbitPipelinePublisher` writes the same AMQP messages as
+- :class:`RabbitPipelineSender` writes the same AMQP messages as
   oslo.messaging's rabbit driver (same exchange, routing key, default
   queue, envelope and properties) but publishes a window of them before
   waiting for their confirms together: several times the throughput, the
@@ -155,7 +155,7 @@ def send_notification(transport, target, ctxt, message, version, retry):
                                  retry=retry)
 
 
-class OsloPublisher:
+class OsloSender:
     """Publish through an oslo.messaging notification transport."""
 
     def __init__(self, transport, exchange=None):
@@ -191,7 +191,7 @@ CAPABILITIES = dict(amqp.Connection.negotiate_capabilities,
                     **{'connection.blocked': False})
 
 
-class RabbitPipelinePublisher:
+class RabbitPipelineSender:
     """One AMQP connection with publisher confirms, pipelined.
 
     :param hosts: ``[(host, port, user, password), ...]`` tried in turn.
@@ -404,8 +404,9 @@ class PublishFrames:
     (a unit test compares them): a method frame, a content header frame,
     body frames of at most ``frame_max - 8`` bytes.  Only the routing key
     and the body vary, so the method frame is built once per routing key
-    and the header once per body length; the sender thread spends a tenth
-    of py-amqp's per-message Python on it.
+    and the header once per body length, which leaves the sender thread
+    (sharing the interpreter with the callers) a small part of py-amqp's
+    per-message Python (figures in ``benchmarks/README.rst``).
     """
 
     def __init__(self, channel_id, exchange, frame_max):

@@ -1,10 +1,12 @@
 """A small test catalog whose events carry StatsD metric names.
 
 Used by the statsd backend and request-metrics middleware tests, unit and
-functional.
+functional.  It is also a route profile of the request-metrics middleware
+(``ROUTES`` and ``payload_factory``, as
+``tidings.catalogs.magnetodb.routes`` is): the middleware has no payload of
+its own, the catalog brings :class:`RequestPayload`.
 """
 
-from tidings.middleware import request_metrics
 from tidings.notifications import payload as payload_mod
 from tidings.notifications import registry
 from tidings.objects import base
@@ -19,6 +21,43 @@ class ThingPayload(payload_mod.Payload):
     fields = {
         'name': fields.StringField(),
     }
+
+
+@OBJECTS.register
+class RequestPayload(payload_mod.Payload):
+    """One API request as the request-metrics middleware saw it."""
+
+    VERSION = '1.0'
+    fields = {
+        'method': fields.StringField(),
+        'path': fields.StringField(),
+        'endpoint': fields.StringField(nullable=True),
+        'action': fields.StringField(nullable=True),
+        'status': fields.IntegerField(),
+        'duration_ms': fields.FloatField(),
+        'request_bytes': fields.IntegerField(),
+        'response_bytes': fields.IntegerField(),
+        'project_id': fields.StringField(nullable=True),
+        'request_id': fields.StringField(nullable=True),
+    }
+
+
+def payload_factory(environ, status, duration_ms, request_bytes,
+                    response_bytes):
+    """The test catalog's payload factory: a :class:`RequestPayload`."""
+    from tidings.middleware import request_metrics
+    route = environ.get(request_metrics.ROUTE_KEY)
+    params = environ.get(request_metrics.PARAMS_KEY) or {}
+    return RequestPayload(
+        method=environ.get('REQUEST_METHOD', ''),
+        path=request_metrics.full_path(environ),
+        endpoint=route.path if route is not None else None,
+        action=route.action if route is not None else None,
+        status=status, duration_ms=duration_ms,
+        request_bytes=request_bytes, response_bytes=response_bytes,
+        project_id=params.get('project_id') or params.get('tenant_id'),
+        request_id=(environ.get('openstack.request_id')
+                    or environ.get('HTTP_X_OPENSTACK_REQUEST_ID')))
 
 
 EVENTS = registry.EventRegistry('metricstest', objects=OBJECTS)
@@ -47,31 +86,31 @@ THING_QUIET = EVENTS.define(
 # Request events as the middleware emits them (payload: RequestPayload).
 REQUEST_THING_CREATE = EVENTS.define(
     'EVENT_TYPE_REQUEST_THING_CREATE', 'metricstest.req.create_thing',
-    'audit', request_metrics.RequestPayload,
+    'audit', RequestPayload,
     mechanisms=['messaging', 'statsd'], metrics=['test.req.create_thing'])
 REQUEST_THING_CREATE_ERROR = EVENTS.define(
     'EVENT_TYPE_REQUEST_THING_CREATE_ERROR',
     'metricstest.req.create_thing.error', 'error',
-    request_metrics.RequestPayload, mechanisms=['messaging', 'statsd'],
+    RequestPayload, mechanisms=['messaging', 'statsd'],
     metrics=['test.req.create_thing.error'], status_variants=True)
 REQUEST_THING_LIST = EVENTS.define(
     'EVENT_TYPE_REQUEST_THING_LIST', 'metricstest.req.list_thing',
-    'info', request_metrics.RequestPayload,
+    'info', RequestPayload,
     mechanisms=['messaging', 'statsd'], metrics=['test.req.list_thing'])
 REQUEST_THING_LIST_ERROR = EVENTS.define(
     'EVENT_TYPE_REQUEST_THING_LIST_ERROR',
     'metricstest.req.list_thing.error', 'error',
-    request_metrics.RequestPayload, mechanisms=['messaging', 'statsd'],
+    RequestPayload, mechanisms=['messaging', 'statsd'],
     metrics=['test.req.list_thing.error'], status_variants=True)
 DYNAMO_THING_CREATE = EVENTS.define(
     'EVENT_TYPE_DYNAMO_THING_CREATE', 'metricstest.dynamo.create_thing',
-    'audit', request_metrics.RequestPayload,
+    'audit', RequestPayload,
     mechanisms=['messaging', 'statsd'],
     metrics=['test.dynamo.create_thing'])
 DYNAMO_THING_CREATE_ERROR = EVENTS.define(
     'EVENT_TYPE_DYNAMO_THING_CREATE_ERROR',
     'metricstest.dynamo.create_thing.error', 'error',
-    request_metrics.RequestPayload, mechanisms=['messaging', 'statsd'],
+    RequestPayload, mechanisms=['messaging', 'statsd'],
     metrics=['test.dynamo.create_thing.error'], status_variants=True)
 
 #: Routes of the test service, in the middleware's route format.

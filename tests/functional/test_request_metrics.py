@@ -39,7 +39,7 @@ class RequestMetricsDaemonTest(base.FunctionalTestCase):
         self.addCleanup(self.notifier.close)
         self.middleware = request_metrics.RequestMetricsMiddleware(
             catalog.things_app, self.notifier, catalog.ROUTES,
-            node_metric='node')
+            node_metric='node', payload_factory=catalog.payload_factory)
         self.port = netutil.serve_wsgi(self, self.middleware)
 
     def request(self, method, path, body=None, headers=None):

@@ -105,10 +105,9 @@ class StatsdBackendTest(base.FunctionalTestCase):
             self.name('test.task.create_thing')])
 
     def test_http_status_variant_counter_carries_the_status(self):
-        from tidings.middleware import request_metrics
         daemon = self.daemon()
         notifier = self.notifier(daemon.port)
-        payload = request_metrics.RequestPayload(
+        payload = catalog.RequestPayload(
             method='POST', path='/v1/p/things', status=409,
             duration_ms=3.0, request_bytes=10, response_bytes=20)
         notifier.notify('EVENT_TYPE_REQUEST_THING_CREATE_ERROR', payload,

@@ -13,7 +13,6 @@ from tests import metrics_catalog as catalog
 from tests.netutil import Receiver
 from tidings import conf as tidings_conf
 from tidings.backends import statsd
-from tidings.middleware import request_metrics
 from tidings.notifications import notifier as notifier_mod
 from tidings.objects import errors
 
@@ -289,7 +288,7 @@ class TestStatsdBackend(ClientTestCase):
 
     def test_status_variant_metric_carries_the_status(self):
         notifier = self.notifier()
-        payload = request_metrics.RequestPayload(
+        payload = catalog.RequestPayload(
             method='POST', path='/v1/p/things', status=404,
             duration_ms=1.0, request_bytes=0, response_bytes=0)
         notifier.notify('EVENT_TYPE_REQUEST_THING_CREATE_ERROR', payload,

@@ -12,10 +12,10 @@ import testtools
 
 from tests import metrics_catalog as catalog
 from tests import netutil
+from tidings.catalogs.magnetodb import routes as magnetodb_routes
 from tidings import conf as tidings_conf
 from tidings.backends import memory
 from tidings.backends import statsd
-from tidings.middleware import magnetodb_routes
 from tidings.middleware import request_metrics
 from tidings.notifications import notifier as notifier_mod
 from tidings.objects import errors
@@ -43,6 +43,7 @@ class MiddlewareTestCase(testtools.TestCase):
 
     def serve(self, routes=catalog.ROUTES, **kwargs):
         kwargs.setdefault('statsd', self.client)
+        kwargs.setdefault('payload_factory', catalog.payload_factory)
         self.middleware = request_metrics.RequestMetricsMiddleware(
             catalog.things_app, self.notifier, routes, **kwargs)
         self.port = netutil.serve_wsgi(self, self.middleware)
@@ -81,7 +82,7 @@ class TestEvents(MiddlewareTestCase):
         self.assertEqual(200, status)
         [message] = self.memory.wait_for('metricstest.req.create_thing')
         self.assertEqual('AUDIT', message['priority'])
-        data = message['payload']['tidings_object.data']
+        data = message['payload']['metricstest_object.data']
         self.assertEqual(
             {'method': 'POST', 'path': '/v1/p1/things', 'status': 200,
              'endpoint': '/v1/{project_id}/things', 'project_id': 'p1',
@@ -98,7 +99,7 @@ class TestEvents(MiddlewareTestCase):
             'metricstest.req.create_thing.error.404')
         self.assertEqual('ERROR', message['priority'])
         self.assertEqual(404, message['payload'][
-            'tidings_object.data']['status'])
+            'metricstest_object.data']['status'])
         self.assertEqual([], self.memory.by_event_type(
             'metricstest.req.create_thing'))
 
@@ -116,7 +117,7 @@ class TestEvents(MiddlewareTestCase):
             'X-Amz-Target': 'DynamoDB_20120810.CreateThing'})
         [message] = self.memory.wait_for('metricstest.dynamo.create_thing')
         self.assertEqual('DynamoDB_20120810.CreateThing', message[
-            'payload']['tidings_object.data']['action'])
+            'payload']['metricstest_object.data']['action'])
 
     def test_other_x_amz_target_is_unmatched(self):
         self.serve()
@@ -147,7 +148,7 @@ class TestEvents(MiddlewareTestCase):
                     response_bytes):
             seen.append((environ['tidings.route_params'], status,
                          request_bytes, response_bytes))
-            return request_metrics.request_payload(
+            return catalog.payload_factory(
                 environ, status, duration_ms, request_bytes,
                 response_bytes)
         self.serve(payload_factory=factory)
@@ -176,7 +177,7 @@ class TestEvents(MiddlewareTestCase):
             'X-Openstack-Request-Id': 'req-42'})
         [message] = self.memory.wait_for('metricstest.req.create_thing')
         self.assertEqual('req-42', message['payload'][
-            'tidings_object.data']['request_id'])
+            'metricstest_object.data']['request_id'])
 
 
 class TestMetrics(MiddlewareTestCase):
@@ -252,7 +253,8 @@ class TestMetrics(MiddlewareTestCase):
         notifier = notifier_mod.Notifier(conf, catalog.EVENTS)
         self.addCleanup(notifier.close)
         middleware = request_metrics.RequestMetricsMiddleware(
-            catalog.things_app, notifier, catalog.ROUTES)
+            catalog.things_app, notifier, catalog.ROUTES,
+            payload_factory=catalog.payload_factory)
         self.assertIs(notifier.backend('statsd').client, middleware.statsd)
 
 
@@ -264,7 +266,8 @@ class TestRoutes(testtools.TestCase):
 
     def middleware(self, routes):
         return request_metrics.RequestMetricsMiddleware(
-            catalog.things_app, self.notifier, routes)
+            catalog.things_app, self.notifier, routes,
+            payload_factory=catalog.payload_factory)
 
     def environ(self, method, path, **headers):
         environ = {'REQUEST_METHOD': method, 'SCRIPT_NAME': '',
@@ -350,8 +353,8 @@ class TestMagnetodbRoutes(testtools.TestCase):
         from tidings.catalogs import magnetodb
         self.events = magnetodb.EVENTS
         self.notifier, self.memory = make_notifier(self, self.events)
-        self.middleware = magnetodb_routes.middleware(
-            catalog.things_app, self.notifier, statsd=None)
+        self.middleware = request_metrics.for_routes(
+            catalog.things_app, self.notifier, magnetodb_routes, statsd=None)
 
     def event_for(self, method, path, target=None):
         environ = {'REQUEST_METHOD': method, 'SCRIPT_NAME': '',
@@ -422,6 +425,7 @@ class TestFilterFactory(testtools.TestCase):
             make_filter = request_metrics.filter_factory(
                 {}, routes='tests.metrics_catalog:ROUTES',
                 notifier='tests.metrics_catalog:NOTIFIER',
+                payload_factory='tests.metrics_catalog:payload_factory',
                 sample_rate='0.5', node_metric='svc.api')
             middleware = make_filter(catalog.things_app)
         self.assertEqual((3, 0.5, 'svc.api', notifier),
@@ -430,20 +434,37 @@ class TestFilterFactory(testtools.TestCase):
 
     def test_paste_filter_builds_a_notifier_from_catalogs(self):
         make_filter = request_metrics.filter_factory(
-            {}, routes='tidings.middleware.magnetodb_routes:ROUTES',
-            catalogs='demo')
+            {}, routes='tidings.catalogs.magnetodb.routes:ROUTES',
+            catalogs='demo',
+            payload_factory='tidings.catalogs.magnetodb.routes:'
+                            'payload_factory')
         exc = self.assertRaises(errors.RouteError, make_filter,
                                 catalog.things_app)
         self.assertIn('EVENT_TYPE_REQUEST_TABLE_CREATE', str(exc))
 
     def test_magnetodb_paste_filter_uses_the_magnetodb_catalog(self):
-        make_filter = magnetodb_routes.filter_factory({}, sample_rate='0.1')
+        make_filter = request_metrics.filter_factory(
+            {}, routes='tidings.catalogs.magnetodb.routes',
+            sample_rate='0.1')
         middleware = make_filter(catalog.things_app)
         self.addCleanup(middleware.notifier.close)
         self.assertEqual(
             (22, 'mdb.api', 0.1, magnetodb_routes.payload_factory),
             (len(middleware.routes), middleware.node_metric,
              middleware.sample_rate, middleware.payload_factory))
+
+    def test_middleware_has_no_payload_of_its_own(self):
+        notifier, _ = make_notifier(self)
+        exc = self.assertRaises(
+            errors.ConfigError, request_metrics.RequestMetricsMiddleware,
+            catalog.things_app, notifier, catalog.ROUTES)
+        self.assertIn('payload_factory', str(exc))
+        self.assertFalse(hasattr(request_metrics, 'RequestPayload'))
+
+    def test_magnetodb_routes_read_the_keys_the_middleware_writes(self):
+        self.assertEqual(
+            (request_metrics.ROUTE_KEY, request_metrics.PARAMS_KEY),
+            (magnetodb_routes.ROUTE_KEY, magnetodb_routes.PARAMS_KEY))
 
     def test_paste_filter_needs_routes(self):
         exc = self.assertRaises(errors.ConfigError,

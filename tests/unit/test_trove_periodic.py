@@ -68,10 +68,31 @@ class TestOptions(PeriodicTestCase):
                       str(error))
 
     def test_options_are_listed_for_the_config_generator(self):
+        # the catalog's own namespace, found through its entry point
+        import importlib.metadata
+        (entry,) = [ep for ep in importlib.metadata.entry_points(
+            group='oslo.config.opts') if ep.name == 'tidings.trove']
         groups = {getattr(g, 'name', g): [o.name for o in opts]
-                  for g, opts in tidings_conf.list_opts()}
-        self.assertEqual(['exists_notification_interval',
-                          'quota_notification_interval'], groups['trove'])
+                  for g, opts in entry.load()()}
+        self.assertEqual({'trove': ['exists_notification_interval',
+                                    'quota_notification_interval']},
+                         groups)
+
+    def test_core_namespace_knows_no_catalog(self):
+        core = {getattr(g, 'name', g) for g, _ in tidings_conf.list_opts()}
+        every = {getattr(g, 'name', g) for g, _ in tidings_conf.all_opts()}
+        self.assertNotIn('trove', core)
+        self.assertNotIn('magnetodb', core)
+        self.assertEqual({'trove', 'magnetodb'}, every - core)
+
+    def test_tasks_register_the_options_themselves(self):
+        from oslo_config import cfg
+        conf = cfg.ConfigOpts()
+        conf([], project='tidings', default_config_files=[],
+             default_config_dirs=[])
+        task = periodic.quota_task(self.notifier, conf, lambda s, e: [])
+        self.assertFalse(task.enabled)
+        self.assertEqual(-1, conf.trove.quota_notification_interval)
 
 
 class TestExists(PeriodicTestCase):

@@ -143,7 +143,7 @@ def _format(value):
 def show_command(args):
     conf = load(args.files)
     tidings_conf.validate(conf)
-    for group, opts in tidings_conf.list_opts():
+    for group, opts in tidings_conf.all_opts():
         name = getattr(group, 'name', group)
         if not args.all and name != 'notifications':
             continue

@@ -207,7 +207,8 @@ def _scenario_trove(notifier, trove):
 
 
 def _scenario_magnetodb(notifier, magnetodb):
-    from tidings.middleware import magnetodb_routes
+    from tidings.catalogs.magnetodb import routes
+    from tidings.middleware import request_metrics
 
     def app(environ, start_response):
         if environ['PATH_INFO'].endswith('/missing'):
@@ -216,7 +217,7 @@ def _scenario_magnetodb(notifier, magnetodb):
         start_response('200 OK', [('Content-Type', 'application/json')])
         return [b'{"table_description": {"table_status": "CREATING"}}']
 
-    wrapped = magnetodb_routes.middleware(app, notifier)
+    wrapped = request_metrics.for_routes(app, notifier, routes)
     for method, path in (('POST', '/v1/data/demo-project/tables'),
                          ('DELETE', '/v1/data/demo-project/tables/missing')):
         environ = {'REQUEST_METHOD': method, 'PATH_INFO': path}

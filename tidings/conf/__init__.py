@@ -2,7 +2,26 @@
 
 Every module in this package defines ``GROUP``, ``OPTS``,
 ``register_opts(conf)`` and ``list_opts()``; they are found by name, so a
-new group is a new module.  Nothing is read at import time.
+new core group is a new module.  Nothing is read at import time.
+
+This package knows no catalog.  A catalog that has options keeps them in
+its own package (``tidings/catalogs/trove/options.py``) under the same
+contract, plus an optional ``validate(conf)``, and declares them as an
+``oslo.config.opts`` entry point named ``tidings.<catalog>`` (setup.cfg)::
+
+    oslo.config.opts =
+        tidings = tidings.conf:list_opts
+        tidings.trove = tidings.catalogs.trove.options:list_opts
+
+:func:`list_opts` (the ``tidings`` namespace of oslo-config-generator) is
+the core groups only; each catalog's groups are its own namespace.
+:func:`register_opts`, :func:`check` and :func:`all_opts` -- so
+:func:`new_conf`, the Notifier's startup check and ``tidings config
+validate`` (types, unknown groups and options, each module's
+``validate``) -- take the core groups and those of every installed
+catalog, found through those entry points.  A catalog's own code that
+reads its options registers them itself first (:func:`register_module`),
+so it never depends on an entry point being installed.
 """
 
 import difflib
@@ -25,27 +44,61 @@ from tidings.objects import pinning
 from tidings.objects import fields
 
 BACKEND_NAMESPACE = 'tidings.backends'
+#: The entry point group of option lists (oslo-config-generator's).
+OPTS_NAMESPACE = 'oslo.config.opts'
+#: Catalogs' option entry points are named ``tidings.<catalog>``.
+CATALOG_OPTS_PREFIX = 'tidings.'
 _PIN = re.compile(r'^(?:(?P<ns>[A-Za-z0-9_]+)\.)?(?P<name>[A-Za-z0-9_]+)'
                   r':(?P<version>\d+\.\d+)$')
 
 
 def _modules():
+    """The core option modules: this package's own, by name."""
     names = sorted(m.name for m in pkgutil.iter_modules(__path__)
                    if not m.name.startswith('_'))
     return [importlib.import_module('%s.%s' % (__name__, n)) for n in names]
 
 
+def catalog_modules():
+    """The option modules of the installed catalogs: the modules of the
+    ``oslo.config.opts`` entry points named ``tidings.<catalog>``, by
+    name.  Loaded when asked for, never at import time."""
+    eps = importlib.metadata.entry_points(group=OPTS_NAMESPACE)
+    names = sorted({ep.module for ep in eps
+                    if ep.name.startswith(CATALOG_OPTS_PREFIX)})
+    return [importlib.import_module(n) for n in names]
+
+
+def _all_modules():
+    return _modules() + catalog_modules()
+
+
+def _pairs(listed):
+    """``[(group, [opts])]`` from a module's list_opts(): a dict or the
+    list oslo-config-generator takes."""
+    return list(listed.items() if isinstance(listed, dict) else listed)
+
+
+def register_module(conf, module):
+    """Register one option module's groups on ``conf`` (idempotent): how a
+    catalog registers its own options before it reads them."""
+    for group, _opts in _pairs(module.list_opts()):
+        _register_own_group(conf, group)
+    module.register_opts(conf)
+    return conf
+
+
 def register_opts(conf):
-    """Register every tidings option group on ``conf`` (idempotent).
+    """Register every tidings option group on ``conf`` (idempotent): the
+    core groups and those of every installed catalog.
 
     Each ``conf`` gets its own copy of every group first: oslo.config
     copies a registered OptGroup shallowly, so the module's group object
     would otherwise share its option table -- and every ``set_override``
     -- between all ConfigOpts of the process.
     """
-    for module in _modules():
-        _register_own_group(conf, module.GROUP)
-        module.register_opts(conf)
+    for module in _all_modules():
+        register_module(conf, module)
     return conf
 
 
@@ -65,10 +118,21 @@ def _register_own_group(conf, group):
 
 
 def list_opts():
-    """For oslo-config-generator: ``[(group, [opts]), ...]``."""
+    """For oslo-config-generator (namespace ``tidings``): the core groups,
+    ``[(group, [opts]), ...]``.  No catalog's: each is its own namespace."""
+    return _list(_modules())
+
+
+def all_opts():
+    """``[(group, [opts]), ...]`` of the core and every installed catalog:
+    what a tidings configuration file may hold."""
+    return _list(_all_modules())
+
+
+def _list(modules):
     out = []
-    for module in _modules():
-        for group, opts in module.list_opts().items():
+    for module in modules:
+        for group, opts in _pairs(module.list_opts()):
             out.append((group, list(opts)))
     return out
 
@@ -145,7 +209,7 @@ def check(conf, files=None, registries=None, backends=True):
         files = _conf_files(conf)
     problems.extend(_file_problems(conf, files))
     bad = set()
-    for group, opts in list_opts():
+    for group, opts in all_opts():
         name = _group_name(group)
         for opt in opts:
             try:
@@ -161,7 +225,7 @@ def check(conf, files=None, registries=None, backends=True):
 
     known = installed_backends()
     problems.extend(_notifications_problems(conf, value, known))
-    for module in _modules():
+    for module in _all_modules():
         hook = getattr(module, 'validate', None)
         if hook is not None:
             problems.extend(_collect(hook, conf))
@@ -486,7 +550,8 @@ def check_files(files):
 def _file_problems(conf, files):
     """Unknown groups and options, and duplicates, in ``files``."""
     groups = {}
-    for group, opts in list_opts():
+    listed = all_opts()
+    for group, opts in listed:
         name = _group_name(group)
         known = groups.setdefault(name, set())
         known.update(opt.dest for opt in opts)
@@ -515,7 +580,7 @@ def _file_problems(conf, files):
                         'no such group (in %s); did you mean [%s]?' % (
                             path, close[0])))
                 continue
-            listing = sorted(o.name for g, opts in list_opts()
+            listing = sorted(o.name for g, opts in listed
                              if _group_name(g) == section for o in opts)
             for option in options:
                 if option in known:

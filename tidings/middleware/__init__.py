@@ -3,4 +3,4 @@ metrics per API request).  See :mod:`tidings.middleware.request_metrics`.
 """
 
 from tidings.middleware.request_metrics import (  # noqa: F401
-    RequestMetricsMiddleware, RequestPayload, Route, filter_factory)
+    RequestMetricsMiddleware, Route, filter_factory, for_routes)

@@ -32,9 +32,14 @@ built, so a typo fails at startup, naming the route.
 
 The payload comes from ``payload_factory(environ, status, duration_ms,
 request_bytes, response_bytes)``, called only when some backend delivers
-the event; the default builds :class:`RequestPayload`.  The matched route
-and its placeholder values are in ``environ['tidings.route']`` and
-``environ['tidings.route_params']``, for the application and factories.
+the event.  The middleware has no payload class of its own: the catalog
+whose events the routes name brings it, usually with the routes, as a
+route profile module (``ROUTES``, ``payload_factory`` and optionally
+``NODE_METRIC``, ``CATALOG``, ``SOURCE``; e.g.
+:mod:`tidings.catalogs.magnetodb.routes`) given to :func:`for_routes` or
+to the paste filter.  The matched route and its placeholder values are in
+``environ['tidings.route']`` and ``environ['tidings.route_params']``, for
+the application and factories.
 
 Nothing here raises into the request: a failing factory or notifier is
 logged once per burst and counted in :meth:`RequestMetricsMiddleware.stats`.
@@ -48,9 +53,7 @@ import time
 
 from tidings.backends import base as backend_base
 from tidings.backends import statsd as statsd_backend
-from tidings.notifications import payload as payload_mod
 from tidings.objects import errors
-from tidings.objects import fields
 
 LOG = logging.getLogger(__name__)
 
@@ -61,42 +64,6 @@ _METRIC = re.compile(r'^[A-Za-z0-9_.-]+$')
 #: environ keys where the middleware leaves the match for the application.
 ROUTE_KEY = 'tidings.route'
 PARAMS_KEY = 'tidings.route_params'
-
-
-@payload_mod.OBJECTS.register
-class RequestPayload(payload_mod.Payload):
-    """One API request as the request-metrics middleware saw it."""
-
-    VERSION = '1.0'
-    fields = {
-        'method': fields.StringField(),
-        'path': fields.StringField(),
-        'endpoint': fields.StringField(nullable=True),
-        'action': fields.StringField(nullable=True),
-        'status': fields.IntegerField(),
-        'duration_ms': fields.FloatField(),
-        'request_bytes': fields.IntegerField(),
-        'response_bytes': fields.IntegerField(),
-        'project_id': fields.StringField(nullable=True),
-        'request_id': fields.StringField(nullable=True),
-    }
-
-
-def request_payload(environ, status, duration_ms, request_bytes,
-                    response_bytes):
-    """The default payload factory: a :class:`RequestPayload`."""
-    route = environ.get(ROUTE_KEY)
-    params = environ.get(PARAMS_KEY) or {}
-    return RequestPayload(
-        method=environ.get('REQUEST_METHOD', ''),
-        path=full_path(environ),
-        endpoint=route.path if route is not None else None,
-        action=route.action if route is not None else None,
-        status=status, duration_ms=duration_ms,
-        request_bytes=request_bytes, response_bytes=response_bytes,
-        project_id=params.get('project_id') or params.get('tenant_id'),
-        request_id=(environ.get('openstack.request_id')
-                    or environ.get('HTTP_X_OPENSTACK_REQUEST_ID')))
 
 
 def full_path(environ):
@@ -341,8 +308,9 @@ class RequestMetricsMiddleware:
         (0, 1]; events are never sampled.
     :param node_metric: name of the node-wide metrics.
     :param payload_factory: ``f(environ, status, duration_ms,
-        request_bytes, response_bytes)`` returning the event's payload;
-        default :func:`request_payload`.
+        request_bytes, response_bytes)`` returning the event's payload, a
+        payload of the catalog whose events the routes name (required
+        when events are emitted).
     :param emit_events: False sends metrics only.
     :param source: the notification source (default the notifier's).
     """
@@ -376,7 +344,14 @@ class RequestMetricsMiddleware:
                                      node_metric, 'may hold only letters, '
                                      'digits, "_", "-" and "."')
         self.node_metric = node_metric
-        self.payload_factory = payload_factory or request_payload
+        if payload_factory is None and emit_events:
+            raise errors.ConfigError(
+                'request_metrics', 'payload_factory', None,
+                'required: f(environ, status, duration_ms, request_bytes, '
+                'response_bytes) returning a payload of the routes\' '
+                'catalog, e.g. tidings.catalogs.magnetodb.routes:'
+                'payload_factory (or emit_events=False)')
+        self.payload_factory = payload_factory
         self.emit_events = emit_events
         self.source = source
         self.counters = collections.Counter()
@@ -495,6 +470,20 @@ def _context(environ):
     return {'request_id': request_id} if request_id else None
 
 
+def for_routes(app, notifier, profile, **kwargs):
+    """``app`` wrapped in the middleware with a route profile's defaults.
+
+    ``profile`` is a module (or any object) with ``ROUTES`` and
+    ``payload_factory`` and optionally ``NODE_METRIC``, e.g.
+    :mod:`tidings.catalogs.magnetodb.routes`; ``kwargs`` override them.
+    """
+    kwargs.setdefault('payload_factory', profile.payload_factory)
+    node_metric = getattr(profile, 'NODE_METRIC', None)
+    if node_metric:
+        kwargs.setdefault('node_metric', node_metric)
+    return RequestMetricsMiddleware(app, notifier, profile.ROUTES, **kwargs)
+
+
 # -- paste --------------------------------------------------------------------
 
 def load_reference(text):
@@ -511,6 +500,20 @@ def load_reference(text):
         raise errors.ConfigError('request_metrics', 'reference', text,
                                  'cannot be loaded: %s' % exc) from None
     return obj
+
+
+def _load_profile(name):
+    try:
+        profile = importlib.import_module(name)
+    except ImportError as exc:
+        raise errors.ConfigError('request_metrics', 'routes', name,
+                                 'cannot be loaded: %s' % exc) from None
+    if not hasattr(profile, 'ROUTES'):
+        raise errors.ConfigError('request_metrics', 'routes', name,
+                                 'a route profile module defines ROUTES '
+                                 '(and payload_factory); or give '
+                                 'package.module:ROUTES')
+    return profile
 
 
 def _notifier_from(settings):
@@ -540,22 +543,40 @@ def _notifier_from(settings):
 def filter_factory(global_conf, **local_conf):
     """Paste filter factory.  Options (``[filter:request_metrics]``):
 
-    - ``routes = package.module:ROUTES`` (required), e.g.
-      ``tidings.middleware.magnetodb_routes:ROUTES``;
+    - ``routes`` (required): a route profile module, e.g.
+      ``tidings.catalogs.magnetodb.routes``, whose ``ROUTES``,
+      ``payload_factory``, ``NODE_METRIC``, ``CATALOG`` and ``SOURCE``
+      give the defaults of the options below; or
+      ``package.module:ROUTES``, a route table alone;
     - ``notifier = package.module:attribute`` (a Notifier or a callable
       returning one), or ``catalogs = magnetodb`` plus optional
       ``config_file = /etc/magnetodb/tidings.conf`` and ``source = api``
       to build one;
     - ``sample_rate`` (default 1), ``node_metric`` (default ``api``),
-      ``payload_factory = package.module:function``,
+      ``payload_factory = package.module:function`` (required unless
+      the profile gives it or ``emit_events`` is false),
       ``emit_events`` (default true).
     """
     settings = dict(global_conf)
     settings.update(local_conf)
     if not settings.get('routes'):
         raise errors.ConfigError('request_metrics', 'routes', '',
-                                 'required: package.module:ROUTES')
-    routes = load_reference(settings['routes'])
+                                 'required: a route profile module (e.g. '
+                                 'tidings.catalogs.magnetodb.routes) or '
+                                 'package.module:ROUTES')
+    if ':' in settings['routes']:
+        routes = load_reference(settings['routes'])
+    else:
+        profile = _load_profile(settings['routes'])
+        routes = profile.ROUTES
+        settings.setdefault('payload_factory', '%s:payload_factory'
+                            % settings['routes'])
+        if getattr(profile, 'NODE_METRIC', None):
+            settings.setdefault('node_metric', profile.NODE_METRIC)
+        if 'notifier' not in settings:
+            for key, attr in (('catalogs', 'CATALOG'), ('source', 'SOURCE')):
+                if getattr(profile, attr, None):
+                    settings.setdefault(key, getattr(profile, attr))
     notifier = _notifier_from(settings)
     factory = (load_reference(settings['payload_factory'])
                if settings.get('payload_factory') else None)
@@ -571,5 +592,5 @@ def filter_factory(global_conf, **local_conf):
     return _filter
 
 
-__all__ = ['RequestMetricsMiddleware', 'RequestPayload', 'Route',
-           'filter_factory', 'request_payload']
+__all__ = ['RequestMetricsMiddleware', 'Route', 'filter_factory',
+           'for_routes']

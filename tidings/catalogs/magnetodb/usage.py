@@ -15,6 +15,7 @@ message).
 """
 
 from tidings.catalogs.magnetodb import events
+from tidings.catalogs.magnetodb import options
 from tidings.catalogs.magnetodb import payloads
 from tidings import conf as tidings_conf
 from tidings.notifications import periodic
@@ -40,7 +41,7 @@ def usage_task(notifier, conf, active_tables, clock=None):
     ``notifier`` must include the magnetodb catalog.  The interval is
     checked now: 0 raises ConfigError.
     """
-    tidings_conf.register_opts(conf)
+    tidings_conf.register_module(conf, options)
 
     def collect(period_start, period_end):
         for table in active_tables(period_start, period_end) or ():

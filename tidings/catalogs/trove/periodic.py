@@ -2,7 +2,8 @@
 notifications.
 
 Each is a :class:`~tidings.notifications.periodic.PeriodicTask` whose
-interval comes from the ``[trove]`` group (< 0 disables it, the default)::
+interval comes from the ``[trove]`` group (< 0 disables it, the default),
+registered here from :mod:`tidings.catalogs.trove.options`::
 
     task = periodic.exists_task(notifier, conf, active_instances)
     task.start()            # no-op when disabled
@@ -14,7 +15,9 @@ from the period when left unset.  ``quota_usages(start, end)`` yields
 """
 
 from tidings.catalogs.trove import events
+from tidings.catalogs.trove import options
 from tidings.catalogs.trove import payloads
+from tidings import conf as tidings_conf
 from tidings.notifications import periodic
 
 
@@ -40,6 +43,7 @@ def exists_task(notifier, conf, active_instances):
     def collect(start, end):
         return _payloads(payloads.InstanceExistsPayload,
                          active_instances(start, end), start, end)
+    tidings_conf.register_module(conf, options)
     return periodic.PeriodicTask(
         notifier, events.EVENTS['EVENT_TYPE_TROVE_INSTANCE_EXISTS'],
         conf.trove.exists_notification_interval, collect,
@@ -51,6 +55,7 @@ def quota_task(notifier, conf, quota_usages):
     quota_notification_interval`` seconds."""
     def collect(start, end):
         return _payloads(payloads.QuotaPayload, quota_usages(start, end))
+    tidings_conf.register_module(conf, options)
     return periodic.PeriodicTask(
         notifier, events.EVENTS['EVENT_TYPE_DBAAS_QUOTAS'],
         conf.trove.quota_notification_interval, collect,

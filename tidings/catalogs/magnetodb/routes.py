@@ -7,15 +7,24 @@ notification refactoring spec (the magnetodb catalog); their
 ``_ERROR_xxx`` variants are found from the names
 (``EVENT_TYPE_REQUEST_TABLE_CREATE_ERROR``, defined with HTTP status
 variants).  :func:`payload_factory` builds the catalog's
-``RequestPayload``.  Wire it with :func:`middleware`::
+``RequestPayload``: the generic middleware has no payload of its own, the
+catalog brings it.  The module is a route profile: ``ROUTES``,
+``payload_factory``, ``NODE_METRIC``, ``CATALOG`` and ``SOURCE`` are the
+middleware's defaults when it is given the module
+(:func:`tidings.middleware.request_metrics.for_routes`)::
 
-    app = magnetodb_routes.middleware(app, notifier)
+    from tidings.catalogs.magnetodb import routes
+    app = request_metrics.for_routes(app, notifier, routes)
 
 or in paste::
 
     [filter:request_metrics]
-    paste.filter_factory = tidings.middleware.magnetodb_routes:filter_factory
+    paste.filter_factory = tidings.middleware.request_metrics:filter_factory
+    routes = tidings.catalogs.magnetodb.routes
     # optional: config_file = /etc/magnetodb/tidings.conf, sample_rate = 0.1
+
+This module imports nothing of the middleware (catalogs sit below it):
+it reads the match from the environ keys the middleware documents.
 
 Endpoints the spec gives no event (describe table, the management and
 monitoring APIs, DynamoDB DescribeTable) are left out: they count in the
@@ -81,15 +90,23 @@ EVENTS = sorted({r[2] for r in ROUTES} | {r[2] + '_ERROR' for r in ROUTES})
 
 #: Node-wide metrics of a MagnetoDB API node: ``mdb.api.requests``...
 NODE_METRIC = 'mdb.api'
+#: The catalog whose events the routes name, and the notification source,
+#: when the middleware builds its own notifier (paste).
+CATALOG = 'magnetodb'
+SOURCE = 'magnetodb-api'
+
+#: Where the middleware leaves the matched route and its placeholder values
+#: (``tidings.middleware.request_metrics.ROUTE_KEY`` / ``PARAMS_KEY``).
+ROUTE_KEY = 'tidings.route'
+PARAMS_KEY = 'tidings.route_params'
 
 
 def payload_factory(environ, status, duration_ms, request_bytes,
                     response_bytes):
     """The magnetodb catalog's ``RequestPayload`` for one request."""
     from tidings.catalogs.magnetodb import payloads
-    from tidings.middleware import request_metrics
-    route = environ.get(request_metrics.ROUTE_KEY)
-    params = environ.get(request_metrics.PARAMS_KEY) or {}
+    route = environ.get(ROUTE_KEY)
+    params = environ.get(PARAMS_KEY) or {}
     return payloads.RequestPayload(
         tenant_id=(params.get('project_id')
                    or environ.get('HTTP_X_PROJECT_ID')
@@ -98,31 +115,10 @@ def payload_factory(environ, status, duration_ms, request_bytes,
         request_id=(environ.get('openstack.request_id')
                     or environ.get('HTTP_X_OPENSTACK_REQUEST_ID')),
         method=environ.get('REQUEST_METHOD', ''),
-        path=request_metrics.full_path(environ),
+        path=(environ.get('SCRIPT_NAME', '')
+              + environ.get('PATH_INFO', '')) or '/',
         # mdb.req.create_table -> create_table, as the catalog names it
         endpoint=route.metric_base.rsplit('.', 1)[-1] if route else '',
         status=status, duration_ms=duration_ms,
         request_bytes=request_bytes, response_bytes=response_bytes,
         table_name=params.get('table_name'))
-
-
-def middleware(app, notifier, **kwargs):
-    """``app`` wrapped in the request-metrics middleware for MagnetoDB."""
-    from tidings.middleware import request_metrics
-    kwargs.setdefault('node_metric', NODE_METRIC)
-    kwargs.setdefault('payload_factory', payload_factory)
-    return request_metrics.RequestMetricsMiddleware(app, notifier, ROUTES,
-                                                    **kwargs)
-
-
-def filter_factory(global_conf, **local_conf):
-    """Paste filter factory: the generic one with MagnetoDB defaults
-    (routes, catalog ``magnetodb``, payload factory, ``mdb.api``)."""
-    from tidings.middleware import request_metrics
-    local_conf.setdefault('routes', __name__ + ':ROUTES')
-    local_conf.setdefault('payload_factory', __name__ + ':payload_factory')
-    local_conf.setdefault('node_metric', NODE_METRIC)
-    if 'notifier' not in local_conf:
-        local_conf.setdefault('catalogs', 'magnetodb')
-        local_conf.setdefault('source', 'magnetodb-api')
-    return request_metrics.filter_factory(global_conf, **local_conf)

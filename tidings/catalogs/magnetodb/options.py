@@ -1,5 +1,17 @@
 """Options of the ``[magnetodb]`` group: the MagnetoDB catalog's periodic
-usage notification."""
+usage notification.
+
+The catalog owns its options; the core ``tidings.conf`` knows no catalog.
+They are found through the ``oslo.config.opts`` entry point
+``tidings.magnetodb = tidings.catalogs.magnetodb.options:list_opts``
+(setup.cfg): ``oslo-config-generator --namespace tidings.magnetodb``
+documents them, ``tidings.conf.register_opts``/``check`` (so ``tidings
+config validate`` and the Notifier's startup check) register and check
+them with every installed catalog's, and
+:mod:`tidings.catalogs.magnetodb.usage` registers them itself before
+reading them.  This module keeps the contract of a ``tidings.conf``
+option module: ``GROUP``, ``OPTS``, ``register_opts`` and ``list_opts``.
+"""
 
 from oslo_config import cfg
 from oslo_config import types
@@ -40,4 +52,5 @@ def register_opts(conf):
 
 
 def list_opts():
-    return {GROUP: OPTS}
+    """For oslo-config-generator: ``[(group, [opts])]``."""
+    return [(GROUP, OPTS)]

@@ -1,5 +1,17 @@
 """Options of the ``[trove]`` group: the trove catalog's periodic
-notifications (``trove.instance.exists`` and ``trove.quota``)."""
+notifications (``trove.instance.exists`` and ``trove.quota``).
+
+The catalog owns its options; the core ``tidings.conf`` knows no catalog.
+They are found through the ``oslo.config.opts`` entry point
+``tidings.trove = tidings.catalogs.trove.options:list_opts`` (setup.cfg):
+``oslo-config-generator --namespace tidings.trove`` documents them,
+``tidings.conf.register_opts``/``check`` (so ``tidings config validate``
+and the Notifier's startup check) register and check them with every
+installed catalog's, and :mod:`tidings.catalogs.trove.periodic` registers
+them itself before reading them.  This module keeps the contract of a
+``tidings.conf`` option module: ``GROUP``, ``OPTS``, ``register_opts``,
+``list_opts`` and ``validate``.
+"""
 
 from oslo_config import cfg
 
@@ -28,7 +40,8 @@ def register_opts(conf):
 
 
 def list_opts():
-    return {GROUP: OPTS}
+    """For oslo-config-generator: ``[(group, [opts])]``."""
+    return [(GROUP, OPTS)]
 
 
 def validate(conf):

@@ -31,6 +31,7 @@ with warnings.catch_warnings():
     from oslo_versionedobjects import base as ovo_base
     from oslo_versionedobjects import fields as ovo_fields
 
+from tidings.objects import codegen
 from tidings.objects import errors
 from tidings.objects import jsonsafe
 
@@ -84,7 +85,8 @@ class TidingsObject(ovo_base.VersionedObject):
     def _primitive_data(self):
         """The ``*_object.data`` dict of the set fields.  Registration
         replaces it with code written for the class (see
-        :func:`primitive_functions`); this loop is its reference."""
+        :func:`~tidings.objects.codegen.primitive_functions`); this loop is
+        its reference."""
         data = {}
         values = self.__dict__
         for name, attr, _field, convert in self._FIELD_INFO:
@@ -94,7 +96,7 @@ class TidingsObject(ovo_base.VersionedObject):
                 continue
             if convert is None or value is None:
                 data[name] = value
-            elif convert is _ONE_OBJECT:
+            elif convert is codegen.ONE_OBJECT:
                 data[name] = value.obj_to_primitive()
             else:
                 data[name] = convert(self, name, value)
@@ -103,7 +105,7 @@ class TidingsObject(ovo_base.VersionedObject):
     def _primitive(self):
         """The primitive at the class's own VERSION.  Registration
         replaces it with code written for the class (see
-        :func:`primitive_functions`)."""
+        :func:`~tidings.objects.codegen.primitive_functions`)."""
         return self._envelope(self.VERSION, self._primitive_data())
 
     def _envelope(self, version, data):
@@ -165,7 +167,7 @@ def make_properties(cls):
     info = []
     for name, field in cls.fields.items():
         attr = '_obj_' + name
-        info.append((name, attr, field, _converter(field)))
+        info.append((name, attr, field, codegen.converter(field)))
 
         def getter(self, name=name, attr=attr):
             try:
@@ -182,7 +184,7 @@ def make_properties(cls):
 
         setattr(cls, name, property(getter, setter, deleter))
     cls._FIELD_INFO = tuple(info)
-    cls._primitive_data, cls._primitive = primitive_functions(cls)
+    cls._primitive_data, cls._primitive = codegen.primitive_functions(cls)
     cls._SETTERS = {name: getattr(cls, name).fset for name in cls.fields}
     cls._REQUIRED = tuple(
         name for name, _, field, _convert in info
@@ -305,70 +307,6 @@ def _make_setter(name, attr, field):
 #: ``<ns>.name``, ``<ns>.namespace``, ``<ns>.version``, ``<ns>.data`` by
 #: serial namespace.
 _KEYS = {}
-
-#: The converter of a field holding one nested versioned object.
-_ONE_OBJECT = object()
-
-
-def _converter(field):
-    """How obj_to_primitive turns a field's (non-None) value into its
-    primitive: None when the value is its own primitive, ``_ONE_OBJECT`` for
-    one nested object, else a ``(obj, attr, value)`` callable.
-
-    oslo's ``Field.to_primitive`` only maps None to None and hands the
-    value to its type; where a field does not change that, the type's
-    method is called directly (one call less per field and per value).
-    """
-    ftype = field._type
-    if type(field).to_primitive is not ovo_fields.Field.to_primitive:
-        return field.to_primitive
-    method = type(ftype).to_primitive
-    if method is ovo_fields.FieldType.to_primitive:
-        return None
-    if method is ovo_fields.Object.to_primitive:
-        return _ONE_OBJECT
-    return ftype.to_primitive
-
-
-def primitive_functions(cls):
-    """``_primitive_data`` and ``_primitive`` written out for ``cls``: one
-    test and one store per field, no loop, no tuple unpacking, converters
-    bound by name, and (for ``_primitive``) the envelope's keys, name and
-    namespace as constants.
-
-    They do what :meth:`TidingsObject._primitive_data` and
-    :meth:`TidingsObject._primitive` do, at a fraction of the cost
-    (figures in ``benchmarks/README.rst``); they run on the caller's
-    thread for every notification.  Field names are
-    identifiers and attribute names are written with ``repr``, so the
-    generated source holds no user text.
-    """
-    ns = cls.OBJ_SERIAL_NAMESPACE
-    namespace = {'NAME': cls.obj_name(), 'PROJECT': cls.OBJ_PROJECT_NAMESPACE}
-    body = ['    values = self.__dict__', '    data = {}']
-    for index, (name, attr, _field, convert) in enumerate(cls._FIELD_INFO):
-        body.append('    if %r in values:' % attr)
-        body.append('        value = values[%r]' % attr)
-        if convert is None:
-            body.append('        data[%r] = value' % name)
-            continue
-        if convert is _ONE_OBJECT:
-            call = 'value.obj_to_primitive()'
-        else:
-            namespace['convert_%d' % index] = convert
-            call = 'convert_%d(self, %r, value)' % (index, name)
-        body.append('        data[%r] = None if value is None else %s'
-                    % (name, call))
-    source = '\n'.join(
-        ['def _primitive_data(self):'] + body + ['    return data', '']
-        + ['def _primitive(self):'] + body
-        + ['    return {%r: NAME, %r: PROJECT, %r: self.VERSION, %r: data}'
-           % (ns + '.name', ns + '.namespace', ns + '.version',
-              ns + '.data')])
-    code = compile(source, '<%s primitives>' % cls.__name__, 'exec')
-    exec(code, namespace)
-    return namespace['_primitive_data'], namespace['_primitive']
-
 
 def _flat(value):
     if isinstance(value, dict):

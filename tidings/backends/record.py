@@ -298,18 +298,17 @@ def _lookup(data, path):
 def _text(value, column):
     """``value`` as text a column of every database takes: cut to the
     column's length, NUL replaced by U+FFFD (PostgreSQL refuses NUL in
-    text; the payload column keeps it, as ``\\u0000``) and, for a value
-    that no field checked (the context's), lone surrogates by ``?``."""
-    if value.__class__ is str and len(value) <= 255 and value.isascii() \
-            and '\x00' not in value:
+    text; the payload column keeps it, as ``\\u0000``).  Lone surrogates
+    never arrive: the payload's fields and the notifier's context
+    redaction refuse them at notify()."""
+    if value.__class__ is str and len(value) <= 255 and \
+            '\x00' not in value:
         return value
     if not isinstance(value, str):
         if isinstance(value, (dict, list)):
             value = json.dumps(value, sort_keys=True, default=str)
         else:
             value = str(value)
-    if not value.isascii():
-        value = value.encode('utf-8', 'replace').decode('utf-8')
     if '\x00' in value:
         value = value.replace('\x00', '\ufffd')
     limit = dbschema.STRING_LENGTHS.get(column)

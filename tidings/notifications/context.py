@@ -38,6 +38,7 @@ except ImportError:     # pragma: no cover - oslo.messaging brings it
 
 from tidings.conf import notifications as conf_notifications
 from tidings.objects import errors
+from tidings.objects import jsonsafe
 
 #: What ``[notifications] redact_context_keys`` holds by default.
 DEFAULT_KEYS = conf_notifications.REDACT_CONTEXT_KEYS
@@ -248,8 +249,7 @@ def _where(parent, key):
 
 def _check_text(text, parent, key):
     try:
-        text.encode('utf-8')
-    except UnicodeEncodeError as exc:
-        raise ContextError(_where(parent, key), text, 'holds a lone '
-                           'surrogate %r at %d (not encodable as UTF-8)' % (
-                               text[exc.start], exc.start)) from None
+        jsonsafe.check_text(text)
+    except jsonsafe.Refused as exc:
+        raise ContextError(_where(parent, key), text, 'holds a %s' % exc
+                           ) from None

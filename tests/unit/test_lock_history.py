@@ -9,7 +9,6 @@ check and refused at startup.
 
 import importlib.metadata
 import json
-import os
 
 import fixtures
 import jsonschema
@@ -17,6 +16,7 @@ import testtools
 
 from tests.unit import catalog
 from tests.unit import fptest_payloads as fp
+from tests.unit import test_lockfile
 from tests.unit.test_cmd_fingerprints import run
 from tidings import catalogs
 from tidings import conf as tidings_conf
@@ -39,19 +39,8 @@ def _validate(lock, key, version, primitive):
                         cls=jsonschema.Draft202012Validator)
 
 
-class LockDirTestCase(testtools.TestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.dir = self.useFixture(fixtures.TempDir()).path
-        self.path = os.path.join(self.dir, 'payloads.lock.json')
-
-    def locked(self, *classes):
-        lock = lockfile.LockFile(self.path)
-        for cls in classes:
-            lock.record(cls)
-        lock.save()
-        return lockfile.LockFile.load(self.path)
+#: A lock file in a folder of the test's (see test_lockfile).
+LockDirTestCase = test_lockfile.LockTestCase
 
 
 class TestNothingChecked(LockDirTestCase):

@@ -25,6 +25,7 @@ COMMANDS = (
     'events',
     'fingerprints',
     'schema',
+    'asyncapi',
     'config',
     'samples',
     'validate',

@@ -24,6 +24,7 @@ RANKS = (
     ('tidings',),
     ('cmd',),
     ('sphinxext', 'testing', 'middleware'),
+    ('exports',),
     ('samples',),
     ('catalogs',),
     ('notifications',),

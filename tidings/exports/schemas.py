@@ -13,7 +13,8 @@ validates with.
     inlined under ``$defs`` (as the lock file stores it), so each file
     validates on its own;
 ``events/<catalog>/<event_type>.json``
-    the whole notification of one event: level and event type fixed, the
+    the whole notification of one event (every event but the removed
+    ones, whatever backend delivers it): level and event type fixed, the
     payload one of the payload's versions (``$ref`` to the files above);
 ``catalogs/<catalog>.json``
     any notification of a catalog: one of its events (``$ref``).
@@ -168,8 +169,8 @@ def bundle(selected, base_uri=DEFAULT_BASE_URI, lock=None):
                 files.setdefault(payload_path(key, version), doc)
         events = []
         for definition in registry:
-            if not published(definition):
-                continue
+            if definition.removed:
+                continue      # never emitted: no schema to validate with
             path = event_path(registry.name, definition)
             key = fingerprint.key(definition.payload)
             refs = [_relative(path, payload_path(key, v)) for v, _doc in

@@ -73,21 +73,22 @@ def _format(args):
 def _check_output(path, folder):
     """Refuse an -o the documents cannot be written to, before the
     (slower) generation."""
-    target = path if folder else (os.path.dirname(os.path.abspath(path)))
-    parent = target
-    while not os.path.exists(parent):
-        parent = os.path.dirname(parent)
-    if folder and os.path.exists(path) and not os.path.isdir(path):
+    bare = path.rstrip('/' + os.sep) or path
+    if folder and os.path.exists(bare) and not os.path.isdir(bare):
         raise errors.TidingsError(
             '-o %s: is a file, not a folder; accepted: a folder for one '
             'document per catalog' % path)
+    if not folder and os.path.isdir(path):
+        raise errors.TidingsError(
+            '-o %s: is a folder; accepted: a file path' % path)
+    parent = os.path.abspath(bare if folder else os.path.dirname(
+        os.path.abspath(path)))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
     if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
         raise errors.TidingsError(
             '-o %s: %s is not a writable folder; accepted: a file or '
             'folder path you can write to' % (path, parent))
-    if not folder and os.path.isdir(path):
-        raise errors.TidingsError(
-            '-o %s: is a folder; accepted: a file path' % path)
 
 
 def run(args):

@@ -3,8 +3,10 @@
 Add ``'tidings.sphinxext'`` to ``extensions``; then:
 
 ``.. tidings-catalog:: <catalog | module:ATTR>``
-    everything about a registry: events table, one section per event
-    (definition and sample) and per payload (fields, history, schema);
+    everything about a registry: a download link to its AsyncAPI 3.0
+    document (:mod:`tidings.exports.asyncapi`), events table, one section
+    per event (definition and sample) and per payload (fields, history,
+    schema);
 ``.. tidings-events:: <catalog | module:ATTR>``
     the events table (event type, level, mechanisms, metrics, payload and
     version, deprecation);

@@ -29,6 +29,7 @@ from tidings import samples
 from tidings.exports import asyncapi
 from tidings.objects import errors
 from tidings.objects import lockfile
+from tidings.sphinxext import files
 from tidings.sphinxext import render
 
 LOG = logging.getLogger(__name__)
@@ -259,11 +260,7 @@ class TidingsDirective(SphinxDirective):
         folder = os.path.join(self.env.app.doctreedir, 'tidings-asyncapi')
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, name)
-        if _read(path) != text:
-            tmp = '%s.%d.tmp' % (path, os.getpid())
-            with open(tmp, 'w', encoding='utf-8') as handle:
-                handle.write(text)
-            os.replace(tmp, path)
+        files.write_if_changed(path, text)
         here = os.path.dirname(self.env.doc2path(self.env.docname))
         link = addnodes.download_reference(
             '', '', reftarget=os.path.relpath(path, here),
@@ -479,11 +476,3 @@ DIRECTIVES = {
     'tidings-catalog': CatalogDirective,
     'tidings-api-ref': ApiRefDirective,
 }
-
-
-def _read(path):
-    try:
-        with open(path, encoding='utf-8') as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None

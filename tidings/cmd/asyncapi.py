@@ -70,14 +70,15 @@ def _format(args):
     return 'json'
 
 
-def _check_output(path, folder):
-    """Refuse an -o the documents cannot be written to, before the
-    (slower) generation."""
+def check_output(path, folder, what='one document per catalog'):
+    """Refuse an -o that cannot be written to, before the (slower)
+    generation: a file where a folder (for ``what``) is wanted, a folder
+    where a file is, a path under a file or an unwritable folder."""
     bare = path.rstrip('/' + os.sep) or path
     if folder and os.path.exists(bare) and not os.path.isdir(bare):
         raise errors.TidingsError(
-            '-o %s: is a file, not a folder; accepted: a folder for one '
-            'document per catalog' % path)
+            '-o %s: is a file, not a folder; accepted: a folder for %s'
+            % (path, what))
     if not folder and os.path.isdir(path):
         raise errors.TidingsError(
             '-o %s: is a folder; accepted: a file path' % path)
@@ -100,7 +101,7 @@ def run(args):
                                durable=args.durable)
     folder = bool(args.output) and _is_folder(args.output)
     if args.output:
-        _check_output(args.output, folder)
+        check_output(args.output, folder)
     selected = selection.contracts(args)
     if len(selected) > 1 and not folder:
         raise errors.TidingsError(

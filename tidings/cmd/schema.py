@@ -23,6 +23,7 @@ import os
 import sys
 
 from tidings import catalogs
+from tidings.cmd import asyncapi as asyncapi_cmd
 from tidings.cmd import fingerprints as fp_cmd
 from tidings.cmd import selection
 from tidings.exports import schemas as bundle_mod
@@ -175,10 +176,7 @@ def write_bundle(args):
     if not args.output:
         raise errors.TidingsError(
             '--all needs -o DIR, the folder that receives the bundle')
-    if os.path.exists(args.output) and not os.path.isdir(args.output):
-        raise errors.TidingsError(
-            '-o %s: is a file; accepted: a folder for the bundle'
-            % args.output)
+    asyncapi_cmd.check_output(args.output, True, 'the bundle')
     base_uri = bundle_mod.check_base_uri(args.base_uri)
     files = bundle_mod.bundle(selection.contracts(args), base_uri,
                               lock=args.lock)

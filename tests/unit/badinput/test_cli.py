@@ -371,13 +371,16 @@ class TestSchema(CliCase):
     def test_all_into_a_file_is_refused(self):
         path = self.write('file.json', '{}')
         self.assertCliRefuses(['schema', '--all', '-o', path], [
-            '-o %s: is a file' % path, 'accepted: a folder'])
+            '-o %s: is a file, not a folder' % path,
+            'accepted: a folder for the bundle'])
 
     def test_all_into_an_unwritable_folder_names_it(self):
         path = self.write('file.json', '{}')
         self.assertCliRefuses(
             ['schema', '--all', '--catalog', 'demo', '-o',
-             os.path.join(path, 'bundle')], [path])
+             os.path.join(path, 'bundle')], [
+                '-o %s' % os.path.join(path, 'bundle'),
+                '%s is not a writable folder' % path])
 
     def test_all_with_a_bad_base_uri_says_what_is_accepted(self):
         self.assertCliRefuses(

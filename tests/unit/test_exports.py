@@ -197,6 +197,31 @@ class TestAsyncapiDocument(testtools.TestCase):
         self.assertIn('at least one', str(exc))
 
 
+class TestAsyncapiStatusVariants(testtools.TestCase):
+    """magnetodb's ``....error`` events carry the HTTP status in the event
+    type: one message each, its example the sampled status."""
+
+    def test_status_variant_messages(self):
+        doc = asyncapi.document(contract('magnetodb'))
+        registry = contract('magnetodb').registry
+        variants = [d for d in registry if d.status_variants]
+        self.assertNotEqual([], variants)
+        messages = doc['components']['messages']
+        for definition in variants:
+            message = messages[definition.event_type_str]
+            self.assertEqual(definition.event_type_str + '.<status>',
+                             message['name'])
+            example = message['examples'][0]['payload']
+            self.assertEqual('%s.%d' % (definition.event_type_str,
+                                        samples.sample_status(definition)),
+                             example['event_type'])
+            validator = message_validator(doc, message)
+            self.assertEqual([], list(validator.iter_errors(example)))
+            example = dict(example, event_type=definition.event_type_str +
+                           '.999')
+            self.assertFalse(validator.is_valid(example))
+
+
 class TestAsyncapiVersions(testtools.TestCase):
     """unitcat's TablePayload: 1.0 and 1.1 locked, 1.2 current."""
 

@@ -277,12 +277,13 @@ def document(contract, routing=None, lock=None):
                     'title': address,
                     'description': (
                         '%s notifications of priority %s, routing key %s on '
-                        'the %s exchange %s. oslo.messaging declares a '
-                        'queue of the same name bound to it; a consumer '
-                        'binds its own queue (pool) to keep from taking '
-                        'messages from others.' % (
+                        'the topic exchange %s, sent when [notifications] '
+                        'notification_format is %s or both. oslo.messaging '
+                        'declares a queue of the same name bound to it; a '
+                        'consumer that must not take messages from others '
+                        'binds a queue of its own.' % (
                             fmt.capitalize(), level.upper(), address,
-                            'topic', routing.exchange)),
+                            routing.exchange, fmt)),
                     'messages': {k: {'$ref': '#/components/messages/' + k}
                                  for k in keys},
                     'bindings': {'amqp': {

@@ -150,6 +150,28 @@ class TestSchemaBundle(ToolCase):
                                      done.stdout[-4000:], done.stderr[-2000:]))
         return done
 
+    def check_payloads(self, tool, folder, sample_files):
+        """Each sample's payload against its payload version's file, one
+        check-jsonschema run per file; returns the payloads checked."""
+        groups = {}
+        for path in sample_files:
+            with open(path) as handle:
+                payload = json.load(handle)['payload']
+            prefix = next(k for k in payload if k.endswith('_object.name'))
+            ns = prefix[:-len('.name')]
+            key = '%s.%s' % (payload[ns + '.namespace'], payload[prefix])
+            schema = os.path.join(folder, 'payloads', key, '%s.json' %
+                                  payload[ns + '.version'])
+            instance = os.path.join(self.out, 'payloads', '%d-%s' % (
+                len(groups.get(schema, ())), os.path.basename(path)))
+            os.makedirs(os.path.dirname(instance), exist_ok=True)
+            with open(instance, 'w') as handle:
+                json.dump(payload, handle)
+            groups.setdefault(schema, []).append(instance)
+        for schema, instances in sorted(groups.items()):
+            self.check(tool, schema, instances)
+        return sum(len(v) for v in groups.values())
+
     def bundle(self, cwd, folder, *catalog_args):
         # file:// ids: check-jsonschema follows the $refs to the files
         self.run_ok(cwd, 'schema', '--all', '-o', folder, '--base-uri',
@@ -179,6 +201,13 @@ class TestSchemaBundle(ToolCase):
         self.check(tool, os.path.join(acme, 'catalogs', 'acme.json'), found)
         self.check(tool, os.path.join(folder, 'envelope.json'),
                    every + found)
+        # the payload files stand alone: demo's and acme's sample payloads
+        # against the file of their version
+        demo = [f for f in every if os.path.basename(
+            os.path.dirname(f)) == 'demo']
+        checked = self.check_payloads(tool, folder, demo)
+        checked += self.check_payloads(tool, acme, found)
+        self.assertGreater(checked, 0)
         # the check bites: a payload version the lock does not know
         with open(os.path.join(ROOT, 'samples', 'demo',
                                'demo.backup.create.end.json')) as handle:
@@ -190,5 +219,6 @@ class TestSchemaBundle(ToolCase):
         done = self.check(tool, os.path.join(folder, 'catalogs',
                                              'demo.json'), [bad], ok=False)
         self.assertIn('bad.json', done.stdout + done.stderr)
-        print('check-jsonschema: %d samples valid, a wrong one refused'
-              % len(every + found))
+        print('check-jsonschema: %d samples valid, %d payloads valid '
+              'against their version\'s file, a wrong one refused' % (
+                  len(every + found), checked))

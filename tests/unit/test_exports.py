@@ -75,7 +75,7 @@ class TestAsyncapiDocument(testtools.TestCase):
 
     def test_every_published_event_has_a_message_per_format(self):
         registry = contract('demo').registry
-        published = [d for d in registry if schemas.published(d)]
+        published = [d for d in registry if asyncapi.published(d)]
         self.assertNotEqual([], published)
         messages = self.doc['components']['messages']
         expected = set()
@@ -83,7 +83,7 @@ class TestAsyncapiDocument(testtools.TestCase):
             expected.add(definition.event_type_str)
             expected.add(definition.event_type_str + '.unversioned')
         self.assertEqual(expected, set(messages))
-        left_out = [d for d in registry if not schemas.published(d)]
+        left_out = [d for d in registry if not asyncapi.published(d)]
         for definition in left_out:
             self.assertNotIn(definition.event_type_str, messages)
 

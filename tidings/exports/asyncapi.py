@@ -143,6 +143,16 @@ def _payload_refs(cls, lock, fmt, store):
     return refs
 
 
+def published(definition):
+    """Whether ``definition`` goes on the bus: not removed, and asking for
+    a mechanism the messaging backend serves (as the backend declares it,
+    so the document follows the backend, not a list of its own)."""
+    from tidings.backends import messaging   # its broker client: on use
+    return not definition.removed and not \
+        messaging.MessagingBackend.mechanisms.isdisjoint(
+            definition.mechanisms)
+
+
 def _channel_id(topic, level):
     return _ID.sub('_', '%s.%s' % (topic, level))
 
@@ -228,7 +238,7 @@ def _message(definition, fmt, versions, example):
 def _digest(registry, lock):
     parts = []
     for definition in registry:
-        if bundle_mod.published(definition):
+        if published(definition):
             key = fingerprint.key(definition.payload)
             parts.append('%s %s %s %s' % (
                 definition.event_type_str, definition.level, key,
@@ -246,7 +256,7 @@ def document(contract, routing=None, lock=None):
     routing = routing or Routing()
     registry = contract.registry
     released = bundle_mod.lock_of([contract], lock)
-    events = [d for d in registry if bundle_mod.published(d)]
+    events = [d for d in registry if published(d)]
     store = {}
     messages = {}
     by_level = {}

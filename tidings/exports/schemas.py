@@ -106,12 +106,6 @@ def _relative(source, target):
         os.sep, '/')
 
 
-def published(definition):
-    """Whether ``definition`` goes on the bus: delivered by the messaging
-    mechanism and not removed."""
-    return 'messaging' in definition.mechanisms and not definition.removed
-
-
 def envelope():
     """The envelope of every notification, payload left open."""
     doc = schema_mod.envelope_schema(

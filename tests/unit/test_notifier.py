@@ -22,6 +22,8 @@ from tidings.testing import fixtures as tidings_fixtures
 
 
 class Exploding(backend_base.Backend):
+    mechanisms = None
+
     def __init__(self, name='exploding', mechanisms=None):
         super().__init__(None, name)
         self.calls = 0

@@ -20,6 +20,7 @@ import threading
 
 from stevedore import driver
 
+from tidings import backends as backends_mod
 from tidings import burstlog
 from tidings import conf as tidings_conf
 from tidings.backends import base as backend_base
@@ -118,6 +119,12 @@ class Notifier:
         if backends is None:
             backends = [self._load_backend(name) for name in notif.backends]
         self.backends = _check_backends(backends)
+        warning = backends_mod.unserved_warning(
+            backends_mod.unserved([d for r in self.registries for d in r],
+                                  [b.mechanisms for b in self.backends]),
+            [b.name for b in self.backends])
+        if warning:
+            LOG.warning('%s', warning)
         for backend in self.backends:
             backend.bind(self)
         self._routes = {}
@@ -436,6 +443,13 @@ def _check_backends(backends):
             raise errors.ArgumentError(
                 'Notifier backends[%d]' % index, backend,
                 'a tidings.backends.base.Backend instance')
+        if backend.mechanisms is not None and not backend.mechanisms:
+            raise errors.ArgumentError(
+                'backend %s mechanisms' % backend.name, backend.mechanisms,
+                'the delivery mechanisms it serves, e.g. '
+                "frozenset(['messaging']) (a backend that declares none "
+                'would never receive an event), or None for a tap that '
+                'takes every event')
     return out
 
 

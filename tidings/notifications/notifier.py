@@ -14,6 +14,7 @@
 
 import collections
 import fnmatch
+import itertools
 import logging
 import socket
 import threading
@@ -74,8 +75,11 @@ class Notifier:
         notification's ``message_id`` (default: a random uuid4).
     """
 
-    #: Routing decisions kept (per event, source, status) before the cache
-    #: starts over: bounded memory whatever callers pass.
+    #: Routing decisions kept per (event, source) before the oldest
+    #: quarter is forgotten: bounded memory whatever callers pass.  The
+    #: HTTP statuses of an (event, source) live in one small table under
+    #: its entry (at most the 500 valid statuses), so 22 error events
+    #: answering 500 statuses are 22 entries, not 11,000.
     ROUTE_CACHE_SIZE = 4096
 
     def __init__(self, conf=None, registries=(), source=None, host=None,
@@ -127,7 +131,8 @@ class Notifier:
             LOG.warning('%s', warning)
         for backend in self.backends:
             backend.bind(self)
-        self._routes = {}
+        self._routes = {}            # (event, source) -> Route
+        self._status_routes = {}     # (event, source) -> {status: Route}
         self.failures = collections.Counter()
         self._failure_logs = {
             b.name: burstlog.BurstLog(
@@ -254,17 +259,37 @@ class Notifier:
             'catalogs ' + ', '.join(r.name for r in self.registries))
 
     def route(self, event, source=None, status=None):
-        key = (event, source, status)
+        key = (event, source)
         try:
-            route = self._routes.get(key)
+            if status is None:
+                route = self._routes.get(key)
+            else:
+                by_status = self._status_routes.get(key)
+                route = None if by_status is None else by_status.get(status)
         except TypeError:
             raise _unhashable(event, source, status) from None
         if route is None:
-            route = self._route(event, source, status)
-            if len(self._routes) >= self.ROUTE_CACHE_SIZE:
-                self._routes.clear()
-            self._routes[key] = route
+            route = self._route(event, source, status)  # checks all three
+            with self._lock:    # one writer: eviction iterates the cache
+                if status is None:
+                    self._remember(self._routes, key, route)
+                else:
+                    by_status = self._status_routes.get(key)
+                    if by_status is None:
+                        by_status = self._remember(self._status_routes,
+                                                   key, {})
+                    by_status[status] = route
         return route
+
+    def _remember(self, cache, key, value):
+        if len(cache) >= self.ROUTE_CACHE_SIZE:
+            # Forget the oldest quarter (dicts keep insertion order): a
+            # working set just past the size costs a few misses, never a
+            # miss on every call as clearing the whole cache did.
+            for old in list(itertools.islice(cache, len(cache) // 4 or 1)):
+                del cache[old]
+        cache[key] = value
+        return value
 
     def is_enabled(self, event, source=None, status=None):
         """True when some backend would deliver ``event``."""
@@ -292,7 +317,11 @@ class Notifier:
         never reach the caller.
         """
         try:
-            route = self._routes.get((event, source, status))
+            if status is None:
+                route = self._routes.get((event, source))
+            else:
+                by_status = self._status_routes.get((event, source))
+                route = None if by_status is None else by_status.get(status)
         except TypeError:
             raise _unhashable(event, source, status) from None
         if route is None:

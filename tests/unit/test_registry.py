@@ -57,8 +57,10 @@ class TestDefine(testtools.TestCase):
                                 _registry().define, 'EVENT_X', 'a.b',
                                 'info', catalog.PingPayload,
                                 mechanisms=['kafka'])
-        self.assertIn("'kafka' is not one of messaging, statsd, database, "
-                      "log", str(exc))
+        self.assertIn("'kafka' is served by no installed backend; the "
+                      "installed backends serve: database (database), log "
+                      "(log), messaging (jsonfile, messaging), statsd "
+                      "(statsd)", str(exc))
 
     def test_bad_metric_name_is_rejected(self):
         exc = self.assertRaises(errors.EventDefinitionError,

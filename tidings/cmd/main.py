@@ -29,6 +29,7 @@ COMMANDS = (
     'config',
     'samples',
     'validate',
+    'listen',
     'ceilometer',
     'db',
     'catalog',

@@ -90,8 +90,16 @@ class Meta:
         self.context = context
         self.definition = None
         self.format = None
-        self.payload_name = None
-        self.payload_version = None
+        self.payload_name = self.payload_version = None
+        payload = message.get('payload')
+        names = [k for k in payload if isinstance(k, str) and k.endswith(
+            _NAME)] if isinstance(payload, dict) else ()
+        if names:   # as received, even when the payload cannot be decoded
+            ns = names[0][:-len(_NAME)]
+            self.payload_name = '%s.%s' % (ns, payload[names[0]])
+            version = payload.get(ns + '_object.version')
+            self.payload_version = version if isinstance(version, str) \
+                else None
         self.known_version = None
         self.dropped = ()
         self.schema_valid = None
@@ -221,9 +229,12 @@ class Decoder:
         self.invalid = invalid
         self.validator = None
         if validate:
+            # the lock's schemas are tidings' own, checked by its tests:
+            # no meta-schema check, which would stall the listener a
+            # tenth of a second on the first message of each event type
             self.validator = validator_mod.NotificationValidator(
                 lock if lock is not None else _locks(self.registries),
-                self.registries)
+                self.registries, check_schemas=False)
         self._lock = threading.Lock()
         #: Counters: ``decoded``, ``newer``, ``older``, ``dropped_fields``,
         #: ``invalid``, ``unchecked`` (no schema for the version).
@@ -327,6 +338,14 @@ class Decoder:
             problems = self.validator.errors(message)
         except errors.MalformedNotificationError as exc:
             problems = [str(exc)]
+        except Exception as exc:
+            # a lock schema broken by hand (the meta-schema check is off)
+            if not type(exc).__module__.startswith(('jsonschema',
+                                                    'referencing')):
+                raise
+            problems = ['the lock file\'s schema of this payload version '
+                        'cannot be applied (%s: %s); run `tidings '
+                        'fingerprints check`' % (type(exc).__name__, exc)]
         meta.schema_valid = not problems
         if problems:
             meta.schema_error = problems[0]

@@ -549,6 +549,59 @@ class TestDemo(CliCase):
             'installed oslo.messaging transports'])
 
 
+class TestListen(CliCase):
+    """``tidings listen``: refused before it connects or listens."""
+
+    def listen(self, *argv):
+        return ['listen', '--timeout', '1'] + list(argv)
+
+    def test_not_a_transport_url(self):
+        self.assertCliRefuses(self.listen('--transport-url', 'not a url'), [
+            '--transport-url not a url', 'not a transport URL',
+            'expected e.g. rabbit://'])
+
+    def test_unknown_transport_lists_the_installed(self):
+        self.assertCliRefuses(self.listen('--transport-url', 'nope://h/'), [
+            "unknown transport 'nope'", 'installed oslo.messaging '
+            'transports: fake'])
+
+    def test_port_out_of_range(self):
+        self.assertCliRefuses(self.listen('--transport-url',
+                                          'rabbit://h:99999/'), [
+            'rabbit://h:99999/', 'port 99999 is out of range'])
+
+    def test_broker_not_running_masks_the_password(self):
+        code, _, err = self.run_tidings(*self.listen(
+            '--transport-url', 'rabbit://u:secret@127.0.0.1:1/'))
+        self.assertEqual(2, code)
+        self.assertOneLine(err)
+        self.assertIn('cannot connect to 127.0.0.1:1', err)
+        self.assertIn('accepted: the URL of a running broker', err)
+        self.assertNotIn('secret', err)
+
+    def test_unknown_catalog_lists_the_installed(self):
+        self.assertCliRefuses(self.listen('--transport-url', 'fake://',
+                                          '--catalog', 'nope'),
+                              ["unknown catalog 'nope'",
+                               'installed catalogs:'])
+
+    def test_bad_event_pattern_says_what_is_accepted(self):
+        for pattern in ('Demo.*', 'demo backup', '', 'a[b]'):
+            self.assertCliRefuses(self.listen('--transport-url', 'fake://',
+                                              '--event', pattern), [
+                '--event: %r is not an event type pattern' % pattern,
+                'wildcards * (any characters) and ? (one)'])
+
+    def test_count_and_timeout_must_be_positive(self):
+        for option, value, text in (
+                ('--count', '0', "'0' is not a whole number >= 1"),
+                ('--count', 'x', "'x' is not a whole number >= 1"),
+                ('--timeout', '-1', "'-1' is not a number of seconds > 0"),
+                ('--timeout', 'inf', "'inf' is not a number of seconds")):
+            self.assertCliRefuses(['listen', option, value], [
+                'argument %s' % option, text])
+
+
 # hypothesis: every command reading a user file, fed any bytes
 
 _DEEP = st.integers(101, 2000).map(lambda n: ('[' * n + ']' * n).encode())

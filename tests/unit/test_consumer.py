@@ -21,6 +21,7 @@ from tidings.consumer import decoder as decoder_mod
 from tidings.consumer import dedup as dedup_mod
 from tidings.consumer import endpoint as endpoint_mod
 from tidings.objects import errors
+from tidings.objects import lockfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
@@ -255,6 +256,17 @@ class TestValidation(testtools.TestCase):
         decoder = decoder_mod.Decoder([catalog.EVENTS], validate=True,
                                       lock=catalog.LOCK)
         self.assertIs(True, decoder.decode(table_message()).meta.schema_valid)
+
+
+    def test_a_lock_schema_broken_by_hand_is_reported(self):
+        lock = lockfile.LockFile.load(catalog.LOCK)
+        lock.payloads['unitcat.TablePayload']['1.2']['schema'] = {
+            'type': 42}
+        decoder = decoder_mod.Decoder([catalog.EVENTS], validate=True,
+                                      lock=lock)
+        _payload, meta = decoder.decode(table_message())
+        self.assertIs(False, meta.schema_valid)
+        self.assertIn('is not a valid JSON Schema', meta.schema_error)
 
 
 class TestUnversionedAndListener(testtools.TestCase):

@@ -38,6 +38,8 @@ import datetime
 import os
 import threading
 
+import jsonschema
+
 from tidings import catalogs
 from tidings.notifications import notification as notification_mod
 from tidings.notifications import registry as registry_mod
@@ -339,13 +341,7 @@ class Decoder:
         except errors.MalformedNotificationError as exc:
             problems = [str(exc)]
         except Exception as exc:
-            # a lock schema broken by hand (the meta-schema check is off)
-            if not type(exc).__module__.startswith(('jsonschema',
-                                                    'referencing')):
-                raise
-            problems = ['the lock file\'s schema of this payload version '
-                        'cannot be applied (%s: %s); run `tidings '
-                        'fingerprints check`' % (type(exc).__name__, exc)]
+            problems = [self._broken_schema(message, exc)]
         meta.schema_valid = not problems
         if problems:
             meta.schema_error = problems[0]
@@ -355,6 +351,20 @@ class Decoder:
                 raise errors.MalformedNotificationError(
                     meta.message_id, '%s does not match its schema: %s' % (
                         meta.event_type, problems[0]))
+
+    def _broken_schema(self, message, exc):
+        """The problem to report when applying a schema raised ``exc``:
+        the meta-schema check, skipped on the way in, says whether the
+        lock's schema is broken (edited by hand); if it is not, ``exc`` is
+        a bug and raised again."""
+        _key, build = self.validator.schema_for(message)
+        try:
+            jsonschema.Draft202012Validator.check_schema(build())
+        except jsonschema.SchemaError as broken:
+            return ('the lock file\'s schema of this payload version is not '
+                    'a valid JSON Schema (%s); run `tidings fingerprints '
+                    'check`' % broken.message)
+        raise exc
 
     def _versioned(self, cls, primitive, path, dropped, meta):
         """An object of ``cls`` from its versioned primitive; fields of a

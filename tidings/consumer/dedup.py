@@ -136,7 +136,9 @@ class DatabaseDeduplicator:
             table, meta,
             sa.Column('consumer', sa.String(64), primary_key=True),
             sa.Column('message_id', sa.String(64), primary_key=True),
-            sa.Column('seen_at', sa.Float, nullable=False),
+            # double precision: MariaDB's FLOAT would round a Unix time
+            # to minutes
+            sa.Column('seen_at', sa.Double, nullable=False),
             sa.Index('ix_%s_seen' % table, 'consumer', 'seen_at'),
         )
         self._lock = threading.Lock()

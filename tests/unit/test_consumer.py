@@ -2,8 +2,10 @@
 the oslo.messaging endpoint (through the ``fake://`` transport)."""
 
 import copy
+import importlib
 import json
 import os
+import sys
 import threading
 import time
 import uuid
@@ -16,7 +18,6 @@ from tests.unit import catalog
 from tidings import catalogs
 from tidings import conf as tidings_conf
 from tidings import samples as samples_mod
-from tidings.catalogs.demo import events as demo
 from tidings.consumer import decoder as decoder_mod
 from tidings.consumer import dedup as dedup_mod
 from tidings.consumer import endpoint as endpoint_mod
@@ -409,7 +410,8 @@ class TestHandlerNames(testtools.TestCase):
                          endpoint_mod.handler_name('audit.create'))
         self.assertEqual('on_watcher__audit_create',
                          endpoint_mod.handler_name('audit.create', 'watcher'))
-        self.assertEqual('on_x_re_size', endpoint_mod.handler_name('x.re-size'))
+        self.assertEqual('on_x_re_size',
+                         endpoint_mod.handler_name('x.re-size'))
         self.assertEqual(
             ['on_unitcat__a_error_404', 'on_a_error_404',
              'on_unitcat__a_error', 'on_a_error', 'on_event'],
@@ -597,3 +599,36 @@ class TestEndpointInAListener(testtools.TestCase):
         self.listen(second, transport, pool='b')
         send(transport, table_message())
         self.wait_for(lambda: len(first.got) == 1 and len(second.got) == 1)
+
+
+class TestGuideExample(testtools.TestCase):
+    """doc/source/user/examples/backup_consumer.py, as the consumer guide
+    includes it, over the fake:// transport."""
+
+    def test_the_example_handles_end_and_error_once(self):
+        path = os.path.join(ROOT, 'doc', 'source', 'user', 'examples')
+        self.useFixture(fixtures.MonkeyPatch('sys.path', [path] + sys.path))
+        self.addCleanup(sys.modules.pop, 'backup_consumer', None)
+        example = importlib.import_module('backup_consumer')
+        transport = fake_transport()
+        self.addCleanup(transport.cleanup)
+        server, endpoint = example.start_listener(transport, topics=['t'])
+        self.addCleanup(server.wait)
+        self.addCleanup(server.stop)
+        end = json.load(open(os.path.join(
+            ROOT, 'samples', 'demo', 'demo.backup.create.end.json'),
+            encoding='utf-8'))
+        error = json.load(open(os.path.join(
+            ROOT, 'samples', 'demo', 'demo.backup.create.error.json'),
+            encoding='utf-8'))
+        for message in (end, error, end):
+            send(transport, message)
+        deadline = time.monotonic() + 10
+        while endpoint.stats['handled'] + endpoint.stats['duplicates'] < 3 \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual({'2d1c6e5a-1c2f-4f0e-9a7e-3b8f7c1d2e4f': 10},
+                         endpoint.sizes)
+        self.assertEqual([('2d1c6e5a-1c2f-4f0e-9a7e-3b8f7c1d2e4f',
+                           'disk full', 'demo:localhost')], endpoint.failures)
+        self.assertEqual(1, endpoint.stats['duplicates'])

@@ -21,6 +21,7 @@ than ``--count`` came), 2 on bad options (a transport URL, a catalog, an
 event pattern).
 """
 
+import argparse
 import json
 import os
 import queue
@@ -48,7 +49,6 @@ def _positive_int(text):
     except ValueError:
         value = 0
     if value < 1:
-        import argparse
         raise argparse.ArgumentTypeError(
             '%r is not a whole number >= 1' % (text,))
     return value
@@ -60,7 +60,6 @@ def _positive_float(text):
     except ValueError:
         value = 0.0
     if not value > 0 or value == float('inf'):
-        import argparse
         raise argparse.ArgumentTypeError(
             '%r is not a number of seconds > 0' % (text,))
     return value

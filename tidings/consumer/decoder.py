@@ -47,7 +47,6 @@ from tidings.notifications import validator as validator_mod
 from tidings.objects import base
 from tidings.objects import errors
 from tidings.objects import introspect
-from tidings.objects import lockfile
 from tidings.objects import schema as schema_mod
 
 _NAME = '_object.name'

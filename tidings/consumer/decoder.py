@@ -248,13 +248,7 @@ class Decoder:
     def definition(self, event_type):
         """The EventDefinition of ``event_type`` (status variants too), or
         None when no selected catalog defines it."""
-        if not isinstance(event_type, str):
-            return None
-        for registry in self.registries:
-            found = registry.find(event_type)
-            if found is not None:
-                return found
-        return None
+        return validator_mod.find_definition(self.registries, event_type)
 
     def _definition_of(self, meta):
         definition = self.definition(meta.event_type)

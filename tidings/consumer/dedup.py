@@ -85,13 +85,6 @@ class MemoryDeduplicator:
         pass
 
 
-#: What a database says when a row with the same key is already there
-#: (SQLite, PostgreSQL, MariaDB) and to the loser of a race to create the
-#: table.
-_LOST_RACE = ('already exists', 'duplicate key name',
-              'pg_type_typname_nsp_index')
-
-
 class DatabaseDeduplicator:
     """Message ids in a database table, for consumers that restart.
 
@@ -145,26 +138,12 @@ class DatabaseDeduplicator:
         self._since_prune = 0
         self.stats = collections.Counter()
         try:
-            self._create(meta)
+            dbschema.create_racing(lambda: meta.create_all(self.engine))
         except sa_exc.SQLAlchemyError as exc:
             self.engine.dispose()
             raise errors.DatabaseError(
                 option, urls.mask_url(url), 'cannot create table %s: %s' % (
                     table, getattr(exc, 'orig', None) or exc)) from None
-
-    def _create(self, meta, attempts=5):
-        """Create the table when missing; consumers starting together may
-        race to create it, and the losers find it there next time."""
-        for attempt in range(attempts):
-            try:
-                meta.create_all(self.engine)
-                return
-            except sa_exc.SQLAlchemyError as exc:
-                text = str(getattr(exc, 'orig', None) or exc).lower()
-                if attempt == attempts - 1 or not any(
-                        m in text for m in _LOST_RACE):
-                    raise
-                time.sleep(0.05 * (attempt + 1))
 
     def claim(self, message_id, now=None):
         """True the first time ``message_id`` is seen (within ``max_age``

@@ -74,6 +74,18 @@ def _describe(error):
     return error.message
 
 
+def find_definition(registries, event_type):
+    """The EventDefinition of ``event_type`` (an HTTP status variant too)
+    in the first of ``registries`` defining it, or None."""
+    if not isinstance(event_type, str):
+        return None
+    for registry in registries:
+        found = registry.find(event_type)
+        if found is not None:
+            return found
+    return None
+
+
 class NotificationValidator:
     """Validate wire messages against the lock file's schemas.
 
@@ -131,13 +143,7 @@ class NotificationValidator:
         self._lock = threading.Lock()
 
     def _definition(self, event_type):
-        if not isinstance(event_type, str):
-            return None
-        for registry in self.registries:
-            found = registry.find(event_type)
-            if found is not None:
-                return found
-        return None
+        return find_definition(self.registries, event_type)
 
     def _validator(self, key, builder):
         found = self._cache.get(key)

@@ -147,9 +147,12 @@ class Meta:
 
 
 def _compare(a, b):
-    if a is None or b is None:
+    """-1, 0 or 1 as version ``a`` is older, the same or newer than
+    ``b``; 0 when either is missing or malformed."""
+    try:
+        a, b = base.version_tuple(a), base.version_tuple(b)
+    except errors.VersionError:
         return 0
-    a, b = base.version_tuple(a), base.version_tuple(b)
     return (a > b) - (a < b)
 
 

@@ -438,12 +438,10 @@ class Decoder:
     def _set(self, cls, obj, field_name, field, value, path, dropped, meta,
              nested):
         if value is not None:
-            inner_name = introspect.object_field_name(field)
-            if inner_name is not None:
-                inner = introspect.resolve_nested(cls, inner_name,
-                                                  field_name)
+            inner, single = _plan(cls)[field_name]
+            if inner is not None:
                 sub = '%s%s.' % (path, field_name)
-                if introspect.object_name(field) is not None:
+                if single:
                     value = nested(inner, value, sub, dropped, meta)
                 elif isinstance(value, dict):
                     value = {k: nested(inner, v, '%s%s.' % (sub, k),
@@ -462,7 +460,28 @@ class Decoder:
                     raise errors.FieldValueError(
                         cls.obj_name(), path + field_name, value,
                         base.describe_field(field), str(exc)) from None
-        obj._set_field(field_name, value)
+        # the field's setter: coerced and checked as when a producer sets it
+        cls._SETTERS[field_name](obj, value)
+
+
+#: ``{payload class: {field: (nested class or None, single object?)}}``
+_PLANS = {}
+
+
+def _plan(cls):
+    """How each field of ``cls`` decodes, worked out once per class: the
+    nested payload class of an object field (a list or dict of them too)
+    and whether it holds one object."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = {}
+        for name, field in cls.fields.items():
+            inner_name = introspect.object_field_name(field)
+            inner = None if inner_name is None else \
+                introspect.resolve_nested(cls, inner_name, name)
+            plan[name] = (inner, introspect.object_name(field) is not None)
+        _PLANS[cls] = plan
+    return plan
 
 
 def _at(path):

@@ -13,6 +13,7 @@ through a :class:`~tests.functional.tcpproxy.TcpProxy`.
 import copy
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -244,16 +245,16 @@ class TestListenCommand(ConsumerTestCase):
         finally:
             conn.close()
 
-    def test_tail_from_its_own_queue(self):
-        consumer = self.typed_listener(registries=[demo.EVENTS])
-        count = 5
+    def start_listen(self, *options):
+        """``tidings listen`` on this test's topic, as a process, once its
+        queue exists: (process, pool queue name)."""
         child = subprocess.Popen(
             [sys.executable, '-m', 'tidings.cmd.main', 'listen',
              '--transport-url', base.RABBIT_URL, '--topic', self.topic,
-             '--exchange', self.exchange, '--catalog', 'demo',
-             '--count', str(count), '--timeout', '60', '-f', 'json'],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env=dict(os.environ, PYTHONPATH=ROOT))
+             '--exchange', self.exchange, '--catalog', 'demo'] +
+            list(options), cwd=ROOT, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, PYTHONPATH=ROOT))
         self.addCleanup(rabbit._reap, child)
         pool = 'tidings-listen-%s-%d' % (socket.gethostname(), child.pid)
         deadline = time.monotonic() + 30
@@ -262,6 +263,13 @@ class TestListenCommand(ConsumerTestCase):
                               if child.poll() is not None else '')
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.1)
+        return child, pool
+
+    def test_tail_from_its_own_queue(self):
+        consumer = self.typed_listener(registries=[demo.EVENTS])
+        count = 5
+        child, pool = self.start_listen('--count', str(count), '--timeout',
+                                        '60', '-f', 'json')
         notifier, backend = self.notifier()
         ids = self.emit(notifier, count)
         out, err = child.communicate(timeout=60)
@@ -279,6 +287,25 @@ class TestListenCommand(ConsumerTestCase):
         # queue is gone
         self.assertTrue(consumer.wait(lambda e: len(e.got) == count))
         self.assertFalse(self.queue_exists(pool))
+
+
+    def test_ctrl_c_stops_the_listener_and_removes_its_queue(self):
+        child, pool = self.start_listen()
+        notifier, backend = self.notifier()
+        ids = self.emit(notifier, 2)
+        header = child.stdout.readline()
+        self.assertIn('EVENT TYPE', header)
+        rows = [child.stdout.readline(), child.stdout.readline()]
+        self.assertTrue(all('demo.backup.create.start' in row and
+                            ' valid' in row for row in rows), rows)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+        self.assertEqual(130, child.returncode, err)
+        self.assertIn('tidings listen: interrupted', err)
+        self.assertIn('2 message(s): 2 valid', err)
+        self.assertNotIn('Traceback', err)
+        self.assertFalse(self.queue_exists(pool))
+        self.assertEqual(2, len(ids))
 
 
 class DatabaseDedupCases:

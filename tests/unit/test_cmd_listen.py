@@ -125,8 +125,11 @@ class TestListen(cmdbase.CommandTestCase):
             raise KeyboardInterrupt
         self.useFixture(fixtures.MonkeyPatch('queue.Queue.get', interrupt))
         code, _out, err = self.run_tidings(
-            'listen', '--transport-url', 'fake://', '--catalog', 'demo')
+            'listen', '--transport-url', 'fake://', '--catalog', 'demo',
+            '--count', '3')
         self.assertEqual(130, code)
+        self.assertIn('0 message(s): 0 valid or unchecked, 0 invalid; 3 '
+                      'expected (--count)\n', err)
         self.assertEqual([True], stopped)
         self.assertIn('tidings listen: interrupted', err)
 

@@ -250,10 +250,14 @@ def run(args, out=None, err=None):
             delete_queue(parsed, pool)
         transport.cleanup()
         endpoint.summary()
-    print('%d message(s): %d valid or unchecked, %d invalid%s' % (
-        seen, seen - bad, bad, '' if args.count is None or
-        seen >= args.count else '; %d expected (--count) in %gs' % (
-            args.count, args.timeout)), file=err)
+        # on Ctrl-C too: what the tail saw
+        short = ''
+        if args.count is not None and seen < args.count:
+            short = '; %d expected (--count)%s' % (
+                args.count, '' if args.timeout is None else
+                ' in %gs' % args.timeout)
+        print('%d message(s): %d valid or unchecked, %d invalid%s' % (
+            seen, seen - bad, bad, short), file=err)
     return 1 if bad or (args.count is not None and seen < args.count) \
         else 0
 

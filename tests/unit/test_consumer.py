@@ -2,10 +2,8 @@
 the oslo.messaging endpoint (through the ``fake://`` transport)."""
 
 import copy
-import importlib
 import json
 import os
-import sys
 import threading
 import time
 import uuid
@@ -600,35 +598,3 @@ class TestEndpointInAListener(testtools.TestCase):
         send(transport, table_message())
         self.wait_for(lambda: len(first.got) == 1 and len(second.got) == 1)
 
-
-class TestGuideExample(testtools.TestCase):
-    """doc/source/user/examples/backup_consumer.py, as the consumer guide
-    includes it, over the fake:// transport."""
-
-    def test_the_example_handles_end_and_error_once(self):
-        path = os.path.join(ROOT, 'doc', 'source', 'user', 'examples')
-        self.useFixture(fixtures.MonkeyPatch('sys.path', [path] + sys.path))
-        self.addCleanup(sys.modules.pop, 'backup_consumer', None)
-        example = importlib.import_module('backup_consumer')
-        transport = fake_transport()
-        self.addCleanup(transport.cleanup)
-        server, endpoint = example.start_listener(transport, topics=['t'])
-        self.addCleanup(server.wait)
-        self.addCleanup(server.stop)
-        end = json.load(open(os.path.join(
-            ROOT, 'samples', 'demo', 'demo.backup.create.end.json'),
-            encoding='utf-8'))
-        error = json.load(open(os.path.join(
-            ROOT, 'samples', 'demo', 'demo.backup.create.error.json'),
-            encoding='utf-8'))
-        for message in (end, error, end):
-            send(transport, message)
-        deadline = time.monotonic() + 10
-        while endpoint.stats['handled'] + endpoint.stats['duplicates'] < 3 \
-                and time.monotonic() < deadline:
-            time.sleep(0.01)
-        self.assertEqual({'2d1c6e5a-1c2f-4f0e-9a7e-3b8f7c1d2e4f': 10},
-                         endpoint.sizes)
-        self.assertEqual([('2d1c6e5a-1c2f-4f0e-9a7e-3b8f7c1d2e4f',
-                           'disk full', 'demo:localhost')], endpoint.failures)
-        self.assertEqual(1, endpoint.stats['duplicates'])

@@ -2,7 +2,7 @@
 
 The example of doc/source/user/consume-listener.rst; the tidings test
 suite runs it over oslo.messaging's fake:// transport
-(tests/unit/test_consumer.py), so it cannot drift.
+(tests/unit/test_doc_examples.py), so it cannot drift.
 """
 
 import oslo_messaging

@@ -391,9 +391,10 @@ class TestDatabaseDeduplicator(testtools.TestCase):
         self.assertEqual(3, store.stats['pruned'])
 
     def test_bad_arguments(self):
-        exc = self.assertRaises(errors.ConfigErrors,
+        exc = self.assertRaises(errors.DatabaseError,
                                 dedup_mod.DatabaseDeduplicator, 'nope://x')
-        self.assertIn('nope://x', str(exc))
+        self.assertIn('DatabaseDeduplicator url = nope://x: ', str(exc))
+        self.assertIn('supported: sqlite', str(exc))
         for kwargs in ({'max_age': 0}, {'max_rows': 'all'},
                        {'consumer': ''}, {'consumer': 'x' * 65}):
             self.assertRaises(errors.ArgumentError,

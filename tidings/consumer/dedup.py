@@ -105,7 +105,11 @@ class DatabaseDeduplicator:
         option = 'DatabaseDeduplicator url'
         problems = dbschema.url_errors(url, 'consumer', 'dedup_url')
         if problems:
-            raise errors.ConfigErrors(problems)
+            # url_errors words it for a configuration option; this is an
+            # argument: its name, the (masked) URL and what is accepted
+            raise errors.DatabaseError(
+                option, urls.mask_url(url),
+                str(problems[0]).split(': ', 1)[-1])
         for what, value, low in (('max_age', max_age, 1),
                                  ('max_rows', max_rows, 1),
                                  ('prune_every', prune_every, 1)):

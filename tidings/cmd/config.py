@@ -113,6 +113,7 @@ def warnings_for(conf):
             out.append('[notifications] disabled_events: %r matches no '
                        'event of the catalogs (%s)' % (
                            pattern, ', '.join(r.name for r in registries)))
+    out.extend(tidings_conf.backend_notes(conf))
     return out
 
 

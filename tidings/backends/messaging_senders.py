@@ -496,9 +496,10 @@ class PublishFrames:
     The same bytes py-amqp's ``frame_writer`` writes for
     ``channel.basic_publish(Message(body, content_type='application/json',
     content_encoding='utf-8', delivery_mode=2), exchange, routing_key,
-    mandatory=True)`` (a unit test compares them): a method frame, a content header frame,
-    body frames of at most ``frame_max - 8`` bytes.  Only the routing key
-    and the body vary, so the method frame is built once per routing key
+    mandatory=True)`` (a unit test compares them): a method frame, a
+    content header frame, body frames of at most ``frame_max - 8`` bytes.
+    Only the routing key and the body vary, so the method frame is built
+    once per routing key
     and the header once per body length, which leaves the sender thread
     (sharing the interpreter with the callers) a small part of py-amqp's
     per-message Python (figures in ``benchmarks/README.rst``).

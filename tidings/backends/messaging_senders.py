@@ -499,9 +499,9 @@ class PublishFrames:
     mandatory=True)`` (a unit test compares them): a method frame, a
     content header frame, body frames of at most ``frame_max - 8`` bytes.
     Only the routing key and the body vary, so the method frame is built
-    once per routing key
-    and the header once per body length, which leaves the sender thread
-    (sharing the interpreter with the callers) a small part of py-amqp's
+    once per routing key and the header once per body length, which
+    leaves the sender thread (sharing the interpreter with the callers) a
+    small part of py-amqp's
     per-message Python (figures in ``benchmarks/README.rst``).
     """
 

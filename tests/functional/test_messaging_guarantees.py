@@ -9,11 +9,15 @@ were lost and how many came twice.
 
 import json
 import logging
+import os
+import signal
 import subprocess
+import sys
 import time
 
 import amqp
 import fixtures
+from testtools.content import text_content
 
 from tests.functional import base
 from tests.functional import test_messaging_rabbit as rabbit_tests
@@ -21,6 +25,42 @@ from tests.functional import test_messaging_rabbit as rabbit_tests
 #: The test cluster's first node (tools/rabbit-cluster.sh).
 CLUSTER_NODE = 'tidings1@localhost'
 CLUSTER_PORT = 5673
+
+
+#: A process notifying as fast as it can with the options of argv[6:]
+#: (key=value, [backend_messaging]), printing each message_id once
+#: notify() returned it; the test kills it with SIGKILL mid-stream.
+EMITTER = r'''
+import json, sys
+from tidings import conf as tidings_conf
+from tidings.catalogs.demo import events
+from tidings.notifications import Notifier
+from oslo_messaging import opts
+state, url, topic, exchange, count = sys.argv[1:6]
+conf = tidings_conf.new_conf()
+for group, group_opts in opts.list_opts():
+    if group in (None, 'oslo_messaging_rabbit'):
+        conf.register_opts(group_opts, group=group)
+conf.set_override('control_exchange', exchange)
+conf.set_override('amqp_durable_queues', True, 'oslo_messaging_rabbit')
+conf.set_override('state_path', state, 'notifications')
+conf.set_override('backends', ['messaging'], 'notifications')
+conf.set_override('transport_url', url, 'backend_messaging')
+conf.set_override('topics', [topic], 'backend_messaging')
+for option in sys.argv[6:]:
+    key, value = option.split('=', 1)
+    conf.set_override(key, json.loads(value), 'backend_messaging')
+notifier = Notifier(conf, [events.EVENTS], source='child')
+for _ in range(int(count)):
+    note = notifier.notify(events.EVENT_TYPE_BACKUP_CREATE_START,
+                           events.sample_backup())
+    sys.stdout.write(note.message_id + '\n')
+    sys.stdout.flush()
+sys.stdout.write('DONE\n')
+sys.stdout.flush()
+import time
+time.sleep(600)
+'''
 
 
 def consume_ids(port, queue, timeout=20.0, expected=None, idle=1.0):
@@ -211,3 +251,45 @@ class TestQueueTypesOnThePipeline(ClusterTestCase):
         received = consume_ids(self.port, '%s.info' % self.topic,
                                expected=len(sent))
         self.assertEqual((0, 0), lost_and_duplicates(sent, received))
+
+
+class TestKilledProcess(GuaranteeTestCase):
+    """The issue's row "kill -9 ...": with persist_before_return, every
+    notify() that returned is in the outbox; a fresh backend replays what
+    the killed one had not had confirmed."""
+
+    def emitter(self, count, **options):
+        args = [sys.executable, '-c', EMITTER, self.state,
+                'rabbit://guest:guest@127.0.0.1:%d/' % self.port,
+                self.topic, self.exchange, str(count)]
+        args += ['%s=%s' % (k, json.dumps(v)) for k, v in options.items()]
+        child = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(
+                os.path.abspath(__file__)))))
+        self.addCleanup(rabbit_tests._reap, child)
+        return child
+
+    def test_persist_before_return_loses_nothing_to_kill_9(self):
+        child = self.emitter(20000, persist_before_return=True)
+        returned = []
+        # kill it mid-stream, some rows published, some not yet
+        while len(returned) < 3000:
+            line = child.stdout.readline()
+            self.assertTrue(line, 'the emitter stopped early')
+            returned.append(line.strip())
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+        self.assertNotIn('DONE', returned)
+        notifier, backend = self.notifier()
+        left = backend.stats()['outbox']
+        self.assertTrue(backend.wait_delivered(30), backend.stats())
+        received = consume_ids(self.port, '%s.info' % self.topic,
+                               expected=len(returned))
+        lost, duplicates = lost_and_duplicates(returned, received)
+        self.addDetail('figures', text_content(
+            'returned before the kill: %d; left in the outbox: %d; '
+            'received: %d; duplicates: %d' % (
+                len(returned), left, len(received), duplicates)))
+        self.assertEqual(0, lost)
+        self.assertGreater(left, 0)

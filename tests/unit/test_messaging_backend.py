@@ -713,3 +713,57 @@ class TestConfigValidateSaysIt(testtools.TestCase):
         self.assertEqual(1, len(warnings), warnings)
         self.assertIn('messaging backend: transport kafka:// confirms '
                       'nothing: delivery is at-most-once', warnings[0])
+
+
+class TestPersistBeforeReturn(MessagingBackendTest):
+
+    def test_the_row_is_in_the_outbox_when_notify_returns(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world, persist_before_return=True)
+        notifier = self.notifier(backend)
+        ids = self.emit(notifier, 3)
+        self.assertEqual(3, backend.outbox.count)
+        self.assertEqual(0, backend.stats()['queued'])
+        world.frozen.set()
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertEqual(ids, world.ids())
+        self.assertEqual(0, backend.outbox.count)
+
+    def test_close_waits_for_the_outbox_to_drain(self):
+        world = World()
+        backend = self.backend(world, persist_before_return=True)
+        ids = self.emit(self.notifier(backend), 50)
+        backend.close(5.0)
+        self.assertEqual(ids, world.ids())
+        self.assertEqual(0, backend.outbox.count)
+
+
+class TestAtExit(MessagingBackendTest):
+
+    def test_what_is_queued_at_exit_goes_to_the_outbox_and_is_logged(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world)
+        self.emit(self.notifier(backend), 1)
+        # the sender thread holds the first one, frozen
+        deadline = time.monotonic() + 5
+        while not backend._lanes[0].inflight:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.005)
+        self.emit(self.notifier(backend), 4)
+        messaging._at_exit()
+        self.assertEqual(4, backend.outbox.count)
+        self.assertIn('at exit, without close(): 4 notification(s) still '
+                      'queued in memory were written to the outbox',
+                      self.logs.output)
+        self.assertIn('1 published without their confirm yet may be lost',
+                      self.logs.output)
+
+    def test_a_closed_backend_is_left_alone(self):
+        backend = self.backend(World())
+        backend.close(1.0)
+        self.assertEqual((0, 0), backend.save_at_exit())
+        self.assertNotIn(backend, messaging._OPEN)

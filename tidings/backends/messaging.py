@@ -27,6 +27,7 @@ outbox keeps everything.  Counters count wire messages (a notification in
 format ``both`` makes two per topic).
 """
 
+import atexit
 import collections
 import importlib.metadata
 import itertools
@@ -36,6 +37,7 @@ import random
 import socket
 import threading
 import time
+import weakref
 
 import amqp
 
@@ -57,6 +59,26 @@ def _oslo_messaging():
     import oslo_messaging
     import oslo_messaging.opts  # noqa: F401  (list_opts, not imported
     return oslo_messaging       # by the package itself)
+
+
+#: Backends not closed yet, for :func:`_at_exit`.
+_OPEN = weakref.WeakSet()
+
+
+@atexit.register
+def _at_exit():
+    """At interpreter exit, what a backend that was never closed still
+    holds in memory goes to the outbox (replayed by the next start) and
+    is logged with its count; what a sender thread had on the wire
+    without its confirm yet cannot be saved and is logged too.  (A
+    process killed with ``kill -9`` runs nothing: see
+    ``persist_before_return``.)"""
+    for backend in list(_OPEN):
+        try:
+            backend.save_at_exit()
+        except Exception:  # never fail the interpreter's exit
+            LOG.exception('%s backend: could not save what was queued at '
+                          'exit', backend.name)
 
 
 # The transport URL's masker is the one URL masker (tidings.objects.urls);
@@ -141,6 +163,8 @@ class MessagingBackend(base.QueuedBackend):
         self.queue_size = group.queue_size
         self.overflow_size = group.overflow_size
         self.batch_size = group.confirm_window
+        #: notify() writes the outbox before it returns (see send)
+        self.persist_first = group.persist_before_return
         #: Seconds a sender lets notifications gather (see _linger).
         self.linger = group.sender_linger
         #: Seconds between two looks for outbox rows of processes that
@@ -169,6 +193,7 @@ class MessagingBackend(base.QueuedBackend):
         self._idle = threading.Condition(threading.Lock())
         self._stop = threading.Event()
         self._replay_wake = threading.Event()
+        self._replay_idle = True
         self._broker_down = False
         self._lanes = []
         self._replayer = None
@@ -186,6 +211,7 @@ class MessagingBackend(base.QueuedBackend):
         self.unroutable_log = base.BurstLog(
             LOG, '%s backend: notifications no queue received' % self.name)
         self._take_over_the_outbox()
+        _OPEN.add(self)
         if self._diverting:
             self._start()
 
@@ -352,6 +378,9 @@ class MessagingBackend(base.QueuedBackend):
             return
         if self._pid != os.getpid():
             self._start()
+        if self.persist_first:
+            self._persist(notification)
+            return
         lanes = self._lanes
         lane = lanes[hash(notification.publisher.publisher_id) % len(lanes)] \
             if len(lanes) > 1 else lanes[0]
@@ -362,6 +391,26 @@ class MessagingBackend(base.QueuedBackend):
         lane.items.append(item)
         if lane.idle:
             lane.wake.set()
+
+    def _persist(self, notification):
+        """``persist_before_return``: the notification's rows are in the
+        outbox (committed; WAL, no fsync) when this returns; the replay
+        thread publishes them and deletes each once confirmed, so a
+        ``kill -9`` at any moment leaves every row there for the next
+        process (at worst published and not yet deleted: a duplicate)."""
+        rows = self._rows([(next(self._seq), notification)])
+        with self.outbox.lock:
+            try:
+                kept = self.outbox.put(rows)
+            except Exception as exc:
+                kept = 0
+                self._outbox_failed(exc)
+            self._diverting = True
+        if kept < len(rows):
+            self._drop(len(rows) - kept, 'outbox full (%d rows) or '
+                       'unwritable' % self.outbox.max_rows)
+        if self._replay_idle:
+            self._replay_wake.set()
 
     def overflow(self, item):
         """Lane full: to the overflow queue, which the overflow thread
@@ -627,8 +676,14 @@ class MessagingBackend(base.QueuedBackend):
                     >= self.adopt_interval):
                 self._adopt()
             if not self._diverting:
-                self._replay_wake.wait(self.IDLE_WAIT)
-                self._replay_wake.clear()
+                self._replay_idle = True
+                if not self._diverting:
+                    self._replay_wake.wait(self.IDLE_WAIT)
+                    self._replay_wake.clear()
+                self._replay_idle = False
+                if self.persist_first:
+                    # let a few more arrive (as a sender lingers)
+                    time.sleep(self.linger * (0.5 + random.random()))
                 continue
             if self._broker_down:
                 # A sender just failed: give the broker a moment, then
@@ -732,7 +787,12 @@ class MessagingBackend(base.QueuedBackend):
             deadline = None if timeout is None else \
                 time.monotonic() + timeout
             with self._idle:
-                while self.pending():
+                # (persist_before_return: what is in the outbox is what
+                # is not confirmed yet; wait for it while the broker
+                # takes it)
+                while self.pending() or (
+                        self.persist_first and self.outbox.count
+                        and not self._broker_down):
                     remaining = 0.1 if deadline is None else min(
                         0.1, deadline - time.monotonic())
                     if remaining <= 0:
@@ -757,6 +817,25 @@ class MessagingBackend(base.QueuedBackend):
             if items:
                 self._to_outbox(self._rows(items))
 
+    def save_at_exit(self):
+        """What is still queued in memory to the outbox, logged; what is
+        in flight (published, no confirm yet) logged as possibly lost.
+        Returns ``(saved, in_flight)``."""
+        if self.closed or self._pid != os.getpid():
+            return 0, 0
+        in_flight = sum(lane.inflight for lane in self._lanes)
+        queued = self.pending() - in_flight
+        if queued > 0:
+            self._spill()
+        if queued > 0 or in_flight:
+            LOG.warning(
+                '%s backend: at exit, without close(): %d notification(s) '
+                'still queued in memory were written to the outbox %s (the '
+                'next start replays them); %d published without their '
+                'confirm yet may be lost', self.name, max(queued, 0),
+                urls.mask_url(self.outbox.url), in_flight)
+        return max(queued, 0), in_flight
+
     def wait_delivered(self, timeout):
         """Wait until the queues and the outbox are empty (tests and
         benchmarks); True when they are."""
@@ -774,6 +853,7 @@ class MessagingBackend(base.QueuedBackend):
             return
         self.flush(timeout)
         self.closed = True
+        _OPEN.discard(self)
         self._stop.set()
         if self._pid == os.getpid():
             for lane in self._lanes:

@@ -124,6 +124,7 @@ class GuaranteeTestCase(rabbit_tests.RabbitTestCase):
         notifier = Notifier(self.conf(**options), [events.EVENTS],
                             source='functional')
         self.addCleanup(notifier.close, 2.0)
+        self.freeze_heap()
         return notifier, notifier.backend('messaging')
 
     def emit(self, notifier, count):
@@ -293,3 +294,62 @@ class TestKilledProcess(GuaranteeTestCase):
                 len(returned), left, len(received), duplicates)))
         self.assertEqual(0, lost)
         self.assertGreater(left, 0)
+
+
+class TestFlowControl(ClusterTestCase):
+    """The issue's row "broker memory alarm": on the test cluster (never
+    the system node), the memory watermark set so low that the broker
+    blocks publishers, then put back."""
+
+    def watermark(self, value):
+        out = subprocess.run(
+            ['rabbitmqctl', '-q', '-n', CLUSTER_NODE,
+             'set_vm_memory_high_watermark', value],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(0, out.returncode, out.stderr)
+
+    def paced(self, notifier, seconds, rate=2000, latencies=None):
+        from tidings.catalogs.demo import events
+        ids, start = [], time.monotonic()
+        while time.monotonic() - start < seconds:
+            began = time.perf_counter()
+            ids.append(notifier.notify(events.EVENT_TYPE_BACKUP_CREATE_START,
+                                       events.sample_backup()).message_id)
+            if latencies is not None:
+                latencies.append(time.perf_counter() - began)
+            delay = start + len(ids) / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        return ids
+
+    def test_memory_alarm_stops_sending_and_loses_nothing(self):
+        notifier, backend = self.notifier(rabbit={
+            'rabbit_quorum_queue': True}, publish_timeout=1.0)
+        latencies = []
+        ids = self.paced(notifier, 1.0, latencies=latencies)
+        self.addCleanup(self.watermark, '0.4')
+        self.watermark('0.0000001')
+        deadline = time.monotonic() + 15
+        while not backend.stats()['blocked_now']:
+            self.assertLess(time.monotonic(), deadline, backend.stats())
+            ids += self.paced(notifier, 0.2, latencies=latencies)
+        ids += self.paced(notifier, 5.0, latencies=latencies)
+        during = backend.stats()
+        self.watermark('0.4')
+        self.assertTrue(backend.wait_delivered(60), backend.stats())
+        stats = backend.stats()
+        received = consume_ids(self.port, '%s.info' % self.topic,
+                               expected=len(ids), timeout=60)
+        lost, duplicates = lost_and_duplicates(ids, received)
+        self.addDetail('figures', text_content(
+            'emitted %d; outbox during the block %d; received %d; '
+            'duplicates %d; caller max %.1f ms; stats %s' % (
+                len(ids), during['outbox'], len(received), duplicates,
+                max(latencies) * 1000, stats)))
+        self.assertEqual(0, lost)
+        # what was in flight stayed on its connection: not sent twice
+        self.assertEqual(0, duplicates)
+        self.assertGreaterEqual(stats['blocked'], 1)
+        self.assertFalse(stats['blocked_now'])
+        self.assertEqual(len(ids), stats['sent'] + stats['replayed'])
+        self.assertLess(max(latencies), rabbit_tests.CALLER_BOUND_S)

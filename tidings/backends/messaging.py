@@ -207,7 +207,8 @@ class MessagingBackend(base.QueuedBackend):
         self._transport = None
         self.counters.update(sent=0, replayed=0, dropped=0, failed=0,
                              overflowed=0, adopted=0, unroutable=0,
-                             unconfirmed=0)
+                             unconfirmed=0, blocked=0)
+        self._blocked_senders = 0
         self.unroutable_log = base.BurstLog(
             LOG, '%s backend: notifications no queue received' % self.name)
         self._take_over_the_outbox()
@@ -358,6 +359,7 @@ class MessagingBackend(base.QueuedBackend):
         plan = self.plan
         if plan.mode == 'pipeline':
             return lambda: messaging_senders.RabbitPipelineSender(
+                stop=self._stop, on_blocked=self._on_blocked,
                 **plan.options)
         return self._oslo_sender
 
@@ -748,6 +750,33 @@ class MessagingBackend(base.QueuedBackend):
 
     # broker health, reported once per outage
 
+    def _on_blocked(self, blocked, reason):
+        """A sender's connection was blocked (or unblocked) by the
+        broker's flow control; logged once per block."""
+        with self._lock:
+            if blocked:
+                self._blocked_senders += 1
+                first = self._blocked_senders == 1
+                if first:
+                    self.counters['blocked'] += 1
+            else:
+                self._blocked_senders = max(0, self._blocked_senders - 1)
+                first = self._blocked_senders == 0
+        if first and blocked:
+            LOG.warning('%s backend: the broker at [%s] transport_url = %s '
+                        'blocks publishing (%s: a memory or disk alarm); '
+                        'nothing more is sent until it lifts the block, '
+                        'what is published waits for its confirm on the '
+                        'same connection, and new notifications wait in '
+                        'the queue and the outbox %s', self.name, GROUP,
+                        self.masked_url, reason,
+                        urls.mask_url(self.outbox.url))
+        elif first:
+            LOG.warning('%s backend: the broker at [%s] transport_url = %s '
+                        'lifted its block; sending again (%d in the '
+                        'outbox)', self.name, GROUP, self.masked_url,
+                        self.outbox.count)
+
     def _report_down(self, exc):
         with self._lock:
             if self._broker_down:
@@ -877,6 +906,7 @@ class MessagingBackend(base.QueuedBackend):
         out['outbox_discarded'] = self.outbox.discarded
         out['guarantee'] = self.guarantee
         out['mode'] = self.mode
+        out['blocked_now'] = self._blocked_senders > 0
         return out
 
 

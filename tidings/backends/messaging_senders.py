@@ -23,6 +23,7 @@ guarantees in ``GUARANTEE`` (see :data:`GUARANTEES`).
 
 import functools
 import random
+import socket
 import struct
 import time
 import traceback
@@ -203,13 +204,21 @@ class OsloSender:
         pass
 
 
-#: py-amqp's capabilities without ``connection.blocked``: with it, py-amqp
-#: polls the socket for a blocked notice before every ``basic_publish``
-#: (a non-blocking read that fails and two timeout changes: several
-#: system calls per message).  A blocked broker (memory or disk alarm)
-#: still shows: its confirms stop, and the messages go to the outbox.
+#: py-amqp's capabilities, ``connection.blocked`` on: a broker in a memory
+#: or disk alarm says so (``connection.blocked``) and the sender stops
+#: and waits for ``connection.unblocked`` on the same connection instead
+#: of timing out and sending the same messages again on a new one.
+#: (py-amqp polls the socket for that notice before each
+#: ``basic_publish``, several system calls a message; the pipeline writes
+#: its frames itself and reads the notice with the confirms, so it pays
+#: nothing for it.)
 CAPABILITIES = dict(amqp.Connection.negotiate_capabilities,
-                    **{'connection.blocked': False})
+                    **{'connection.blocked': True})
+
+
+class Blocked(Exception):
+    """The broker blocks publishing (a resource alarm) and the sender was
+    asked to give up waiting."""
 
 
 class RabbitPipelineSender:
@@ -242,7 +251,8 @@ class RabbitPipelineSender:
 
     def __init__(self, hosts, virtual_host='/', exchange='openstack',
                  durable=False, auto_delete=False, timeout=2.0, window=256,
-                 queue_arguments=None, ssl=False):
+                 queue_arguments=None, ssl=False, stop=None,
+                 on_blocked=None):
         self.hosts = list(hosts)
         self.virtual_host = virtual_host or '/'
         self.exchange = exchange
@@ -252,6 +262,12 @@ class RabbitPipelineSender:
         self.window = window
         self.queue_arguments = dict(queue_arguments or {})
         self.ssl = ssl
+        #: an Event: set, a sender waiting on a blocked broker gives up
+        self.stop = stop
+        #: called with (True, reason) when the broker blocks publishing,
+        #: (False, None) when it unblocks
+        self.on_blocked = on_blocked
+        self.blocked = None   # the broker's reason while blocked
         self._next_host = 0
         self.connection = None
         self.channel = None
@@ -293,6 +309,30 @@ class RabbitPipelineSender:
         # key: whoever deleted it, nothing is bound now.
         self._queues.discard(routing_key)
 
+    def _blocked(self, reason):
+        self.blocked = reason or 'blocked'
+        if self.on_blocked is not None:
+            self.on_blocked(True, self.blocked)
+
+    def _unblocked(self):
+        self.blocked = None
+        if self.on_blocked is not None:
+            self.on_blocked(False, None)
+
+    def _wait_unblocked(self):
+        """Read the connection (confirms, returns) until the broker lifts
+        its block: nothing more is written meanwhile, and what was in
+        flight stays on this connection, to be confirmed after the alarm,
+        not sent again on another."""
+        while self.blocked:
+            if self.stop is not None and self.stop.is_set():
+                raise Blocked('the broker blocks publishing (%s)'
+                              % self.blocked)
+            try:
+                self.connection.drain_events(timeout=self.timeout)
+            except socket.timeout:
+                pass
+
     def _listen(self, channel):
         channel.confirm_select()
         channel.events['basic_ack'].add(self._on_ack)
@@ -321,6 +361,7 @@ class RabbitPipelineSender:
                 connect_timeout=self.timeout, read_timeout=self.timeout,
                 write_timeout=self.timeout, heartbeat=0,
                 ssl=self._ssl_for(host),
+                on_blocked=self._blocked, on_unblocked=self._unblocked,
                 client_properties={'connection_name': 'tidings'})
             conn.negotiate_capabilities = CAPABILITIES
             try:
@@ -367,6 +408,9 @@ class RabbitPipelineSender:
         conn, self.connection, self.channel = self.connection, None, None
         if conn is not None:
             _abort(conn)
+        if self.blocked:
+            # this connection's block ends with it
+            self._unblocked()
 
     # publishing
 
@@ -386,13 +430,21 @@ class RabbitPipelineSender:
             if self._nacked is not None:
                 raise MessageNacked('the broker refused message %d'
                                     % self._nacked)
+            if self.blocked:
+                self._wait_unblocked()
+                deadline = time.monotonic() + self.timeout
+                continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ConfirmTimeout('no publisher confirm within %.1fs'
                                      % self.timeout)
             # Always the same timeout (the socket's own, see
             # _fewer_syscalls): each read waits at most that long.
-            self.connection.drain_events(timeout=self.timeout)
+            try:
+                self.connection.drain_events(timeout=self.timeout)
+            except socket.timeout:
+                if not self.blocked:
+                    raise
         if self._nacked is not None:
             raise MessageNacked('the broker refused message %d'
                                 % self._nacked)
@@ -441,6 +493,8 @@ class RabbitPipelineSender:
             start = self._tag
             for offset in range(0, len(rows), self.window):
                 window = rows[offset:offset + self.window]
+                if self.blocked:
+                    self._wait_unblocked()
                 self._publish_window(window)
                 self._wait_confirms(self._tag)
                 returned += self._take_returned(window)

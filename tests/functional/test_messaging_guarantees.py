@@ -36,21 +36,7 @@ CLUSTER_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(
 #: A process notifying as fast as it can with the options of argv[6:]
 #: (key=value, [backend_messaging]), printing each message_id once
 #: notify() returned it; the test kills it with SIGKILL mid-stream.
-EMITTER = r'''
-import json, sys
-from tidings import conf as tidings_conf
-from tidings.catalogs.demo import events
-from tidings.notifications import Notifier
-from oslo_messaging import opts
-state, url, topic, exchange, count = sys.argv[1:6]
-conf = tidings_conf.new_conf()
-for group, group_opts in opts.list_opts():
-    if group in (None, 'oslo_messaging_rabbit'):
-        conf.register_opts(group_opts, group=group)
-conf.set_override('control_exchange', exchange)
-conf.set_override('amqp_durable_queues', True, 'oslo_messaging_rabbit')
-conf.set_override('state_path', state, 'notifications')
-conf.set_override('backends', ['messaging'], 'notifications')
+EMITTER = rabbit_tests.CHILD_CONF + r'''
 conf.set_override('transport_url', url, 'backend_messaging')
 conf.set_override('topics', [topic], 'backend_messaging')
 for option in sys.argv[6:]:
@@ -64,7 +50,6 @@ for _ in range(int(count)):
     sys.stdout.flush()
 sys.stdout.write('DONE\n')
 sys.stdout.flush()
-import time
 time.sleep(600)
 '''
 

@@ -193,7 +193,6 @@ class MessagingBackend(base.QueuedBackend):
         self._idle = threading.Condition(threading.Lock())
         self._stop = threading.Event()
         self._replay_wake = threading.Event()
-        self._replay_idle = True
         self._broker_down = False
         self._lanes = []
         self._replayer = None
@@ -400,19 +399,7 @@ class MessagingBackend(base.QueuedBackend):
         thread publishes them and deletes each once confirmed, so a
         ``kill -9`` at any moment leaves every row there for the next
         process (at worst published and not yet deleted: a duplicate)."""
-        rows = self._rows([(next(self._seq), notification)])
-        with self.outbox.lock:
-            try:
-                kept = self.outbox.put(rows)
-            except Exception as exc:
-                kept = 0
-                self._outbox_failed(exc)
-            self._diverting = True
-        if kept < len(rows):
-            self._drop(len(rows) - kept, 'outbox full (%d rows) or '
-                       'unwritable' % self.outbox.max_rows)
-        if self._replay_idle:
-            self._replay_wake.set()
+        self._to_outbox(self._rows([(next(self._seq), notification)]))
 
     def overflow(self, item):
         """Lane full: to the overflow queue, which the overflow thread
@@ -678,11 +665,8 @@ class MessagingBackend(base.QueuedBackend):
                     >= self.adopt_interval):
                 self._adopt()
             if not self._diverting:
-                self._replay_idle = True
-                if not self._diverting:
-                    self._replay_wake.wait(self.IDLE_WAIT)
-                    self._replay_wake.clear()
-                self._replay_idle = False
+                self._replay_wake.wait(self.IDLE_WAIT)
+                self._replay_wake.clear()
                 if self.persist_first:
                     # let a few more arrive (as a sender lingers)
                     time.sleep(self.linger * (0.5 + random.random()))

@@ -206,7 +206,8 @@ class MessagingBackend(base.QueuedBackend):
         self._transport = None
         self.counters.update(sent=0, replayed=0, dropped=0, failed=0,
                              overflowed=0, adopted=0, unroutable=0,
-                             unconfirmed=0, blocked=0)
+                             unconfirmed=0, blocked=0,
+                             replay_duplicates_possible=0)
         self._blocked_senders = 0
         self.unroutable_log = base.BurstLog(
             LOG, '%s backend: notifications no queue received' % self.name)
@@ -587,8 +588,6 @@ class MessagingBackend(base.QueuedBackend):
             self._broker_up()
             return
         if failure is not None:
-            with self._lock:
-                self.counters['failed'] += len(rows) - confirmed
             self._report_down(failure)
         # What came back unroutable goes behind what the outbox holds,
         # with the rest, in order.
@@ -602,17 +601,24 @@ class MessagingBackend(base.QueuedBackend):
         in ``counter`` (``unconfirmed`` for a transport that confirms
         nothing) and the returned ones in ``unroutable``, logged once per
         burst with their routing keys."""
+        in_doubt = 0
         try:
             returned = sender.publish(rows) or []
             confirmed, failure = len(rows), None
         except messaging_senders.PublishError as exc:
             confirmed, returned = exc.confirmed, exc.returned
+            in_doubt = exc.in_doubt
             failure = messaging_senders.bare(exc.cause)
         if self.guarantee == 'at-most-once' and counter == 'sent':
             counter = 'unconfirmed'
         with self._lock:
             self.counters[counter] += confirmed - len(returned)
             self.counters['unroutable'] += len(returned)
+            # every message without its confirm, first sends and replays
+            self.counters['failed'] += len(rows) - confirmed
+            # written without a confirm: the broker may hold them, and the
+            # replay sends them again
+            self.counters['replay_duplicates_possible'] += in_doubt
         if returned:
             keys = sorted({row.routing_key for row in returned})
             self.unroutable_log.record(

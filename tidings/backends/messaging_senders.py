@@ -49,11 +49,15 @@ class PublishError(Exception):
     """The broker did not confirm every row; ``confirmed`` first ones
     made it, ``cause`` says why the others did not."""
 
-    def __init__(self, confirmed, cause, returned=()):
+    def __init__(self, confirmed, cause, returned=(), in_doubt=0):
         self.confirmed = confirmed
         self.cause = cause
         #: rows among the first ``confirmed`` that came back unroutable
         self.returned = list(returned)
+        #: rows after the confirmed ones that were written to the broker
+        #: without a confirm: it may have taken them, so sending them again
+        #: may make duplicates
+        self.in_doubt = in_doubt
         super().__init__('%d confirmed, then %s: %s' % (
             confirmed, type(cause).__name__, cause))
 
@@ -197,7 +201,9 @@ class OsloSender:
                     dict(row.ctxt), dict(row.message), row.version,
                     retry=0)
             except Exception as exc:
-                raise PublishError(index, exc) from exc
+                # (the driver may have handed the message over before the
+                # failure)
+                raise PublishError(index, exc, in_doubt=1) from exc
         return []
 
     def close(self):
@@ -506,8 +512,12 @@ class RabbitPipelineSender:
                     confirmed = min(confirmed, max(0, self._nacked - 1
                                                    - start))
             returned += self._take_returned(rows[:confirmed])
+            in_doubt = 0
+            if start is not None:
+                in_doubt = max(0, min(len(rows), self._tag - start)
+                               - confirmed)
             self.close()
-            raise PublishError(confirmed, exc, returned) from exc
+            raise PublishError(confirmed, exc, returned, in_doubt) from exc
         return returned
 
 

@@ -468,3 +468,31 @@ class TestNodeKilled(ClusterTestCase):
         # FIRST_DELIVERY_S and the figure is in the details.
         self.assertLess(first_after - killed_at, FIRST_DELIVERY_S)
         self.assertCallerNeverWaitedForTheBroker(latencies)
+
+    def test_classic_durable_queue_waits_for_its_home_node(self):
+        """The issue's row "classic durable queues on a cluster,
+        publisher's node killed": the queue lives on node 1 (declared
+        there), tidings publishes through node 2; with node 1 killed
+        nothing is counted sent or lost: the notifications wait in the
+        outbox (returned or refused) until node 1 is back."""
+        queue = '%s.info' % self.topic
+        first, backend = self.notifier(rabbit={'amqp_durable_queues': True})
+        ids = self.emit(first, 10)          # declares the queue on node 1
+        self.assertTrue(backend.wait_delivered(20))
+        notifier, backend = self.notifier(
+            url='rabbit://guest:guest@127.0.0.1:5674/',
+            rabbit={'amqp_durable_queues': True}, publish_timeout=1.0)
+        self.kill_node(1)
+        ids += self.paced(notifier, 2.0, rate=500)
+        time.sleep(2.0)
+        during = backend.stats()
+        self.assertGreater(during['outbox'], 0, during)
+        subprocess.run(['bash', CLUSTER_SCRIPT, 'restart-node', '1'],
+                       capture_output=True, timeout=300)
+        self.assertTrue(backend.wait_delivered(60), backend.stats())
+        received = consume_ids(5674, queue, expected=len(ids), timeout=60)
+        lost, duplicates = lost_and_duplicates(ids, received)
+        self.addDetail('figures', text_content(
+            'emitted %d, lost %d, duplicates %d; while node 1 was down: '
+            '%s' % (len(ids), lost, duplicates, during)))
+        self.assertEqual(0, lost)

@@ -109,21 +109,6 @@ class GuaranteeTestCase(rabbit_tests.RabbitTestCase):
             conf.set_override(key, value, 'oslo_messaging_rabbit')
         return conf
 
-    def notifier(self, **options):
-        from tidings.catalogs.demo import events
-        from tidings.notifications import Notifier
-        notifier = Notifier(self.conf(**options), [events.EVENTS],
-                            source='functional')
-        self.addCleanup(notifier.close, 2.0)
-        self.freeze_heap()
-        return notifier, notifier.backend('messaging')
-
-    def emit(self, notifier, count):
-        from tidings.catalogs.demo import events
-        return [notifier.notify(events.EVENT_TYPE_BACKUP_CREATE_START,
-                                events.sample_backup()).message_id
-                for _ in range(count)]
-
 
 class TestConfirmedMeansRouted(GuaranteeTestCase):
 

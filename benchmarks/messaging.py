@@ -28,6 +28,11 @@ publishing to its own fresh topic:
   sender thread), run right after each steady run;
   ``caller_over_floor_p99_us``: the median of what the messaging backend
   adds to the floor's p99 in the same round;
+- with ``--persist-first``: ``persist_caller_p50_us`` /
+  ``persist_caller_p99_us`` / ``persist_caller_max_us`` (and each round's
+  p99 in ``persist_caller_p99_rounds_us``): the same steady run with
+  ``[backend_messaging] persist_before_return = true`` (notify() commits
+  the outbox row before it returns), one per round after the floor run;
 - ``outage_caller_max_us``: worst notify() latency while the broker is
   stopped (``rabbitmqctl stop_app`` for ``--outage`` seconds, then
   ``start_app``) at the same rate, ``outage_caller_p99_us`` beside it;
@@ -53,7 +58,7 @@ publishing to its own fresh topic:
 
     python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
         [--rounds 3] [--outage 10] [--no-outage] [--with-nova] [--sched]
-        [--gc-freeze] [--pin]
+        [--gc-freeze] [--pin] [--persist-first]
 
 The outage part needs ``rabbitmqctl`` (run as root); it always starts the
 broker again.
@@ -377,12 +382,13 @@ def paced(notifier, event, payload, rate, seconds, ids=None,
 
 
 def bench_steady(url, rate, seconds, state, sched=None, freeze=False,
-                 passes=None):
+                 passes=None, **options):
     """The paced run through the broker; the latencies.  ``passes`` (a
-    list) gets the run's GcWatch."""
+    list) gets the run's GcWatch; ``options`` are [backend_messaging]
+    overrides (persist_before_return)."""
     from tidings.catalogs.demo import events
     name = topic()
-    notifier = make_notifier(url, state, name)
+    notifier = make_notifier(url, state, name, **options)
     backend = notifier.backend('messaging')
     payload = sample()
     event = events.EVENT_TYPE_BACKUP_CREATE_START
@@ -484,11 +490,16 @@ def steady_rounds(args, state):
     rounds = []
     passes = []
     sched = [] if args.sched else None
+    persisted = []
     for _ in range(args.rounds):
         steady = bench_steady(args.url, args.rate, args.steady, state,
                               sched, args.gc_freeze, passes)
         floor = bench_floor(args.rate, args.steady, args.gc_freeze)
         rounds.append((steady, floor))
+        if args.persist_first:
+            persisted.append(bench_steady(
+                args.url, args.rate, args.steady, state, None,
+                args.gc_freeze, persist_before_return=True))
     out = {
         'caller_p50_us': statistics.median(
             percentile(steady, 50) for steady, _ in rounds),
@@ -510,6 +521,14 @@ def steady_rounds(args, state):
             percentile(steady, 99) - percentile(floor, 99)
             for steady, floor in rounds),
     }
+    if persisted:
+        out['persist_caller_p50_us'] = statistics.median(
+            percentile(run, 50) for run in persisted)
+        out['persist_caller_p99_us'] = statistics.median(
+            percentile(run, 99) for run in persisted)
+        out['persist_caller_max_us'] = max(max(run) for run in persisted)
+        out['persist_caller_p99_rounds_us'] = [
+            round(percentile(run, 99), 1) for run in persisted]
     if sched:
         walls = [wall for steady, _ in rounds for wall in steady]
         slow = [(wall, runq) for wall, runq in zip(walls, sched, strict=True)
@@ -570,6 +589,11 @@ def main(argv=None):
     parser.add_argument('--rounds', type=int, default=3,
                         help='steady and floor runs, alternately (the '
                              'median is reported)')
+    parser.add_argument('--persist-first', action='store_true',
+                        help='also a steady run per round with '
+                             '[backend_messaging] persist_before_return = '
+                             'true (persist_caller_* beside caller_* and '
+                             'the floor)')
     parser.add_argument('--outage', type=float, default=10.0)
     parser.add_argument('--no-outage', action='store_true')
     parser.add_argument('--with-nova', action='store_true',

@@ -32,7 +32,9 @@ from tidings.notifications import Notifier
 #: bound on blocking, not a benchmark (benchmarks/messaging.py measures).
 CALLER_BOUND_S = 0.050
 
-CHILD = r'''
+#: The start of a child process's script: argv state, url, topic,
+#: exchange, count; a conf with durable queues on that exchange.
+CHILD_CONF = r'''
 import json, sys, time
 from tidings import conf as tidings_conf
 from tidings.catalogs.demo import events
@@ -47,6 +49,9 @@ conf.set_override('control_exchange', exchange)
 conf.set_override('amqp_durable_queues', True, 'oslo_messaging_rabbit')
 conf.set_override('state_path', state, 'notifications')
 conf.set_override('backends', ['messaging'], 'notifications')
+'''
+
+CHILD = CHILD_CONF + r'''
 for key, value in (('transport_url', url), ('topics', [topic]),
                    ('publish_timeout', 0.5)):
     conf.set_override(key, value, 'backend_messaging')

@@ -2,6 +2,7 @@
 senders stand in for RabbitMQ (the real one is in tests/functional)."""
 
 import logging
+import ssl
 import threading
 import time
 from unittest import mock
@@ -33,7 +34,12 @@ class ScriptedSender:
             raise messaging_senders.PublishError(0, ConnectionRefusedError(
                 'connection refused'))
         with world.lock:
-            world.published.extend(rows)
+            # A key with no queue bound: returned once (the sender then
+            # declares its default queue again).
+            returned = [r for r in rows if r.routing_key in world.unbound]
+            world.unbound.clear()
+            world.published.extend(r for r in rows if r not in returned)
+        return returned
 
     def probe(self):
         if self.world.down:
@@ -53,6 +59,7 @@ class World:
         self.probes = 0
         self.frozen = threading.Event()
         self.frozen.set()
+        self.unbound = set()
 
     def ids(self):
         with self.lock:
@@ -603,3 +610,160 @@ class TestDescribeFailure(testtools.TestCase):
         exc = messaging_senders.ConfirmTimeout(
             'no publisher confirm within 2.0s')
         self.assertIn('does not answer', messaging.describe_failure(exc))
+
+
+class TestGuarantees(MessagingBackendTest):
+    """What a configuration guarantees, and what stats() and the log say
+    about it."""
+
+    def rabbit_conf(self, url='rabbit://u:p@127.0.0.1:1/', **rabbit):
+        conf = self.conf(transport_url=url)
+        messaging._rabbit_conf(conf)
+        for key, value in rabbit.items():
+            conf.set_override(key, value, 'oslo_messaging_rabbit')
+        return conf
+
+    def plan(self, conf):
+        backend = messaging.MessagingBackend(conf)
+        self.addCleanup(backend.close, 1.0)
+        return backend, backend.plan
+
+    def test_quorum_queues_stay_on_the_pipeline(self):
+        backend, plan = self.plan(self.rabbit_conf(
+            rabbit_quorum_queue=True, rabbit_quorum_delivery_limit=5))
+        self.assertEqual(('pipeline', 'routed'), (plan.mode, plan.guarantee))
+        sender = backend._sender_factory()
+        self.assertEqual({'x-queue-type': 'quorum', 'x-delivery-limit': 5},
+                         sender.queue_arguments)
+        self.assertTrue(sender.durable)
+        self.assertEqual([], plan.notes)
+        self.assertEqual('routed', backend.stats()['guarantee'])
+
+    def test_ha_queues_stay_on_the_pipeline(self):
+        backend, plan = self.plan(self.rabbit_conf(rabbit_ha_queues=True,
+                                                   amqp_durable_queues=True))
+        self.assertEqual('pipeline', plan.mode)
+        self.assertEqual({'x-ha-policy': 'all'},
+                         backend._sender_factory().queue_arguments)
+
+    def test_tls_stays_on_the_pipeline_with_each_hosts_name(self):
+        backend, plan = self.plan(self.rabbit_conf(
+            url='rabbit://u:p@h1:5671,u:p@h2:5671/', ssl=True,
+            ssl_ca_file='/etc/ca.pem', ssl_version='TLSv1_2'))
+        self.assertEqual('pipeline', plan.mode)
+        sender = backend._sender_factory()
+        self.assertEqual([('h1', 5671, 'u', 'p'), ('h2', 5671, 'u', 'p')],
+                         sender.hosts)
+        options = sender._ssl_for('h2')
+        self.assertEqual('/etc/ca.pem', options['ca_certs'])
+        self.assertEqual('h2', options['server_hostname'])
+        self.assertEqual(ssl.CERT_REQUIRED, options['cert_reqs'])
+        self.assertEqual(ssl.PROTOCOL_TLSv1_2, options['ssl_version'])
+
+    def test_a_fallback_is_logged_with_its_reason(self):
+        backend, plan = self.plan(self.rabbit_conf(
+            kombu_compression='gzip', amqp_durable_queues=True))
+        self.assertEqual(('oslo', 'confirmed'), (plan.mode, plan.guarantee))
+        self.assertIn('kombu_compression = gzip', self.logs.output)
+        self.assertIn('ten times fewer', self.logs.output)
+
+    def test_non_durable_queues_are_said_to_lose_on_restart(self):
+        notes = messaging.MessagingBackend.conf_notes(self.rabbit_conf())
+        self.assertEqual(1, len(notes))
+        self.assertIn('a broker restart loses confirmed notifications',
+                      notes[0])
+        self.assertEqual([], messaging.MessagingBackend.conf_notes(
+            self.rabbit_conf(amqp_durable_queues=True)))
+
+    def test_kafka_is_at_most_once_and_never_counted_sent(self):
+        world = World()
+        backend = self.backend(world, transport_url='kafka://127.0.0.1:9/')
+        self.assertIn('at-most-once', self.logs.output)
+        self.emit(self.notifier(backend), 3)
+        self.assertTrue(backend.wait_delivered(5))
+        stats = backend.stats()
+        self.assertEqual(('at-most-once', 0, 3), (
+            stats['guarantee'], stats['sent'], stats['unconfirmed']))
+
+    def test_returned_rows_stay_in_the_outbox_and_are_never_sent(self):
+        world = World()
+        world.unbound.add('versioned_notifications.info')
+        backend = self.backend(world)
+        ids = self.emit(self.notifier(backend), 5)
+        self.assertTrue(backend.wait_delivered(5))
+        stats = backend.stats()
+        self.assertEqual((0, 5, 5), (stats['sent'], stats['unroutable'],
+                                     stats['replayed']))
+        self.assertEqual(ids, world.ids())
+        self.assertEqual(1, self.logs.output.count('no queue is bound'))
+        self.assertIn('versioned_notifications.info', self.logs.output)
+
+
+class TestConfigValidateSaysIt(testtools.TestCase):
+
+    def test_validate_prints_the_notes_as_warnings(self):
+        from tidings.cmd import config as config_cmd
+        path = self.useFixture(fixtures.TempDir()).path + '/t.conf'
+        with open(path, 'w') as f:
+            f.write('[notifications]\nbackends = messaging\n'
+                    '[backend_messaging]\n'
+                    'transport_url = kafka://127.0.0.1:9092/\n')
+        conf = config_cmd.check([path])
+        warnings = config_cmd.warnings_for(conf)
+        self.assertEqual(1, len(warnings), warnings)
+        self.assertIn('messaging backend: transport kafka:// confirms '
+                      'nothing: delivery is at-most-once', warnings[0])
+
+
+class TestPersistBeforeReturn(MessagingBackendTest):
+
+    def test_the_row_is_in_the_outbox_when_notify_returns(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world, persist_before_return=True)
+        notifier = self.notifier(backend)
+        ids = self.emit(notifier, 3)
+        self.assertEqual(3, backend.outbox.count)
+        self.assertEqual(0, backend.stats()['queued'])
+        world.frozen.set()
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertEqual(ids, world.ids())
+        self.assertEqual(0, backend.outbox.count)
+
+    def test_close_waits_for_the_outbox_to_drain(self):
+        world = World()
+        backend = self.backend(world, persist_before_return=True)
+        ids = self.emit(self.notifier(backend), 50)
+        backend.close(5.0)
+        self.assertEqual(ids, world.ids())
+        self.assertEqual(0, backend.outbox.count)
+
+
+class TestAtExit(MessagingBackendTest):
+
+    def test_what_is_queued_at_exit_goes_to_the_outbox_and_is_logged(self):
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        backend = self.backend(world)
+        self.emit(self.notifier(backend), 1)
+        # the sender thread holds the first one, frozen
+        deadline = time.monotonic() + 5
+        while not backend._lanes[0].inflight:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.005)
+        self.emit(self.notifier(backend), 4)
+        messaging._at_exit()
+        self.assertEqual(4, backend.outbox.count)
+        self.assertIn('at exit, without close(): 4 notification(s) still '
+                      'queued in memory were written to the outbox',
+                      self.logs.output)
+        self.assertIn('1 published without their confirm yet may be lost',
+                      self.logs.output)
+
+    def test_a_closed_backend_is_left_alone(self):
+        backend = self.backend(World())
+        backend.close(1.0)
+        self.assertEqual((0, 0), backend.save_at_exit())
+        self.assertNotIn(backend, messaging._OPEN)

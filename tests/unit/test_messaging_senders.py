@@ -32,7 +32,7 @@ def py_amqp_frames(channel_id, exchange, routing_key, body, frame_max):
     message = amqp.Message(body, content_type='application/json',
                            content_encoding='utf-8', delivery_mode=2)
     writer(1, channel_id, spec.Basic.Publish, amqp.serialization.dumps(
-        'Bssbb', (0, exchange, routing_key, False, False)), message)
+        'Bssbb', (0, exchange, routing_key, True, False)), message)
     return b''.join(recorder.written)
 
 

@@ -36,6 +36,10 @@ Contract:
   Notifier's startup check (:func:`tidings.conf.check`) collect them, and
   the constructor should run the same checks before it creates
   anything.  (Raising the first ConfigError is still understood.)
+- optional classmethod ``conf_notes(conf)``: what a valid configuration
+  means for delivery (the guarantee, a slower path and why), as a list of
+  sentences; ``tidings config validate`` prints them as warnings and the
+  backend logs them at startup.
 """
 
 import collections

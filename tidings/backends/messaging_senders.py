@@ -2,7 +2,12 @@
 
 Two senders with one contract, ``publish(rows)``: every row is
 confirmed by the broker, or :class:`PublishError` says how many of the
-first rows were (the rest must be kept and sent again).
+first rows were (the rest must be kept and sent again).  ``publish``
+returns the rows the broker confirmed but gave back because no queue was
+bound to their routing key (``basic.return``: only the pipeline sender
+publishes with ``mandatory`` and sees them); the backend keeps those in
+the outbox instead of counting them sent.  Each sender says what it
+guarantees in ``GUARANTEE`` (see :data:`GUARANTEES`).
 
 - :class:`OsloSender` hands each message to the oslo.messaging
   transport, exactly as oslo.messaging's own ``MessagingDriver`` does, so
@@ -18,6 +23,7 @@ first rows were (the rest must be kept and sent again).
 
 import functools
 import random
+import socket
 import struct
 import time
 import traceback
@@ -30,14 +36,28 @@ from tidings.backends import outbox as outbox_mod
 
 UNIQUE_ID = '_unique_id'
 
+#: What a sender guarantees for a row ``publish`` returned without error:
+#: ``routed``: the broker confirmed it and put it in at least one queue
+#: (unroutable ones come back); ``confirmed``: the broker confirmed it,
+#: a queue may not have received it; ``at-most-once``: handed to a
+#: transport that confirms nothing (Kafka through oslo.messaging: its
+#: send errors are logged by the driver, not raised).
+GUARANTEES = ('routed', 'confirmed', 'at-most-once')
+
 
 class PublishError(Exception):
     """The broker did not confirm every row; ``confirmed`` first ones
     made it, ``cause`` says why the others did not."""
 
-    def __init__(self, confirmed, cause):
+    def __init__(self, confirmed, cause, returned=(), in_doubt=0):
         self.confirmed = confirmed
         self.cause = cause
+        #: rows among the first ``confirmed`` that came back unroutable
+        self.returned = list(returned)
+        #: rows after the confirmed ones that were written to the broker
+        #: without a confirm: it may have taken them, so sending them again
+        #: may make duplicates
+        self.in_doubt = in_doubt
         super().__init__('%d confirmed, then %s: %s' % (
             confirmed, type(cause).__name__, cause))
 
@@ -156,13 +176,18 @@ def send_notification(transport, target, ctxt, message, version, retry):
 
 
 class OsloSender:
-    """Publish through an oslo.messaging notification transport."""
+    """Publish through an oslo.messaging notification transport.
 
-    def __init__(self, transport, exchange=None):
+    ``guarantee``: ``confirmed`` for rabbit (its driver waits for each
+    publisher confirm), ``at-most-once`` for transports that confirm
+    nothing."""
+
+    def __init__(self, transport, exchange=None, guarantee='confirmed'):
         import oslo_messaging
         self._target = oslo_messaging.Target
         self.transport = transport
         self.exchange = exchange   # None: the transport's control_exchange
+        self.GUARANTEE = guarantee
 
     def probe(self):
         """Nothing to check: the transport connects when it sends."""
@@ -176,36 +201,64 @@ class OsloSender:
                     dict(row.ctxt), dict(row.message), row.version,
                     retry=0)
             except Exception as exc:
-                raise PublishError(index, exc) from exc
+                # (the driver may have handed the message over before the
+                # failure)
+                raise PublishError(index, exc, in_doubt=1) from exc
+        return []
 
     def close(self):
         pass
 
 
-#: py-amqp's capabilities without ``connection.blocked``: with it, py-amqp
-#: polls the socket for a blocked notice before every ``basic_publish``
-#: (a non-blocking read that fails and two timeout changes: several
-#: system calls per message).  A blocked broker (memory or disk alarm)
-#: still shows: its confirms stop, and the messages go to the outbox.
+#: py-amqp's capabilities, ``connection.blocked`` on: a broker in a memory
+#: or disk alarm says so (``connection.blocked``) and the sender stops
+#: and waits for ``connection.unblocked`` on the same connection instead
+#: of timing out and sending the same messages again on a new one.
+#: (py-amqp polls the socket for that notice before each
+#: ``basic_publish``, several system calls a message; the pipeline writes
+#: its frames itself and reads the notice with the confirms, so it pays
+#: nothing for it.)
 CAPABILITIES = dict(amqp.Connection.negotiate_capabilities,
-                    **{'connection.blocked': False})
+                    **{'connection.blocked': True})
+
+
+class Blocked(Exception):
+    """The broker blocks publishing (a resource alarm) and the sender was
+    asked to give up waiting."""
 
 
 class RabbitPipelineSender:
     """One AMQP connection with publisher confirms, pipelined.
 
-    :param hosts: ``[(host, port, user, password), ...]`` tried in turn.
+    :param hosts: ``[(host, port, user, password), ...]`` tried in turn
+        (failover: a connection that fails moves to the next host).
     :param exchange: the oslo.messaging control exchange.
     :param durable, auto_delete: as ``[oslo_messaging_rabbit]
-        amqp_durable_queues`` / ``amqp_auto_delete``.
+        amqp_durable_queues`` / ``amqp_auto_delete`` (durable also with
+        ``rabbit_quorum_queue``, as oslo.messaging does).
+    :param queue_arguments: the ``x-`` arguments of the default queues
+        (``x-queue-type: quorum`` and its limits, ``x-ha-policy``), as
+        oslo.messaging's rabbit driver declares them.
+    :param ssl: False, True or py-amqp's dict of ``ssl`` wrap arguments
+        (``ca_certs``, ``certfile``, ``keyfile``, ``cert_reqs``,
+        ``ssl_version``); ``server_hostname`` is set per host.
     :param timeout: seconds to connect, to write, or to get the confirms
         of one window.
     :param window: messages published before waiting for confirms.
+
+    Every message is published ``mandatory``: one that no queue takes
+    comes back (``basic.return``, before its confirm) and ``publish``
+    returns it, and the default queue of its routing key is declared
+    again before the next publish to that key.
     Not thread-safe: one per sender thread.
     """
 
+    GUARANTEE = 'routed'
+
     def __init__(self, hosts, virtual_host='/', exchange='openstack',
-                 durable=False, auto_delete=False, timeout=2.0, window=256):
+                 durable=False, auto_delete=False, timeout=2.0, window=256,
+                 queue_arguments=None, ssl=False, stop=None,
+                 on_blocked=None):
         self.hosts = list(hosts)
         self.virtual_host = virtual_host or '/'
         self.exchange = exchange
@@ -213,6 +266,14 @@ class RabbitPipelineSender:
         self.auto_delete = auto_delete
         self.timeout = timeout
         self.window = window
+        self.queue_arguments = dict(queue_arguments or {})
+        self.ssl = ssl
+        #: an Event: set, a sender waiting on a blocked broker gives up
+        self.stop = stop
+        #: called with (True, reason) when the broker blocks publishing,
+        #: (False, None) when it unblocks
+        self.on_blocked = on_blocked
+        self.blocked = None   # the broker's reason while blocked
         self._next_host = 0
         self.connection = None
         self.channel = None
@@ -227,6 +288,7 @@ class RabbitPipelineSender:
         self._nacked = None   # first nacked tag, if any
         self._queues = set()
         self._frames = None   # PublishFrames of this channel
+        self._returned = set()   # (message_id, routing_key) given back
 
     def _on_ack(self, tag, multiple):
         if multiple:
@@ -243,6 +305,57 @@ class RabbitPipelineSender:
         if self._nacked is None or tag < self._nacked:
             self._nacked = tag
 
+    def _on_return(self, exc, exchange, routing_key, message):
+        """A message no queue took (``basic.return``, which the broker
+        sends before that message's confirm).  A return carries no
+        delivery tag: the message is known by its message_id and routing
+        key, read back from its body."""
+        self._returned.add((returned_message_id(message.body), routing_key))
+        # Declare the default queue again before the next publish to this
+        # key: whoever deleted it, nothing is bound now.
+        self._queues.discard(routing_key)
+
+    def _blocked(self, reason):
+        self.blocked = reason or 'blocked'
+        if self.on_blocked is not None:
+            self.on_blocked(True, self.blocked)
+
+    def _unblocked(self):
+        self.blocked = None
+        if self.on_blocked is not None:
+            self.on_blocked(False, None)
+
+    def _wait_unblocked(self):
+        """Read the connection (confirms, returns) until the broker lifts
+        its block: nothing more is written meanwhile, and what was in
+        flight stays on this connection, to be confirmed after the alarm,
+        not sent again on another."""
+        while self.blocked:
+            if self.stop is not None and self.stop.is_set():
+                raise Blocked('the broker blocks publishing (%s)'
+                              % self.blocked)
+            try:
+                self.connection.drain_events(timeout=self.timeout)
+            except socket.timeout:
+                pass
+
+    def _listen(self, channel):
+        channel.confirm_select()
+        channel.events['basic_ack'].add(self._on_ack)
+        channel.events['basic_nack'].add(self._on_nack)
+        channel.events['basic_return'].add(self._on_return)
+        return channel
+
+    def _ssl_for(self, host):
+        if not self.ssl:
+            return False
+        if self.ssl is True:
+            return True
+        options = dict(self.ssl)
+        if options.get('ca_certs'):
+            options.setdefault('server_hostname', host)
+        return options
+
     def connect(self):
         last = None
         for attempt in range(len(self.hosts)):
@@ -253,14 +366,13 @@ class RabbitPipelineSender:
                 virtual_host=self.virtual_host,
                 connect_timeout=self.timeout, read_timeout=self.timeout,
                 write_timeout=self.timeout, heartbeat=0,
+                ssl=self._ssl_for(host),
+                on_blocked=self._blocked, on_unblocked=self._unblocked,
                 client_properties={'connection_name': 'tidings'})
             conn.negotiate_capabilities = CAPABILITIES
             try:
                 conn.connect()
-                channel = conn.channel()
-                channel.confirm_select()
-                channel.events['basic_ack'].add(self._on_ack)
-                channel.events['basic_nack'].add(self._on_nack)
+                channel = self._listen(conn.channel())
                 channel = self._declare_exchange(conn, channel)
             except Exception as exc:
                 last = bare(exc)
@@ -288,10 +400,7 @@ class RabbitPipelineSender:
             # Declared earlier with another durability (like
             # oslo.messaging, use it as it is): a passive declare on a
             # fresh channel.
-            channel = conn.channel()
-            channel.confirm_select()
-            channel.events['basic_ack'].add(self._on_ack)
-            channel.events['basic_nack'].add(self._on_nack)
+            channel = self._listen(conn.channel())
             channel.exchange_declare(self.exchange, 'topic', passive=True)
             return channel
 
@@ -305,6 +414,9 @@ class RabbitPipelineSender:
         conn, self.connection, self.channel = self.connection, None, None
         if conn is not None:
             _abort(conn)
+        if self.blocked:
+            # this connection's block ends with it
+            self._unblocked()
 
     # publishing
 
@@ -313,7 +425,8 @@ class RabbitPipelineSender:
         # after the routing key, so nothing is lost before a consumer
         # binds; do the same.
         self.channel.queue_declare(routing_key, durable=self.durable,
-                                   auto_delete=self.auto_delete)
+                                   auto_delete=self.auto_delete,
+                                   arguments=self.queue_arguments or None)
         self.channel.queue_bind(routing_key, self.exchange, routing_key)
         self._queues.add(routing_key)
 
@@ -323,13 +436,21 @@ class RabbitPipelineSender:
             if self._nacked is not None:
                 raise MessageNacked('the broker refused message %d'
                                     % self._nacked)
+            if self.blocked:
+                self._wait_unblocked()
+                deadline = time.monotonic() + self.timeout
+                continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ConfirmTimeout('no publisher confirm within %.1fs'
                                      % self.timeout)
             # Always the same timeout (the socket's own, see
             # _fewer_syscalls): each read waits at most that long.
-            self.connection.drain_events(timeout=self.timeout)
+            try:
+                self.connection.drain_events(timeout=self.timeout)
+            except socket.timeout:
+                if not self.blocked:
+                    raise
         if self._nacked is not None:
             raise MessageNacked('the broker refused message %d'
                                 % self._nacked)
@@ -356,15 +477,33 @@ class RabbitPipelineSender:
         conn.bytes_sent += len(rows)
         self._tag += len(rows)
 
+    def _take_returned(self, rows):
+        """The rows of ``rows`` the broker gave back (and forget them)."""
+        if not self._returned:
+            return []
+        returned = self._returned
+        out = [row for row in rows
+               if (row.message_id, row.routing_key) in returned]
+        returned.clear()
+        return out
+
     def publish(self, rows):
+        """Publish ``rows``; the confirmed rows that came back unroutable
+        (a list, empty when every row reached a queue)."""
         start = None
+        returned = []
+        self._returned.clear()
         try:
             if self.connection is None:
                 self.connect()
             start = self._tag
             for offset in range(0, len(rows), self.window):
-                self._publish_window(rows[offset:offset + self.window])
+                window = rows[offset:offset + self.window]
+                if self.blocked:
+                    self._wait_unblocked()
+                self._publish_window(window)
                 self._wait_confirms(self._tag)
+                returned += self._take_returned(window)
         except Exception as exc:
             confirmed = 0
             if start is not None:
@@ -372,8 +511,26 @@ class RabbitPipelineSender:
                 if self._nacked is not None:
                     confirmed = min(confirmed, max(0, self._nacked - 1
                                                    - start))
+            returned += self._take_returned(rows[:confirmed])
+            in_doubt = 0
+            if start is not None:
+                in_doubt = max(0, min(len(rows), self._tag - start)
+                               - confirmed)
             self.close()
-            raise PublishError(confirmed, exc) from exc
+            raise PublishError(confirmed, exc, returned, in_doubt) from exc
+        return returned
+
+
+def returned_message_id(body):
+    """The message_id of a returned message's body (the oslo.messaging
+    envelope or a bare 1.0 message), or None when it cannot be read."""
+    try:
+        value = orjson.loads(body)
+        if isinstance(value, dict) and 'oslo.message' in value:
+            value = orjson.loads(value['oslo.message'])
+        return value.get('message_id') if isinstance(value, dict) else None
+    except (TypeError, ValueError):
+        return None
 
 
 #: Messages framed between two voluntary GIL releases of the sender.
@@ -381,6 +538,8 @@ YIELD_EVERY = 16
 
 #: basic.publish class and method ids, the basic content class id.
 _BASIC, _PUBLISH = 60, 40
+#: basic.publish's bits: mandatory (an unroutable message comes back).
+_MANDATORY = b'\x01'
 #: The content properties of every message: content_type,
 #: content_encoding and delivery_mode set (flags 0xD000), in that order.
 _PROPERTIES = (struct.pack('>H', 0xD000) + b'\x10application/json'
@@ -400,12 +559,13 @@ class PublishFrames:
 
     The same bytes py-amqp's ``frame_writer`` writes for
     ``channel.basic_publish(Message(body, content_type='application/json',
-    content_encoding='utf-8', delivery_mode=2), exchange, routing_key)``
-    (a unit test compares them): a method frame, a content header frame,
-    body frames of at most ``frame_max - 8`` bytes.  Only the routing key
-    and the body vary, so the method frame is built once per routing key
-    and the header once per body length, which leaves the sender thread
-    (sharing the interpreter with the callers) a small part of py-amqp's
+    content_encoding='utf-8', delivery_mode=2), exchange, routing_key,
+    mandatory=True)`` (a unit test compares them): a method frame, a
+    content header frame, body frames of at most ``frame_max - 8`` bytes.
+    Only the routing key and the body vary, so the method frame is built
+    once per routing key and the header once per body length, which
+    leaves the sender thread (sharing the interpreter with the callers) a
+    small part of py-amqp's
     per-message Python (figures in ``benchmarks/README.rst``).
     """
 
@@ -426,7 +586,7 @@ class PublishFrames:
         frame = self._methods.get(routing_key)
         if frame is None:
             args = (struct.pack('>HHH', _BASIC, _PUBLISH, 0) + self.exchange
-                    + _shortstr(routing_key) + b'\x00')
+                    + _shortstr(routing_key) + _MANDATORY)
             frame = self._methods[routing_key] = (
                 struct.pack('>BHI', 1, self.channel_id, len(args)) + args
                 + _FRAME_END)

@@ -122,6 +122,7 @@ def warnings_for(conf):
                           [cls.serves(conf) for cls in classes]), names)
     if unserved:
         out.append(unserved)
+    out.extend(tidings_conf.backend_notes(conf))
     return out
 
 

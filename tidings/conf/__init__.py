@@ -268,6 +268,25 @@ def _unique(items, key=None):
     return out
 
 
+def backend_notes(conf):
+    """What each configured backend says a valid configuration means
+    (its optional ``conf_notes(conf)`` classmethod: a delivery guarantee,
+    a slower path and why), as ``'name: note'`` lines; run after
+    :func:`check` found no problem."""
+    out = []
+    known = installed_backends()
+    for name in _unique(n.strip() for n in conf.notifications.backends
+                        if n.strip()):
+        if name not in known:
+            continue
+        cls = _backend_class(name, [])
+        hook = getattr(cls, 'conf_notes', None)
+        if hook is not None:
+            out.extend('%s backend: %s' % (name, note)
+                       for note in hook(conf))
+    return out
+
+
 def _collect(hook, conf):
     """The problems a check hook returns, or raises (a hook written for
     the older contract raises its first problem)."""

@@ -100,6 +100,18 @@ OPTS = [
              'that are gone (another worker sharing the outbox, killed '
              'while the broker was down); this process replays them. 0: '
              'only at startup.'),
+    cfg.BoolOpt(
+        'persist_before_return', default=False,
+        help='Write each notification to the outbox before notify() '
+             'returns, and publish from the outbox (deleting each row once '
+             'the broker confirms it). The outbox is SQLite in WAL mode '
+             'without an fsync per write, so a process killed (kill -9, '
+             'OOM) loses nothing; an operating system crash or power loss '
+             'may lose the last moments the OS had not written. Costs the '
+             'caller one outbox insert per call (the operator guide has '
+             'the figures). False (the default): notify() only queues in '
+             'memory, and a process killed with kill -9 loses what was '
+             'queued or awaiting its confirm at that moment.'),
     cfg.IntOpt(
         'replay_batch', default=256, min=1,
         help='Outbox messages replayed per round trip.'),

@@ -2,11 +2,11 @@
 
 Runs inside the Ceilometer virtualenv (:mod:`ceilometer_peer`), never in
 tidings' interpreter: it imports only Ceilometer and the standard library.
-It reads one JSON request on standard input::
+It reads one JSON request on standard input, one or more runs::
 
-    {"event_definitions": "<event_definitions.yaml>",
-     "meters_dir": "<folder holding the meters .yaml>" or null,
-     "messages": [<wire message>, ...]}
+    {"runs": [{"event_definitions": "<event_definitions.yaml>",
+               "meters_dir": "<folder holding the meters .yaml>" or null,
+               "messages": [<wire message>, ...]}, ...]}
 
 and prints one JSON object on its last line of output.  Each message is
 turned into what oslo.messaging's notification dispatcher hands an endpoint
@@ -19,9 +19,10 @@ definitions, through ``NotificationEventsConverter``) and
 meter definitions).  A priority an endpoint does not read reaches its
 ``_consume_and_drop`` method, exactly as on a live agent.
 
-The answer says, per message, which definition matched, the Event's
-traits, and the samples; plus which priorities each endpoint reads and
-the errors Ceilometer logged while loading or converting.
+The answer says which priorities each endpoint reads and, per run, the
+errors Ceilometer logged while loading, the meters it loaded and, per
+message, which definition matched, the Event's traits, the samples and
+what Ceilometer logged while converting it.
 """
 
 import datetime
@@ -129,44 +130,28 @@ def _speed_up():
         yaml.safe_load = lambda stream: yaml.load(stream, Loader=loader)
 
 
-def main():
-    request = json.load(sys.stdin)
-    _speed_up()
-    recorder = Recorder()
-    logging.getLogger().addHandler(recorder)
-    logging.getLogger().setLevel(logging.WARNING)
-
+def _run(conf, recorder, run):
+    """One run: load ``run``'s definitions, feed its messages."""
     from ceilometer.meter import notifications as meter_notifications
     from ceilometer.pipeline import event as event_pipeline
-    from ceilometer import service
 
-    conf = service.prepare_service(['ceilometer-driver'], [])
-    conf.set_override('definitions_cfg_file', request['event_definitions'],
+    conf.set_override('definitions_cfg_file', run['event_definitions'],
                       group='event')
-    meters_dir = request.get('meters_dir')
-    # Only our meters: Ceilometer's own meters.d would match nothing of
-    # ours, and an empty list would fall back to no definitions at all.
+    meters_dir = run.get('meters_dir')
+    # Only our meters: Ceilometer's own meters.d knows none of our events
+    # (and its trove.instance.exists would shadow ours).
     conf.set_override('meter_definitions_dirs',
                       [meters_dir] if meters_dir else ['/nonexistent'],
                       group='meter')
-    logging.getLogger().setLevel(logging.WARNING)
-
-    answer = {'load_errors': [], 'meter_load_errors': [],
-              'event_priorities': [], 'meter_priorities': [],
-              'meter_names': [], 'results': []}
-    answer['event_priorities'] = [
-        p for p in PRIORITIES if _reads(event_pipeline.EventEndpoint, p)]
-    answer['meter_priorities'] = [
-        p for p in PRIORITIES
-        if _reads(meter_notifications.ProcessMeterNotifications, p)]
-
+    answer = {'load_errors': [], 'meter_load_errors': [], 'meter_names': [],
+              'results': []}
+    recorder.take()
     events_out = Publisher()
     try:
         events = event_pipeline.EventEndpoint(conf, events_out)
     except Exception as exc:
         answer['load_errors'].append('%s: %s' % (type(exc).__name__, exc))
-        print(json.dumps(answer))
-        return 0
+        return answer
     answer['load_errors'].extend(recorder.take())
     samples_out = Publisher()
     meters = meter_notifications.ProcessMeterNotifications(conf, samples_out)
@@ -174,7 +159,7 @@ def main():
     answer['meter_names'] = sorted(d.cfg['name'] for d in meters.definitions)
     converter = events.event_converter
 
-    for message in request['messages']:
+    for message in run['messages']:
         incoming = _incoming(message)
         priority = (message.get('priority') or '').lower()
         edef = next((d for d in converter.definitions
@@ -207,8 +192,38 @@ def main():
                         'project_id', 'resource_id')})
         result['errors'].extend(recorder.take())
         answer['results'].append(result)
+    return answer
+
+
+def main():
+    request = json.load(sys.stdin)
+    _speed_up()
+    recorder = Recorder()
+    logging.getLogger().addHandler(recorder)
+
+    from ceilometer.meter import notifications as meter_notifications
+    from ceilometer.pipeline import event as event_pipeline
+    from ceilometer import service
+
+    conf = service.prepare_service(['ceilometer-driver'], [])
+    # prepare_service sets up oslo.log; only what the recorder keeps
+    # (warnings and errors) matters here.
+    logging.getLogger().setLevel(logging.WARNING)
+    answer = {
+        'ceilometer': _version(),
+        'event_priorities': [p for p in PRIORITIES if _reads(
+            event_pipeline.EventEndpoint, p)],
+        'meter_priorities': [p for p in PRIORITIES if _reads(
+            meter_notifications.ProcessMeterNotifications, p)],
+        'runs': [_run(conf, recorder, run) for run in request['runs']],
+    }
     print(json.dumps(answer))
     return 0
+
+
+def _version():
+    from importlib import metadata
+    return metadata.version('ceilometer')
 
 
 if __name__ == '__main__':

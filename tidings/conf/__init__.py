@@ -227,7 +227,8 @@ def check(conf, files=None, registries=None, backends=True):
       and options written twice;
     - every option's type and range, each read once;
     - backend names (installed, no duplicates, no empty entries), the
-      level, the wire priorities, pin syntax, source names, publisher_id_format, state_path;
+      level, the wire priorities, pin syntax, source names,
+      publisher_id_format, state_path;
     - each group module's own ``validate(conf)``;
     - when ``backends`` is true, each configured backend's
       ``check_conf(conf)`` (URLs, ports, drivers, paths);

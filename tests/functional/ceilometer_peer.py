@@ -43,32 +43,39 @@ def _python():
 
 
 def ensure(log=sys.stderr):
-    """The virtualenv's interpreter, creating the virtualenv if needed."""
+    """The virtualenv's interpreter, creating the virtualenv if needed;
+    :class:`Unavailable` says why it cannot be."""
     if os.path.exists(os.path.join(VENV, _MARKER)):
         return _python()
-    os.makedirs(os.path.dirname(VENV), exist_ok=True)
-    with open(VENV + '.lock', 'w') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if os.path.exists(os.path.join(VENV, _MARKER)):
-            return _python()
-        if os.path.exists(VENV):
-            shutil.rmtree(VENV)
-        print('installing %s into %s (once, about a minute and a half)...'
-              % (CEILOMETER_REQ, VENV), file=log)
-        base = getattr(sys, '_base_executable', None) or sys.executable
-        for step in ([base, '-m', 'venv', VENV],
-                     [_python(), '-m', 'pip', 'install', '-q',
-                      CEILOMETER_REQ]):
-            proc = subprocess.run(step, capture_output=True, text=True)
-            if proc.returncode != 0:
-                raise Unavailable('cannot create the Ceilometer virtualenv '
-                                  '%s: %s failed (exit %d): %s' % (
-                                      VENV, ' '.join(step[-3:]),
-                                      proc.returncode,
-                                      proc.stderr.strip()[-2000:]))
-        with open(os.path.join(VENV, _MARKER), 'w') as marker:
-            marker.write(CEILOMETER_REQ + '\n')
+    try:
+        os.makedirs(os.path.dirname(VENV), exist_ok=True)
+        with open(VENV + '.lock', 'w') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not os.path.exists(os.path.join(VENV, _MARKER)):
+                _create(log)
+    except OSError as exc:
+        raise Unavailable('cannot create the Ceilometer virtualenv %s: %s'
+                          % (VENV, exc)) from None
     return _python()
+
+
+def _create(log):
+    if os.path.exists(VENV):
+        shutil.rmtree(VENV)
+    print('installing %s into %s (once, about a minute and a half)...'
+          % (CEILOMETER_REQ, VENV), file=log)
+    base = getattr(sys, '_base_executable', None) or sys.executable
+    for step in ([base, '-m', 'venv', VENV],
+                 [_python(), '-m', 'pip', 'install', '-q', CEILOMETER_REQ]):
+        proc = subprocess.run(step, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise Unavailable('cannot create the Ceilometer virtualenv %s: '
+                              '%s failed (exit %d): %s' % (
+                                  VENV, ' '.join(step[-3:]),
+                                  proc.returncode,
+                                  proc.stderr.strip()[-2000:]))
+    with open(os.path.join(VENV, _MARKER), 'w') as marker:
+        marker.write(CEILOMETER_REQ + '\n')
 
 
 def run(request, timeout=600):

@@ -83,6 +83,7 @@ def ceilometer_answer():
     ``runs[(fmt, remapped)]`` is ``(events, meters, result, items)``,
     ``items`` a ``(definition, message, what Ceilometer made of it)`` per
     sample."""
+    ceilometer_peer.ensure()  # first: without it there is nothing to do
     regs = registries()
     folder = tempfile.mkdtemp(prefix='tidings-ceilometer-')
     request, keys, inputs = [], [], []
@@ -127,6 +128,10 @@ def _parse(path):
     return jsonpath_ng.parse(path)
 
 
+#: Why the Ceilometer virtualenv could not be made, once known.
+_UNAVAILABLE = []
+
+
 def value_of(spec, message):
     """The first non-null value a trait's ``fields`` finds, or None."""
     paths = spec if isinstance(spec, list) else [spec]
@@ -151,9 +156,14 @@ def _definition_of(events, definition):
 class TestCeilometerReadsTheDefinitions(base.FunctionalTestCase):
 
     def answer(self):
+        if _UNAVAILABLE:
+            self.unavailable(_UNAVAILABLE[0])
         try:
             return ceilometer_answer()
         except ceilometer_peer.Unavailable as exc:
+            # Tried once per process: a failed install is not retried by
+            # every test.
+            _UNAVAILABLE.append(str(exc))
             self.unavailable(str(exc))
 
     def runs(self, remapped):

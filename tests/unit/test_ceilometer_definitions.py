@@ -483,6 +483,6 @@ class TestMetersCommand(testtools.TestCase):
                                        '--catalog', 'trove', '--meters']))
         text = out.getvalue()
         self.assertTrue(text.startswith('# Ceilometer meter definitions'))
-        self.assertIn('--meters\n', text.splitlines(True)[1])
+        self.assertIn('--format versioned --meters\n', text)
         self.assertEqual(['trove.instance.exists'],
                          [m['name'] for m in yaml.safe_load(text)['metric']])

@@ -445,7 +445,7 @@ class TestHeader(testtools.TestCase):
     def test_lists_the_dropped_events_and_the_option(self):
         from tidings.catalogs import magnetodb
         text = ceilometer.header([magnetodb.EVENTS], 'versioned')
-        self.assertIn('reads only the priorities\n# info and error', text)
+        self.assertIn('reads only the priorities info and error;', text)
         self.assertIn('#   audit: magnetodb.task.create_table.start,', text)
         self.assertIn('#   debug: magnetodb.req.list_table,', text)
         self.assertIn('#   wire_priorities = debug:info,audit:info\n', text)

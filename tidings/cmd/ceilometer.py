@@ -273,10 +273,10 @@ def dropped(registries, accepted=EVENT_PRIORITIES, metered=False):
     return {level: out[level] for level in fields.LEVELS if level in out}
 
 
-#: The levels the header suggests sending as ``info``: those that say
-#: "worth keeping, not a failure".  An error (warn, critical) event keeps
-#: its priority: a consumer alerting on errors must still see it.
-REMAPPABLE = ('debug', 'audit', 'sample')
+#: The levels the header suggests sending as ``info`` (those that are not
+#: failures: a warn or critical event keeps its priority for the
+#: consumers that alert on it); the same as ``tidings catalog check``.
+REMAPPABLE = lint._REMAPPABLE
 
 
 # -- meters ----------------------------------------------------------------

@@ -276,7 +276,7 @@ def dropped(registries, accepted=EVENT_PRIORITIES, metered=False):
 #: The levels the header suggests sending as ``info`` (those that are not
 #: failures: a warn or critical event keeps its priority for the
 #: consumers that alert on it); the same as ``tidings catalog check``.
-REMAPPABLE = lint._REMAPPABLE
+REMAPPABLE = lint.CEILOMETER_REMAPPABLE
 
 
 # -- meters ----------------------------------------------------------------

@@ -41,7 +41,7 @@ CEILOMETER_DROPPED = ('debug', 'audit', 'warn', 'critical', 'sample')
 #: Of those, the levels an operator may reasonably send as ``info`` (with
 #: ``[notifications] wire_priorities``): not failures, which keep their
 #: priority for the consumers that alert on it.
-_REMAPPABLE = ('debug', 'audit', 'sample')
+CEILOMETER_REMAPPABLE = ('debug', 'audit', 'sample')
 #: Levels below ``warn``: an ``.error`` event there is filtered out with
 #: the successes by a ``[notifications] level`` threshold.
 _BELOW_WARN = ('debug', 'info', 'audit')
@@ -286,7 +286,7 @@ def _ceilometer_level(groups, definition):
                 ', or let the operator send its level as info '
                 '([notifications] wire_priorities = %s:info)'
                 % definition.level
-                if definition.level in _REMAPPABLE else ''))
+                if definition.level in CEILOMETER_REMAPPABLE else ''))
 
 
 def _error_level(groups, definition):

@@ -174,6 +174,36 @@ def parse_pin(text):
     return match.group('ns'), match.group('name'), match.group('version')
 
 
+def wire_priority_errors(mapping):
+    """The ConfigErrors of ``[notifications] wire_priorities`` (a dict of
+    level: priority), one per bad entry."""
+    out = []
+    for level, priority in mapping.items():
+        for what, text in (('level', level), ('priority', priority)):
+            try:
+                fields.normalize_level(text)
+            except ValueError:
+                out.append(errors.ConfigError(
+                    'notifications', 'wire_priorities',
+                    '%s:%s' % (level, priority),
+                    'the %s %r is not one of %s; expected level:priority '
+                    'pairs, e.g. audit:info,debug:info' % (
+                        what, text, ', '.join(fields.LEVELS))))
+    return out
+
+
+def wire_priorities(mapping):
+    """``{level: WIRE PRIORITY}`` of ``[notifications] wire_priorities``
+    (levels normalised, priorities upper case as on the wire); raises the
+    first ConfigError of a bad entry."""
+    problems = wire_priority_errors(mapping)
+    if problems:
+        raise problems[0]
+    return {fields.normalize_level(level):
+            fields.normalize_level(priority).upper()
+            for level, priority in mapping.items()}
+
+
 def validate(conf, files=None, registries=None, backends=True):
     """Run :func:`check`; raise :class:`~tidings.errors.ConfigErrors`
     listing every problem, or return ``conf`` when there is none."""
@@ -197,7 +227,8 @@ def check(conf, files=None, registries=None, backends=True):
       and options written twice;
     - every option's type and range, each read once;
     - backend names (installed, no duplicates, no empty entries), the
-      level, pin syntax, source names, publisher_id_format, state_path;
+      level, the wire priorities, pin syntax, source names,
+      publisher_id_format, state_path;
     - each group module's own ``validate(conf)``;
     - when ``backends`` is true, each configured backend's
       ``check_conf(conf)`` (URLs, ports, drivers, paths);
@@ -316,6 +347,9 @@ def _notifications_problems(conf, value, known):
                 'notifications', 'level', level,
                 'not one of ' + ', '.join(fields.LEVELS)
                 + ' ("warning" is accepted for warn)'))
+    priorities = value('wire_priorities')
+    if priorities is not _BAD:
+        out.extend(wire_priority_errors(priorities))
     pins = value('pin_versions')
     if pins is not _BAD:
         for pin in pins:

@@ -44,6 +44,19 @@ OPTS = [
                  ('unversioned', 'the flat data dict for legacy consumers'),
                  ('both', 'both forms')],
         help='Payload format on the wire.'),
+    cfg.DictOpt(
+        'wire_priorities', default={},
+        help='Send the events of a level with another priority on the '
+             'wire, as level:priority pairs (levels: debug, info, audit, '
+             'warn, error, critical, sample), e.g. "audit:info,debug:info". '
+             'The priority is the message\'s "priority" key and the '
+             'messaging topic suffix (<topic>.<priority>). Ceilometer\'s '
+             'event endpoint reads only info and error (its meter endpoint '
+             'info and sample) and drops the others: mapping audit and '
+             'debug to info makes it store those events. Every consumer '
+             'then sees them as info; the "level" option still filters by '
+             'the event\'s own level. Default: every event is sent with '
+             'its level as priority.'),
     cfg.ListOpt(
         'pin_versions', default=[],
         help='Payload versions to emit during a rolling upgrade, as '

@@ -38,6 +38,10 @@ SEVERITIES = (ERROR, WARNING, INFO)
 #: Levels Ceilometer's event endpoint drops: it reads the ``info`` and
 #: ``error`` priorities only.
 CEILOMETER_DROPPED = ('debug', 'audit', 'warn', 'critical', 'sample')
+#: Of those, the levels an operator may reasonably send as ``info`` (with
+#: ``[notifications] wire_priorities``): not failures, which keep their
+#: priority for the consumers that alert on it.
+CEILOMETER_REMAPPABLE = ('debug', 'audit', 'sample')
 #: Levels below ``warn``: an ``.error`` event there is filtered out with
 #: the successes by a ``[notifications] level`` threshold.
 _BELOW_WARN = ('debug', 'info', 'audit')
@@ -278,7 +282,11 @@ def _ceilometer_level(groups, definition):
             'level %s: Ceilometer\'s event endpoint reads only the info and '
             'error priorities and drops this event' % definition.level,
             'use info (or error) if Ceilometer-style consumers should store '
-            'it; otherwise nothing to do')
+            'it%s; otherwise nothing to do' % (
+                ', or let the operator send its level as info '
+                '([notifications] wire_priorities = %s:info)'
+                % definition.level
+                if definition.level in CEILOMETER_REMAPPABLE else ''))
 
 
 def _error_level(groups, definition):

@@ -80,7 +80,8 @@ class Notification:
     Backends read the attributes; they never change them.
 
     - ``event``: the :class:`~tidings.notifications.registry.EventDefinition`
-    - ``event_type`` (str), ``level`` (lowercase), ``priority`` (uppercase)
+    - ``event_type`` (str), ``level`` (lowercase), ``priority`` (uppercase;
+      the level's, unless ``[notifications] wire_priorities`` maps it)
     - ``publisher``: :class:`~tidings.notifications.publisher.Publisher`
     - ``payload``: the payload object
     - ``message_id``, ``timestamp`` (wire string), ``created`` (datetime)
@@ -99,11 +100,11 @@ class Notification:
 
     def __init__(self, event, payload, publisher, context=None, source=None,
                  duration_ms=None, target_version=None, formats=(VERSIONED,),
-                 message_id=None, created=None):
+                 message_id=None, created=None, priority=None):
         self.event = event
         self.event_type = event.event_type_str
         self.level = event.level
-        self.priority = event.priority
+        self.priority = priority or event.priority
         self.publisher = publisher
         self.payload = payload
         self.message_id = message_id or new_message_id()

@@ -107,6 +107,9 @@ class Notifier:
             notif.publisher_id_format)
         self._threshold = fields.LEVEL_RANK[fields.normalize_level(
             notif.level)]
+        #: ``{level: priority}``: the levels sent with another priority.
+        self.wire_priorities = tidings_conf.wire_priorities(
+            notif.wire_priorities)
         self._include = frozenset(notif.include_sources)
         self._exclude = frozenset(notif.exclude_sources)
         self._disabled = tuple(notif.disabled_events)
@@ -369,7 +372,9 @@ class Notifier:
             else None,
             formats=self.formats,
             message_id=self.id_factory and self.id_factory(definition),
-            created=self.clock and self.clock())
+            created=self.clock and self.clock(),
+            priority=self.wire_priorities.get(definition.level)
+            if self.wire_priorities else None)
         note.prepare()
         for backend in targets:
             try:

@@ -36,9 +36,14 @@ class VolumePayload(payload_mod.Payload):
 
 @OBJECTS.register
 class BackupPayload(payload_mod.Payload):
-    """A volume backup."""
+    """A volume backup.
+
+    ``CEILOMETER_IDS``: the backup, not its nested volume, is the
+    resource of its Ceilometer traits and meters.
+    """
 
     VERSION = '1.0'
+    CEILOMETER_IDS = {'resource_id': 'backup_id'}
     SCHEMA = {
         'backup_id': ('backup', 'id'),
         'project_id': ('backup', 'project_id'),

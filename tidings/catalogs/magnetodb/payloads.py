@@ -36,9 +36,14 @@ class ExceptionPayload(payload_mod.ExceptionPayload):
 class TablePayload(payload_mod.Payload):
     """A user table: ``magnetodb.task.create_table.*`` and
     ``magnetodb.task.delete_table.*``; ``message`` says what happened
-    (error details on ``.error``)."""
+    (error details on ``.error``).
+
+    ``CEILOMETER_IDS``: the table is the resource of its Ceilometer
+    meters (``mdb.task.*``; ``tidings ceilometer-definitions --meters``).
+    """
 
     VERSION = '1.0'
+    CEILOMETER_IDS = {'resource_id': 'table_name'}
     fields = {
         'tenant_id': fields.StringField(),
         'user_id': fields.StringField(nullable=True),
@@ -54,9 +59,20 @@ class TablePayload(payload_mod.Payload):
 @OBJECTS.register
 class TableUsagePayload(TablePayload):
     """One table's usage over an audit period (``magnetodb.table.usage``,
-    emitted by the periodic task)."""
+    emitted by the periodic task).
+
+    ``CEILOMETER_METERS``: its Ceilometer meters, the seconds the table
+    existed in the period and its size.
+    """
 
     VERSION = '1.0'
+    CEILOMETER_METERS = (
+        {'name': 'magnetodb.table.exists', 'type': 'cumulative',
+         'unit': 's',
+         'volume': ('audit_period_beginning', 'audit_period_ending')},
+        {'name': 'magnetodb.table.size', 'type': 'gauge', 'unit': 'GB',
+         'volume': 'disk_gb'},
+    )
     fields = dict(
         TablePayload.fields,
         audit_period_beginning=fields.DateTimeField(),
@@ -92,9 +108,13 @@ class RequestPayload(payload_mod.Payload):
     last byte of the response.  Every request and dynamo event of the
     catalog uses this payload, the ``_ERROR_xxx`` ones included (then
     ``status`` is the HTTP error and ``fault`` may tell why).
+
+    ``CEILOMETER_IDS``: the resource of its Ceilometer meters is the
+    table, or the tenant for a request naming none (``list_table``).
     """
 
     VERSION = '1.0'
+    CEILOMETER_IDS = {'resource_id': ('table_name', 'tenant_id')}
     fields = {
         'tenant_id': fields.StringField(nullable=True),
         'user_id': fields.StringField(nullable=True),

@@ -114,9 +114,18 @@ class InstanceModifyFlavorPayload(InstancePayload):
 
 @OBJECTS.register
 class InstanceExistsPayload(InstanceStatusPayload):
-    """``trove.instance.exists``: one active instance in an audit period."""
+    """``trove.instance.exists``: one active instance in an audit period.
+
+    ``CEILOMETER_METERS``: the meter Ceilometer's own ``meters.yaml``
+    defines for it (the seconds of the audit period), with paths for both
+    formats.
+    """
 
     VERSION = '1.0'
+    CEILOMETER_METERS = (
+        {'name': 'trove.instance.exists', 'type': 'cumulative', 'unit': 's',
+         'volume': ('audit_period_beginning', 'audit_period_ending')},
+    )
     fields = dict(
         InstanceStatusPayload.fields,
         display_name=fields.StringField(),

@@ -1,8 +1,9 @@
 """oslo.config options of tidings, one module per group.
 
 Every module in this package defines ``GROUP``, ``OPTS``,
-``register_opts(conf)`` and ``list_opts()``; they are found by name, so a
-new core group is a new module.  Nothing is read at import time.
+``register_opts(conf)`` and ``list_opts()`` (the last two from
+:func:`group_functions`); they are found by name, so a new core group is
+a new module.  Nothing is read at import time.
 
 This package knows no catalog.  A catalog that has options keeps them in
 its own package (``tidings/catalogs/trove/options.py``) under the same
@@ -77,6 +78,27 @@ def _pairs(listed):
     """``[(group, [opts])]`` from a module's list_opts(): a dict or the
     list oslo-config-generator takes."""
     return list(listed.items() if isinstance(listed, dict) else listed)
+
+
+def group_functions(group, opts):
+    """``register_opts(conf)`` and ``list_opts()`` of an option module
+    holding one group, the contract above: every module of this package
+    and a catalog's options module get them from here rather than each
+    writing them again::
+
+        register_opts, list_opts = tidings.conf.group_functions(GROUP, OPTS)
+
+    ``list_opts()`` gives ``[(group, opts)]``, what oslo-config-generator
+    takes from an entry point.
+    """
+    def register_opts(conf):
+        conf.register_group(group)
+        conf.register_opts(opts, group=group)
+
+    def list_opts():
+        return [(group, opts)]
+
+    return register_opts, list_opts
 
 
 def register_module(conf, module):

@@ -68,20 +68,21 @@ class TestDefine(testtools.TestCase):
         self.assertIn("metric name 'a b'", str(exc))
 
     def test_same_constant_twice_is_rejected(self):
-        events = _registry()
-        events.define('EVENT_X', 'a.b', 'info', catalog.PingPayload)
-        exc = self.assertRaises(errors.EventDefinitionError, events.define,
-                                'EVENT_X', 'a.c', 'info',
-                                catalog.PingPayload)
-        self.assertIn('EVENT_X is defined twice', str(exc))
+        self.assertIn('EVENT_X is defined twice',
+                      self.second_definition_error('EVENT_X', 'a.c'))
 
     def test_same_event_type_twice_is_rejected(self):
+        self.assertIn('a.b of EVENT_Y is already used by EVENT_X',
+                      self.second_definition_error('EVENT_Y', 'a.b'))
+
+    def second_definition_error(self, name, event_type):
+        """The error of defining ``name``/``event_type`` after EVENT_X
+        (a.b)."""
         events = _registry()
         events.define('EVENT_X', 'a.b', 'info', catalog.PingPayload)
-        exc = self.assertRaises(errors.EventDefinitionError, events.define,
-                                'EVENT_Y', 'a.b', 'info',
-                                catalog.PingPayload)
-        self.assertIn('a.b of EVENT_Y is already used by EVENT_X', str(exc))
+        return str(self.assertRaises(errors.EventDefinitionError,
+                                     events.define, name, event_type,
+                                     'info', catalog.PingPayload))
 
     def test_status_variants_need_an_error_event(self):
         exc = self.assertRaises(errors.EventDefinitionError,

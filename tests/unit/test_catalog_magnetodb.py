@@ -120,7 +120,8 @@ class MagnetoDBEventTypeTest(testtools.TestCase):
 
     def test_events_without_metric_follow_the_constant(self):
         expected = {
-            'EVENT_TYPE_STREAMING_DATA_START': 'magnetodb.streaming.data.start',
+            'EVENT_TYPE_STREAMING_DATA_START':
+                'magnetodb.streaming.data.start',
             'EVENT_TYPE_STREAMING_PATH_ERROR':
                 'magnetodb.streaming.path.error',
             'EVENT_TYPE_REQUEST_RATE_LIMITED': 'magnetodb.req.rate_limited',

@@ -55,11 +55,17 @@ def _reap(child):
 
 
 class MigrationCases:
-    def test_upgrade_creates_the_tables_from_an_empty_database(self):
+    def empty_schema(self):
+        """A table prefix no table has yet (its tables dropped at cleanup)
+        and an engine on the test database."""
         prefix = dbhelpers.unique_prefix()
         self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
         engine = dbschema.create_engine(self.url)
         self.addCleanup(engine.dispose)
+        return prefix, engine
+
+    def test_upgrade_creates_the_tables_from_an_empty_database(self):
+        prefix, engine = self.empty_schema()
         self.assertIsNone(dbschema.current_revision(engine, prefix))
         revision = dbschema.upgrade(engine, prefix)
         self.assertEqual(dbschema.head_revision(), revision)
@@ -70,10 +76,7 @@ class MigrationCases:
     def test_migrated_schema_matches_the_model(self):
         from alembic.autogenerate import compare_metadata
         from alembic.runtime.migration import MigrationContext
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
+        prefix, engine = self.empty_schema()
         dbschema.upgrade(engine, prefix)
         metadata = sa.MetaData()
         dbschema.events_table(metadata, prefix)
@@ -89,10 +92,7 @@ class MigrationCases:
         self.assertEqual([], diff)
 
     def test_upgrade_twice_is_harmless(self):
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
+        prefix, engine = self.empty_schema()
         dbschema.upgrade(engine, prefix)
         dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
         dbschema.upgrade(engine, prefix)
@@ -132,10 +132,7 @@ class MigrationCases:
         self.assertEqual(1, len(versions))
 
     def test_downgrade_to_base_removes_the_event_table(self):
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
+        prefix, engine = self.empty_schema()
         dbschema.upgrade(engine, prefix)
         self.assertIsNone(dbschema.downgrade(engine, prefix))
         self.assertNotIn(prefix + 'events',

@@ -155,6 +155,13 @@ class StoreCases:
     def ids(self, events):
         return [e['id'] for e in events]
 
+    def old_and_new(self, old_age, new_age):
+        """A store with the events ``old`` and ``new`` of these ages."""
+        now = eventstore.utcnow()
+        return self.store_with([
+            dbhelpers.row(id='old', timestamp=now - old_age),
+            dbhelpers.row(id='new', timestamp=now - new_age)])
+
     def p1(self, store, **filters):
         """The ids, sorted, of what ``store`` lists to project p1 under
         ``filters``."""
@@ -257,12 +264,8 @@ class StoreCases:
         self.assertEqual(['2', '1'], self.ids(events))
 
     def test_since_accepts_a_duration_ago(self):
-        now = eventstore.utcnow()
-        store = self.store_with([
-            dbhelpers.row(id='old', timestamp=now - datetime.timedelta(
-                hours=3)),
-            dbhelpers.row(id='new', timestamp=now - datetime.timedelta(
-                minutes=5))])
+        store = self.old_and_new(datetime.timedelta(hours=3),
+                                 datetime.timedelta(minutes=5))
         self.assertEqual(['new'], self.p1(store, since='1h'))
 
     def test_timestamps_keep_microseconds(self):
@@ -324,12 +327,8 @@ class StoreCases:
         self.assertEqual('a', store.get('a', all_projects=True)['id'])
 
     def test_purge_deletes_events_older_than_the_duration(self):
-        now = eventstore.utcnow()
-        store = self.store_with([
-            dbhelpers.row(id='old', timestamp=now - datetime.timedelta(
-                days=40)),
-            dbhelpers.row(id='new', timestamp=now - datetime.timedelta(
-                days=2))])
+        store = self.old_and_new(datetime.timedelta(days=40),
+                                 datetime.timedelta(days=2))
         self.assertEqual(1, store.purge('30d'))
         self.assertEqual(['new'], self.ids(store.list(all_projects=True)))
 

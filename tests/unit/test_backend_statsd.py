@@ -246,17 +246,10 @@ class TestStatsdClient(ClientTestCase):
 class TestStatsdBackend(ClientTestCase):
 
     def notifier(self, **options):
-        conf = tidings_conf.new_conf()
-        conf.set_override('backends', ['statsd'], 'notifications')
-        conf.set_override('port', self.receiver.port, 'backend_statsd')
-        for key, value in options.items():
-            conf.set_override(key, value, 'backend_statsd')
-        notifier = notifier_mod.Notifier(conf, catalog.EVENTS, source='test')
-        self.addCleanup(notifier.close)
-        return notifier
+        return catalog.statsd_notifier(self, self.receiver.port, **options)
 
     def thing(self):
-        return catalog.ThingPayload(name='t1')
+        return catalog.thing()
 
     def test_loaded_by_name_from_conf(self):
         notifier = self.notifier()
@@ -287,13 +280,7 @@ class TestStatsdBackend(ClientTestCase):
                          self.receiver.receive(2))
 
     def test_status_variant_metric_carries_the_status(self):
-        notifier = self.notifier()
-        payload = catalog.RequestPayload(
-            method='POST', path='/v1/p/things', status=404,
-            duration_ms=1.0, request_bytes=0, response_bytes=0)
-        notifier.notify('EVENT_TYPE_REQUEST_THING_CREATE_ERROR', payload,
-                        status=404)
-        notifier.flush(5)
+        catalog.notify_request_error(self.notifier(), 404)
         self.assertEqual(['test.req.create_thing.error.404:1|c'],
                          self.receiver.receive(1))
 

@@ -63,6 +63,15 @@ class StatsdBackendTest(base.FunctionalTestCase):
     def thing(self):
         return catalog.thing()
 
+    def assertThingsCounted(self, notifier, daemon, count):
+        """``count`` THING_CREATE sent through ``notifier`` are counted by
+        ``daemon``."""
+        for _ in range(count):
+            notifier.notify(catalog.THING_CREATE, self.thing())
+        notifier.flush(5)
+        self.assertEqual(count, daemon.wait_for_counter(
+            self.name('test.thing.create'), count))
+
     def test_event_counters_arrive_with_their_names_and_counts(self):
         daemon = self.daemon()
         notifier = self.notifier(daemon.port)
@@ -140,21 +149,13 @@ class StatsdBackendTest(base.FunctionalTestCase):
     def test_tcp_protocol_reaches_the_daemon(self):
         daemon = self.daemon(tcp=True)
         notifier = self.notifier(daemon.tcp_port, protocol='tcp')
-        for _ in range(10):
-            notifier.notify(catalog.THING_CREATE, self.thing())
-        notifier.flush(5)
-        self.assertEqual(10, daemon.wait_for_counter(
-            self.name('test.thing.create'), 10))
+        self.assertThingsCounted(notifier, daemon, 10)
 
     def test_unix_socket_protocol_reaches_the_daemon(self):
         daemon = self.daemon(unix=True)
         notifier = self.notifier(None, protocol='unix',
                                  socket_path=daemon.socket_path)
-        for _ in range(10):
-            notifier.notify(catalog.THING_CREATE, self.thing())
-        notifier.flush(5)
-        self.assertEqual(10, daemon.wait_for_counter(
-            self.name('test.thing.create'), 10))
+        self.assertThingsCounted(notifier, daemon, 10)
 
     def test_absent_daemon_never_raises_nor_blocks_and_is_counted(self):
         daemon = self.daemon()

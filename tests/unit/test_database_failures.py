@@ -81,12 +81,18 @@ class TestDatabaseFailures(testtools.TestCase):
                                 conf)
         self.assertEqual('connection', exc.option)
 
-    def test_an_unreachable_database_is_reported_once_and_kept_trying(self):
+    def unreachable(self, user):
+        """A backend on a PostgreSQL URL of ``user`` (``name:password``)
+        where nothing listens: (backend, port)."""
         port = functional_base.free_port()
         backend = database.DatabaseBackend(
-            None, url='postgresql://tidings:s3cret@127.0.0.1:%d/x' % port,
+            None, url='postgresql://%s@127.0.0.1:%d/x' % (user, port),
             retry_interval_max=0.05, connect_timeout=1)
         self.addCleanup(backend.close, 0.1)
+        return backend, port
+
+    def test_an_unreachable_database_is_reported_once_and_kept_trying(self):
+        backend, port = self.unreachable('tidings:s3cret')
         self.assertTrue(wait_until(lambda: backend.stats()['retries'] >= 3))
         stats = backend.stats()
         self.assertTrue(stats['database_down'])
@@ -97,11 +103,7 @@ class TestDatabaseFailures(testtools.TestCase):
         self.assertNotIn('s3cret', self.log.output)
 
     def test_send_returns_at_once_while_the_database_is_unreachable(self):
-        port = functional_base.free_port()
-        backend = database.DatabaseBackend(
-            None, url='postgresql://t@127.0.0.1:%d/x' % port,
-            retry_interval_max=0.05, connect_timeout=1)
-        self.addCleanup(backend.close, 0.1)
+        backend, _ = self.unreachable('t')
         notifier = dbhelpers.notifier(backend)
         worst = 0.0
         for _ in range(200):

@@ -284,12 +284,18 @@ class TestDelivery(MessagingBackendTest):
         self.assertEqual((5, 0, 0, 0), (stats['sent'], stats['queued'],
                                         stats['outbox'], stats['dropped']))
 
-    def test_callers_never_wake_a_sender_that_was_busy_lately(self):
+    def after_one_delivered(self):
+        """A backend that has delivered one notification: (world,
+        backend, notifier)."""
         world = World()
         backend = self.backend(world)
         notifier = self.notifier(backend)
         self.emit(notifier, 1)
         backend.wait_delivered(5)
+        return world, backend, notifier
+
+    def test_callers_never_wake_a_sender_that_was_busy_lately(self):
+        world, backend, notifier = self.after_one_delivered()
         lane = backend._lanes[0]
         wakes = []
         lane.wake = mock.Mock(wraps=lane.wake,
@@ -302,11 +308,7 @@ class TestDelivery(MessagingBackendTest):
         self.assertEqual([], wakes)
 
     def test_an_idle_sender_is_woken_by_the_next_notification(self):
-        world = World()
-        backend = self.backend(world)
-        notifier = self.notifier(backend)
-        self.emit(notifier, 1)
-        backend.wait_delivered(5)
+        world, backend, notifier = self.after_one_delivered()
         backend.BUSY_FOR = 0.0          # idle at once from now on
         deadline = time.monotonic() + 5
         while not backend._lanes[0].idle:

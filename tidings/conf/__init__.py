@@ -521,6 +521,23 @@ def path_errors(group, option, path, conf=None, default_name=None):
     return []
 
 
+def checked_location(conf, given, group, option, problems, default, needs):
+    """Where a backend writes: ``given``, else ``[group] option`` of
+    ``conf``, else ``default(conf)``; its constructor's startup check,
+    before anything is created (ConfigErrors of ``problems(conf,
+    given)``, which looks at the default itself).  ``needs``: the
+    ValueError's text when there is neither a location nor a conf.
+    """
+    if given is None and conf is not None:
+        given = getattr(getattr(conf, group), option)
+    if given is None and conf is None:
+        raise ValueError(needs)
+    found = problems(conf, given)
+    if found:
+        raise errors.ConfigErrors(found)
+    return default(conf) if given is None else given
+
+
 def sqlite_path_errors(group, option, url, conf=None, default_name=None):
     """Path problems of a SQLite URL's database file (other URLs: none);
     the default location (no URL) is checked under state_path."""

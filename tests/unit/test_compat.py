@@ -43,19 +43,20 @@ class ChangeKindTestCase(testtools.TestCase):
 
 class TestChangeKinds(ChangeKindTestCase):
 
-    def assertChange(self, breaking, summary, **changed):
-        """The fields changed so are one change, ``breaking`` or not,
-        summed up as ``summary``."""
-        change = self.change(self.with_fields(**changed))
+    def assertChange(self, breaking, summary, new=None, **changed):
+        """The fields changed so (or the field map ``new``) are one
+        change, ``breaking`` or not, summed up as ``summary``; the
+        change."""
+        change = self.change(new if new is not None
+                             else self.with_fields(**changed))
         self.assertEqual((breaking, summary),
                          (change.breaking, change.summary))
+        return change
 
     def test_added_nullable_field_is_compatible(self):
-        change = self.change(self.with_fields(
-            x=fields.StringField(nullable=True)))
-        self.assertEqual(('x', 'added', False),
-                         (change.field, change.kind, change.breaking))
-        self.assertEqual('added optional field `x`', change.summary)
+        change = self.assertChange(False, 'added optional field `x`',
+                                   x=fields.StringField(nullable=True))
+        self.assertEqual(('x', 'added'), (change.field, change.kind))
 
     def test_added_required_field_is_compatible(self):
         self.assertChange(False, 'added field `x`',
@@ -64,10 +65,8 @@ class TestChangeKinds(ChangeKindTestCase):
     def test_removed_field_is_breaking(self):
         new = _base_fields()
         del new['note']
-        change = self.change(new)
-        self.assertEqual(('note', 'removed', True),
-                         (change.field, change.kind, change.breaking))
-        self.assertEqual('removed field `note`', change.summary)
+        change = self.assertChange(True, 'removed field `note`', new)
+        self.assertEqual(('note', 'removed'), (change.field, change.kind))
 
     def test_type_change_is_breaking(self):
         self.assertChange(True, 'changed type of `name` (String to UUID)',

@@ -18,7 +18,11 @@ Paths, each the median of several rounds, in µs per notification:
   ``test`` driver on fake:// (``--with-nova``: installs nova into
   benchmarks/.venv-nova on first use), else null.
 
-Also: ``filtered_memory_growth_kib`` over 1,000,000 filtered-out events.
+Also: ``filtered_memory_growth_kib`` over 1,000,000 filtered-out events;
+and the route cache past its size: ``status_hit_us`` (one HTTP-status
+event, one status) against ``status_spread_us`` (22 status events cycling
+through all 500 statuses: 11,000 (event, status) keys), enabled and
+filtered (``status_filtered_*``), with their ratios.
 
     python benchmarks/emit.py [--json] [--rounds 7] [--with-nova]
 """
@@ -155,6 +159,61 @@ def tidings_paths(n, rounds):
     return out
 
 
+def status_paths(n, rounds):
+    """The route cache with more (event, status) keys than its size."""
+    from tidings.backends import memory
+    from tidings import conf as tidings_conf
+    from tidings.notifications import Notifier
+    from tidings.notifications import payload as payload_mod
+    from tidings.notifications import registry
+    from tidings.objects import base
+    from tidings.objects import fields as ofields
+
+    objects = base.ObjectRegistry('benchstatus')
+
+    @objects.register
+    class RequestPayload(payload_mod.Payload):
+        VERSION = '1.0'
+        fields = {'path': ofields.StringField()}
+
+    events = registry.EventRegistry('benchstatus', objects=objects)
+    enabled = [events.define('EVENT_TYPE_REQ_OP%d_ERROR' % i,
+                             'bench.req.op%d.error' % i, 'error',
+                             RequestPayload, status_variants=True)
+               for i in range(22)]
+    quiet = [events.define('EVENT_TYPE_DBG_OP%d_ERROR' % i,
+                           'bench.dbg.op%d.error' % i, 'debug',
+                           RequestPayload, status_variants=True)
+             for i in range(22)]
+    notifier = Notifier(tidings_conf.new_conf(), events, source='api',
+                        host='bench', backends=[
+                            memory.MemoryBackend(max_notifications=1000)])
+    payload = RequestPayload(path='/v1/tables')
+    statuses = range(100, 600)
+
+    def runner(definitions, spread):
+        keys = ([(d, s) for s in statuses for d in definitions] if spread
+                else [(definitions[0], 404)])
+
+        def run(k):
+            notify = notifier.notify
+            count = len(keys)
+            for i in range(k):
+                event, status = keys[i % count]
+                notify(event, payload, status=status)
+        return run
+
+    out = {}
+    for name, definitions, scale in (('status', enabled, 1),
+                                     ('status_filtered', quiet, 20)):
+        hit = time_per_call(runner(definitions, False), n * scale, rounds)
+        spread = time_per_call(runner(definitions, True), n * scale, rounds)
+        out['%s_hit_us' % name] = hit
+        out['%s_spread_us' % name] = spread
+        out['%s_spread_over_hit' % name] = round(spread / hit, 2)
+    return out
+
+
 def request_context():
     from oslo_context import context
     return context.RequestContext(
@@ -247,6 +306,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     result = {}
     result.update(tidings_paths(args.n, args.rounds))
+    result.update(status_paths(args.n, args.rounds))
     result.update(floor_paths(args.n, args.rounds))
     if args.with_nova:
         result.update(nova_path(min(args.n, 2000), args.rounds))

@@ -94,6 +94,20 @@ class TestLog(testtools.TestCase):
         self.assertEqual(('custom', 'json'),
                          (backend.logger.name, backend.line_format))
 
+    def test_serves_the_log_mechanism_only(self):
+        backend = log_backend.LogBackend()
+        self.assertTrue(backend.accepts(catalog.PING))          # log
+        self.assertFalse(backend.accepts(catalog.AUDIT))        # database
+        self.assertFalse(backend.accepts(catalog.DROPPED))      # messaging
+
+    def test_all_events_makes_it_a_tap(self):
+        conf = tidings_conf.new_conf()
+        conf.set_override('all_events', True, 'backend_log')
+        backend = log_backend.LogBackend(conf)
+        self.assertTrue(backend.accepts(catalog.AUDIT))
+        self.assertTrue(backend.accepts(catalog.DROPPED))
+        self.assertFalse(log_backend.LogBackend().accepts(catalog.AUDIT))
+
 
 class TestMemory(testtools.TestCase):
 

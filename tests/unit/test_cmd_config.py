@@ -26,6 +26,19 @@ class TestConfigValidate(cmdbase.CommandTestCase):
     def test_empty_file_is_valid(self):
         self.assertEqual(0, self.validate('')[0])
 
+    def test_events_no_configured_backend_serves_are_a_warning(self):
+        code, out, err = self.validate('[notifications]\nbackends = log\n')
+        self.assertEqual((0, 'OK\n'), (code, out))
+        self.assertIn('delivered nowhere', err)
+        self.assertIn('magnetodb.task.create_table.start', err)  # messaging
+        self.assertIn('configured backends: log', err)
+
+    def test_a_tap_serves_every_event(self):
+        code, out, err = self.validate(
+            '[notifications]\nbackends = log\n'
+            '[backend_log]\nall_events = true\n')
+        self.assertEqual((0, 'OK\n', ''), (code, out, err))
+
     def test_invalid_file_exits_1_with_the_error(self):
         code, out, err = self.validate('[notifications]\nlevel = loud\n')
         self.assertEqual((1, ''), (code, out))

@@ -22,6 +22,8 @@ from tidings.testing import fixtures as tidings_fixtures
 
 
 class Exploding(backend_base.Backend):
+    mechanisms = None
+
     def __init__(self, name='exploding', mechanisms=None):
         super().__init__(None, name)
         self.calls = 0
@@ -439,6 +441,37 @@ class TestNotifyDetails(NotifierTestCase):
             fix.notifier.is_enabled(catalog.TABLE_CREATE_START,
                                     source='s%d' % i)
         self.assertLessEqual(len(fix.notifier._routes), 10)
+
+    def test_route_cache_forgets_the_oldest_not_everything(self):
+        fix = self.notifications()
+        fix.notifier.ROUTE_CACHE_SIZE = 8
+        for i in range(9):
+            fix.notifier.is_enabled(catalog.TABLE_CREATE_START,
+                                    source='s%d' % i)
+        kept = [source for _event, source in fix.notifier._routes]
+        self.assertEqual(['s2', 's3', 's4', 's5', 's6', 's7', 's8'], kept)
+
+    def test_every_http_status_of_an_event_is_one_cache_entry(self):
+        fix = self.notifications()
+        notifier = fix.notifier
+        for status in range(100, 600):
+            route = notifier.route(catalog.REQUEST_ERROR, status=status)
+            self.assertEqual(status, route.definition.status)
+        self.assertEqual(1, len(notifier._status_routes))
+        self.assertEqual(500, len(
+            notifier._status_routes[(catalog.REQUEST_ERROR, None)]))
+        self.assertIs(route, notifier.route(catalog.REQUEST_ERROR,
+                                            status=599))
+        self.assertEqual({}, notifier._routes)
+
+    def test_a_bad_status_is_refused_and_never_cached(self):
+        fix = self.notifications()
+        for bad in (99, 600, True, '0404', 404.0):
+            self.assertRaises(errors.ArgumentError, fix.notifier.route,
+                              catalog.REQUEST_ERROR, status=bad)
+        self.assertRaises(errors.ArgumentError, fix.notifier.route,
+                          catalog.REQUEST_ERROR, status=[404])
+        self.assertEqual({}, fix.notifier._status_routes)
 
     def test_unknown_backend_in_conf_fails_at_startup(self):
         exc = self.assertRaises(errors.ConfigError, notifier_mod.Notifier,

@@ -55,9 +55,10 @@ class TestDefine(testtools.TestCase):
                       _define_error(self, payload=dict))
 
     def test_unknown_mechanism_lists_mechanisms(self):
-        self.assertIn("'kafka' is not one of messaging, statsd, database, "
-                      "log",
-                      _define_error(self, mechanisms=['kafka']))
+        self.assertIn("'kafka' is served by no installed backend; the "
+                      "installed backends serve: database (database), log "
+                      "(log), messaging (jsonfile, messaging), statsd "
+                      "(statsd)", _define_error(self, mechanisms=['kafka']))
 
     def test_bad_metric_name_is_rejected(self):
         self.assertIn("metric name 'a b'",

@@ -7,13 +7,20 @@ notifier loads it by name and calls it with every
 To write one::
 
     class MyBackend(base.Backend):
-        mechanisms = frozenset(['messaging'])   # or None: every event
+        mechanisms = frozenset(['messaging'])
 
         def send(self, notification):
             ...   # must not block: enqueue, or use QueuedBackend
 
 Contract:
 
+- ``mechanisms``: the delivery mechanisms the backend serves, a frozenset
+  of names.  An event reaches the backend when its definition asks for one
+  of them; the names the installed backends declare are the vocabulary
+  event definitions may use (:func:`tidings.backends.vocabulary`).  A
+  backend that declares none is refused at startup.  ``None`` makes a
+  *tap* that takes every event whatever it asks for: ``memory`` (tests)
+  and ``noop`` (discards) are the only ones, and say so.
 - ``__init__(conf)`` reads the backend's ``[backend_<name>]`` group and
   fails fast (a :class:`~tidings.errors.ConfigError`) on bad options.
 - ``send(notification)`` is called on the caller's thread.  It must return
@@ -47,8 +54,9 @@ class Backend:
     """Base of every backend plugin."""
 
     #: Delivery mechanisms this backend serves (an event is handed to it
-    #: when it asks for one of them); None serves every event.
-    mechanisms = None
+    #: when it asks for one of them).  Empty: the backend is refused at
+    #: startup.  None: a tap that takes every event (memory, noop).
+    mechanisms = frozenset()
 
     def __init__(self, conf=None, name=None):
         self.conf = conf
@@ -62,6 +70,14 @@ class Backend:
         none).  :func:`tidings.conf.check` calls it for each configured
         backend (the constructor checks them too)."""
         return []
+
+    @classmethod
+    def serves(cls, conf):
+        """The mechanisms a backend of this class built with ``conf``
+        would serve (None: every event).  ``tidings config validate`` asks
+        it without building the backend; override it when an option
+        changes :attr:`mechanisms`."""
+        return cls.mechanisms
 
     def accepts(self, event):
         return self.mechanisms is None or not self.mechanisms.isdisjoint(

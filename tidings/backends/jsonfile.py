@@ -1,5 +1,9 @@
 """The JSON file backend: one JSON document per line, rotated by size.
 
+Each line is the wire message the bus would carry, so the backend serves
+the ``messaging`` mechanism: a file instead of a broker (a service with
+no bus, a record to replay or to check with ``tidings validate``).
+
 Writes happen on a worker thread; the caller only enqueues.  When the file
 would grow past ``max_bytes`` it is renamed ``path.1`` (older ones shift up
 to ``path.<backup_count>``) and a new file is started.
@@ -26,6 +30,8 @@ def path_errors(conf, path=None):
 
 
 class JsonFileBackend(base.QueuedBackend):
+    mechanisms = frozenset(['messaging'])
+
     @classmethod
     def check_conf(cls, conf):
         """The file the backend would write, checked without creating

@@ -11,6 +11,9 @@ from tidings.backends import base
 
 
 class MemoryBackend(base.Backend):
+    #: A tap: tests see every event, whatever mechanisms it asks for.
+    mechanisms = None
+
     def __init__(self, conf=None, name='memory', max_notifications=None):
         super().__init__(conf, name)
         if max_notifications is None:

@@ -1,9 +1,14 @@
-"""The noop backend: accepts every notification and sends nothing."""
+"""The noop backend: accepts every notification and sends nothing.
+
+A tap (``mechanisms = None``): it takes every event, to count and discard
+it."""
 
 from tidings.backends import base
 
 
 class NoopBackend(base.Backend):
+    mechanisms = None
+
     def __init__(self, conf=None, name='noop'):
         super().__init__(conf, name)
         self.count = 0

@@ -25,6 +25,7 @@ import sys
 
 from oslo_config import cfg
 
+from tidings import backends
 from tidings import catalogs
 from tidings import conf as tidings_conf
 from tidings.objects import errors
@@ -113,6 +114,14 @@ def warnings_for(conf):
             out.append('[notifications] disabled_events: %r matches no '
                        'event of the catalogs (%s)' % (
                            pattern, ', '.join(r.name for r in registries)))
+    names = list(dict.fromkeys(n.strip() for n in conf.notifications.backends
+                               if n.strip()))
+    classes = [tidings_conf.backend_class(name) for name in names]
+    unserved = backends.unserved_warning(
+        backends.unserved(definitions,
+                          [cls.serves(conf) for cls in classes]), names)
+    if unserved:
+        out.append(unserved)
     return out
 
 

@@ -257,6 +257,13 @@ def check(conf, files=None, registries=None, backends=True):
             if name not in known:
                 continue
             cls = _backend_class(name, problems)
+            if cls is not None and getattr(cls, 'mechanisms', None) == \
+                    frozenset():
+                problems.append(errors.ConfigError(
+                    'notifications', 'backends', name,
+                    'backend %s declares no delivery mechanism, so it would '
+                    'never receive an event; its class must set '
+                    'mechanisms (see the backend guide)' % cls.__name__))
             hook = getattr(cls, 'check_conf', None)
             if hook is not None:
                 problems.extend(_collect(hook, conf))
@@ -388,10 +395,15 @@ def _backend_list_problems(names, known):
     return _unique(out, key=str)
 
 
+def backend_class(name):
+    """The class of the installed backend plugin ``name`` (not built)."""
+    return driver.DriverManager(BACKEND_NAMESPACE, name,
+                                invoke_on_load=False).driver
+
+
 def _backend_class(name, problems):
     try:
-        return driver.DriverManager(BACKEND_NAMESPACE, name,
-                                    invoke_on_load=False).driver
+        return backend_class(name)
     except Exception as exc:
         problems.append(errors.ConfigError(
             'notifications', 'backends', name,

@@ -5,7 +5,8 @@ from oslo_config import cfg
 from tidings import conf as tidings_conf
 
 GROUP = cfg.OptGroup('backend_log', title='log backend',
-                     help='One log line per notification.')
+                     help='One log line per notification of an event '
+                          'that asks for the log mechanism.')
 
 OPTS = [
     cfg.StrOpt('logger_name', default='tidings.notifications',
@@ -15,6 +16,11 @@ OPTS = [
                                  'payload JSON'),
                         ('json', 'the whole wire message as JSON')],
                help='How each notification is written.'),
+    cfg.BoolOpt('all_events', default=False,
+                help='Log every notification, whatever delivery '
+                     'mechanisms its event asks for (to see everything a '
+                     'service emits while debugging).  By default only '
+                     'events that ask for the log mechanism are logged.'),
 ]
 
 

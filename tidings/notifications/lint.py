@@ -24,6 +24,7 @@ finding is still reported, as info, with its reason.
 Removed events (``removed=``) are never emitted: no check looks at them.
 """
 
+from tidings import backends
 from tidings.notifications import lifecycle
 from tidings.notifications import payload as payload_mod
 from tidings.objects import fields
@@ -312,8 +313,8 @@ def _mechanisms(groups, definition):
             'TID052', definition,
             'no delivery mechanism: the event is defined and never '
             'delivered, yet not marked removed',
-            'list its mechanisms (messaging, statsd, database, log), or '
-            'mark it removed=<release>')
+            'list its mechanisms (installed backends serve: %s), or mark '
+            'it removed=<release>' % backends.describe())
 
 
 def _description(groups, definition):

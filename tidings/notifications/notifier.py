@@ -14,12 +14,14 @@
 
 import collections
 import fnmatch
+import itertools
 import logging
 import socket
 import threading
 
 from stevedore import driver
 
+from tidings import backends as backends_mod
 from tidings import burstlog
 from tidings import conf as tidings_conf
 from tidings.backends import base as backend_base
@@ -73,8 +75,11 @@ class Notifier:
         notification's ``message_id`` (default: a random uuid4).
     """
 
-    #: Routing decisions kept (per event, source, status) before the cache
-    #: starts over: bounded memory whatever callers pass.
+    #: Routing decisions kept per (event, source) before the oldest
+    #: quarter is forgotten: bounded memory whatever callers pass.  The
+    #: HTTP statuses of an (event, source) live in one small table under
+    #: its entry (at most the 500 valid statuses), so 22 error events
+    #: answering 500 statuses are 22 entries, not 11,000.
     ROUTE_CACHE_SIZE = 4096
 
     def __init__(self, conf=None, registries=(), source=None, host=None,
@@ -118,9 +123,16 @@ class Notifier:
         if backends is None:
             backends = [self._load_backend(name) for name in notif.backends]
         self.backends = _check_backends(backends)
+        warning = backends_mod.unserved_warning(
+            backends_mod.unserved([d for r in self.registries for d in r],
+                                  [b.mechanisms for b in self.backends]),
+            [b.name for b in self.backends])
+        if warning:
+            LOG.warning('%s', warning)
         for backend in self.backends:
             backend.bind(self)
-        self._routes = {}
+        self._routes = {}            # (event, source) -> Route
+        self._status_routes = {}     # (event, source) -> {status: Route}
         self.failures = collections.Counter()
         self._failure_logs = {
             b.name: burstlog.BurstLog(
@@ -247,17 +259,37 @@ class Notifier:
             'catalogs ' + ', '.join(r.name for r in self.registries))
 
     def route(self, event, source=None, status=None):
-        key = (event, source, status)
+        key = (event, source)
         try:
-            route = self._routes.get(key)
+            if status is None:
+                route = self._routes.get(key)
+            else:
+                by_status = self._status_routes.get(key)
+                route = None if by_status is None else by_status.get(status)
         except TypeError:
             raise _unhashable(event, source, status) from None
         if route is None:
-            route = self._route(event, source, status)
-            if len(self._routes) >= self.ROUTE_CACHE_SIZE:
-                self._routes.clear()
-            self._routes[key] = route
+            route = self._route(event, source, status)  # checks all three
+            with self._lock:    # one writer: eviction iterates the cache
+                if status is None:
+                    self._remember(self._routes, key, route)
+                else:
+                    by_status = self._status_routes.get(key)
+                    if by_status is None:
+                        by_status = self._remember(self._status_routes,
+                                                   key, {})
+                    by_status[status] = route
         return route
+
+    def _remember(self, cache, key, value):
+        if len(cache) >= self.ROUTE_CACHE_SIZE:
+            # Forget the oldest quarter (dicts keep insertion order): a
+            # working set just past the size costs a few misses, never a
+            # miss on every call as clearing the whole cache did.
+            for old in list(itertools.islice(cache, len(cache) // 4 or 1)):
+                del cache[old]
+        cache[key] = value
+        return value
 
     def is_enabled(self, event, source=None, status=None):
         """True when some backend would deliver ``event``."""
@@ -285,7 +317,11 @@ class Notifier:
         never reach the caller.
         """
         try:
-            route = self._routes.get((event, source, status))
+            if status is None:
+                route = self._routes.get((event, source))
+            else:
+                by_status = self._status_routes.get((event, source))
+                route = None if by_status is None else by_status.get(status)
         except TypeError:
             raise _unhashable(event, source, status) from None
         if route is None:
@@ -417,11 +453,20 @@ def _check_registries(registries):
 
 
 def _check_backends(backends):
-    return _check_list(
+    out = _check_list(
         'Notifier backends', backends,
         'a list of Backend instances, or None to load [notifications] '
         'backends',
         backend_base.Backend, 'a tidings.backends.base.Backend instance')
+    for backend in out:
+        if backend.mechanisms is not None and not backend.mechanisms:
+            raise errors.ArgumentError(
+                'backend %s mechanisms' % backend.name, backend.mechanisms,
+                'the delivery mechanisms it serves, e.g. '
+                "frozenset(['messaging']) (a backend that declares none "
+                'would never receive an event), or None for a tap that '
+                'takes every event')
+    return out
 
 
 def _check_list(what, values, accepted, item_type, item_accepted):

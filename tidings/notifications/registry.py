@@ -20,6 +20,7 @@ import re
 import sys
 import threading
 
+from tidings import backends
 from tidings.notifications import eventtype
 from tidings.notifications import payload as payload_mod
 from tidings.objects import base as objects_base
@@ -28,7 +29,6 @@ from tidings.objects import fields
 from tidings.objects.introspect import nested_classes  # noqa: F401
 from tidings.objects.introspect import object_field_name  # noqa: F401
 
-MECHANISMS = ('messaging', 'statsd', 'database', 'log')
 #: The keyword options of :meth:`EventRegistry.define`.
 DEFINE_OPTIONS = frozenset(('mechanisms', 'metrics', 'deprecated', 'removed',
                             'source', 'status_variants', 'sample',
@@ -74,14 +74,17 @@ class EventDefinition:
             mechanisms = [m.strip() for m in mechanisms.split(',')]
         if not isinstance(mechanisms, (list, tuple, set, frozenset)):
             raise errors.EventDefinitionError(
-                '%s: delivery mechanisms %r: expected a list of %s (empty: '
-                'the event is defined, and never delivered)' % (
-                    where, mechanisms, ', '.join(MECHANISMS)))
+                '%s: delivery mechanisms %r: expected a list of the '
+                'mechanisms installed backends serve: %s (empty: the event '
+                'is defined, and never delivered)' % (
+                    where, mechanisms, backends.describe()))
+        served = backends.vocabulary()
         for mech in mechanisms:
-            if mech not in MECHANISMS:
+            if not isinstance(mech, str) or mech not in served:
                 raise errors.EventDefinitionError(
-                    '%s: delivery mechanism %r is not one of %s' % (
-                        where, mech, ', '.join(MECHANISMS)))
+                    '%s: delivery mechanism %r is served by no installed '
+                    'backend; the installed backends serve: %s' % (
+                        where, mech, backends.describe(served)))
         self.mechanisms = tuple(mechanisms)
         if isinstance(metrics, str):
             metrics = [metrics]

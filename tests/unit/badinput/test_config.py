@@ -517,7 +517,7 @@ class TestTypos(ConfigCase):
     def test_unknown_option_without_a_near_one_lists_the_options(self):
         err = self.invalid('[backend_log]\ncolour = red\n',
                            "[backend_log] colour = 'red'",
-                           'options: line_format, logger_name')
+                           'options: all_events, line_format, logger_name')
         self.assertNotIn('did you mean', err)
 
     def test_misspelt_group_gets_did_you_mean(self):

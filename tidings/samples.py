@@ -97,17 +97,18 @@ def filename(sampled):
     return sampled.event_type_str + SUFFIX
 
 
-def sample_notifier(registry, fixed=True):
+def sample_notifier(registry, fixed=True, fmt='versioned'):
     """A Notifier delivering every event of ``registry`` to memory.
 
     The level threshold is lowered to debug and no filter applies, so each
     event reaches the backend.  ``fixed`` pins the clock and message ids
     (generation); without it they are live (the regression tests).
+    ``fmt``: the notification format, ``versioned`` (the samples) or
+    ``unversioned`` (the AsyncAPI examples of the unversioned topics).
     """
     conf = tidings_conf.new_conf()
     conf.set_override('level', 'debug', group='notifications')
-    conf.set_override('notification_format', 'versioned',
-                      group='notifications')
+    conf.set_override('notification_format', fmt, group='notifications')
     backend = memory.MemoryBackend(conf, name='memory')
     kwargs = {}
     if fixed:

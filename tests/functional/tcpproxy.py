@@ -5,7 +5,9 @@ each connection to the service.  ``freeze()`` stops forwarding (bytes
 are held, new connections hang: a frozen service); ``thaw()`` resumes;
 ``cut()`` closes every connection; ``refuse()`` cuts them and closes each
 new one at once (a service that is down) until ``allow()``; ``stop()``
-closes everything.
+closes everything.  ``hold_replies()`` holds only what the service sends
+back (the requests still reach it: a broker that takes messages but whose
+publisher confirms are lost) until ``release_replies()``.
 """
 
 import select
@@ -23,6 +25,8 @@ class TcpProxy:
         self.port = self._listener.getsockname()[1]
         self._flowing = threading.Event()
         self._flowing.set()
+        self._replies = threading.Event()
+        self._replies.set()
         self._refusing = threading.Event()
         self._stopped = threading.Event()
         self._lock = threading.Lock()
@@ -60,10 +64,11 @@ class TcpProxy:
             return self._close(client)
         with self._lock:
             self._sockets.add(server)
-        self._spawn(self._pump, client, server)
-        self._spawn(self._pump, server, client)
+        self._spawn(self._pump, client, server, (self._flowing,))
+        self._spawn(self._pump, server, client,
+                    (self._flowing, self._replies))
 
-    def _pump(self, src, dst):
+    def _pump(self, src, dst, gates):
         try:
             while not self._stopped.is_set():
                 ready, _, _ = select.select([src], [], [], 0.1)
@@ -72,7 +77,7 @@ class TcpProxy:
                 data = src.recv(65536)
                 if not data:
                     break
-                while not self._flowing.wait(0.1):
+                while not all(gate.wait(0.1) for gate in gates):
                     if self._stopped.is_set():
                         return
                 dst.sendall(data)
@@ -96,6 +101,12 @@ class TcpProxy:
     def thaw(self):
         self._flowing.set()
 
+    def hold_replies(self):
+        self._replies.clear()
+
+    def release_replies(self):
+        self._replies.set()
+
     def cut(self):
         with self._lock:
             sockets = list(self._sockets)
@@ -116,6 +127,7 @@ class TcpProxy:
     def stop(self):
         self._stopped.set()
         self._flowing.set()
+        self._replies.set()
         try:
             self._listener.close()
         except OSError:

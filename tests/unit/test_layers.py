@@ -23,7 +23,8 @@ PACKAGE_DIR = os.path.dirname(os.path.abspath(tidings.__file__))
 RANKS = (
     ('tidings',),
     ('cmd',),
-    ('sphinxext', 'testing', 'middleware'),
+    ('sphinxext', 'testing', 'middleware', 'consumer'),
+    ('exports',),
     ('samples',),
     ('catalogs',),
     ('notifications',),

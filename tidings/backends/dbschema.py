@@ -266,6 +266,29 @@ def create_engine(url, connect_timeout=10, option=OPTION):
     return engine
 
 
+#: What a database says to the process that lost a race to create a
+#: table, index or column (SQLite, PostgreSQL, MariaDB/MySQL).
+LOST_RACE = ('already exists', 'duplicate column', 'duplicate key name',
+             'pg_type_typname_nsp_index')
+
+
+def create_racing(create, attempts=5):
+    """``create()``, which creates what is missing of a schema, again when
+    it lost a race: processes starting together (the workers of one
+    service) may all find a table missing and all create it; the losers
+    see it there on the next look.  Used by the outbox and the consumer's
+    de-duplication table."""
+    for attempt in range(attempts):
+        try:
+            return create()
+        except sa.exc.SQLAlchemyError as exc:
+            text = str(getattr(exc, 'orig', None) or exc).lower()
+            if attempt == attempts - 1 or not any(
+                    m in text for m in LOST_RACE):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 #: How long a new SQLite connection tries to switch the file to WAL while
 #: another process holds it (two workers opening a new file at once).
 WAL_WAIT = 10.0

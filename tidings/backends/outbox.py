@@ -29,7 +29,6 @@ import json
 import logging
 import os
 import threading
-import time
 import zlib
 
 import orjson
@@ -377,27 +376,13 @@ class Outbox:
             self.engine.dispose()
 
 
-#: What a database says to the process that lost a race to create the
-#: outbox's table, index or column (SQLite, PostgreSQL, MariaDB/MySQL).
-_LOST_RACE = ('already exists', 'duplicate column', 'duplicate key name',
-              'pg_type_typname_nsp_index')
-
-
 def _create_schema(engine, meta, table, attempts=5):
-    """Create what is missing of the outbox.  Processes starting together
-    (the workers of one service) may all find the table missing and all
-    create it; the losers see it there on the next look."""
-    for attempt in range(attempts):
-        try:
-            meta.create_all(engine)
-            _add_owner_column(engine, table)
-            return
-        except sa_exc.SQLAlchemyError as exc:
-            text = str(getattr(exc, 'orig', None) or exc).lower()
-            if attempt == attempts - 1 or not any(
-                    m in text for m in _LOST_RACE):
-                raise
-            time.sleep(0.05 * (attempt + 1))
+    """Create what is missing of the outbox (the owner column of an older
+    outbox too), however many processes start together."""
+    def create():
+        meta.create_all(engine)
+        _add_owner_column(engine, table)
+    dbschema.create_racing(create, attempts)
 
 
 def _add_owner_column(engine, table):

@@ -9,18 +9,27 @@ whole notification.  The current version comes from the code, released
 older versions from the lock file, so consumers can still get 1.0 after
 1.1 ships.  ``--envelope`` wraps the payload in the notification envelope;
 ``--unversioned`` gives the flat format.
+
+``tidings schema --all -o DIR`` writes the JSON Schema bundle of the
+selected catalogs instead: every payload version (locked and current),
+the envelope, each event's notification and each catalog's, as standalone
+files whose ``$id`` is ``--base-uri`` + their path in DIR (see
+:mod:`tidings.exports.schemas`).
 """
 
 import difflib
 import json
+import os
+import sys
 
 from tidings import catalogs
+from tidings.cmd import asyncapi as asyncapi_cmd
 from tidings.cmd import fingerprints as fp_cmd
 from tidings.cmd import selection
+from tidings.exports import schemas as bundle_mod
 from tidings.objects import base
 from tidings.objects import errors
 from tidings.objects import fingerprint
-from tidings.objects import lockfile
 from tidings.objects import schema as schema_mod
 
 
@@ -28,9 +37,19 @@ def register(subparsers):
     parser = subparsers.add_parser(
         'schema', help='print the JSON Schema of a payload or notification',
         description=__doc__.split('\n\n')[1].replace('``', ''))
-    parser.add_argument('name', metavar='NAME[@VERSION]',
+    parser.add_argument('name', metavar='NAME[@VERSION]', nargs='?',
                         help='payload name, namespace.Name, or an event '
-                             'constant or event type')
+                             'constant or event type (not with --all)')
+    parser.add_argument('--all', action='store_true', dest='all',
+                        help='write the whole bundle of the selected '
+                             'catalogs to -o DIR')
+    parser.add_argument('-o', '--output', metavar='FILE|DIR', default=None,
+                        help='write here instead of stdout (with --all: '
+                             'the bundle\'s folder, required)')
+    parser.add_argument('--base-uri', metavar='URI',
+                        default=bundle_mod.DEFAULT_BASE_URI,
+                        help='with --all: the base of every $id (default: '
+                             '%(default)s; an absolute URI ending in /)')
     parser.add_argument('--envelope', action='store_true',
                         help='the whole notification, not just the payload')
     parser.add_argument('--unversioned', action='store_true',
@@ -71,7 +90,7 @@ def find_schema(ref, lock_path=None, modules=(), envelope=False,
                                                     name)) from None
     selected = catalogs.select(catalog_specs or None, lock=lock_path)
     classes = fp_cmd.collect(modules, catalog_specs)
-    lock = _lock(selected, lock_path)
+    lock = bundle_mod.lock_of(selected, lock_path)
     known = {}
     for cls in classes:
         known.setdefault(fingerprint.key(cls), {})[cls.VERSION] = cls
@@ -115,23 +134,6 @@ def find_schema(ref, lock_path=None, modules=(), envelope=False,
     return doc
 
 
-def _lock(selected, lock_path):
-    """The released versions: ``lock_path``, else the selected catalogs'
-    lock files merged (a missing one counts as empty)."""
-    if lock_path:
-        return lockfile.LockFile.load(lock_path, missing_ok=True)
-    paths = []
-    for one in selected:
-        if one.lock and one.lock not in paths:
-            paths.append(one.lock)
-    if not paths:
-        project = catalogs.find_project()
-        if project is not None and project.lock:
-            paths.append(project.lock)
-    return lockfile.merge([lockfile.LockFile.load(p, missing_ok=True)
-                           for p in paths] or [lockfile.LockFile(None)])
-
-
 def _find_event(name, selected):
     for one in selected:
         found = one.registry.find(name)
@@ -141,7 +143,46 @@ def _find_event(name, selected):
 
 
 def run(args):
+    if args.all:
+        return write_bundle(args)
+    if args.name is None:
+        raise errors.TidingsError(
+            'no payload named; accepted: NAME[@VERSION] (a payload, '
+            'namespace.Name, an event constant or event type), or --all -o '
+            'DIR for the whole bundle')
     doc = find_schema(args.name, args.lock, args.modules, args.envelope,
                       args.unversioned, args.catalogs)
-    print(json.dumps(doc, indent=2, ensure_ascii=False))
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + '\n'
+    if args.output:
+        with open(args.output, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def write_bundle(args):
+    """``--all``: the bundle of the selected catalogs under ``-o DIR``."""
+    refused = [option for option, given in (
+        ('NAME %s' % args.name, args.name), ('--envelope', args.envelope),
+        ('--unversioned', args.unversioned),
+        ('--module', args.modules)) if given]
+    if refused:
+        raise errors.TidingsError(
+            '--all writes every payload version and event of the selected '
+            'catalogs; %s cannot be combined with it; accepted: --all -o DIR '
+            '[--catalog NAME] [--lock FILE] [--base-uri URI]'
+            % ', '.join(refused))
+    if not args.output:
+        raise errors.TidingsError(
+            '--all needs -o DIR, the folder that receives the bundle')
+    asyncapi_cmd.check_output(args.output, True, 'the bundle')
+    base_uri = bundle_mod.check_base_uri(args.base_uri)
+    files = bundle_mod.bundle(selection.contracts(args), base_uri,
+                              lock=args.lock)
+    os.makedirs(args.output, exist_ok=True)
+    bundle_mod.write(files, args.output)
+    print('wrote %d schemas to %s (ids %s...)' % (
+        len(files), selection.display(args.output), base_uri),
+        file=sys.stderr)
     return 0

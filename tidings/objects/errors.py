@@ -289,3 +289,19 @@ class PayloadFactoryError(TidingsError):
             'payload factory %s of event %s raised %s: %s (a factory is '
             'called with no arguments and returns the event\'s payload)' % (
                 factory, event, type(exc).__name__, exc))
+
+
+class PayloadVersionError(TidingsError, ValueError):
+    """A received payload of another major version than the consumer's
+    class: a major bump is a breaking change, so the message cannot be
+    read as the consumer's class (a newer or older *minor* version can)."""
+
+    def __init__(self, payload, received, known, message_id=None):
+        self.payload, self.received, self.known = payload, received, known
+        self.message_id = message_id
+        super().__init__(
+            '%s%s: received version %s, this consumer knows %s; another '
+            'major version cannot be decoded (accepted: versions %s.x; '
+            'upgrade the consumer\'s catalog to read %s)' % (
+                'message %s: ' % message_id if message_id else '', payload,
+                received, known, str(known).split('.')[0], received))

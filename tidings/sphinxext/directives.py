@@ -20,13 +20,16 @@ import os
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from tidings import catalogs
 from tidings import samples
+from tidings.exports import asyncapi
 from tidings.objects import errors
 from tidings.objects import lockfile
+from tidings.sphinxext import files
 from tidings.sphinxext import render
 
 LOG = logging.getLogger(__name__)
@@ -241,6 +244,41 @@ class TidingsDirective(SphinxDirective):
         out.extend(render.schema_nodes(cls))
         return out
 
+    def asyncapi_nodes(self, registry):
+        """A paragraph linking the catalog's AsyncAPI document, written at
+        each read of the page into the doctree folder and copied by
+        Sphinx into the build's ``_downloads`` (a download link, so it
+        works in any HTML theme and offline)."""
+        lock = self._config_path(self.config.tidings_lock_file)
+        try:
+            text = asyncapi.render(asyncapi.document(
+                self.contract(registry), lock=lock), 'yaml')
+        except errors.TidingsError as exc:
+            raise self.error('%s: AsyncAPI document of %s: %s' % (
+                self.name, registry.name, exc)) from None
+        name = asyncapi.filename(registry.name, 'yaml')
+        folder = os.path.join(self.env.app.doctreedir, 'tidings-asyncapi')
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, name)
+        files.write_if_changed(path, text)
+        here = os.path.dirname(self.env.doc2path(self.env.docname))
+        link = addnodes.download_reference(
+            '', '', reftarget=os.path.relpath(path, here),
+            refdoc=self.env.docname, refexplicit=True, refwarn=False,
+            reftype='download', refdomain='')
+        link += nodes.literal(text=name)
+        para = nodes.paragraph(classes=['tidings-asyncapi'])
+        para += nodes.Text('AsyncAPI 3.0 document of the catalog (its '
+                           'channels, messages, payload schemas of every '
+                           'released version and examples; validate or '
+                           'generate code with any AsyncAPI tool): ')
+        para += link
+        para += nodes.Text('. Regenerate it with ')
+        para += nodes.literal(text='tidings asyncapi --catalog %s'
+                              % registry.name)
+        para += nodes.Text('.')
+        return para
+
     def event_fields(self, definition):
         info = definition.as_dict()
         items = [('Constant', info['name']), ('Level', info['level']),
@@ -319,8 +357,9 @@ class SchemaDirective(TidingsDirective):
 class CatalogDirective(TidingsDirective):
     """``.. tidings-catalog:: <catalog | module:ATTR>``: everything.
 
-    The description, the events table, a section per event (definition
-    and sample) and a section per payload (fields, history, schema).
+    The description, a link to the catalog's AsyncAPI document, the
+    events table, a section per event (definition and sample) and a
+    section per payload (fields, history, schema).
     """
 
     required_arguments = 1
@@ -330,6 +369,7 @@ class CatalogDirective(TidingsDirective):
         out = []
         if registry.description:
             out.append(self.prose(registry.description))
+        out.append(self.asyncapi_nodes(registry))
         events = self.section('Events', nodes.make_id(
             'tidings-%s-events' % registry.name))
         events += render.events_table(registry, link=True)
@@ -357,10 +397,11 @@ class CatalogDirective(TidingsDirective):
 class ApiRefDirective(TidingsDirective):
     """``.. tidings-api-ref:: [catalog ...]``: api-ref style reference.
 
-    One section per catalog (default: every installed catalog): the
-    events table, one subsection per event (the level and event type, a
-    link to its payload and the notification example, expanded), then the
-    fields of every payload object the catalog uses, nested ones included.
+    One section per catalog (default: every installed catalog): a link
+    to its AsyncAPI document, the events table, one subsection per event
+    (the level and event type, a link to its payload and the notification
+    example, expanded), then the fields of every payload object the
+    catalog uses, nested ones included.
     """
 
     optional_arguments = 20
@@ -374,6 +415,7 @@ class ApiRefDirective(TidingsDirective):
                 'api-ref-%s' % registry.name))
             if registry.description:
                 sec += self.prose(registry.description)
+            sec += self.asyncapi_nodes(registry)
             sec += render.events_table(registry)
             for definition in registry:
                 sec += self.event(registry, definition)

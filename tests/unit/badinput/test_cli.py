@@ -351,6 +351,91 @@ class TestSchema(CliCase):
         self.assertCliRefuses(['schema', 'BackupPayload', '--module', 'json'],
                               ["--module 'json' registers no payload"])
 
+    def test_no_name_and_no_all_says_both_forms(self):
+        self.assertCliRefuses(['schema'], [
+            'no payload named', 'NAME[@VERSION]', '--all -o DIR'])
+
+    def test_all_without_output_asks_for_the_folder(self):
+        self.assertCliRefuses(['schema', '--all'], ['--all needs -o DIR'])
+
+    def test_all_with_a_name_is_refused(self):
+        self.assertCliRefuses(
+            ['schema', 'BackupPayload', '--all', '-o', self.tmp], [
+                'NAME BackupPayload cannot be combined with it',
+                'accepted: --all -o DIR'])
+
+    def test_all_into_a_file_is_refused(self):
+        path = self.write('file.json', '{}')
+        self.assertCliRefuses(['schema', '--all', '-o', path], [
+            '-o %s: is a file, not a folder' % path,
+            'accepted: a folder for the bundle'])
+
+    def test_all_into_an_unwritable_folder_names_it(self):
+        path = self.write('file.json', '{}')
+        self.assertCliRefuses(
+            ['schema', '--all', '--catalog', 'demo', '-o',
+             os.path.join(path, 'bundle')], [
+                '-o %s' % os.path.join(path, 'bundle'),
+                '%s is not a writable folder' % path])
+
+    def test_all_with_a_bad_base_uri_says_what_is_accepted(self):
+        self.assertCliRefuses(
+            ['schema', '--all', '-o', self.tmp, '--base-uri', 'urn:x:'], [
+                "base URI 'urn:x:'", 'an absolute URI ending in "/"'])
+
+    def test_all_of_an_unknown_catalog_lists_the_installed(self):
+        self.assertCliRefuses(
+            ['schema', '--all', '-o', self.tmp, '--catalog', 'nope'], [
+                "unknown catalog 'nope'", 'demo, magnetodb'])
+
+
+class TestAsyncapi(CliCase):
+
+    def test_unknown_catalog_lists_the_installed(self):
+        self.assertCliRefuses(['asyncapi', '--catalog', 'nope'], [
+            "unknown catalog 'nope'", 'installed catalogs: demo, magnetodb'])
+
+    def test_several_catalogs_to_stdout_ask_for_a_folder(self):
+        self.assertCliRefuses(
+            ['asyncapi', '--catalog', 'demo', '--catalog', 'watcher'], [
+                '2 catalogs selected (demo, watcher) for stdout',
+                '--catalog NAME for one document', '-o DIR'])
+
+    def test_several_catalogs_to_one_file_ask_for_a_folder(self):
+        path = os.path.join(self.tmp, 'out.json')
+        self.assertCliRefuses(
+            ['asyncapi', '--catalog', 'demo', '--catalog', 'watcher', '-o',
+             path], ['for -o %s' % path, '-o DIR'])
+        self.assertFalse(os.path.exists(path))
+
+    def test_output_under_a_file_is_refused(self):
+        path = self.write('file.json', '{}')
+        self.assertCliRefuses(
+            ['asyncapi', '--catalog', 'demo', '-o',
+             os.path.join(path, 'demo.json')],
+            ['-o %s' % os.path.join(path, 'demo.json'),
+             '%s is not a writable folder' % path])
+
+    def test_folder_output_that_is_a_file_is_refused(self):
+        path = self.write('file.json', '{}')
+        self.assertCliRefuses(
+            ['asyncapi', '--catalog', 'demo', '-o', path + '/'],
+            ['is a file, not a folder'])
+
+    def test_unknown_format_lists_the_choices(self):
+        self.assertCliRefuses(['asyncapi', '-f', 'xml'], [
+            "invalid choice: 'xml'", "'json', 'yaml'"])
+
+    def test_a_topic_with_spaces_is_refused(self):
+        self.assertCliRefuses(
+            ['asyncapi', '--catalog', 'demo', '--topic', 'a b'],
+            ["topic 'a b'", 'a non-empty name without spaces'])
+
+    def test_no_topic_at_all_is_refused(self):
+        self.assertCliRefuses(
+            ['asyncapi', '--catalog', 'demo', '--topic', '',
+             '--unversioned-topic', ''], ['no topic', 'at least one'])
+
 
 class TestSamples(CliCase):
 
@@ -458,6 +543,59 @@ class TestDemo(CliCase):
                                'nope://x', '--state-dir', self.tmp], [
             "transport_url = 'nope://x", "unknown transport 'nope'",
             'installed oslo.messaging transports'])
+
+
+class TestListen(CliCase):
+    """``tidings listen``: refused before it connects or listens."""
+
+    def listen(self, *argv):
+        return ['listen', '--timeout', '1'] + list(argv)
+
+    def test_not_a_transport_url(self):
+        self.assertCliRefuses(self.listen('--transport-url', 'not a url'), [
+            '--transport-url not a url', 'not a transport URL',
+            'expected e.g. rabbit://'])
+
+    def test_unknown_transport_lists_the_installed(self):
+        self.assertCliRefuses(self.listen('--transport-url', 'nope://h/'), [
+            "unknown transport 'nope'", 'installed oslo.messaging '
+            'transports: fake'])
+
+    def test_port_out_of_range(self):
+        self.assertCliRefuses(self.listen('--transport-url',
+                                          'rabbit://h:99999/'), [
+            'rabbit://h:99999/', 'port 99999 is out of range'])
+
+    def test_broker_not_running_masks_the_password(self):
+        code, _, err = self.run_tidings(*self.listen(
+            '--transport-url', 'rabbit://u:secret@127.0.0.1:1/'))
+        self.assertEqual(2, code)
+        self.assertOneLine(err)
+        self.assertIn('cannot connect to 127.0.0.1:1', err)
+        self.assertIn('accepted: the URL of a running broker', err)
+        self.assertNotIn('secret', err)
+
+    def test_unknown_catalog_lists_the_installed(self):
+        self.assertCliRefuses(self.listen('--transport-url', 'fake://',
+                                          '--catalog', 'nope'),
+                              ["unknown catalog 'nope'",
+                               'installed catalogs:'])
+
+    def test_bad_event_pattern_says_what_is_accepted(self):
+        for pattern in ('Demo.*', 'demo backup', '', 'a[b]'):
+            self.assertCliRefuses(self.listen('--transport-url', 'fake://',
+                                              '--event', pattern), [
+                '--event: %r is not an event type pattern' % pattern,
+                'wildcards * (any characters) and ? (one)'])
+
+    def test_count_and_timeout_must_be_positive(self):
+        for option, value, text in (
+                ('--count', '0', "'0' is not a whole number >= 1"),
+                ('--count', 'x', "'x' is not a whole number >= 1"),
+                ('--timeout', '-1', "'-1' is not a number of seconds > 0"),
+                ('--timeout', 'inf', "'inf' is not a number of seconds")):
+            self.assertCliRefuses(['listen', option, value], [
+                'argument %s' % option, text])
 
 
 # hypothesis: every command reading a user file, fed any bytes

@@ -50,12 +50,8 @@ from tidings.backends import record  # noqa: E402
 from tidings.catalogs.demo import events as demo  # noqa: E402
 from tidings.notifications import notifier as notifier_mod  # noqa: E402
 
-POSTGRES_URL = os.environ.get(
-    'TIDINGS_TEST_POSTGRES_URL',
-    'postgresql+psycopg2://postgres@127.0.0.1:5432/test')
-MARIADB_URL = os.environ.get(
-    'TIDINGS_TEST_MARIADB_URL',
-    'mysql+pymysql://root@127.0.0.1:3306/test')
+# The test databases of the functional tests (TIDINGS_TEST_*_URL).
+from tests.functional import base as test_base  # noqa: E402
 EVENT = demo.EVENT_TYPE_BACKUP_CREATE_END
 
 
@@ -205,8 +201,8 @@ def main(argv=None):
     parser.add_argument('--json', action='store_true')
     parser.add_argument('--count', type=int, default=20000)
     parser.add_argument('--naive-count', type=int, default=2000)
-    parser.add_argument('--postgres-url', default=POSTGRES_URL)
-    parser.add_argument('--mariadb-url', default=MARIADB_URL)
+    parser.add_argument('--postgres-url', default=test_base.POSTGRES_URL)
+    parser.add_argument('--mariadb-url', default=test_base.MARIADB_URL)
     args = parser.parse_args(argv)
     directory = tempfile.mkdtemp(prefix='tidings-bench-')
     targets = {

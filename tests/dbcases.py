@@ -55,11 +55,17 @@ def _reap(child):
 
 
 class MigrationCases:
-    def test_upgrade_creates_the_tables_from_an_empty_database(self):
+    def empty_schema(self):
+        """A table prefix no table has yet (its tables dropped at cleanup)
+        and an engine on the test database."""
         prefix = dbhelpers.unique_prefix()
         self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
         engine = dbschema.create_engine(self.url)
         self.addCleanup(engine.dispose)
+        return prefix, engine
+
+    def test_upgrade_creates_the_tables_from_an_empty_database(self):
+        prefix, engine = self.empty_schema()
         self.assertIsNone(dbschema.current_revision(engine, prefix))
         revision = dbschema.upgrade(engine, prefix)
         self.assertEqual(dbschema.head_revision(), revision)
@@ -70,10 +76,7 @@ class MigrationCases:
     def test_migrated_schema_matches_the_model(self):
         from alembic.autogenerate import compare_metadata
         from alembic.runtime.migration import MigrationContext
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
+        prefix, engine = self.empty_schema()
         dbschema.upgrade(engine, prefix)
         metadata = sa.MetaData()
         dbschema.events_table(metadata, prefix)
@@ -89,10 +92,7 @@ class MigrationCases:
         self.assertEqual([], diff)
 
     def test_upgrade_twice_is_harmless(self):
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
+        prefix, engine = self.empty_schema()
         dbschema.upgrade(engine, prefix)
         dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
         dbschema.upgrade(engine, prefix)
@@ -132,10 +132,7 @@ class MigrationCases:
         self.assertEqual(1, len(versions))
 
     def test_downgrade_to_base_removes_the_event_table(self):
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
+        prefix, engine = self.empty_schema()
         dbschema.upgrade(engine, prefix)
         self.assertIsNone(dbschema.downgrade(engine, prefix))
         self.assertNotIn(prefix + 'events',
@@ -157,6 +154,18 @@ class StoreCases:
 
     def ids(self, events):
         return [e['id'] for e in events]
+
+    def old_and_new(self, old_age, new_age):
+        """A store with the events ``old`` and ``new`` of these ages."""
+        now = eventstore.utcnow()
+        return self.store_with([
+            dbhelpers.row(id='old', timestamp=now - old_age),
+            dbhelpers.row(id='new', timestamp=now - new_age)])
+
+    def p1(self, store, **filters):
+        """The ids, sorted, of what ``store`` lists to project p1 under
+        ``filters``."""
+        return sorted(self.ids(store.list(filters, project='p1')))
 
     def test_a_project_sees_only_its_own_events(self):
         store = self.store_with([dbhelpers.row(id='a', project='p1'),
@@ -202,15 +211,14 @@ class StoreCases:
             dbhelpers.row(id='w', level='warn'),
             dbhelpers.row(id='e', level='error'),
             dbhelpers.row(id='c', level='critical')])
-        self.assertEqual(['c', 'e', 'w'], sorted(self.ids(store.list(
-            {'level': 'warning'}, project='p1'))))
+        self.assertEqual(['c', 'e', 'w'], self.p1(store, level='warning'))
 
     def test_event_type_filter_is_exact_without_a_wildcard(self):
         store = self.store_with([
             dbhelpers.row(id='a', event_type='cluster.create.end'),
             dbhelpers.row(id='b', event_type='cluster.create.endx')])
-        self.assertEqual(['a'], self.ids(store.list(
-            {'event_type': 'cluster.create.end'}, project='p1')))
+        self.assertEqual(['a'],
+                         self.p1(store, event_type='cluster.create.end'))
 
     def test_event_type_filter_with_a_star_or_dot_is_a_prefix(self):
         store = self.store_with([
@@ -218,15 +226,14 @@ class StoreCases:
             dbhelpers.row(id='b', event_type='cluster.delete.start'),
             dbhelpers.row(id='c', event_type='node.create.end')])
         for prefix in ('cluster.*', 'cluster.', 'cluster*'):
-            self.assertEqual(['a', 'b'], sorted(self.ids(store.list(
-                {'event_type': prefix}, project='p1'))), prefix)
+            self.assertEqual(['a', 'b'], self.p1(store, event_type=prefix),
+                             prefix)
 
     def test_event_type_prefix_treats_underscore_literally(self):
         store = self.store_with([
             dbhelpers.row(id='a', event_type='mdb.create_table'),
             dbhelpers.row(id='b', event_type='mdb.createXtable')])
-        self.assertEqual(['a'], self.ids(store.list(
-            {'event_type': 'mdb.create_*'}, project='p1')))
+        self.assertEqual(['a'], self.p1(store, event_type='mdb.create_*'))
 
     def test_object_filters_match_exactly_and_lists_match_any(self):
         store = self.store_with([
@@ -235,23 +242,17 @@ class StoreCases:
             dbhelpers.row(id='b', object_type='node', object_id='n2',
                           object_name='web-2', parent_id='c2'),
             dbhelpers.row(id='c', object_type='cluster', object_id='c1')])
-        self.assertEqual(['a', 'b'], sorted(self.ids(store.list(
-            {'object_type': 'node'}, project='p1'))))
-        self.assertEqual(['a'], self.ids(store.list(
-            {'object_name': 'web-1'}, project='p1')))
-        self.assertEqual(['a'], self.ids(store.list(
-            {'cluster_id': 'c1'}, project='p1')))
-        self.assertEqual(['a', 'c'], sorted(self.ids(store.list(
-            {'object_id': ['n1', 'c1']}, project='p1'))))
+        self.assertEqual(['a', 'b'], self.p1(store, object_type='node'))
+        self.assertEqual(['a'], self.p1(store, object_name='web-1'))
+        self.assertEqual(['a'], self.p1(store, cluster_id='c1'))
+        self.assertEqual(['a', 'c'], self.p1(store, object_id=['n1', 'c1']))
 
     def test_action_and_request_id_filters(self):
         store = self.store_with([
             dbhelpers.row(id='a', action='create', request_id='req-1'),
             dbhelpers.row(id='b', action='delete', request_id='req-2')])
-        self.assertEqual(['b'], self.ids(store.list(
-            {'action': 'delete'}, project='p1')))
-        self.assertEqual(['a'], self.ids(store.list(
-            {'request_id': 'req-1'}, project='p1')))
+        self.assertEqual(['b'], self.p1(store, action='delete'))
+        self.assertEqual(['a'], self.p1(store, request_id='req-1'))
 
     def test_since_and_until_bound_the_time_range(self):
         t0 = dbhelpers.T0
@@ -263,14 +264,9 @@ class StoreCases:
         self.assertEqual(['2', '1'], self.ids(events))
 
     def test_since_accepts_a_duration_ago(self):
-        now = eventstore.utcnow()
-        store = self.store_with([
-            dbhelpers.row(id='old', timestamp=now - datetime.timedelta(
-                hours=3)),
-            dbhelpers.row(id='new', timestamp=now - datetime.timedelta(
-                minutes=5))])
-        self.assertEqual(['new'], self.ids(store.list({'since': '1h'},
-                                                      project='p1')))
+        store = self.old_and_new(datetime.timedelta(hours=3),
+                                 datetime.timedelta(minutes=5))
+        self.assertEqual(['new'], self.p1(store, since='1h'))
 
     def test_timestamps_keep_microseconds(self):
         moment = dbhelpers.T0.replace(microsecond=123456)
@@ -331,12 +327,8 @@ class StoreCases:
         self.assertEqual('a', store.get('a', all_projects=True)['id'])
 
     def test_purge_deletes_events_older_than_the_duration(self):
-        now = eventstore.utcnow()
-        store = self.store_with([
-            dbhelpers.row(id='old', timestamp=now - datetime.timedelta(
-                days=40)),
-            dbhelpers.row(id='new', timestamp=now - datetime.timedelta(
-                days=2))])
+        store = self.old_and_new(datetime.timedelta(days=40),
+                                 datetime.timedelta(days=2))
         self.assertEqual(1, store.purge('30d'))
         self.assertEqual(['new'], self.ids(store.list(all_projects=True)))
 

@@ -151,3 +151,34 @@ def things_app(environ, start_response):
     start_response(status_line, [('Content-Type', 'application/json'),
                                  ('Content-Length', str(len(reply)))])
     return [reply]
+
+
+def statsd_notifier(test, port, **options):
+    """A Notifier of :data:`EVENTS` whose only backend is statsd, sending
+    to ``port`` (None: the default) with these ``[backend_statsd]``
+    options; closed at the test's cleanup."""
+    from tidings import conf as tidings_conf
+    from tidings.notifications import notifier as notifier_mod
+    conf = tidings_conf.new_conf()
+    conf.set_override('backends', ['statsd'], 'notifications')
+    if port is not None:
+        conf.set_override('port', port, 'backend_statsd')
+    for key, value in options.items():
+        conf.set_override(key, value, 'backend_statsd')
+    notifier = notifier_mod.Notifier(conf, EVENTS, source='test')
+    test.addCleanup(notifier.close)
+    return notifier
+
+
+def thing():
+    return ThingPayload(name='t1')
+
+
+def notify_request_error(notifier, status):
+    """Send a failed create request answered ``status`` (its status
+    variant), and flush."""
+    payload = RequestPayload(
+        method='POST', path='/v1/p/things', status=status,
+        duration_ms=3.0, request_bytes=10, response_bytes=20)
+    notifier.notify(REQUEST_THING_CREATE_ERROR, payload, status=status)
+    notifier.flush(5)

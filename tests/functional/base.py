@@ -18,6 +18,9 @@ MARIADB_URL = os.environ.get(
     'TIDINGS_TEST_MARIADB_URL',
     'mysql+pymysql://root@127.0.0.1:3306/test')
 
+#: The test database of each database service.
+DATABASE_URLS = {'postgresql': POSTGRES_URL, 'mariadb': MARIADB_URL}
+
 SERVICES = {
     'rabbitmq': ('127.0.0.1', 5672),
     'postgresql': ('127.0.0.1', 5432),
@@ -59,3 +62,15 @@ class FunctionalTestCase(testtools.TestCase):
         if in_ci():
             self.fail('CI=true and a required service is missing: ' + reason)
         self.skipTest(reason)
+
+
+class DatabaseMixin:
+    """Tests on the test database of ``service`` (``postgresql`` or
+    ``mariadb``): required in setUp, its URL in ``self.url``."""
+
+    service = None
+
+    def setUp(self):
+        super().setUp()
+        self.require(self.service)
+        self.url = DATABASE_URLS[self.service]

@@ -3,7 +3,7 @@ proxy the test controls: the database goes down (the proxy refuses) or
 freezes (the proxy holds every byte) while notifications are emitted, then
 comes back.  Each asserts that nothing is lost, nothing is stored twice
 and the caller never waits.  Mixed into the PostgreSQL and MariaDB test
-cases, which set ``service`` and ``url``."""
+cases, which set ``service`` and ``url`` (base.DatabaseMixin)."""
 
 import gc
 import time

@@ -8,12 +8,11 @@ StatsD datagrams.
 import json
 import logging
 import os
-import socket
-import threading
 
 import fixtures
 from oslo_context import context as oslo_context
 
+from tests import netutil
 from tests.functional import tcpproxy
 from tests.functional import test_messaging_rabbit as rabbit
 from tidings.catalogs.demo import events
@@ -32,34 +31,6 @@ def contexts():
                                          'service_token': SECRET},
          'hops': [{'token': SECRET}]},
     ]
-
-
-class UdpSink:
-    """A UDP socket that keeps every datagram sent to it."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(('127.0.0.1', 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.data = []
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self._stop.is_set():
-            try:
-                self.data.append(self.sock.recv(65535))
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-
-    def close(self):
-        self._stop.set()
-        self.thread.join(2)
-        self.sock.close()
 
 
 class TestNoSecretLeaves(rabbit.RabbitTestCase):
@@ -100,8 +71,7 @@ class TestNoSecretLeaves(rabbit.RabbitTestCase):
         proxy = tcpproxy.TcpProxy(5672)
         self.addCleanup(proxy.stop)
         proxy.refuse()
-        sink = UdpSink()
-        self.addCleanup(sink.close)
+        sink = netutil.Receiver(self)
         logs = self.useFixture(fixtures.FakeLogger(name='tidings',
                                                    level=logging.INFO))
         conf = self.conf(url='rabbit://guest:guest@127.0.0.1:%d/'
@@ -140,8 +110,9 @@ class TestNoSecretLeaves(rabbit.RabbitTestCase):
         self.assertTrue(any(n.startswith('events') for n in names), names)
         self.assertNoSecret(logs.output, 'the log')
         self.assertIn('demo.backup.create.start', logs.output)
-        self.assertGreater(len(sink.data), 0)
-        self.assertNoSecret(b''.join(sink.data), 'the StatsD datagrams')
+        sink.drain()
+        self.assertGreater(len(sink.packets), 0)
+        self.assertNoSecret(b''.join(sink.packets), 'the StatsD datagrams')
         # and once the broker is back, the replayed messages carry none
         proxy.allow()
         self.assertTrue(backend.wait_delivered(30))

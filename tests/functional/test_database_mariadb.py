@@ -7,11 +7,8 @@ from tests.functional import dbfaults
 from tidings.backends import eventstore
 
 
-class MariaDBMixin:
-    def setUp(self):
-        super().setUp()
-        self.require('mariadb')
-        self.url = base.MARIADB_URL
+class MariaDBMixin(base.DatabaseMixin):
+    service = 'mariadb'
 
 
 class TestMigrationsMariaDB(MariaDBMixin, dbcases.MigrationCases,
@@ -31,7 +28,7 @@ class TestDatabaseBackendMariaDB(MariaDBMixin, dbcases.BackendCases,
 
 class TestDatabaseFaultsMariaDB(MariaDBMixin, dbfaults.DatabaseFaultCases,
                                 base.FunctionalTestCase):
-    service = 'mariadb'
+    pass
 
 
 class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):

@@ -5,11 +5,8 @@ from tests.functional import base
 from tests.functional import dbfaults
 
 
-class PostgreSQLMixin:
-    def setUp(self):
-        super().setUp()
-        self.require('postgresql')
-        self.url = base.POSTGRES_URL
+class PostgreSQLMixin(base.DatabaseMixin):
+    service = 'postgresql'
 
 
 class TestMigrationsPostgreSQL(PostgreSQLMixin, dbcases.MigrationCases,
@@ -36,4 +33,4 @@ class TestDatabaseBackendPostgreSQL(PostgreSQLMixin, dbcases.BackendCases,
 class TestDatabaseFaultsPostgreSQL(PostgreSQLMixin,
                                    dbfaults.DatabaseFaultCases,
                                    base.FunctionalTestCase):
-    service = 'postgresql'
+    pass

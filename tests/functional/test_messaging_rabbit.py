@@ -22,6 +22,7 @@ import fixtures
 import oslo_messaging
 from oslo_messaging import opts as om_opts
 
+from tests import outboxutil
 from tests.functional import base
 from tests.functional import tcpproxy
 from tidings import conf as tidings_conf
@@ -324,13 +325,19 @@ class TestFaults(RabbitTestCase):
         self.assertGreater(backend.stats()['replayed'], 0)
         self.assertCallerNeverBlocked(latencies)
 
-    def test_broker_frozen(self):
-        listener = self.listener()
+    def proxied(self, **options):
+        """A notifier whose broker is behind a TCP proxy the test
+        controls: (proxy, notifier, backend)."""
         proxy = tcpproxy.TcpProxy(5672)
         self.addCleanup(proxy.stop)
         notifier, backend = self.notifier(
             url='rabbit://guest:guest@127.0.0.1:%d/' % proxy.port,
-            publish_timeout=0.5)
+            publish_timeout=0.5, **options)
+        return proxy, notifier, backend
+
+    def test_broker_frozen(self):
+        listener = self.listener()
+        proxy, notifier, backend = self.proxied()
         latencies = []
         ids = self.emit(notifier, 100, 0.002, latencies)
         proxy.freeze()
@@ -345,18 +352,8 @@ class TestFaults(RabbitTestCase):
 
     def test_full_queue_with_the_broker_frozen_loses_nothing(self):
         listener = self.listener()
-        proxy = tcpproxy.TcpProxy(5672)
-        self.addCleanup(proxy.stop)
-        notifier, backend = self.notifier(
-            url='rabbit://guest:guest@127.0.0.1:%d/' % proxy.port,
-            publish_timeout=0.5, queue_size=10)
-        writers = set()
-        put = backend.outbox.put
-
-        def recording_put(rows):
-            writers.add(threading.get_ident())
-            return put(rows)
-        backend.outbox.put = recording_put
+        proxy, notifier, backend = self.proxied(queue_size=10)
+        writers = outboxutil.outbox_writers(backend)
         latencies = []
         ids = self.emit(notifier, 20, 0.002, latencies)
         proxy.freeze()

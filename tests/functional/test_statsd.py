@@ -9,9 +9,7 @@ from unittest import mock
 from tests.functional import base
 from tests.functional import statsd_daemon
 from tests import metrics_catalog as catalog
-from tidings import conf as tidings_conf
 from tidings.backends import statsd
-from tidings.notifications import notifier as notifier_mod
 
 
 class UdpRelay:
@@ -56,22 +54,23 @@ class StatsdBackendTest(base.FunctionalTestCase):
         return statsd_daemon.start_statsd(self, **kwargs)
 
     def notifier(self, port, **options):
-        conf = tidings_conf.new_conf()
-        conf.set_override('backends', ['statsd'], 'notifications')
-        if port is not None:
-            conf.set_override('port', port, 'backend_statsd')
-        conf.set_override('prefix', self.tag, 'backend_statsd')
-        for key, value in options.items():
-            conf.set_override(key, value, 'backend_statsd')
-        notifier = notifier_mod.Notifier(conf, catalog.EVENTS, source='test')
-        self.addCleanup(notifier.close)
-        return notifier
+        return catalog.statsd_notifier(self, port, prefix=self.tag,
+                                       **options)
 
     def name(self, metric):
         return '%s.%s' % (self.tag, metric)
 
     def thing(self):
-        return catalog.ThingPayload(name='t1')
+        return catalog.thing()
+
+    def assertThingsCounted(self, notifier, daemon, count):
+        """``count`` THING_CREATE sent through ``notifier`` are counted by
+        ``daemon``."""
+        for _ in range(count):
+            notifier.notify(catalog.THING_CREATE, self.thing())
+        notifier.flush(5)
+        self.assertEqual(count, daemon.wait_for_counter(
+            self.name('test.thing.create'), count))
 
     def test_event_counters_arrive_with_their_names_and_counts(self):
         daemon = self.daemon()
@@ -106,13 +105,7 @@ class StatsdBackendTest(base.FunctionalTestCase):
 
     def test_http_status_variant_counter_carries_the_status(self):
         daemon = self.daemon()
-        notifier = self.notifier(daemon.port)
-        payload = catalog.RequestPayload(
-            method='POST', path='/v1/p/things', status=409,
-            duration_ms=3.0, request_bytes=10, response_bytes=20)
-        notifier.notify('EVENT_TYPE_REQUEST_THING_CREATE_ERROR', payload,
-                        status=409)
-        notifier.flush(5)
+        catalog.notify_request_error(self.notifier(daemon.port), 409)
         self.assertEqual(1, daemon.wait_for_counter(
             self.name('test.req.create_thing.error.409'), 1))
 
@@ -156,21 +149,13 @@ class StatsdBackendTest(base.FunctionalTestCase):
     def test_tcp_protocol_reaches_the_daemon(self):
         daemon = self.daemon(tcp=True)
         notifier = self.notifier(daemon.tcp_port, protocol='tcp')
-        for _ in range(10):
-            notifier.notify(catalog.THING_CREATE, self.thing())
-        notifier.flush(5)
-        self.assertEqual(10, daemon.wait_for_counter(
-            self.name('test.thing.create'), 10))
+        self.assertThingsCounted(notifier, daemon, 10)
 
     def test_unix_socket_protocol_reaches_the_daemon(self):
         daemon = self.daemon(unix=True)
         notifier = self.notifier(None, protocol='unix',
                                  socket_path=daemon.socket_path)
-        for _ in range(10):
-            notifier.notify(catalog.THING_CREATE, self.thing())
-        notifier.flush(5)
-        self.assertEqual(10, daemon.wait_for_counter(
-            self.name('test.thing.create'), 10))
+        self.assertThingsCounted(notifier, daemon, 10)
 
     def test_absent_daemon_never_raises_nor_blocks_and_is_counted(self):
         daemon = self.daemon()

@@ -30,3 +30,12 @@ def every_event(registry):
             definition = definition.variant(404)
         out.append(definition)
     return out
+
+
+def levels_not_by_phase(registry):
+    """``[(constant, level)]`` of the events of ``registry`` whose level
+    is not ``error`` for an ``.error`` event and ``info`` for the others
+    (the rule of the catalogs ported from an unversioned service)."""
+    return [(d.name, d.level) for d in registry
+            if d.level != ('error' if d.event_type.phase == 'error'
+                           else 'info')]

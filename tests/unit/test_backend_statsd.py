@@ -29,45 +29,43 @@ class ClientTestCase(testtools.TestCase):
         super().setUp()
         self.receiver = Receiver(self)
 
+    def assertSent(self, sender, lines):
+        """``sender`` (a client or a Notifier), flushed, sent exactly
+        ``lines``."""
+        sender.flush(5)
+        self.assertEqual(lines, self.receiver.receive(len(lines)))
+
 
 class TestStatsdClient(ClientTestCase):
 
     def test_incr_sends_a_counter_line(self):
         client = self.client()
         client.incr('mdb.req.create_table')
-        client.flush(5)
-        self.assertEqual(['mdb.req.create_table:1|c'],
-                         self.receiver.receive(1))
+        self.assertSent(client, ['mdb.req.create_table:1|c'])
 
     def test_timing_sends_milliseconds(self):
         client = self.client()
         client.timing('mdb.task.create_table', 12.5)
-        client.flush(5)
-        self.assertEqual(['mdb.task.create_table:12.5|ms'],
-                         self.receiver.receive(1))
+        self.assertSent(client, ['mdb.task.create_table:12.5|ms'])
 
     def test_gauge_negative_value_is_reset_then_set(self):
         client = self.client()
         client.gauge('queue.depth', -3)
         client.gauge('outbox', 4)
         client.gauge('outbox', -1, delta=True)
-        client.flush(5)
-        self.assertEqual(['queue.depth:0|g', 'queue.depth:-3|g',
-                          'outbox:4|g', 'outbox:-1|g'],
-                         self.receiver.receive(4))
+        self.assertSent(client, ['queue.depth:0|g', 'queue.depth:-3|g',
+                                 'outbox:4|g', 'outbox:-1|g'])
 
     def test_prefix_is_prepended_with_a_dot(self):
         client = self.client(prefix='prod')
         client.incr('a.b', 3)
-        client.flush(5)
-        self.assertEqual(['prod.a.b:3|c'], self.receiver.receive(1))
+        self.assertSent(client, ['prod.a.b:3|c'])
 
     def test_sampled_metric_carries_the_rate(self):
         client = self.client()
         with mock.patch('random.random', return_value=0.1):
             client.incr('a.b', rate=0.25)
-        client.flush(5)
-        self.assertEqual(['a.b:1|c|@0.25'], self.receiver.receive(1))
+        self.assertSent(client, ['a.b:1|c|@0.25'])
 
     def test_sampled_out_metric_is_not_sent(self):
         client = self.client(sample_rate=0.25)
@@ -99,8 +97,7 @@ class TestStatsdClient(ClientTestCase):
         client = self.client(max_packet_size=64)
         client.incr('x' * 80)
         client.incr('short')
-        client.flush(5)
-        self.assertEqual(['short:1|c'], self.receiver.receive(1))
+        self.assertSent(client, ['short:1|c'])
         self.assertEqual(1, client.stats()['oversize'])
 
     def test_interval_sends_without_flush(self):
@@ -246,17 +243,10 @@ class TestStatsdClient(ClientTestCase):
 class TestStatsdBackend(ClientTestCase):
 
     def notifier(self, **options):
-        conf = tidings_conf.new_conf()
-        conf.set_override('backends', ['statsd'], 'notifications')
-        conf.set_override('port', self.receiver.port, 'backend_statsd')
-        for key, value in options.items():
-            conf.set_override(key, value, 'backend_statsd')
-        notifier = notifier_mod.Notifier(conf, catalog.EVENTS, source='test')
-        self.addCleanup(notifier.close)
-        return notifier
+        return catalog.statsd_notifier(self, self.receiver.port, **options)
 
     def thing(self):
-        return catalog.ThingPayload(name='t1')
+        return catalog.thing()
 
     def test_loaded_by_name_from_conf(self):
         notifier = self.notifier()
@@ -266,34 +256,23 @@ class TestStatsdBackend(ClientTestCase):
     def test_counter_per_event(self):
         notifier = self.notifier()
         notifier.notify(catalog.THING_CREATE, self.thing())
-        notifier.flush(5)
-        self.assertEqual(['test.thing.create:1|c'],
-                         self.receiver.receive(1))
+        self.assertSent(notifier, ['test.thing.create:1|c'])
 
     def test_counter_for_every_metric_of_the_event(self):
         notifier = self.notifier()
         notifier.notify(catalog.THING_TWO_METRICS, self.thing())
-        notifier.flush(5)
-        self.assertEqual(['test.thing.move:1|c', 'test.thing.any:1|c'],
-                         self.receiver.receive(2))
+        self.assertSent(notifier,
+                        ['test.thing.move:1|c', 'test.thing.any:1|c'])
 
     def test_timer_when_the_notification_has_a_duration(self):
         notifier = self.notifier()
         notifier.notify(catalog.TASK_THING_END, self.thing(),
                         duration_ms=42.25)
-        notifier.flush(5)
-        self.assertEqual(['test.task.create_thing:1|c',
-                          'test.task.create_thing:42.25|ms'],
-                         self.receiver.receive(2))
+        self.assertSent(notifier, ['test.task.create_thing:1|c',
+                                   'test.task.create_thing:42.25|ms'])
 
     def test_status_variant_metric_carries_the_status(self):
-        notifier = self.notifier()
-        payload = catalog.RequestPayload(
-            method='POST', path='/v1/p/things', status=404,
-            duration_ms=1.0, request_bytes=0, response_bytes=0)
-        notifier.notify('EVENT_TYPE_REQUEST_THING_CREATE_ERROR', payload,
-                        status=404)
-        notifier.flush(5)
+        catalog.notify_request_error(self.notifier(), 404)
         self.assertEqual(['test.req.create_thing.error.404:1|c'],
                          self.receiver.receive(1))
 
@@ -301,9 +280,7 @@ class TestStatsdBackend(ClientTestCase):
         notifier = self.notifier()
         notifier.notify(catalog.THING_QUIET, self.thing())
         notifier.notify(catalog.THING_CREATE, self.thing())
-        notifier.flush(5)
-        self.assertEqual(['test.thing.create:1|c'],
-                         self.receiver.receive(1))
+        self.assertSent(notifier, ['test.thing.create:1|c'])
         self.assertEqual(1,
                          notifier.backend('statsd').stats()['notifications'])
 
@@ -311,9 +288,7 @@ class TestStatsdBackend(ClientTestCase):
         notifier = self.notifier(prefix='prod', sample_rate=0.5)
         with mock.patch('random.random', return_value=0.1):
             notifier.notify(catalog.THING_CREATE, self.thing())
-        notifier.flush(5)
-        self.assertEqual(['prod.test.thing.create:1|c|@0.5'],
-                         self.receiver.receive(1))
+        self.assertSent(notifier, ['prod.test.thing.create:1|c|@0.5'])
 
     def test_bad_conf_fails_at_startup_naming_the_option(self):
         conf = tidings_conf.new_conf()
@@ -327,9 +302,7 @@ class TestStatsdBackend(ClientTestCase):
         notifier = self.notifier()
         client = statsd.statsd_client(notifier)
         client.gauge('tidings.messaging.outbox', 7)
-        client.flush(5)
-        self.assertEqual(['tidings.messaging.outbox:7|g'],
-                         self.receiver.receive(1))
+        self.assertSent(client, ['tidings.messaging.outbox:7|g'])
 
     def test_no_client_without_a_statsd_backend(self):
         conf = tidings_conf.new_conf()

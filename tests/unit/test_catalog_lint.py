@@ -93,14 +93,19 @@ class TestErrorEventCarriesTheException(testtools.TestCase):
 
 class TestLifecycles(testtools.TestCase):
 
-    def test_start_without_end_is_TID010_error(self):
+    def assertOnlyFinding(self, phase, code, severity):
+        """job.run.<phase> beside job.run.error gives one finding: ``code``
+        at ``severity``, about the <phase> event."""
+        name = 'EVENT_JOB_RUN_' + phase.upper()
         events = _events()
-        _define(events, 'EVENT_JOB_RUN_START', 'job.run.start')
+        _define(events, name, 'job.run.' + phase)
         _define(events, 'EVENT_JOB_RUN_ERROR', 'job.run.error', 'error')
-        found = _only(events, 'TID010')
-        self.assertEqual(('error', 'EVENT_JOB_RUN_START'),
-                         (found.severity, found.subject))
-        self.assertEqual(['TID010'], _codes(events))
+        found = _only(events, code)
+        self.assertEqual((severity, name), (found.severity, found.subject))
+        self.assertEqual([code], _codes(events))
+
+    def test_start_without_end_is_TID010_error(self):
+        self.assertOnlyFinding('start', 'TID010', 'error')
 
     def test_a_lifecycle_without_error_is_TID011_warning(self):
         found = _only(lc.WARNS, 'TID011')
@@ -110,13 +115,7 @@ class TestLifecycles(testtools.TestCase):
                       found.problem)
 
     def test_end_without_start_is_TID012_warning(self):
-        events = _events()
-        _define(events, 'EVENT_JOB_RUN_END', 'job.run.end')
-        _define(events, 'EVENT_JOB_RUN_ERROR', 'job.run.error', 'error')
-        found = _only(events, 'TID012')
-        self.assertEqual(('warning', 'EVENT_JOB_RUN_END'),
-                         (found.severity, found.subject))
-        self.assertEqual(['TID012'], _codes(events))
+        self.assertOnlyFinding('end', 'TID012', 'warning')
 
     def test_a_lone_error_event_is_TID013_info(self):
         events = _events()

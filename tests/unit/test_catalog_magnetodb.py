@@ -119,21 +119,17 @@ class MagnetoDBEventTypeTest(testtools.TestCase):
                          events.EVENT_TYPE_DYNAMO_TABLE_CREATE.event_type_str)
 
     def test_events_without_metric_follow_the_constant(self):
-        self.assertEqual(
-            'magnetodb.streaming.data.start',
-            events.EVENTS['EVENT_TYPE_STREAMING_DATA_START'].event_type_str)
-        self.assertEqual(
-            'magnetodb.streaming.path.error',
-            events.EVENTS['EVENT_TYPE_STREAMING_PATH_ERROR'].event_type_str)
-        self.assertEqual(
-            'magnetodb.req.rate_limited',
-            events.EVENTS['EVENT_TYPE_REQUEST_RATE_LIMITED'].event_type_str)
-        self.assertEqual(
-            'magnetodb.data.putitem.start',
-            events.EVENTS['EVENT_TYPE_DATA_PUTITEM_START'].event_type_str)
-        self.assertEqual('magnetodb.table.usage',
-                         events.EVENTS['EVENT_TYPE_TABLE_USAGE']
-                         .event_type_str)
+        expected = {
+            'EVENT_TYPE_STREAMING_DATA_START':
+                'magnetodb.streaming.data.start',
+            'EVENT_TYPE_STREAMING_PATH_ERROR':
+                'magnetodb.streaming.path.error',
+            'EVENT_TYPE_REQUEST_RATE_LIMITED': 'magnetodb.req.rate_limited',
+            'EVENT_TYPE_DATA_PUTITEM_START': 'magnetodb.data.putitem.start',
+            'EVENT_TYPE_TABLE_USAGE': 'magnetodb.table.usage',
+        }
+        self.assertEqual(expected, {
+            name: events.EVENTS[name].event_type_str for name in expected})
 
     def test_every_metric_is_mdb_plus_the_event_type(self):
         for definition in events.EVENTS:

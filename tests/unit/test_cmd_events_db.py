@@ -28,13 +28,21 @@ def events_parser():
     return parser
 
 
-class TestEventsCommands(testtools.TestCase):
+class DbCommandTestCase(testtools.TestCase):
+    """``self.url``: an SQLite file, not created yet; the commands' logging
+    setup is left out."""
+
     def setUp(self):
         super().setUp()
         self.useFixture(fixtures.MonkeyPatch('logging.basicConfig',
                                              lambda **kwargs: None))
         directory = self.useFixture(fixtures.TempDir()).path
         self.url = 'sqlite:///' + os.path.join(directory, 'e.sqlite')
+
+
+class TestEventsCommands(DbCommandTestCase):
+    def setUp(self):
+        super().setUp()
         engine = dbschema.create_engine(self.url)
         self.addCleanup(engine.dispose)
         dbschema.upgrade(engine)
@@ -109,14 +117,7 @@ class TestEventsCommands(testtools.TestCase):
         self.assertIn('not a database URL', err.getvalue())
 
 
-class TestDbCommand(testtools.TestCase):
-    def setUp(self):
-        super().setUp()
-        self.useFixture(fixtures.MonkeyPatch('logging.basicConfig',
-                                             lambda **kwargs: None))
-        directory = self.useFixture(fixtures.TempDir()).path
-        self.url = 'sqlite:///' + os.path.join(directory, 'e.sqlite')
-
+class TestDbCommand(DbCommandTestCase):
     def tidings(self, *argv):
         out = io.StringIO()
         with contextlib.redirect_stdout(out):

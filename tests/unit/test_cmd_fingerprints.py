@@ -6,10 +6,10 @@ import io
 import json
 import os
 
-import fixtures
 import testtools
 
 from tests.unit import fptest_payloads as fp
+from tests.unit import test_lockfile
 from tidings import catalogs
 from tidings.cmd import fingerprints as fp_cmd
 from tidings.cmd import main as main_mod
@@ -45,18 +45,15 @@ def _old_widget(version='1.0', size=False):
         schema={'name': ('widget', 'name')}, registry=registry)
 
 
-class CmdTestCase(testtools.TestCase):
+class CmdTestCase(test_lockfile.LockTestCase):
+    """A lock file at ``self.lock`` in a folder of the test's."""
 
     def setUp(self):
         super().setUp()
-        self.dir = self.useFixture(fixtures.TempDir()).path
-        self.lock = os.path.join(self.dir, 'payloads.lock.json')
+        self.lock = self.path
 
     def write_lock(self, *classes):
-        lock = lockfile.LockFile(self.lock)
-        for cls in introspect.with_nested(classes):
-            lock.record(cls)
-        lock.save()
+        self.locked(*introspect.with_nested(classes))
 
 
 class TestCommittedLock(testtools.TestCase):

@@ -43,31 +43,34 @@ class ChangeKindTestCase(testtools.TestCase):
 
 class TestChangeKinds(ChangeKindTestCase):
 
+    def assertChange(self, breaking, summary, new=None, **changed):
+        """The fields changed so (or the field map ``new``) are one
+        change, ``breaking`` or not, summed up as ``summary``; the
+        change."""
+        change = self.change(new if new is not None
+                             else self.with_fields(**changed))
+        self.assertEqual((breaking, summary),
+                         (change.breaking, change.summary))
+        return change
+
     def test_added_nullable_field_is_compatible(self):
-        change = self.change(self.with_fields(
-            x=fields.StringField(nullable=True)))
-        self.assertEqual(('x', 'added', False),
-                         (change.field, change.kind, change.breaking))
-        self.assertEqual('added optional field `x`', change.summary)
+        change = self.assertChange(False, 'added optional field `x`',
+                                   x=fields.StringField(nullable=True))
+        self.assertEqual(('x', 'added'), (change.field, change.kind))
 
     def test_added_required_field_is_compatible(self):
-        change = self.change(self.with_fields(x=fields.StringField()))
-        self.assertFalse(change.breaking)
-        self.assertEqual('added field `x`', change.summary)
+        self.assertChange(False, 'added field `x`',
+                          x=fields.StringField())
 
     def test_removed_field_is_breaking(self):
         new = _base_fields()
         del new['note']
-        change = self.change(new)
-        self.assertEqual(('note', 'removed', True),
-                         (change.field, change.kind, change.breaking))
-        self.assertEqual('removed field `note`', change.summary)
+        change = self.assertChange(True, 'removed field `note`', new)
+        self.assertEqual(('note', 'removed'), (change.field, change.kind))
 
     def test_type_change_is_breaking(self):
-        change = self.change(self.with_fields(name=fields.UUIDField()))
-        self.assertTrue(change.breaking)
-        self.assertEqual('changed type of `name` (String to UUID)',
-                         change.summary)
+        self.assertChange(True, 'changed type of `name` (String to UUID)',
+                          name=fields.UUIDField())
 
     def test_string_made_sensitive_is_a_breaking_type_change(self):
         change = self.change(self.with_fields(
@@ -76,18 +79,14 @@ class TestChangeKinds(ChangeKindTestCase):
         self.assertTrue(change.breaking)
 
     def test_enum_widened_is_compatible(self):
-        change = self.change(self.with_fields(state=fields.EnumField(
-            ['PENDING', 'ONGOING', 'DONE', 'FAILED'])))
-        self.assertFalse(change.breaking)
-        self.assertEqual('widened enum of `state` (added `FAILED`)',
-                         change.summary)
+        self.assertChange(
+            False, 'widened enum of `state` (added `FAILED`)',
+            state=fields.EnumField(['PENDING', 'ONGOING', 'DONE', 'FAILED']))
 
     def test_enum_narrowed_is_breaking(self):
-        change = self.change(self.with_fields(state=fields.EnumField(
-            ['PENDING', 'DONE'])))
-        self.assertTrue(change.breaking)
-        self.assertEqual('narrowed enum of `state` (removed `ONGOING`)',
-                         change.summary)
+        self.assertChange(
+            True, 'narrowed enum of `state` (removed `ONGOING`)',
+            state=fields.EnumField(['PENDING', 'DONE']))
 
     def test_enum_reordered_with_a_removal_is_breaking(self):
         change = self.change(self.with_fields(state=fields.EnumField(
@@ -96,28 +95,21 @@ class TestChangeKinds(ChangeKindTestCase):
         self.assertIn('removed `ONGOING`; added `FAILED`', change.summary)
 
     def test_enum_reordered_without_removal_is_compatible(self):
-        change = self.change(self.with_fields(state=fields.EnumField(
-            ['DONE', 'ONGOING', 'PENDING'])))
-        self.assertFalse(change.breaking)
-        self.assertEqual('reordered enum values of `state`', change.summary)
+        self.assertChange(
+            False, 'reordered enum values of `state`',
+            state=fields.EnumField(['DONE', 'ONGOING', 'PENDING']))
 
     def test_nullable_to_non_nullable_is_compatible(self):
-        change = self.change(self.with_fields(note=fields.StringField()))
-        self.assertFalse(change.breaking)
-        self.assertEqual('made `note` non-nullable', change.summary)
+        self.assertChange(False, 'made `note` non-nullable',
+                          note=fields.StringField())
 
     def test_non_nullable_to_nullable_is_breaking(self):
-        change = self.change(self.with_fields(
-            name=fields.StringField(nullable=True)))
-        self.assertTrue(change.breaking)
-        self.assertEqual('made `name` nullable', change.summary)
+        self.assertChange(True, 'made `name` nullable',
+                          name=fields.StringField(nullable=True))
 
     def test_default_changed_is_compatible(self):
-        change = self.change(self.with_fields(
-            count=fields.IntegerField(default=5)))
-        self.assertFalse(change.breaking)
-        self.assertEqual('changed default of `count` (0 to 5)',
-                         change.summary)
+        self.assertChange(False, 'changed default of `count` (0 to 5)',
+                          count=fields.IntegerField(default=5))
 
     def test_default_added_is_compatible(self):
         change = self.change(self.with_fields(

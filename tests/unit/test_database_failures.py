@@ -46,6 +46,19 @@ class TestDatabaseFailures(testtools.TestCase):
         self.log = self.useFixture(fixtures.FakeLogger(
             name='tidings.backends', level=logging.WARNING))
 
+    def emit_while_down(self, count, **options):
+        """A ready backend whose writes then fail, and ``count``
+        notifications sent to it."""
+        backend = dbhelpers.make_backend(self, self.url,
+                                         retry_interval_max=0.05, **options)
+        self.assertTrue(wait_until(lambda: backend._ready))
+        backend._bulk = lambda conn, rows: (_ for _ in ()).throw(_outage())
+        notifier = dbhelpers.notifier(backend)
+        for _ in range(count):
+            notifier.notify(dbhelpers.CLUSTER_CREATE_END,
+                            dbhelpers.cluster())
+        return backend
+
     def test_a_malformed_url_is_a_startup_error_naming_the_option(self):
         exc = self.assertRaises(errors.ConfigError, database.DatabaseBackend,
                                 None, url='not a url')
@@ -68,12 +81,18 @@ class TestDatabaseFailures(testtools.TestCase):
                                 conf)
         self.assertEqual('connection', exc.option)
 
-    def test_an_unreachable_database_is_reported_once_and_kept_trying(self):
+    def unreachable(self, user):
+        """A backend on a PostgreSQL URL of ``user`` (``name:password``)
+        where nothing listens: (backend, port)."""
         port = functional_base.free_port()
         backend = database.DatabaseBackend(
-            None, url='postgresql://tidings:s3cret@127.0.0.1:%d/x' % port,
+            None, url='postgresql://%s@127.0.0.1:%d/x' % (user, port),
             retry_interval_max=0.05, connect_timeout=1)
         self.addCleanup(backend.close, 0.1)
+        return backend, port
+
+    def test_an_unreachable_database_is_reported_once_and_kept_trying(self):
+        backend, port = self.unreachable('tidings:s3cret')
         self.assertTrue(wait_until(lambda: backend.stats()['retries'] >= 3))
         stats = backend.stats()
         self.assertTrue(stats['database_down'])
@@ -84,11 +103,7 @@ class TestDatabaseFailures(testtools.TestCase):
         self.assertNotIn('s3cret', self.log.output)
 
     def test_send_returns_at_once_while_the_database_is_unreachable(self):
-        port = functional_base.free_port()
-        backend = database.DatabaseBackend(
-            None, url='postgresql://t@127.0.0.1:%d/x' % port,
-            retry_interval_max=0.05, connect_timeout=1)
-        self.addCleanup(backend.close, 0.1)
+        backend, _ = self.unreachable('t')
         notifier = dbhelpers.notifier(backend)
         worst = 0.0
         for _ in range(200):
@@ -130,28 +145,13 @@ class TestDatabaseFailures(testtools.TestCase):
         self.assertIn('is back after', self.log.output)
 
     def test_a_full_queue_drops_count_and_log_once_per_burst(self):
-        backend = dbhelpers.make_backend(self, self.url, queue_size=10,
-                                         batch_size=5,
-                                         retry_interval_max=0.05)
-        self.assertTrue(wait_until(lambda: backend._ready))
-        backend._bulk = lambda conn, rows: (_ for _ in ()).throw(_outage())
-        notifier = dbhelpers.notifier(backend)
-        for _ in range(100):
-            notifier.notify(dbhelpers.CLUSTER_CREATE_END,
-                            dbhelpers.cluster())
+        backend = self.emit_while_down(100, queue_size=10, batch_size=5)
         dropped = backend.stats()['dropped']
         self.assertGreaterEqual(dropped, 100 - 10 - 5)
         self.assertEqual(1, self.log.output.count('queue full'))
 
     def test_closing_with_the_database_down_counts_what_is_lost(self):
-        backend = dbhelpers.make_backend(self, self.url,
-                                         retry_interval_max=0.05)
-        self.assertTrue(wait_until(lambda: backend._ready))
-        backend._bulk = lambda conn, rows: (_ for _ in ()).throw(_outage())
-        notifier = dbhelpers.notifier(backend)
-        for _ in range(20):
-            notifier.notify(dbhelpers.CLUSTER_CREATE_END,
-                            dbhelpers.cluster())
+        backend = self.emit_while_down(20)
         started = time.monotonic()
         backend.close(timeout=0.3)
         self.assertLess(time.monotonic() - started, 5)

@@ -14,41 +14,34 @@ class TestParse(testtools.TestCase):
         et = EventType.parse(text)
         return et.prefix, et.object, et.action, et.phase, et.status
 
-    def test_object_and_action(self):
-        self.assertEqual((None, 'audit', 'create', None, None),
-                         self._parts('audit.create'))
+    #: (event type, its parts, what it shows)
+    PARSED = [
+        ('audit.create', (None, 'audit', 'create', None, None),
+         'object and action'),
+        ('audit.strategy.end', (None, 'audit', 'strategy', 'end', None),
+         'object, action and phase'),
+        ('magnetodb.table.create.start',
+         ('magnetodb', 'table', 'create', 'start', None),
+         'prefix, object, action and phase'),
+        ('trove.instance.exists', ('trove', 'instance', 'exists', None, None),
+         'a third part that is not a phase makes a prefix'),
+        ('magnetodb.req.create.error.404',
+         ('magnetodb', 'req', 'create', 'error', '404'),
+         'an error with an HTTP status'),
+        ('audit.start', (None, 'audit', 'start', None, None),
+         'two parts are always object and action'),
+        ('x.error.404', ('x', 'error', '404', None, None),
+         'a status needs object and action before error'),
+        ('a.b.c.d.start', ('a.b', 'c', 'd', 'start', None),
+         'a dotted prefix'),
+        ('dbaas.instance_create.x-y',
+         ('dbaas', 'instance_create', 'x-y', None, None),
+         'hyphen and underscore are allowed'),
+    ]
 
-    def test_object_action_and_phase(self):
-        self.assertEqual((None, 'audit', 'strategy', 'end', None),
-                         self._parts('audit.strategy.end'))
-
-    def test_prefix_object_action_phase(self):
-        self.assertEqual(('magnetodb', 'table', 'create', 'start', None),
-                         self._parts('magnetodb.table.create.start'))
-
-    def test_third_part_that_is_not_a_phase_makes_a_prefix(self):
-        self.assertEqual(('trove', 'instance', 'exists', None, None),
-                         self._parts('trove.instance.exists'))
-
-    def test_error_with_http_status(self):
-        self.assertEqual(('magnetodb', 'req', 'create', 'error', '404'),
-                         self._parts('magnetodb.req.create.error.404'))
-
-    def test_two_parts_are_always_object_and_action(self):
-        self.assertEqual((None, 'audit', 'start', None, None),
-                         self._parts('audit.start'))
-
-    def test_status_needs_object_and_action_before_error(self):
-        self.assertEqual(('x', 'error', '404', None, None),
-                         self._parts('x.error.404'))
-
-    def test_dotted_prefix(self):
-        self.assertEqual(('a.b', 'c', 'd', 'start', None),
-                         self._parts('a.b.c.d.start'))
-
-    def test_hyphen_and_underscore_are_allowed(self):
-        self.assertEqual(('dbaas', 'instance_create', 'x-y', None, None),
-                         self._parts('dbaas.instance_create.x-y'))
+    def test_parts(self):
+        for text, parts, shows in self.PARSED:
+            self.assertEqual(parts, self._parts(text), shows)
 
     def test_format_gives_back_the_string(self):
         for text in ('audit.create', 'magnetodb.table.create.start',

@@ -52,6 +52,19 @@ class LifecycleTestCase(testtools.TestCase):
             catalog.EVENTS, source='api'))
         self.notifier = self.fix.notifier
 
+    def raise_inside(self, exc, fix=None, event=catalog.TABLE_CREATE_START,
+                     payload=None):
+        """A lifecycle of ``event`` whose activity raises ``exc``, caught
+        once the lifecycle has seen it; the fixture that got the events."""
+        fix = fix or self.fix
+        try:
+            with fix.notifier.lifecycle(event, payload if payload is not None
+                                        else catalog.table_payload()):
+                raise exc
+        except type(exc):
+            pass
+        return fix
+
 
 class TestContextManager(LifecycleTestCase):
 
@@ -94,93 +107,56 @@ class TestContextManager(LifecycleTestCase):
                          fault.function_name)
 
     def test_error_fault_is_in_the_wire_message(self):
-        try:
-            with self.notifier.lifecycle(catalog.TABLE_CREATE_START,
-                                         catalog.table_payload()):
-                raise KeyError('no such table')
-        except KeyError:
-            pass
+        self.raise_inside(KeyError('no such table'))
         data = self.fix.messages[-1]['payload']['unitcat_object.data']
         self.assertEqual('ExceptionPayload',
                          data['fault']['unitcat_object.name'])
 
     def test_error_does_not_change_the_start_payload(self):
         payload = catalog.table_payload()
-        try:
-            with self.notifier.lifecycle(catalog.TABLE_CREATE_START,
-                                         payload):
-                raise KeyError('x')
-        except KeyError:
-            pass
+        self.raise_inside(KeyError('x'), payload=payload)
         self.assertFalse(payload.obj_attr_is_set('fault'))
 
     def test_error_carries_the_duration(self):
-        try:
-            with self.notifier.lifecycle(catalog.TABLE_CREATE_START,
-                                         catalog.table_payload()):
-                raise KeyError('x')
-        except KeyError:
-            pass
+        self.raise_inside(KeyError('x'))
         self.assertIsNotNone(self.fix.notifications[-1].duration_ms)
 
     def test_traceback_included_when_conf_asks(self):
-        fix = self.useFixture(tidings_fixtures.NotificationFixture(
-            catalog.EVENTS, include_traceback=True))
-        try:
-            with fix.notifier.lifecycle(catalog.TABLE_CREATE_START,
-                                        catalog.table_payload()):
-                raise KeyError('x')
-        except KeyError:
-            pass
+        fix = self.raise_inside(KeyError('x'), self.useFixture(
+            tidings_fixtures.NotificationFixture(catalog.EVENTS,
+                                                 include_traceback=True)))
         self.assertIn('Traceback', fix.notifications[-1].payload.fault
                       .traceback)
 
     def test_traceback_left_out_by_default(self):
-        try:
-            with self.notifier.lifecycle(catalog.TABLE_CREATE_START,
-                                         catalog.table_payload()):
-                raise KeyError('x')
-        except KeyError:
-            pass
+        self.raise_inside(KeyError('x'))
         self.assertFalse(self.fix.notifications[-1].payload.fault
                          .obj_attr_is_set('traceback'))
 
     def test_error_event_with_exception_payload_gets_one(self):
-        fix = self.useFixture(tidings_fixtures.NotificationFixture(
-            _events_with_exception_payload_error()))
-        try:
-            with fix.notifier.lifecycle('EVENT_JOB_RUN_START',
-                                        catalog.PingPayload(n=1)):
-                raise ValueError('bad job')
-        except ValueError:
-            pass
+        fix = self.raise_inside(
+            ValueError('bad job'), self.useFixture(
+                tidings_fixtures.NotificationFixture(
+                    _events_with_exception_payload_error())),
+            'EVENT_JOB_RUN_START', catalog.PingPayload(n=1))
         payload = fix.notifications[-1].payload
         self.assertIsInstance(payload, catalog.ExceptionPayload)
         self.assertEqual('bad job', payload.exception_message)
 
     def test_status_error_event_takes_the_exception_code(self):
-        fix = self.useFixture(tidings_fixtures.NotificationFixture(
-            _events_with_status_error()))
-        try:
-            with fix.notifier.lifecycle('EVENT_REQ_PUT_START',
-                                        catalog.PingPayload(n=1)):
-                raise Conflict('exists')
-        except Conflict:
-            pass
         self.assertEqual('lcstatus.req.put.error.409',
-                         fix.event_types()[-1])
+                         self.status_error_event(Conflict('exists')))
 
     def test_status_error_event_defaults_to_500(self):
-        fix = self.useFixture(tidings_fixtures.NotificationFixture(
-            _events_with_status_error()))
-        try:
-            with fix.notifier.lifecycle('EVENT_REQ_PUT_START',
-                                        catalog.PingPayload(n=1)):
-                raise RuntimeError('oops')
-        except RuntimeError:
-            pass
         self.assertEqual('lcstatus.req.put.error.500',
-                         fix.event_types()[-1])
+                         self.status_error_event(RuntimeError('oops')))
+
+    def status_error_event(self, exc):
+        fix = self.raise_inside(
+            exc, self.useFixture(tidings_fixtures.NotificationFixture(
+                _events_with_status_error())),
+            'EVENT_REQ_PUT_START', catalog.PingPayload(n=1))
+        return fix.event_types()[-1]
 
     def test_failing_error_notification_never_hides_the_exception(self):
         logger = self.useFixture(fixtures.FakeLogger(

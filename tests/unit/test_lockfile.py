@@ -48,10 +48,15 @@ class TestCheck(LockTestCase):
         result = self.result(_payload(), self.locked(_payload()))
         self.assertEqual(lockfile.OK, result.status)
 
-    def test_change_without_bump_fails_with_verdict_and_required_bump(self):
+    def with_x_added(self, version):
+        """1.2 locked, then checked at ``version`` with an optional field
+        ``x`` added: (lock, result)."""
         lock = self.locked(_payload('1.2'))
-        result = self.result(
-            _payload('1.2', x=fields.StringField(nullable=True)), lock)
+        return lock, self.result(
+            _payload(version, x=fields.StringField(nullable=True)), lock)
+
+    def test_change_without_bump_fails_with_verdict_and_required_bump(self):
+        _, result = self.with_x_added('1.2')
         self.assertEqual(lockfile.FAIL, result.status)
         self.assertIn('VERSION is still 1.2: bump minor to 1.3',
                       result.problem)
@@ -60,9 +65,7 @@ class TestCheck(LockTestCase):
             str(result.verdict))
 
     def test_exact_required_bump_is_reported_as_not_locked_yet(self):
-        lock = self.locked(_payload('1.2'))
-        result = self.result(
-            _payload('1.3', x=fields.StringField(nullable=True)), lock)
+        lock, result = self.with_x_added('1.3')
         self.assertEqual(lockfile.UNLOCKED, result.status)
         self.assertIn('not locked yet: run `tidings fingerprints update`',
                       result.problem)

@@ -11,6 +11,7 @@ import fixtures
 import oslo_messaging
 import testtools
 
+from tests import outboxutil
 from tidings import conf as tidings_conf
 from tidings.backends import messaging
 from tidings.backends import messaging_senders
@@ -290,12 +291,18 @@ class TestDelivery(MessagingBackendTest):
         self.assertEqual((5, 0, 0, 0), (stats['sent'], stats['queued'],
                                         stats['outbox'], stats['dropped']))
 
-    def test_callers_never_wake_a_sender_that_was_busy_lately(self):
+    def after_one_delivered(self):
+        """A backend that has delivered one notification: (world,
+        backend, notifier)."""
         world = World()
         backend = self.backend(world)
         notifier = self.notifier(backend)
         self.emit(notifier, 1)
         backend.wait_delivered(5)
+        return world, backend, notifier
+
+    def test_callers_never_wake_a_sender_that_was_busy_lately(self):
+        world, backend, notifier = self.after_one_delivered()
         lane = backend._lanes[0]
         wakes = []
         lane.wake = mock.Mock(wraps=lane.wake,
@@ -308,11 +315,7 @@ class TestDelivery(MessagingBackendTest):
         self.assertEqual([], wakes)
 
     def test_an_idle_sender_is_woken_by_the_next_notification(self):
-        world = World()
-        backend = self.backend(world)
-        notifier = self.notifier(backend)
-        self.emit(notifier, 1)
-        backend.wait_delivered(5)
+        world, backend, notifier = self.after_one_delivered()
         backend.BUSY_FOR = 0.0          # idle at once from now on
         deadline = time.monotonic() + 5
         while not backend._lanes[0].idle:
@@ -354,24 +357,26 @@ class TestDelivery(MessagingBackendTest):
 
 class TestOutbox(MessagingBackendTest):
 
-    def test_broker_down_keeps_notifications_in_the_outbox(self):
+    def while_down(self, count, **options):
+        """``count`` notifications sent and flushed while the broker of a
+        new World is down: (world, backend, notifier, their ids)."""
         world = World()
         world.down = True
-        backend = self.backend(world)
-        self.emit(self.notifier(backend), 10)
+        backend = self.backend(world, **options)
+        notifier = self.notifier(backend)
+        ids = self.emit(notifier, count)
         backend.flush(5)
+        return world, backend, notifier, ids
+
+    def test_broker_down_keeps_notifications_in_the_outbox(self):
+        _, backend, _, _ = self.while_down(10)
         stats = backend.stats()
         self.assertEqual(10, stats['outbox'])
         self.assertEqual(10, stats['failed'])
         self.assertEqual(0, stats['dropped'])
 
     def test_outbox_is_replayed_in_order_when_the_broker_is_back(self):
-        world = World()
-        world.down = True
-        backend = self.backend(world)
-        notifier = self.notifier(backend)
-        ids = self.emit(notifier, 10)
-        backend.flush(5)
+        world, backend, notifier, ids = self.while_down(10)
         world.down = False
         ids += self.emit(notifier, 10)
         self.assertTrue(backend.wait_delivered(10))
@@ -379,12 +384,7 @@ class TestOutbox(MessagingBackendTest):
         self.assertGreaterEqual(backend.stats()['replayed'], 10)
 
     def test_a_damaged_outbox_row_does_not_hold_up_the_replay(self):
-        world = World()
-        world.down = True
-        backend = self.backend(world)
-        notifier = self.notifier(backend)
-        ids = self.emit(notifier, 6)
-        backend.flush(5)
+        world, backend, _, ids = self.while_down(6)
         self.assertEqual(6, backend.stats()['outbox'])
         with backend.outbox.engine.begin() as conn:   # damaged on disk
             conn.exec_driver_sql(
@@ -399,12 +399,8 @@ class TestOutbox(MessagingBackendTest):
                                      stats['replayed']))
 
     def test_new_notifications_wait_behind_the_outbox(self):
-        world = World()
-        world.down = True
-        backend = self.backend(world, retry_interval=0.2)
-        notifier = self.notifier(backend)
-        first = self.emit(notifier, 3)
-        backend.flush(5)
+        world, backend, notifier, first = self.while_down(
+            3, retry_interval=0.2)
         world.down = False
         later = self.emit(notifier, 3)   # broker is up, outbox is not empty
         self.assertTrue(backend.wait_delivered(10))
@@ -449,13 +445,7 @@ class TestOutbox(MessagingBackendTest):
         world.frozen.clear()        # the broker takes nothing
         self.addCleanup(world.frozen.set)
         backend = self.backend(world, queue_size=10)
-        writers = set()
-        put = backend.outbox.put
-
-        def recording_put(rows):
-            writers.add(threading.get_ident())
-            return put(rows)
-        backend.outbox.put = recording_put
+        writers = outboxutil.outbox_writers(backend)
         ids = self.emit(self.notifier(backend), 500)
         self.settle(backend)
         self.assertNotIn(threading.get_ident(), writers)

@@ -434,21 +434,21 @@ class TestNotifyDetails(NotifierTestCase):
         self.assertIsNone(fix.notifier.notify(catalog.TABLE_CREATE_START,
                                               catalog.table_payload()))
 
-    def test_route_cache_stays_bounded(self):
+    def routes_after(self, size, sources):
+        """The route cache of ``size`` entries once ``sources`` sources
+        (s0, s1...) asked about one event."""
         fix = self.notifications()
-        fix.notifier.ROUTE_CACHE_SIZE = 10
-        for i in range(50):
+        fix.notifier.ROUTE_CACHE_SIZE = size
+        for i in range(sources):
             fix.notifier.is_enabled(catalog.TABLE_CREATE_START,
                                     source='s%d' % i)
-        self.assertLessEqual(len(fix.notifier._routes), 10)
+        return fix.notifier._routes
+
+    def test_route_cache_stays_bounded(self):
+        self.assertLessEqual(len(self.routes_after(10, 50)), 10)
 
     def test_route_cache_forgets_the_oldest_not_everything(self):
-        fix = self.notifications()
-        fix.notifier.ROUTE_CACHE_SIZE = 8
-        for i in range(9):
-            fix.notifier.is_enabled(catalog.TABLE_CREATE_START,
-                                    source='s%d' % i)
-        kept = [source for _event, source in fix.notifier._routes]
+        kept = [source for _event, source in self.routes_after(8, 9)]
         self.assertEqual(['s2', 's3', 's4', 's5', 's6', 's7', 's8'], kept)
 
     def test_every_http_status_of_an_event_is_one_cache_entry(self):

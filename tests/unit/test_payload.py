@@ -98,13 +98,19 @@ def _raise_value_error():
     raise ValueError('bad size')
 
 
+def _fault(**options):
+    """The ExceptionPayload of _raise_value_error's error, made in the
+    except block that caught it."""
+    try:
+        _raise_value_error()
+    except ValueError as exc:
+        return catalog.ExceptionPayload.from_exception(exc, **options)
+
+
 class TestExceptionPayload(testtools.TestCase):
 
     def test_inside_except_block_names_the_raising_frame(self):
-        try:
-            _raise_value_error()
-        except ValueError as exc:
-            payload = catalog.ExceptionPayload.from_exception(exc)
+        payload = _fault()
         self.assertEqual(__name__, payload.module_name)
         self.assertEqual('_raise_value_error', payload.function_name)
         self.assertEqual('ValueError', payload.exception)
@@ -127,20 +133,13 @@ class TestExceptionPayload(testtools.TestCase):
         self.assertEqual('KeyError', payload.exception)
 
     def test_traceback_left_out_by_default(self):
-        try:
-            _raise_value_error()
-        except ValueError as exc:
-            payload = catalog.ExceptionPayload.from_exception(exc)
+        payload = _fault()
         self.assertFalse(payload.obj_attr_is_set('traceback'))
         self.assertNotIn('traceback', payload.obj_to_primitive()[
             'unitcat_object.data'])
 
     def test_traceback_included_when_asked(self):
-        try:
-            _raise_value_error()
-        except ValueError as exc:
-            payload = catalog.ExceptionPayload.from_exception(
-                exc, include_traceback=True)
+        payload = _fault(include_traceback=True)
         self.assertIn('Traceback (most recent call last)',
                       payload.traceback)
         self.assertIn('_raise_value_error', payload.traceback)

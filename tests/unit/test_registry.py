@@ -11,6 +11,14 @@ def _registry():
     return registry.EventRegistry('regtest', objects=catalog.OBJECTS)
 
 
+def _define_error(test, name='EVENT_X', event_type='a.b', level='info',
+                  payload=catalog.PingPayload, **options):
+    """Why a new registry refuses this definition."""
+    return str(test.assertRaises(errors.EventDefinitionError,
+                                 _registry().define, name, event_type,
+                                 level, payload, **options))
+
+
 class TestDefine(testtools.TestCase):
 
     def test_define_returns_the_definition(self):
@@ -31,66 +39,52 @@ class TestDefine(testtools.TestCase):
         self.assertEqual(('messaging',), found.mechanisms)
 
     def test_lowercase_constant_is_rejected(self):
-        exc = self.assertRaises(errors.EventDefinitionError,
-                                _registry().define, 'event_x', 'a.b',
-                                'info', catalog.PingPayload)
-        self.assertIn("constant name 'event_x' must be UPPER_CASE", str(exc))
+        self.assertIn("constant name 'event_x' must be UPPER_CASE",
+                      _define_error(self, name='event_x'))
 
     def test_malformed_event_type_is_rejected(self):
         self.assertRaises(errors.EventTypeError, _registry().define,
                           'EVENT_X', 'Bad', 'info', catalog.PingPayload)
 
     def test_unknown_level_lists_levels(self):
-        exc = self.assertRaises(errors.EventDefinitionError,
-                                _registry().define, 'EVENT_X', 'a.b',
-                                'loud', catalog.PingPayload)
-        self.assertIn("level 'loud' is not one of debug, info", str(exc))
+        self.assertIn("level 'loud' is not one of debug, info",
+                      _define_error(self, level='loud'))
 
     def test_payload_must_be_a_payload_class(self):
-        exc = self.assertRaises(errors.EventDefinitionError,
-                                _registry().define, 'EVENT_X', 'a.b',
-                                'info', dict)
-        self.assertIn('is not a Payload subclass', str(exc))
+        self.assertIn('is not a Payload subclass',
+                      _define_error(self, payload=dict))
 
     def test_unknown_mechanism_lists_mechanisms(self):
-        exc = self.assertRaises(errors.EventDefinitionError,
-                                _registry().define, 'EVENT_X', 'a.b',
-                                'info', catalog.PingPayload,
-                                mechanisms=['kafka'])
         self.assertIn("'kafka' is served by no installed backend; the "
                       "installed backends serve: database (database), log "
                       "(log), messaging (jsonfile, messaging), statsd "
-                      "(statsd)", str(exc))
+                      "(statsd)", _define_error(self, mechanisms=['kafka']))
 
     def test_bad_metric_name_is_rejected(self):
-        exc = self.assertRaises(errors.EventDefinitionError,
-                                _registry().define, 'EVENT_X', 'a.b',
-                                'info', catalog.PingPayload,
-                                metrics=['a b'])
-        self.assertIn("metric name 'a b'", str(exc))
+        self.assertIn("metric name 'a b'",
+                      _define_error(self, metrics=['a b']))
 
     def test_same_constant_twice_is_rejected(self):
-        events = _registry()
-        events.define('EVENT_X', 'a.b', 'info', catalog.PingPayload)
-        exc = self.assertRaises(errors.EventDefinitionError, events.define,
-                                'EVENT_X', 'a.c', 'info',
-                                catalog.PingPayload)
-        self.assertIn('EVENT_X is defined twice', str(exc))
+        self.assertIn('EVENT_X is defined twice',
+                      self.second_definition_error('EVENT_X', 'a.c'))
 
     def test_same_event_type_twice_is_rejected(self):
+        self.assertIn('a.b of EVENT_Y is already used by EVENT_X',
+                      self.second_definition_error('EVENT_Y', 'a.b'))
+
+    def second_definition_error(self, name, event_type):
+        """The error of defining ``name``/``event_type`` after EVENT_X
+        (a.b)."""
         events = _registry()
         events.define('EVENT_X', 'a.b', 'info', catalog.PingPayload)
-        exc = self.assertRaises(errors.EventDefinitionError, events.define,
-                                'EVENT_Y', 'a.b', 'info',
-                                catalog.PingPayload)
-        self.assertIn('a.b of EVENT_Y is already used by EVENT_X', str(exc))
+        return str(self.assertRaises(errors.EventDefinitionError,
+                                     events.define, name, event_type,
+                                     'info', catalog.PingPayload))
 
     def test_status_variants_need_an_error_event(self):
-        exc = self.assertRaises(errors.EventDefinitionError,
-                                _registry().define, 'EVENT_X', 'a.b.end',
-                                'info', catalog.PingPayload,
-                                status_variants=True)
-        self.assertIn('needs an event type ending in .error', str(exc))
+        self.assertIn('needs an event type ending in .error',
+                      _define_error(self, event_type='a.b.end',
+                                    status_variants=True))
 
 
 class TestLookup(testtools.TestCase):

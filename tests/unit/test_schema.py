@@ -144,21 +144,14 @@ class TestSchemaRejects(testtools.TestCase):
         self.data(self.wire)['state'] = 'broken'
         self.assertTrue(_errors(self.doc, self.wire))
 
-    def test_another_event_type(self):
-        self.wire['event_type'] = 'fptest.sink.delete'
-        self.assertTrue(_errors(self.doc, self.wire))
-
-    def test_another_priority(self):
-        self.wire['priority'] = 'INFO'
-        self.assertTrue(_errors(self.doc, self.wire))
-
-    def test_a_timestamp_without_microseconds(self):
-        self.wire['timestamp'] = '2026-11-01 12:00:00'
-        self.assertTrue(_errors(self.doc, self.wire))
-
-    def test_a_message_id_that_is_not_a_uuid(self):
-        self.wire['message_id'] = 'not-a-uuid'
-        self.assertTrue(_errors(self.doc, self.wire))
+    def test_an_envelope_value_it_does_not_allow(self):
+        for key, value in [
+                ('event_type', 'fptest.sink.delete'),   # another event
+                ('priority', 'INFO'),                   # another level
+                ('timestamp', '2026-11-01 12:00:00'),   # no microseconds
+                ('message_id', 'not-a-uuid')]:
+            wire = dict(self.wire, **{key: value})
+            self.assertTrue(_errors(self.doc, wire), key)
 
     def test_another_payload_version(self):
         self.wire['payload']['fptest_object.version'] = '9.9'

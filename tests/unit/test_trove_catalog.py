@@ -5,6 +5,7 @@ import datetime
 import jsonschema
 import testtools
 
+from tests.unit import catalog_testing
 from tidings import catalogs
 from tidings.backends import memory
 from tidings.catalogs import trove
@@ -80,10 +81,8 @@ class TestCatalogContents(testtools.TestCase):
             .event_type_str)
 
     def test_error_events_are_at_error_level(self):
-        for definition in trove.EVENTS:
-            expected = ('error' if definition.event_type.phase == 'error'
-                        else 'info')
-            self.assertEqual(expected, definition.level, definition.name)
+        self.assertEqual([],
+                         catalog_testing.levels_not_by_phase(trove.EVENTS))
 
     def test_every_event_has_a_sample_and_a_description(self):
         for definition in trove.EVENTS:
@@ -214,26 +213,26 @@ class TestEmitting(testtools.TestCase):
             self.assertEqual(set(definition.payload.fields),
                              set(payload['trove_object.data']))
 
-    def test_missing_required_trait_names_event_and_trait(self):
+    def assertMissingTraitNamed(self, event_type, trait):
+        """The sample of ``event_type`` without ``trait`` is refused,
+        naming both; the error."""
         notifier, _ = _new_notifier()
-        definition = trove.EVENTS['dbaas.instance_resize_volume.start']
+        definition = trove.EVENTS[event_type]
         payload = definition.sample()
-        del payload.new_size
+        delattr(payload, trait)
         error = self.assertRaises(errors.MissingFieldError, notifier.notify,
                                   definition, payload)
-        self.assertIn('dbaas.instance_resize_volume.start', str(error))
-        self.assertIn('new_size', str(error))
+        self.assertIn(event_type, str(error))
+        self.assertIn(trait, str(error))
+        return error
+
+    def test_missing_required_trait_names_event_and_trait(self):
+        error = self.assertMissingTraitNamed(
+            'dbaas.instance_resize_volume.start', 'new_size')
         self.assertEqual('dbaas.instance_resize_volume.start', error.event)
 
     def test_missing_base_trait_on_shared_payload_names_the_event(self):
-        notifier, _ = _new_notifier()
-        definition = trove.EVENTS['dbaas.user_grant.end']
-        payload = definition.sample()
-        del payload.request_id
-        error = self.assertRaises(errors.MissingFieldError, notifier.notify,
-                                  definition, payload)
-        self.assertIn('dbaas.user_grant.end', str(error))
-        self.assertIn('request_id', str(error))
+        self.assertMissingTraitNamed('dbaas.user_grant.end', 'request_id')
 
     def test_every_sample_validates_against_its_json_schema(self):
         notifier, _ = _new_notifier()

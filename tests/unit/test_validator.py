@@ -10,6 +10,7 @@ import testtools
 from tests.unit import cmdbase
 from tidings import catalogs
 from tidings.notifications import validator as validator_mod
+from tidings.objects import base
 from tidings.objects import errors
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -84,16 +85,8 @@ class TestNotificationValidator(testtools.TestCase):
         self.assertIn("'nobody.knows' is not one", str(exc))
 
     def _flatten(self, message):
-        def flat(value):
-            if isinstance(value, dict):
-                for key in value:
-                    if key.endswith('_object.data'):
-                        return {k: flat(v) for k, v in value[key].items()}
-                return {k: flat(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [flat(v) for v in value]
-            return value
-        message['payload'] = flat(message['payload'])
+        # the unversioned form of a primitive, as to_flat_dict() makes it
+        message['payload'] = base._flat(message['payload'])
         return message
 
 

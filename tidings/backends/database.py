@@ -147,18 +147,11 @@ class DatabaseBackend(base.QueuedBackend):
                 return options.pop(key)
             return getattr(group, key) if group is not None else default
 
-        if url is None:
-            url = group.connection if group is not None else None
-        if url is None and conf is None:
-            raise ValueError('DatabaseBackend needs a url or a conf')
         # The startup check of tidings config validate, before anything
         # is created: a bad URL, a missing driver, an unusable file.
-        problems = url_errors(conf, url)
-        if problems:
-            raise errors.ConfigErrors(problems)
-        if url is None:
-            url = default_url(conf)
-        self.url = url
+        self.url = url = tidings_conf.checked_location(
+            conf, url, 'backend_database', 'connection', url_errors,
+            default_url, 'DatabaseBackend needs a url or a conf')
         self.table_prefix = opt('table_prefix', dbschema.DEFAULT_PREFIX)
         self.auto_migrate = opt('auto_migrate', True)
         self.batch_size = opt('batch_size', 1000)

@@ -14,7 +14,6 @@ import os
 
 from tidings.backends import base
 from tidings import conf as tidings_conf
-from tidings.objects import errors
 
 DEFAULT_NAME = 'notifications.jsonl'
 
@@ -43,15 +42,11 @@ class JsonFileBackend(base.QueuedBackend):
                  max_bytes=None, backup_count=None):
         super().__init__(conf, name)
         group = conf.backend_jsonfile if conf is not None else None
-        if path is None:
-            path = group.path if group is not None else None
-        if path is None and conf is None:
-            raise ValueError('JsonFileBackend needs a path or a conf')
-        problems = path_errors(conf, path)
-        if problems:
-            raise errors.ConfigErrors(problems)
-        if path is None:
-            path = os.path.join(tidings_conf.state_path(conf), DEFAULT_NAME)
+        path = tidings_conf.checked_location(
+            conf, path, 'backend_jsonfile', 'path', path_errors,
+            lambda conf: os.path.join(tidings_conf.state_path(conf),
+                                      DEFAULT_NAME),
+            'JsonFileBackend needs a path or a conf')
         self.path = os.path.expanduser(path)
         self.max_bytes = max_bytes if max_bytes is not None else (
             group.max_bytes if group is not None else 10 * 1024 * 1024)

@@ -1,8 +1,9 @@
 """oslo.config options of tidings, one module per group.
 
 Every module in this package defines ``GROUP``, ``OPTS``,
-``register_opts(conf)`` and ``list_opts()``; they are found by name, so a
-new core group is a new module.  Nothing is read at import time.
+``register_opts(conf)`` and ``list_opts()`` (the last two from
+:func:`group_functions`); they are found by name, so a new core group is
+a new module.  Nothing is read at import time.
 
 This package knows no catalog.  A catalog that has options keeps them in
 its own package (``tidings/catalogs/trove/options.py``) under the same
@@ -77,6 +78,27 @@ def _pairs(listed):
     """``[(group, [opts])]`` from a module's list_opts(): a dict or the
     list oslo-config-generator takes."""
     return list(listed.items() if isinstance(listed, dict) else listed)
+
+
+def group_functions(group, opts):
+    """``register_opts(conf)`` and ``list_opts()`` of an option module
+    holding one group, the contract above: every module of this package
+    and a catalog's options module get them from here rather than each
+    writing them again::
+
+        register_opts, list_opts = tidings.conf.group_functions(GROUP, OPTS)
+
+    ``list_opts()`` gives ``[(group, opts)]``, what oslo-config-generator
+    takes from an entry point.
+    """
+    def register_opts(conf):
+        conf.register_group(group)
+        conf.register_opts(opts, group=group)
+
+    def list_opts():
+        return [(group, opts)]
+
+    return register_opts, list_opts
 
 
 def register_module(conf, module):
@@ -562,6 +584,23 @@ def path_errors(group, option, path, conf=None, default_name=None):
                                    problem + '; expected a file path this '
                                    'user can create or append to')]
     return []
+
+
+def checked_location(conf, given, group, option, problems, default, needs):
+    """Where a backend writes: ``given``, else ``[group] option`` of
+    ``conf``, else ``default(conf)``; its constructor's startup check,
+    before anything is created (ConfigErrors of ``problems(conf,
+    given)``, which looks at the default itself).  ``needs``: the
+    ValueError's text when there is neither a location nor a conf.
+    """
+    if given is None and conf is not None:
+        given = getattr(getattr(conf, group), option)
+    if given is None and conf is None:
+        raise ValueError(needs)
+    found = problems(conf, given)
+    if found:
+        raise errors.ConfigErrors(found)
+    return default(conf) if given is None else given
 
 
 def sqlite_path_errors(group, option, url, conf=None, default_name=None):

@@ -8,6 +8,7 @@ constructors before they create anything, so ``tidings config validate``
 and a starting service refuse exactly the same settings.
 """
 
+import functools
 import os
 import re
 
@@ -90,33 +91,44 @@ def _uid():
     return os.geteuid() if hasattr(os, 'geteuid') else '?'
 
 
+def _path_check(check):
+    """``check(path)`` with what every path check does first: the path
+    made absolute (``~`` expanded), one under a virtual file system
+    refused, and an error raised while checking given as the problem."""
+    @functools.wraps(check)
+    def checked(path):
+        try:
+            path = os.path.abspath(os.path.expanduser(path))
+            root = _virtual_root(path)
+            if root:
+                return ('is under %s, a virtual file system where tidings '
+                        'cannot create files' % root)
+            return check(path)
+        except (OSError, ValueError) as exc:
+            return 'cannot be checked (%s)' % exc
+    return checked
+
+
+@_path_check
 def directory_problem(path):
     """Why ``path`` cannot be used, or created, as a directory tidings
     writes files into; None when it can.  Creates nothing."""
-    try:
-        path = os.path.abspath(os.path.expanduser(path))
-        root = _virtual_root(path)
-        if root:
-            return ('is under %s, a virtual file system where tidings '
-                    'cannot create files' % root)
-        if os.path.lexists(path):
-            if not os.path.isdir(path):
-                return 'is not a directory'
-            if not os.access(path, os.W_OK | os.X_OK):
-                return ('is a directory this user (uid %s) cannot write '
-                        'to' % _uid())
-            return None
-        parent = path
-        while not os.path.lexists(parent):
-            parent = os.path.dirname(parent)
-        if not os.path.isdir(parent):
-            return 'cannot be created: %s is not a directory' % parent
-        if not os.access(parent, os.W_OK | os.X_OK):
-            return ('cannot be created: %s is not writable by this user '
-                    '(uid %s)' % (parent, _uid()))
+    if os.path.lexists(path):
+        if not os.path.isdir(path):
+            return 'is not a directory'
+        if not os.access(path, os.W_OK | os.X_OK):
+            return ('is a directory this user (uid %s) cannot write '
+                    'to' % _uid())
         return None
-    except (OSError, ValueError) as exc:
-        return 'cannot be checked (%s)' % exc
+    parent = path
+    while not os.path.lexists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return 'cannot be created: %s is not a directory' % parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return ('cannot be created: %s is not writable by this user '
+                '(uid %s)' % (parent, _uid()))
+    return None
 
 
 def file_problem(path):
@@ -124,24 +136,20 @@ def file_problem(path):
     when it could.  Creates nothing."""
     if not path or not str(path).strip():
         return 'is empty; expected a file path'
-    try:
-        path = os.path.abspath(os.path.expanduser(path))
-        root = _virtual_root(path)
-        if root:
-            return ('is under %s, a virtual file system where tidings '
-                    'cannot create files' % root)
-        if os.path.isdir(path):
-            return 'is a directory; expected a file path in a directory'
-        if os.path.lexists(path) and not os.access(path, os.W_OK):
-            return ('is a file this user (uid %s) cannot write to'
-                    % _uid())
-        directory = os.path.dirname(path)
-        problem = directory_problem(directory)
-        if problem:
-            return 'its directory %s %s' % (directory, problem)
-        return None
-    except (OSError, ValueError) as exc:
-        return 'cannot be checked (%s)' % exc
+    return _file_problem(path)
+
+
+@_path_check
+def _file_problem(path):
+    if os.path.isdir(path):
+        return 'is a directory; expected a file path in a directory'
+    if os.path.lexists(path) and not os.access(path, os.W_OK):
+        return 'is a file this user (uid %s) cannot write to' % _uid()
+    directory = os.path.dirname(path)
+    problem = directory_problem(directory)
+    if problem:
+        return 'its directory %s %s' % (directory, problem)
+    return None
 
 
 # config files

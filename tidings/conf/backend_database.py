@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from tidings import conf as tidings_conf
+
 GROUP = cfg.OptGroup(
     'backend_database', title='Database backend',
     help='Stores notifications in an event table (SQLAlchemy): the '
@@ -68,10 +70,4 @@ OPTS = [
 ]
 
 
-def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
-
-
-def list_opts():
-    return {GROUP: OPTS}
+register_opts, list_opts = tidings_conf.group_functions(GROUP, OPTS)

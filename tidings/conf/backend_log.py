@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from tidings import conf as tidings_conf
+
 GROUP = cfg.OptGroup('backend_log', title='log backend',
                      help='One log line per notification of an event '
                           'that asks for the log mechanism.')
@@ -22,10 +24,4 @@ OPTS = [
 ]
 
 
-def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
-
-
-def list_opts():
-    return {GROUP: OPTS}
+register_opts, list_opts = tidings_conf.group_functions(GROUP, OPTS)

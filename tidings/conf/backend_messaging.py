@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from tidings import conf as tidings_conf
+
 GROUP = cfg.OptGroup(
     'backend_messaging', title='messaging backend',
     help='Publishes notifications on the message bus (oslo.messaging '
@@ -118,10 +120,4 @@ OPTS = [
 ]
 
 
-def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
-
-
-def list_opts():
-    return {GROUP: OPTS}
+register_opts, list_opts = tidings_conf.group_functions(GROUP, OPTS)

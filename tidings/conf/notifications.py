@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from tidings import conf as tidings_conf
+
 #: The default of ``redact_context_keys``: the keys oslo.context's
 #: ``redacted_copy()`` clears, and the usual names of credentials.
 REDACT_CONTEXT_KEYS = (
@@ -96,10 +98,4 @@ OPTS = [
 ]
 
 
-def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
-
-
-def list_opts():
-    return {GROUP: OPTS}
+register_opts, list_opts = tidings_conf.group_functions(GROUP, OPTS)

@@ -450,33 +450,20 @@ class Notifier:
 def _check_registries(registries):
     if isinstance(registries, registry_mod.EventRegistry):
         return [registries]
-    if isinstance(registries, (str, bytes, dict)) or not hasattr(
-            registries, '__iter__'):
-        raise errors.ArgumentError(
-            'Notifier registries', registries,
-            'an EventRegistry (catalog) or a list of them')
-    out = list(registries)
-    for index, registry in enumerate(out):
-        if not isinstance(registry, registry_mod.EventRegistry):
-            raise errors.ArgumentError(
-                'Notifier registries[%d]' % index, registry,
-                'an EventRegistry (catalog), e.g. tidings.catalogs.load(name)')
-    return out
+    return _check_list(
+        'Notifier registries', registries,
+        'an EventRegistry (catalog) or a list of them',
+        registry_mod.EventRegistry,
+        'an EventRegistry (catalog), e.g. tidings.catalogs.load(name)')
 
 
 def _check_backends(backends):
-    if isinstance(backends, (str, bytes, dict)) or not hasattr(
-            backends, '__iter__'):
-        raise errors.ArgumentError(
-            'Notifier backends', backends,
-            'a list of Backend instances, or None to load [notifications] '
-            'backends')
-    out = list(backends)
-    for index, backend in enumerate(out):
-        if not isinstance(backend, backend_base.Backend):
-            raise errors.ArgumentError(
-                'Notifier backends[%d]' % index, backend,
-                'a tidings.backends.base.Backend instance')
+    out = _check_list(
+        'Notifier backends', backends,
+        'a list of Backend instances, or None to load [notifications] '
+        'backends',
+        backend_base.Backend, 'a tidings.backends.base.Backend instance')
+    for backend in out:
         if backend.mechanisms is not None and not backend.mechanisms:
             raise errors.ArgumentError(
                 'backend %s mechanisms' % backend.name, backend.mechanisms,
@@ -484,6 +471,20 @@ def _check_backends(backends):
                 "frozenset(['messaging']) (a backend that declares none "
                 'would never receive an event), or None for a tap that '
                 'takes every event')
+    return out
+
+
+def _check_list(what, values, accepted, item_type, item_accepted):
+    """``values`` as a list of ``item_type``; a string or mapping (never
+    meant as a list) or an item of another type is refused, naming it."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(
+            values, '__iter__'):
+        raise errors.ArgumentError(what, values, accepted)
+    out = list(values)
+    for index, value in enumerate(out):
+        if not isinstance(value, item_type):
+            raise errors.ArgumentError('%s[%d]' % (what, index), value,
+                                       item_accepted)
     return out
 
 

@@ -8,7 +8,6 @@ its wire namespace (``<namespace>_object.*``) and builds its field properties
 without touching the global oslo registry.
 """
 
-import math
 import re
 import threading
 import warnings
@@ -198,7 +197,6 @@ def make_properties(cls):
 
 
 _FIELD_COERCE = ovo_fields.Field.coerce
-_INT_MIN, _INT_MAX = jsonsafe.INT_MIN, jsonsafe.INT_MAX
 
 
 def _refusal(obj, name, field, value, exc):
@@ -222,86 +220,19 @@ def _make_setter(name, attr, field):
     """The property setter of one field: coerce, refuse what no backend
     could carry (see :mod:`tidings.objects.jsonsafe`), store.
 
-    Written per kind of check, chosen once here: a string costs
-    ``isascii()``, a float ``isfinite()``, an integer two comparisons;
-    only a non-ASCII string is scanned.  A non-None value goes straight to
-    the field type's coerce when the field does not override oslo's
-    ``Field.coerce`` (which only sends None elsewhere): one call less,
-    which pays for the check.
+    Written out per kind of check by
+    :func:`tidings.objects.codegen.field_setter`.  A non-None value goes
+    straight to the field type's coerce when the field does not override
+    oslo's ``Field.coerce`` (which only sends None elsewhere): one call
+    less, which pays for the check.
     """
-    check = jsonsafe.check_for(field)
     field_coerce = field.coerce
     if type(field).coerce is _FIELD_COERCE:
         type_coerce = field._type.coerce
     else:
         type_coerce = field_coerce
-    caught = (ValueError, TypeError, OverflowError, RecursionError)
-
-    if check is None:
-        def setter(self, value):
-            try:
-                coerced = (field_coerce(self, name, value) if value is None
-                           else type_coerce(self, name, value))
-            except errors.TidingsError:
-                raise
-            except caught as exc:
-                raise _refusal(self, name, field, value, exc) from None
-            self._changed_fields.add(name)
-            self.__dict__[attr] = coerced
-    elif check is jsonsafe.check_text:
-        def setter(self, value):
-            try:
-                coerced = (field_coerce(self, name, value) if value is None
-                           else type_coerce(self, name, value))
-                if coerced.__class__ is str and not coerced.isascii():
-                    check(coerced)
-            except errors.TidingsError:
-                raise
-            except caught as exc:
-                raise _refusal(self, name, field, value, exc) from None
-            self._changed_fields.add(name)
-            self.__dict__[attr] = coerced
-    elif check is jsonsafe.check_int:
-        def setter(self, value):
-            try:
-                coerced = (field_coerce(self, name, value) if value is None
-                           else type_coerce(self, name, value))
-                if coerced is not None and not (
-                        _INT_MIN <= coerced <= _INT_MAX):
-                    check(coerced)
-            except errors.TidingsError:
-                raise
-            except caught as exc:
-                raise _refusal(self, name, field, value, exc) from None
-            self._changed_fields.add(name)
-            self.__dict__[attr] = coerced
-    elif check is jsonsafe.check_float:
-        def setter(self, value, isfinite=math.isfinite):
-            try:
-                coerced = (field_coerce(self, name, value) if value is None
-                           else type_coerce(self, name, value))
-                if coerced.__class__ is float and not isfinite(coerced):
-                    check(coerced)
-            except errors.TidingsError:
-                raise
-            except caught as exc:
-                raise _refusal(self, name, field, value, exc) from None
-            self._changed_fields.add(name)
-            self.__dict__[attr] = coerced
-    else:
-        def setter(self, value):
-            try:
-                coerced = (field_coerce(self, name, value) if value is None
-                           else type_coerce(self, name, value))
-                if coerced is not None:
-                    check(coerced)
-            except errors.TidingsError:
-                raise
-            except caught as exc:
-                raise _refusal(self, name, field, value, exc) from None
-            self._changed_fields.add(name)
-            self.__dict__[attr] = coerced
-    return setter
+    return codegen.field_setter(name, attr, field, field_coerce, type_coerce,
+                                jsonsafe.check_for(field), _refusal)
 
 
 #: ``<ns>.name``, ``<ns>.namespace``, ``<ns>.version``, ``<ns>.data`` by

@@ -10,9 +10,18 @@ tests and attribute lookups were most of a notification's cost on the
 caller's thread (figures in ``benchmarks/README.rst``).  The generated
 source holds identifiers and ``repr``-quoted attribute names only, never
 user text.
+
+:func:`field_setter` writes the property setter of each field from one
+template, per kind of JSON-safety check, for the same reason: it runs for
+every field of every payload built.
 """
 
+import math
+
 from oslo_versionedobjects import fields as ovo_fields
+
+from tidings.objects import errors
+from tidings.objects import jsonsafe
 
 #: The converter of a field holding one nested versioned object.
 ONE_OBJECT = object()
@@ -76,3 +85,69 @@ def primitive_functions(cls):
     code = compile(source, '<%s primitives>' % cls.__name__, 'exec')
     exec(code, namespace)
     return namespace['_primitive_data'], namespace['_primitive']
+
+
+
+#: Per kind of JSON-safety check (:mod:`tidings.objects.jsonsafe`), the
+#: test that sends a coerced value to its check: a string costs
+#: ``isascii()``, a float ``isfinite()``, an integer two comparisons; only
+#: a non-ASCII string is scanned.  A check not named here gets every
+#: non-None value; a field without a check (None) gets no test at all.
+_GUARDS = {
+    None: None,
+    jsonsafe.check_text: 'coerced.__class__ is str and not coerced.isascii()',
+    jsonsafe.check_int: ('coerced is not None and not '
+                         '(INT_MIN <= coerced <= INT_MAX)'),
+    jsonsafe.check_float: ('coerced.__class__ is float and '
+                           'not isfinite(coerced)'),
+}
+_ANY_VALUE = 'coerced is not None'
+_SETTER_MAKER = '''\
+def make_setter(name, attr, field, field_coerce, type_coerce, check,
+                refusal):
+    def setter(self, value):
+        try:
+            coerced = (field_coerce(self, name, value) if value is None
+                       else type_coerce(self, name, value))
+%s
+        except TidingsError:
+            raise
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            raise refusal(self, name, field, value, exc) from None
+        self._changed_fields.add(name)
+        self.__dict__[attr] = coerced
+    return setter
+'''
+#: ``make_setter`` by guard, compiled on first use.
+_SETTER_MAKERS = {}
+
+
+def field_setter(name, attr, field, field_coerce, type_coerce, check,
+                 refusal):
+    """The property setter of one field: coerce (``type_coerce`` for a
+    value, ``field_coerce`` for None), run ``check`` on what its guard in
+    ``_GUARDS`` lets through, store in ``attr``; an error that is not
+    already a :class:`~tidings.objects.errors.TidingsError` becomes
+    ``refusal(obj, name, field, value, exc)``.
+
+    One template for every kind of check, compiled once per kind: the
+    setter runs for every field of every payload on the caller's thread,
+    where a test of the kind at run time, or a check called for every
+    value, would cost each field of each notification.  What is compiled
+    holds the guards above and no field's name; the setter returned is a
+    closure over the field's values, as a hand-written one would be.
+    """
+    guard = _GUARDS.get(check, _ANY_VALUE)
+    maker = _SETTER_MAKERS.get(guard)
+    if maker is None:
+        test = ('' if guard is None else
+                '            if %s:\n                check(coerced)' % guard)
+        namespace = {'TidingsError': errors.TidingsError,
+                     'INT_MIN': jsonsafe.INT_MIN,
+                     'INT_MAX': jsonsafe.INT_MAX,
+                     'isfinite': math.isfinite}
+        exec(compile(_SETTER_MAKER % test, '<tidings field setter>', 'exec'),
+             namespace)
+        maker = _SETTER_MAKERS[guard] = namespace['make_setter']
+    return maker(name, attr, field, field_coerce, type_coerce, check,
+                 refusal)

@@ -18,6 +18,7 @@ from tidings import catalogs as catalogs_mod
 from tidings.catalogs import collect as collect_mod
 from tidings.objects import introspect
 from tidings.objects import lockfile
+from tidings.testing import _contract
 
 
 def _fail(testcase, message):
@@ -36,12 +37,8 @@ def fingerprint_report(lock_path=None, modules=(), catalogs=None,
     ``()`` for none (only ``modules``).
     """
     if registry is not None:
-        lock_path = lock_path or catalogs_mod.contract(registry).lock
-        if not lock_path:
-            raise AssertionError(
-                'catalog %s has no lock file: name it (EventRegistry(..., '
-                'lock=...) or lock in [tool.tidings] of pyproject.toml), or '
-                'pass lock_path=' % registry.name)
+        lock_path = _contract.contract_path(registry, lock_path, 'lock',
+                                            'lock file', 'lock_path')
         classes = list(registry.payload_classes())
         for name in modules:
             classes.extend(collect_mod.module_payload_classes(name))

@@ -40,6 +40,7 @@ from tidings.backends import memory
 from tidings.notifications import notification as notification_mod
 from tidings.notifications import notifier as notifier_mod
 from tidings.notifications import registry as registry_mod
+from tidings.testing import _contract
 
 #: The envelope fields :func:`normalize_envelope` takes from the sample:
 #: the ``message_id`` (random per message), the ``timestamp`` (the clock
@@ -223,12 +224,8 @@ def sample_path(registries, event_type, samples_dir=None):
     if sampled is None:
         raise AssertionError('%s event %s is removed: it has no sample' % (
             registry.name, definition.event_type_str))
-    folder = samples_dir or catalogs.contract(registry).samples
-    if not folder:
-        raise AssertionError(
-            'catalog %s has no samples folder: name it (EventRegistry(..., '
-            'samples=...) or samples in [tool.tidings] of pyproject.toml), '
-            'or pass samples_dir=' % registry.name)
+    folder = _contract.contract_path(registry, samples_dir, 'samples',
+                                     'samples folder', 'samples_dir')
     path = os.path.join(folder, registry.name, samples_mod.filename(sampled))
     if not os.path.exists(path):
         hint = ''

@@ -133,32 +133,28 @@ class TestEvents(CliCase):
             ['events', 'query', '--all-projects', '--db',
              'sqlite:///' + path], [path, 'file is not a database'])
 
-    def test_query_with_an_unknown_level_lists_the_levels(self):
+    def assertQueryRefuses(self, option, value, expected):
+        """``tidings events query`` of an upgraded database refuses
+        ``option value``, saying each of ``expected``."""
         self.run_tidings('db', 'upgrade', '--db', self.db())
         self.assertCliRefuses(
             ['events', 'query', '--all-projects', '--db', self.db(),
-             '--level', 'loud'],
-            ["level 'loud'", 'debug, info, audit, warn, error'])
+             option, value], expected)
+
+    def test_query_with_an_unknown_level_lists_the_levels(self):
+        self.assertQueryRefuses('--level', 'loud', [
+            "level 'loud'", 'debug, info, audit, warn, error'])
 
     def test_query_with_a_bad_since_gives_the_formats(self):
-        self.run_tidings('db', 'upgrade', '--db', self.db())
-        self.assertCliRefuses(
-            ['events', 'query', '--all-projects', '--db', self.db(),
-             '--since', 'yesterday'],
-            ["since 'yesterday'", 'ISO 8601', '30d'])
+        self.assertQueryRefuses('--since', 'yesterday', [
+            "since 'yesterday'", 'ISO 8601', '30d'])
 
     def test_query_with_a_limit_out_of_range_gives_the_range(self):
-        self.run_tidings('db', 'upgrade', '--db', self.db())
-        self.assertCliRefuses(
-            ['events', 'query', '--all-projects', '--db', self.db(),
-             '--limit', '0'], ['limit 0', 'from 1 to 10000'])
+        self.assertQueryRefuses('--limit', '0', ['limit 0', 'from 1 to 10000'])
 
     def test_query_with_an_unknown_sort_key_lists_the_keys(self):
-        self.run_tidings('db', 'upgrade', '--db', self.db())
-        self.assertCliRefuses(
-            ['events', 'query', '--all-projects', '--db', self.db(),
-             '--sort', 'colour'],
-            ["sort 'colour'", 'timestamp, level, event_type, id'])
+        self.assertQueryRefuses('--sort', 'colour', [
+            "sort 'colour'", 'timestamp, level, event_type, id'])
 
     def test_query_with_a_missing_config_file_names_it(self):
         path = os.path.join(self.tmp, 'nope.conf')

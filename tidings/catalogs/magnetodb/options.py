@@ -16,6 +16,8 @@ option module: ``GROUP``, ``OPTS``, ``register_opts`` and ``list_opts``.
 from oslo_config import cfg
 from oslo_config import types
 
+from tidings import conf as tidings_conf
+
 
 class Interval(types.Integer):
     """Seconds between periodic notifications; < 0 disables, 0 is refused
@@ -46,11 +48,4 @@ OPTS = [
 ]
 
 
-def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
-
-
-def list_opts():
-    """For oslo-config-generator: ``[(group, [opts])]``."""
-    return [(GROUP, OPTS)]
+register_opts, list_opts = tidings_conf.group_functions(GROUP, OPTS)

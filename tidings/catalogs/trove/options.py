@@ -15,6 +15,7 @@ them itself before reading them.  This module keeps the contract of a
 
 from oslo_config import cfg
 
+from tidings import conf as tidings_conf
 from tidings.objects import errors
 
 GROUP = cfg.OptGroup(
@@ -34,14 +35,7 @@ OPTS = [
 ]
 
 
-def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
-
-
-def list_opts():
-    """For oslo-config-generator: ``[(group, [opts])]``."""
-    return [(GROUP, OPTS)]
+register_opts, list_opts = tidings_conf.group_functions(GROUP, OPTS)
 
 
 def validate(conf):

@@ -695,7 +695,7 @@ class TestConfigValidateSaysIt(testtools.TestCase):
         from tidings.cmd import config as config_cmd
         path = self.useFixture(fixtures.TempDir()).path + '/t.conf'
         with open(path, 'w') as f:
-            f.write('[notifications]\nbackends = messaging\n'
+            f.write('[notifications]\nbackends = messaging, log\n'
                     '[backend_messaging]\n'
                     'transport_url = kafka://127.0.0.1:9092/\n')
         conf = config_cmd.check([path])

@@ -26,6 +26,7 @@ from tidings.notifications import payload as payload_mod
 from tidings.objects import base as objects_base
 from tidings.objects import errors
 from tidings.objects import fields
+from tidings.objects import introspect
 from tidings.objects.introspect import nested_classes  # noqa: F401
 from tidings.objects.introspect import object_field_name  # noqa: F401
 
@@ -345,19 +346,10 @@ class EventRegistry:
 
     def payload_classes(self):
         """Every payload class the catalog uses, nested ones included."""
-        seen = {}
-        stack = [d.payload for d in self]
+        classes = [d.payload for d in self]
         if self.objects is not None:
-            stack.extend(self.objects.classes())
-        while stack:
-            cls = stack.pop()
-            key = (cls.OBJ_PROJECT_NAMESPACE, cls.obj_name(), cls.VERSION)
-            if key in seen:
-                continue
-            seen[key] = cls
-            stack.extend(nested_classes(cls))
-        return sorted(seen.values(), key=lambda c: (
-            c.OBJ_PROJECT_NAMESPACE, c.obj_name()))
+            classes.extend(self.objects.classes())
+        return introspect.with_nested(classes)
 
 
 def _lint_ignore(where, waivers):

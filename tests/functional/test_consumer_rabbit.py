@@ -72,6 +72,8 @@ class Collector(endpoint_mod.NotificationEndpoint):
 
 class ConsumerTestCase(rabbit.RabbitTestCase):
 
+    priorities = endpoint_mod.PRIORITIES
+
     def conf(self, url=base.RABBIT_URL, **options):
         conf = super().conf(url, **options)
         # non-durable, as oslo.messaging declares by default (and as
@@ -81,18 +83,6 @@ class ConsumerTestCase(rabbit.RabbitTestCase):
         conf.set_override('executor_thread_pool_size', 4)
         conf.set_override('level', 'debug', 'notifications')
         return conf
-
-    def delete_broker_objects(self):
-        if not rabbit.broker_accepts(30):
-            return
-        conn = amqp.Connection('127.0.0.1:5672', userid='guest',
-                               password='guest', connect_timeout=5)
-        conn.connect()
-        channel = conn.channel()
-        for priority in endpoint_mod.PRIORITIES:
-            channel.queue_delete('%s.%s' % (self.topic, priority))
-        channel.exchange_delete(self.exchange)
-        conn.close()
 
     def typed_listener(self, **kwargs):
         kwargs.setdefault('registries', catalogs.load_all())

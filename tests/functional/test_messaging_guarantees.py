@@ -98,8 +98,6 @@ def lost_and_duplicates(sent, received):
 
 class GuaranteeTestCase(rabbit_tests.RabbitTestCase):
 
-    port = 5672
-
     def conf(self, url=None, **options):
         rabbit = options.pop('rabbit', {})
         conf = super().conf(
@@ -166,17 +164,8 @@ class ClusterTestCase(GuaranteeTestCase):
                              '127.0.0.1:%d: tools/rabbit-cluster.sh start'
                              % self.port)
 
-    def delete_broker_objects(self):
-        if not base.port_open('127.0.0.1', self.port):
-            return
-        conn = amqp.Connection('127.0.0.1:%d' % self.port, userid='guest',
-                               password='guest', connect_timeout=5)
-        conn.connect()
-        channel = conn.channel()
-        for priority in ('info', 'error'):
-            channel.queue_delete('%s.%s' % (self.topic, priority))
-        channel.exchange_delete(self.exchange)
-        conn.close()
+    def broker_reachable(self):
+        return base.port_open('127.0.0.1', self.port)
 
     def watermark(self, value):
         out = subprocess.run(

@@ -133,6 +133,11 @@ class Listener:
 
 class RabbitTestCase(base.FunctionalTestCase):
 
+    #: The broker's AMQP port on 127.0.0.1.
+    port = 5672
+    #: The priorities whose ``<topic>.<priority>`` queues a test leaves.
+    priorities = ('info', 'error')
+
     def setUp(self):
         super().setUp()
         self.require('rabbitmq')
@@ -141,14 +146,19 @@ class RabbitTestCase(base.FunctionalTestCase):
         self.exchange = 'tidings_test_%s' % uuid.uuid4().hex[:10]
         self.addCleanup(self.delete_broker_objects)
 
+    def broker_reachable(self):
+        """Whether the broker at :attr:`port` takes connections (this
+        one may be restarting after a fault test: wait for it)."""
+        return broker_accepts(30)
+
     def delete_broker_objects(self):
-        if not broker_accepts(30):
+        if not self.broker_reachable():
             return
-        conn = amqp.Connection('127.0.0.1:5672', userid='guest',
+        conn = amqp.Connection('127.0.0.1:%d' % self.port, userid='guest',
                                password='guest', connect_timeout=5)
         conn.connect()
         channel = conn.channel()
-        for priority in ('info', 'error'):
+        for priority in self.priorities:
             channel.queue_delete('%s.%s' % (self.topic, priority))
         channel.exchange_delete(self.exchange)
         conn.close()

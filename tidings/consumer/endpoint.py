@@ -98,6 +98,21 @@ def handler_names(event_type, catalog=None):
     return out
 
 
+def _entry_point(priority):
+    """oslo.messaging's entry point for ``priority``: its dispatcher
+    calls the endpoint method named after the message's priority, and
+    every priority is handled alike, so one factory makes them all."""
+    def entry_point(self, ctxt, publisher_id, event_type, payload,
+                    metadata):
+        return self.dispatch(ctxt, publisher_id, event_type, payload,
+                             metadata, priority)
+    entry_point.__name__ = priority
+    entry_point.__qualname__ = 'NotificationEndpoint.' + priority
+    entry_point.__doc__ = ('oslo.messaging\'s entry point for %r '
+                           'notifications: :meth:`dispatch`.' % priority)
+    return entry_point
+
+
 class NotificationEndpoint:
     """Dispatch received notifications by event type to ``on_*`` methods
     receiving the decoded payload and its :class:`~tidings.consumer.
@@ -133,36 +148,6 @@ class NotificationEndpoint:
         self._bursts = {}
         self._handlers = {}
         self._lock = threading.Lock()
-
-    # oslo.messaging's entry points, one per priority
-
-    def audit(self, ctxt, publisher_id, event_type, payload, metadata):
-        return self.dispatch(ctxt, publisher_id, event_type, payload,
-                             metadata, 'audit')
-
-    def debug(self, ctxt, publisher_id, event_type, payload, metadata):
-        return self.dispatch(ctxt, publisher_id, event_type, payload,
-                             metadata, 'debug')
-
-    def info(self, ctxt, publisher_id, event_type, payload, metadata):
-        return self.dispatch(ctxt, publisher_id, event_type, payload,
-                             metadata, 'info')
-
-    def warn(self, ctxt, publisher_id, event_type, payload, metadata):
-        return self.dispatch(ctxt, publisher_id, event_type, payload,
-                             metadata, 'warn')
-
-    def error(self, ctxt, publisher_id, event_type, payload, metadata):
-        return self.dispatch(ctxt, publisher_id, event_type, payload,
-                             metadata, 'error')
-
-    def critical(self, ctxt, publisher_id, event_type, payload, metadata):
-        return self.dispatch(ctxt, publisher_id, event_type, payload,
-                             metadata, 'critical')
-
-    def sample(self, ctxt, publisher_id, event_type, payload, metadata):
-        return self.dispatch(ctxt, publisher_id, event_type, payload,
-                             metadata, 'sample')
 
     # dispatching
 
@@ -300,3 +285,8 @@ class NotificationEndpoint:
         """Log what the burst logs hold back (call when stopping)."""
         for burst in list(self._bursts.values()):
             burst.summary()
+
+
+for _priority in PRIORITIES:
+    setattr(NotificationEndpoint, _priority, _entry_point(_priority))
+del _priority

@@ -30,7 +30,6 @@ cannot be reached gives null figures and a reason.
 
 import argparse
 import gc
-import json
 import os
 import sys
 import tempfile
@@ -50,6 +49,7 @@ from tidings.backends import record  # noqa: E402
 from tidings.catalogs.demo import events as demo  # noqa: E402
 from tidings.notifications import notifier as notifier_mod  # noqa: E402
 
+from benchmarks import common  # noqa: E402
 # The test databases of the functional tests (TIDINGS_TEST_*_URL).
 from tests.functional import base as test_base  # noqa: E402
 EVENT = demo.EVENT_TYPE_BACKUP_CREATE_END
@@ -236,11 +236,7 @@ def main(argv=None):
     results['load_average'] = round(os.getloadavg()[0], 2)
     import shutil
     shutil.rmtree(directory, ignore_errors=True)
-    if args.json:
-        print(json.dumps(results, indent=2, sort_keys=True))
-    else:
-        for key in sorted(results):
-            print('%-32s %s' % (key, results[key]))
+    common.print_results(results, args.json, width=32, indent=2)
     return 0
 
 

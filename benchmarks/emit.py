@@ -30,7 +30,6 @@ filtered (``status_filtered_*``), with their ratios.
 import argparse
 import datetime
 import gc
-import json
 import os
 import statistics
 import sys
@@ -41,6 +40,7 @@ import warnings
 warnings.filterwarnings('ignore')
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
 import nova_peer  # noqa: E402
 
 
@@ -164,19 +164,10 @@ def status_paths(n, rounds):
     from tidings.backends import memory
     from tidings import conf as tidings_conf
     from tidings.notifications import Notifier
-    from tidings.notifications import payload as payload_mod
-    from tidings.notifications import registry
-    from tidings.objects import base
     from tidings.objects import fields as ofields
 
-    objects = base.ObjectRegistry('benchstatus')
-
-    @objects.register
-    class RequestPayload(payload_mod.Payload):
-        VERSION = '1.0'
-        fields = {'path': ofields.StringField()}
-
-    events = registry.EventRegistry('benchstatus', objects=objects)
+    events, RequestPayload = common.catalog('benchstatus',
+                                            path=ofields.StringField())
     enabled = [events.define('EVENT_TYPE_REQ_OP%d_ERROR' % i,
                              'bench.req.op%d.error' % i, 'error',
                              RequestPayload, status_variants=True)
@@ -321,11 +312,7 @@ def main(argv=None):
     for key, value in result.items():
         if isinstance(value, float):
             result[key] = round(value, 3)
-    if args.json:
-        print(json.dumps(result, sort_keys=True))
-    else:
-        for key in sorted(result):
-            print('%-30s %s' % (key, result[key]))
+    common.print_results(result, args.json, width=30)
     return 0
 
 

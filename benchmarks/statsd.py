@@ -44,6 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path
                if os.path.abspath(p or os.curdir) != HERE]
 sys.path.insert(0, os.path.dirname(HERE))
+from benchmarks import common  # noqa: E402
 
 BURST = 100
 
@@ -150,19 +151,10 @@ def run_path(daemon, path, rate, seconds):
 def notify_setup(port):
     from tidings import conf as tidings_conf
     from tidings.notifications import notifier as notifier_mod
-    from tidings.notifications import payload as payload_mod
-    from tidings.notifications import registry
-    from tidings.objects import base
     from tidings.objects import fields as ofields
 
-    objects = base.ObjectRegistry('statsdbench')
-
-    @objects.register
-    class BenchPayload(payload_mod.Payload):
-        VERSION = '1.0'
-        fields = {'name': ofields.StringField()}
-
-    events = registry.EventRegistry('statsdbench', objects=objects)
+    events, BenchPayload = common.catalog('statsdbench',
+                                          name=ofields.StringField())
     event = events.define('EVENT_TYPE_BENCH', 'statsdbench.thing.create',
                           'info', BenchPayload, mechanisms=['statsd'],
                           metrics=['bench.notify'])

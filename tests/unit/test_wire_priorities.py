@@ -20,26 +20,30 @@ def notifier(conf):
                                  backends=[backend]), backend
 
 
+def send(notes, backend, event):
+    """Notify ``event``'s sample: the Notification and the priority it
+    went out with."""
+    note = notes.notify(event, event.sample)
+    return note, backend.messages[-1]['priority']
+
+
 class TestOption(test_conf.ConfTestCase):
 
     def test_default_sends_every_level_as_its_own_priority(self):
-        conf = self.overridden(level='debug')
-        notes, backend = notifier(conf)
+        notes, backend = notifier(self.overridden(level='debug'))
         self.assertEqual({}, notes.wire_priorities)
-        notes.notify(AUDIT, AUDIT.sample)
-        self.assertEqual('AUDIT', backend.messages[-1]['priority'])
+        self.assertEqual('AUDIT', send(notes, backend, AUDIT)[1])
 
     def test_mapped_levels_go_out_as_the_priority(self):
-        conf = self.conf_from('[notifications]\nlevel = debug\n'
-                              'wire_priorities = audit:info, Debug:INFO\n')
-        notes, backend = notifier(conf)
+        notes, backend = notifier(self.conf_from(
+            '[notifications]\nlevel = debug\n'
+            'wire_priorities = audit:info, Debug:INFO\n'))
         self.assertEqual({'audit': 'INFO', 'debug': 'INFO'},
                          notes.wire_priorities)
-        note = notes.notify(AUDIT, AUDIT.sample)
+        note, priority = send(notes, backend, AUDIT)
         self.assertEqual(('audit', 'INFO'), (note.level, note.priority))
-        self.assertEqual('INFO', backend.messages[-1]['priority'])
-        notes.notify(DEBUG, DEBUG.sample)
-        self.assertEqual('INFO', backend.messages[-1]['priority'])
+        self.assertEqual('INFO', priority)
+        self.assertEqual('INFO', send(notes, backend, DEBUG)[1])
 
     def test_the_level_threshold_still_reads_the_events_level(self):
         conf = self.conf_from('[notifications]\nlevel = info\n'

@@ -580,3 +580,29 @@ class BackendCases:
         while not backend._ready and time.monotonic() < deadline:
             time.sleep(0.01)
         self.assertTrue(backend._ready, backend.last_error)
+
+
+#: The case families every database runs, by the family name in the test
+#: class names (``Test<family><database>``).
+FAMILIES = {'Migrations': MigrationCases, 'EventStore': StoreCases,
+            'DatabaseBackend': BackendCases}
+
+
+def test_classes(database, mixin, test_case, **families):
+    """The test classes ``Test<family><database>`` of every family of
+    FAMILIES and ``families`` (family name: cases class, which may add
+    a family or replace one with a subclass), each ``(mixin, cases,
+    test_case)``: for a test module's ``globals().update``.
+
+    Written once so that a database module names only what differs:
+    its mixin (which sets ``self.url``) and its own cases. The classes
+    belong to the mixin's module, so their test ids are that module's.
+    """
+    families = dict(FAMILIES, **families)
+    out = {}
+    for family, cases in families.items():
+        name = 'Test%s%s' % (family, database)
+        out[name] = type(name, (mixin, cases, test_case),
+                         {'__module__': mixin.__module__,
+                          '__qualname__': name})
+    return out

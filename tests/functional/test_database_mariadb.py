@@ -11,24 +11,9 @@ class MariaDBMixin(base.DatabaseMixin):
     service = 'mariadb'
 
 
-class TestMigrationsMariaDB(MariaDBMixin, dbcases.MigrationCases,
-                            base.FunctionalTestCase):
-    pass
-
-
-class TestEventStoreMariaDB(MariaDBMixin, dbcases.StoreCases,
-                            base.FunctionalTestCase):
-    pass
-
-
-class TestDatabaseBackendMariaDB(MariaDBMixin, dbcases.BackendCases,
-                                 base.FunctionalTestCase):
-    pass
-
-
-class TestDatabaseFaultsMariaDB(MariaDBMixin, dbfaults.DatabaseFaultCases,
-                                base.FunctionalTestCase):
-    pass
+globals().update(dbcases.test_classes(
+    'MariaDB', MariaDBMixin, base.FunctionalTestCase,
+    DatabaseFaults=dbfaults.DatabaseFaultCases))
 
 
 class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):

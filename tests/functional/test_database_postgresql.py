@@ -9,8 +9,7 @@ class PostgreSQLMixin(base.DatabaseMixin):
     service = 'postgresql'
 
 
-class TestMigrationsPostgreSQL(PostgreSQLMixin, dbcases.MigrationCases,
-                               base.FunctionalTestCase):
+class PostgreSQLMigrationCases(dbcases.MigrationCases):
     def test_processes_migrating_at_once_under_serializable_succeed(self):
         # A server whose default isolation takes the transaction's
         # snapshot at its first statement: a migration must not begin
@@ -20,17 +19,7 @@ class TestMigrationsPostgreSQL(PostgreSQLMixin, dbcases.MigrationCases,
             'options=-c%20default_transaction_isolation%3Dserializable')
 
 
-class TestEventStorePostgreSQL(PostgreSQLMixin, dbcases.StoreCases,
-                               base.FunctionalTestCase):
-    pass
-
-
-class TestDatabaseBackendPostgreSQL(PostgreSQLMixin, dbcases.BackendCases,
-                                    base.FunctionalTestCase):
-    pass
-
-
-class TestDatabaseFaultsPostgreSQL(PostgreSQLMixin,
-                                   dbfaults.DatabaseFaultCases,
-                                   base.FunctionalTestCase):
-    pass
+globals().update(dbcases.test_classes(
+    'PostgreSQL', PostgreSQLMixin, base.FunctionalTestCase,
+    Migrations=PostgreSQLMigrationCases,
+    DatabaseFaults=dbfaults.DatabaseFaultCases))

@@ -21,16 +21,5 @@ def _remove_tree(path):
     shutil.rmtree(path, ignore_errors=True)
 
 
-class TestMigrationsSQLite(SQLiteMixin, dbcases.MigrationCases,
-                           testtools.TestCase):
-    pass
-
-
-class TestEventStoreSQLite(SQLiteMixin, dbcases.StoreCases,
-                           testtools.TestCase):
-    pass
-
-
-class TestDatabaseBackendSQLite(SQLiteMixin, dbcases.BackendCases,
-                                testtools.TestCase):
-    pass
+globals().update(dbcases.test_classes('SQLite', SQLiteMixin,
+                                      testtools.TestCase))

@@ -88,6 +88,13 @@ class MessagingBackendTest(testtools.TestCase):
             conf.set_override(key, value, group)
         return conf
 
+    def frozen_world(self):
+        """A World whose broker takes nothing until the test ends."""
+        world = World()
+        world.frozen.clear()
+        self.addCleanup(world.frozen.set)
+        return world
+
     def backend(self, world=None, **options):
         conf = self.conf(**options)
         if world is None:
@@ -272,9 +279,7 @@ class TestDelivery(MessagingBackendTest):
         self.assertEqual(1.0, world.published[0].version)
 
     def test_send_returns_while_the_broker_is_frozen(self):
-        world = World()
-        world.frozen.clear()
-        self.addCleanup(world.frozen.set)
+        world = self.frozen_world()
         backend = self.backend(world)
         notifier = self.notifier(backend)
         start = time.perf_counter()
@@ -441,9 +446,7 @@ class TestOutbox(MessagingBackendTest):
         self.assertEqual(0, stats['dropped'])
 
     def test_full_queue_never_writes_the_outbox_on_the_callers_thread(self):
-        world = World()
-        world.frozen.clear()        # the broker takes nothing
-        self.addCleanup(world.frozen.set)
+        world = self.frozen_world()
         backend = self.backend(world, queue_size=10)
         writers = outboxutil.outbox_writers(backend)
         ids = self.emit(self.notifier(backend), 500)
@@ -457,9 +460,7 @@ class TestOutbox(MessagingBackendTest):
         self.assertEqual(ids, world.ids())
 
     def test_dropped_when_queue_and_overflow_are_full(self):
-        world = World()
-        world.frozen.clear()
-        self.addCleanup(world.frozen.set)
+        world = self.frozen_world()
         backend = self.backend(world, queue_size=5, overflow_size=5)
         outbox_slow = threading.Event()     # the outbox takes nothing
         self.addCleanup(outbox_slow.set)
@@ -479,9 +480,7 @@ class TestOutbox(MessagingBackendTest):
                          + stats['outbox'])
 
     def test_dropped_only_when_queue_and_outbox_are_full(self):
-        world = World()
-        world.frozen.clear()
-        self.addCleanup(world.frozen.set)
+        world = self.frozen_world()
         backend = self.backend(world, queue_size=5, outbox_max_rows=5)
         self.emit(self.notifier(backend), 30)
         self.settle(backend)
@@ -490,9 +489,7 @@ class TestOutbox(MessagingBackendTest):
         self.assertGreaterEqual(stats['dropped'], 15)
 
     def test_drops_are_logged_once_per_burst_with_the_count(self):
-        world = World()
-        world.frozen.clear()
-        self.addCleanup(world.frozen.set)
+        world = self.frozen_world()
         backend = self.backend(world, queue_size=2, overflow_size=2,
                                outbox_max_rows=1)
         self.emit(self.notifier(backend), 30)
@@ -504,9 +501,7 @@ class TestOutbox(MessagingBackendTest):
         self.assertIn('more since the last report', output)
 
     def test_flush_timeout_moves_the_queue_to_the_outbox(self):
-        world = World()
-        world.frozen.clear()
-        self.addCleanup(world.frozen.set)
+        world = self.frozen_world()
         backend = self.backend(world)
         self.emit(self.notifier(backend), 300)
         self.assertFalse(backend.flush(0.2))
@@ -708,9 +703,7 @@ class TestConfigValidateSaysIt(testtools.TestCase):
 class TestPersistBeforeReturn(MessagingBackendTest):
 
     def test_the_row_is_in_the_outbox_when_notify_returns(self):
-        world = World()
-        world.frozen.clear()
-        self.addCleanup(world.frozen.set)
+        world = self.frozen_world()
         backend = self.backend(world, persist_before_return=True)
         notifier = self.notifier(backend)
         ids = self.emit(notifier, 3)
@@ -733,9 +726,7 @@ class TestPersistBeforeReturn(MessagingBackendTest):
 class TestAtExit(MessagingBackendTest):
 
     def test_what_is_queued_at_exit_goes_to_the_outbox_and_is_logged(self):
-        world = World()
-        world.frozen.clear()
-        self.addCleanup(world.frozen.set)
+        world = self.frozen_world()
         backend = self.backend(world)
         self.emit(self.notifier(backend), 1)
         # the sender thread holds the first one, frozen

@@ -6,6 +6,7 @@ import os
 
 import fixtures
 import testtools
+from testtools.matchers import ContainsAll
 
 from tests.unit import catalog_testing
 from tidings import conf as tidings_conf
@@ -179,14 +180,13 @@ class SenlinPayloadTest(testtools.TestCase):
         notifier, _ = catalog_testing.memory_notifier(events.EVENTS)
         exc = self.assertRaises(errors.MissingFieldError, notifier.notify,
                                 'cluster.create.start', payload)
-        self.assertIn('ClusterPayload', str(exc))
-        self.assertIn('project', str(exc))
+        self.assertThat(str(exc), ContainsAll(['ClusterPayload', 'project']))
 
     def test_bad_action_status_names_accepted_statuses(self):
         exc = self.assertRaises(errors.FieldValueError, payloads.ActionPayload,
                                 status='DONE')
-        self.assertIn('ActionPayload.status', str(exc))
-        self.assertIn('SUCCEEDED', str(exc))
+        self.assertThat(str(exc), ContainsAll([
+            'ActionPayload.status', 'SUCCEEDED']))
 
     def test_datetimes_are_utc_on_the_wire(self):
         prim = events.sample_cluster().obj_to_primitive()

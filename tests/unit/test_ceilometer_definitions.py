@@ -9,6 +9,7 @@ import re
 import fixtures
 import jsonpath_ng
 import testtools
+from testtools.matchers import ContainsAll
 import yaml
 
 from tidings.backends import memory
@@ -334,8 +335,8 @@ class TestTraits(testtools.TestCase):
                             CEILOMETER_IDS={'resource_id': 'nope'})
         exc = self.assertRaises(errors.EventDefinitionError,
                                 ceilometer.traits, cls)
-        self.assertIn("names field 'nope'", str(exc))
-        self.assertIn('owner.id', str(exc))
+        self.assertThat(str(exc), ContainsAll([
+            "names field 'nope'", 'owner.id']))
 
 
 class TestMeters(testtools.TestCase):

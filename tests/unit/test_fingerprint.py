@@ -3,6 +3,7 @@
 import re
 
 import testtools
+from testtools.matchers import ContainsAll
 from oslo_versionedobjects import fields as ovo_fields
 from oslo_versionedobjects import fixture as ovo_fixture
 
@@ -162,8 +163,8 @@ class TestNestedPayloads(testtools.TestCase):
         outer = fp.make_payload({'inner': fields.ObjectField('Missing')})
         exc = self.assertRaises(errors.NestedPayloadError,
                                 fingerprint.fingerprint, outer)
-        self.assertIn('ThingPayload.inner', str(exc))
-        self.assertIn("'Missing'", str(exc))
+        self.assertThat(str(exc), ContainsAll([
+            'ThingPayload.inner', "'Missing'"]))
 
 
 class TestShape(testtools.TestCase):

@@ -7,6 +7,7 @@ import sys
 
 import fixtures
 import testtools
+from testtools.matchers import ContainsAll
 
 from tidings.backends import jsonfile
 from tidings.backends import memory
@@ -115,28 +116,27 @@ class TestActionInOneProcess(ActionTestCase):
         action = actions.action(self.notifier, 'user_grant', _base(),
                                 instance_id='inst-1', username='app')
         error = self.assertRaises(errors.MissingFieldError, action.start)
-        self.assertIn('dbaas.user_grant.start', str(error))
-        self.assertIn('database', str(error))
+        self.assertThat(str(error), ContainsAll([
+            'dbaas.user_grant.start', 'database']))
 
     def test_missing_end_trait_fails_naming_event_and_trait(self):
         action = self.create()
         action.start()
         error = self.assertRaises(errors.MissingFieldError, action.end)
-        self.assertIn('dbaas.instance_create.end', str(error))
-        self.assertIn('instance_id', str(error))
+        self.assertThat(str(error), ContainsAll([
+            'dbaas.instance_create.end', 'instance_id']))
 
     def test_unknown_trait_names_event_and_trait(self):
         error = self.assertRaises(actions.TraitError, self.create,
                                   password='hunter2')
-        self.assertIn('dbaas.instance_create.start', str(error))
-        self.assertIn("'password'", str(error))
+        self.assertThat(str(error), ContainsAll([
+            'dbaas.instance_create.start', "'password'"]))
 
     def test_bad_trait_value_names_event_trait_and_value(self):
         error = self.assertRaises(actions.TraitError, self.create,
                                   volume_size='big')
-        self.assertIn('dbaas.instance_create.start', str(error))
-        self.assertIn('volume_size', str(error))
-        self.assertIn("'big'", str(error))
+        self.assertThat(str(error), ContainsAll([
+            'dbaas.instance_create.start', 'volume_size', "'big'"]))
 
     def test_unknown_action_lists_the_actions(self):
         error = self.assertRaises(errors.UnknownEventError, actions.action,

@@ -22,6 +22,14 @@ class CommandTestCase(testtools.TestCase):
                 code = exc.code
         return code, out.getvalue(), err.getvalue()
 
+    def refused(self, *argv, code=2):
+        """The stderr of ``tidings *argv``, which must exit ``code`` (2:
+        a user error)."""
+        got, out, err = self.run_tidings(*argv)
+        self.assertEqual(code, got, 'tidings %s\nstdout: %s\nstderr: %s'
+                         % (' '.join(map(str, argv)), out, err))
+        return err
+
     def write_conf(self, text, name='tidings.conf'):
         if not hasattr(self, '_conf_dir'):
             self._conf_dir = self.useFixture(fixtures.TempDir()).path

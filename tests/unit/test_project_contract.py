@@ -165,15 +165,13 @@ class TestDiscovery(ProjectCase):
 
     def test_catalogs_must_be_a_list_of_specs(self):
         self.write('pyproject.toml', '[tool.tidings]\ncatalogs = "acme"\n')
-        code, _, err = self.run_tidings('events', 'list')
-        self.assertEqual(2, code)
+        err = self.refused('events', 'list')
         self.assertIn("[tool.tidings]: catalogs = 'acme'; accepted: a "
                       'non-empty list', err)
 
     def test_malformed_toml_is_named(self):
         self.write('pyproject.toml', '[tool.tidings\ncatalogs = []\n')
-        code, _, err = self.run_tidings('events', 'list')
-        self.assertEqual(2, code)
+        err = self.refused('events', 'list')
         self.assertIn('pyproject.toml [tool.tidings]: is not valid TOML', err)
 
     def test_a_registry_lock_is_relative_to_its_module(self):
@@ -269,8 +267,7 @@ class TestFingerprintsInAProject(ProjectCase):
         self.run_tidings('samples', 'generate')
         sample = os.path.join(self.samples, 'acme',
                               'acme.backup.create.start.json')
-        code, _, err = self.run_tidings('validate', sample)
-        self.assertEqual(2, code)
+        err = self.refused('validate', sample)
         self.assertIn('lock file %s: does not exist' % self.lock, err)
         self.assertIn('`tidings fingerprints update`', err)
 
@@ -333,10 +330,9 @@ class TestNeverIntoAnInstalledPackage(ProjectCase):
         self.assertFalse(self._installed_watcher().writable)
 
     def test_update_into_site_packages_is_refused_with_the_remedy(self):
-        code, _, err = self.run_tidings('fingerprints', 'update', '--catalog',
-                                        'watcher', '--lock',
-                                        self.installed_lock)
-        self.assertEqual(2, code)
+        err = self.refused('fingerprints', 'update', '--catalog',
+                           'watcher', '--lock',
+                           self.installed_lock)
         self.assertIn('lock file %s of catalog(s) watcher is inside an '
                       'installed package' % self.installed_lock, err)
         self.assertIn('add [tool.tidings] lock = "', err)
@@ -349,40 +345,35 @@ class TestNeverIntoAnInstalledPackage(ProjectCase):
             'tidings.catalogs._own',
             lambda registry, what: self.installed_lock if what == 'lock'
             else None))
-        code, _, err = self.run_tidings('fingerprints', 'update', '--catalog',
-                                        'watcher')
-        self.assertEqual(2, code)
+        err = self.refused('fingerprints', 'update', '--catalog',
+                           'watcher')
         self.assertIn('is inside an installed package; tidings never writes '
                       'there', err)
 
     def test_samples_generate_into_site_packages_is_refused(self):
         target = os.path.join(self.site, 'acme_backup', 'samples')
-        code, _, err = self.run_tidings('samples', 'generate', '--catalog',
-                                        'watcher', '--samples', target)
-        self.assertEqual(2, code)
+        err = self.refused('samples', 'generate', '--catalog',
+                           'watcher', '--samples', target)
         self.assertIn('samples folder %s of catalog(s) watcher is inside an '
                       'installed package' % target, err)
         self.assertFalse(os.path.exists(target))
 
     def test_samples_check_outside_a_project_needs_a_folder(self):
-        code, _, err = self.run_tidings('samples', 'check', '--catalog',
-                                        'watcher')
-        self.assertEqual(2, code)
+        err = self.refused('samples', 'check', '--catalog',
+                           'watcher')
         self.assertIn('catalog(s) watcher name no samples folder; accepted: '
                       '--samples DIR', err)
 
     def test_missing_lock_hint_updates_the_selected_catalog_only(self):
         missing = os.path.join(self.root, 'acme.lock.json')
-        code, _, err = self.run_tidings('fingerprints', 'check', '--catalog',
-                                        SPEC, '--lock', missing)
-        self.assertEqual(2, code)
+        err = self.refused('fingerprints', 'check', '--catalog',
+                           SPEC, '--lock', missing)
         self.assertIn('create it with `tidings fingerprints update --catalog '
                       '%s --lock %s`' % (SPEC, missing), err)
 
     def test_a_catalog_naming_no_lock_says_how_to_name_one(self):
-        code, _, err = self.run_tidings('fingerprints', 'check', '--catalog',
-                                        SPEC)
-        self.assertEqual(2, code)
+        err = self.refused('fingerprints', 'check', '--catalog',
+                           SPEC)
         self.assertIn('catalog(s) acme name no lock file; accepted: --lock '
                       'FILE, [tool.tidings] lock = ', err)
 

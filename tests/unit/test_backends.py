@@ -109,6 +109,13 @@ class TestLog(testtools.TestCase):
         self.assertFalse(log_backend.LogBackend().accepts(catalog.AUDIT))
 
 
+def starts_awaited(backend, count, timeout):
+    """How many ``unitcat.table.create.start`` notifications
+    ``backend.wait_for`` gives back (``count`` wanted)."""
+    return len(backend.wait_for('unitcat.table.create.start', count=count,
+                                timeout=timeout))
+
+
 class TestMemory(testtools.TestCase):
 
     def test_keeps_the_wire_message_and_the_notification(self):
@@ -124,16 +131,12 @@ class TestMemory(testtools.TestCase):
                                                for _ in range(2)])
         timer.start()
         self.addCleanup(timer.cancel)
-        found = backend.wait_for('unitcat.table.create.start', count=2,
-                                 timeout=5)
-        self.assertEqual(2, len(found))
+        self.assertEqual(2, starts_awaited(backend, 2, timeout=5))
 
     def test_wait_for_gives_what_arrived_after_timeout(self):
         backend = memory.MemoryBackend()
         backend.send(note())
-        found = backend.wait_for('unitcat.table.create.start', count=3,
-                                 timeout=0.05)
-        self.assertEqual(1, len(found))
+        self.assertEqual(1, starts_awaited(backend, 3, timeout=0.05))
 
     def test_wait_for_filters_by_event_type(self):
         backend = memory.MemoryBackend()

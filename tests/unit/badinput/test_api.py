@@ -721,69 +721,55 @@ class TestEventRegistry(ApiCase):
                         ThingPayload)
         return registry.define(name, event_type, level, payload, **kwargs)
 
-    def test_bad_event_type_is_refused(self):
-        self.assertRaisesClear(("event type 'X..Do'",
-                                '[prefix.]object.action[.phase]'),
-                               self.define, event_type='X..Do')
+    def assertDefineRefuses(self, cases):
+        """``define(**kwargs)`` of each ``(kwargs, fragments)`` raises a
+        clear error holding the fragments."""
+        for kwargs, fragments in cases:
+            try:
+                self.assertRaisesClear(fragments, self.define, **kwargs)
+            except AssertionError as exc:
+                raise AssertionError('define(**%r): %s' % (kwargs, exc))
 
-    def test_event_type_not_a_string_is_refused(self):
-        self.assertRaisesClear(('event type 42', 'non-empty string'),
-                               self.define, event_type=42)
+    def test_bad_event_type_or_level_is_refused(self):
+        self.assertDefineRefuses([
+            ({'event_type': 'X..Do'},
+             ("event type 'X..Do'", '[prefix.]object.action[.phase]')),
+            ({'event_type': 42}, ('event type 42', 'non-empty string')),
+            ({'level': 'loud'}, ("level 'loud'", 'debug, info, audit')),
+        ])
 
-    def test_bad_level_is_refused(self):
-        self.assertRaisesClear(("level 'loud'", 'debug, info, audit'),
-                               self.define, level='loud')
+    def test_bad_mechanisms_or_metrics_are_refused(self):
+        self.assertDefineRefuses([
+            ({'mechanisms': ['email']},
+             ("mechanism 'email'", 'no installed backend',
+              'messaging (jsonfile, messaging)')),
+            ({'mechanisms': None},
+             ('delivery mechanisms None', 'a list of the mechanisms',
+              'log (log)')),
+            ({'metrics': [7]}, ('metric name 7', 'letters, digits')),
+            ({'metrics': ['a b']}, ("metric name 'a b'", 'letters, digits')),
+        ])
 
-    def test_bad_mechanism_is_refused(self):
-        self.assertRaisesClear(("mechanism 'email'", 'no installed backend',
-                                'messaging (jsonfile, messaging)'),
-                               self.define, mechanisms=['email'])
+    def test_taken_or_malformed_names_are_refused(self):
+        self.assertDefineRefuses([
+            ({'name': 'EVENT_TYPE_TAKEN'},
+             ('badreg', 'EVENT_TYPE_TAKEN', 'defined twice')),
+            ({'event_type': 'taken.thing'},
+             ('event type taken.thing', 'already used by EVENT_TYPE_TAKEN')),
+            ({'name': 'event_x'}, ("constant name 'event_x'", 'UPPER_CASE')),
+        ])
 
-    def test_mechanisms_none_is_refused(self):
-        self.assertRaisesClear(('delivery mechanisms None', 'a list of '
-                                'the mechanisms', 'log (log)'),
-                               self.define, mechanisms=None)
-
-    def test_metric_not_a_string_is_refused(self):
-        self.assertRaisesClear(('metric name 7', 'letters, digits'),
-                               self.define, metrics=[7])
-
-    def test_metric_with_a_space_is_refused(self):
-        self.assertRaisesClear(("metric name 'a b'", 'letters, digits'),
-                               self.define, metrics=['a b'])
-
-    def test_duplicate_name_is_refused(self):
-        self.assertRaisesClear(('badreg', 'EVENT_TYPE_TAKEN',
-                                'defined twice'),
-                               self.define, name='EVENT_TYPE_TAKEN')
-
-    def test_duplicate_event_type_is_refused(self):
-        self.assertRaisesClear(('event type taken.thing',
-                                'already used by EVENT_TYPE_TAKEN'),
-                               self.define, event_type='taken.thing')
-
-    def test_lowercase_constant_name_is_refused(self):
-        self.assertRaisesClear(("constant name 'event_x'", 'UPPER_CASE'),
-                               self.define, name='event_x')
-
-    def test_payload_not_a_payload_class_is_refused(self):
-        self.assertRaisesClear(("payload <class 'dict'>",
-                                'not a Payload subclass'),
-                               self.define, payload=dict)
-
-    def test_unknown_option_is_refused(self):
-        self.assertRaisesClear(('unknown option(s) mechanism',
-                                'accepted:', 'mechanisms'),
-                               self.define, mechanism=['log'])
-
-    def test_status_variants_on_a_non_error_event_is_refused(self):
-        self.assertRaisesClear(('status_variants needs an event type '
-                                'ending in .error', 'x.do'),
-                               self.define, status_variants=True)
-
-    def test_source_empty_is_refused(self):
-        self.assertRaisesClear(("source ''", 'non-empty string'),
-                               self.define, source='')
+    def test_bad_payload_option_or_source_is_refused(self):
+        self.assertDefineRefuses([
+            ({'payload': dict},
+             ("payload <class 'dict'>", 'not a Payload subclass')),
+            ({'mechanism': ['log']},
+             ('unknown option(s) mechanism', 'accepted:', 'mechanisms')),
+            ({'status_variants': True},
+             ('status_variants needs an event type ending in .error',
+              'x.do')),
+            ({'source': ''}, ("source ''", 'non-empty string')),
+        ])
 
     def test_registry_name_none_is_refused(self):
         self.assertRaisesClear(('EventRegistry name None',

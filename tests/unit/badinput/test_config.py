@@ -376,43 +376,45 @@ class TestMessagingGroup(ConfigCase):
             'port 99999 is out of range; expected a port from 1 to 65535')
         self.assertNotIn('s3cret', err)
 
-    def test_transport_port_that_is_not_a_number(self):
-        self.invalid(self.messaging(transport_url='rabbit://g:p@mq:abc/'),
-                     "transport_url = 'rabbit://g:***@mq:abc/'",
-                     "port 'abc' is not a number")
+    def assertMessagingInvalid(self, cases):
+        """Each ``([backend_messaging] options, message fragments)`` of
+        ``cases`` is invalid, with the fragments in the message."""
+        for options, fragments in cases:
+            try:
+                self.invalid(self.messaging(**options), *fragments)
+            except AssertionError as exc:
+                raise AssertionError('%r: %s' % (options, exc))
 
-    def test_second_host_of_a_transport_url_is_checked(self):
-        self.invalid(self.messaging(
-            transport_url='rabbit://g:p@mq1:5672,g:p@mq2:0/'),
-            "transport_url = 'rabbit://g:***@mq1:5672,g:***@mq2:0/'",
-            'port 0 is out of range')
+    def test_bad_transport_urls_are_named(self):
+        self.assertMessagingInvalid([
+            ({'transport_url': 'rabbit://g:p@mq:abc/'},
+             ("transport_url = 'rabbit://g:***@mq:abc/'",
+              "port 'abc' is not a number")),
+            # the second host is checked too
+            ({'transport_url': 'rabbit://g:p@mq1:5672,g:p@mq2:0/'},
+             ("transport_url = 'rabbit://g:***@mq1:5672,g:***@mq2:0/'",
+              'port 0 is out of range')),
+            ({'transport_url': 'nope://x/'},
+             ("[backend_messaging] transport_url = 'nope://x/'",
+              "unknown transport 'nope'; installed oslo.messaging "
+              "transports: ")),
+        ])
 
-    def test_unknown_transport_lists_the_installed_ones(self):
-        self.invalid(self.messaging(transport_url='nope://x/'),
-                     "[backend_messaging] transport_url = 'nope://x/'",
-                     "unknown transport 'nope'; installed oslo.messaging "
-                     "transports: ")
-
-    def test_topic_with_a_space(self):
-        self.invalid(self.messaging(transport_url='rabbit://mq/',
-                                    topics='a b'),
-                     "[backend_messaging] topics = 'a b'",
-                     'a topic is a non-empty name without spaces')
-
-    def test_unknown_driver_lists_the_choices(self):
-        self.invalid(self.messaging(driver='amqp'),
-                     "[backend_messaging] driver = 'amqp'",
-                     'expected one of messagingv2, messaging')
-
-    def test_confirm_window_out_of_range(self):
-        self.invalid(self.messaging(confirm_window='70000'),
-                     "[backend_messaging] confirm_window = '70000'",
-                     'expected an integer from 1 to 65535')
-
-    def test_sender_linger_out_of_range(self):
-        self.invalid(self.messaging(sender_linger='2'),
-                     "[backend_messaging] sender_linger = '2'",
-                     'expected a number from 0.0001 to 1.0')
+    def test_bad_topics_driver_and_numbers_say_what_is_accepted(self):
+        self.assertMessagingInvalid([
+            ({'transport_url': 'rabbit://mq/', 'topics': 'a b'},
+             ("[backend_messaging] topics = 'a b'",
+              'a topic is a non-empty name without spaces')),
+            ({'driver': 'amqp'},
+             ("[backend_messaging] driver = 'amqp'",
+              'expected one of messagingv2, messaging')),
+            ({'confirm_window': '70000'},
+             ("[backend_messaging] confirm_window = '70000'",
+              'expected an integer from 1 to 65535')),
+            ({'sender_linger': '2'},
+             ("[backend_messaging] sender_linger = '2'",
+              'expected a number from 0.0001 to 1.0')),
+        ])
 
     def test_outbox_port_out_of_range(self):
         self.invalid(self.messaging(

@@ -451,27 +451,21 @@ class TestSamples(CliCase):
                                path], [
             '--output %s' % path, 'not a directory'])
 
-    def test_generate_of_an_unknown_catalog_lists_the_installed(self):
-        self.assertCliRefuses(['samples', 'generate', '-c', 'nope', '-o',
-                               self.tmp], [
-            "unknown catalog 'nope'", 'installed catalogs:'])
-
-    def test_module_without_an_attribute_gives_the_form(self):
-        self.assertCliRefuses(['samples', 'generate', '-m', 'demo', '-o',
-                               self.tmp], [
-            "--module 'demo'", 'expected PKG.MOD:ATTR',
-            'use --catalog demo'])
-
-    def test_module_attribute_that_is_no_registry_names_its_type(self):
-        self.assertCliRefuses(['samples', 'check', '-m', 'os:path', '-s',
-                               self.tmp], [
-            "registry 'os:path'", 'is a module, not an EventRegistry'])
-
-    def test_module_attribute_that_is_missing_lists_the_registries(self):
-        self.assertCliRefuses(['samples', 'check', '-m', 'os:nope', '-s',
-                               self.tmp], [
-            "registry 'os:nope'", 'has no attribute nope',
-            'EventRegistry attributes there: none'])
+    def test_a_catalog_or_module_that_is_no_registry_says_why(self):
+        for argv, fragments in (
+                (['generate', '-c', 'nope', '-o'],
+                 ["unknown catalog 'nope'", 'installed catalogs:']),
+                # a module without an attribute: the form
+                (['generate', '-m', 'demo', '-o'],
+                 ["--module 'demo'", 'expected PKG.MOD:ATTR',
+                  'use --catalog demo']),
+                (['check', '-m', 'os:path', '-s'],
+                 ["registry 'os:path'", 'is a module, not an EventRegistry']),
+                (['check', '-m', 'os:nope', '-s'],
+                 ["registry 'os:nope'", 'has no attribute nope',
+                  'EventRegistry attributes there: none'])):
+            self.assertCliRefuses(['samples'] + argv + [self.tmp],
+                                  fragments)
 
     def test_check_of_a_missing_folder_is_refused_not_231_findings(self):
         path = os.path.join(self.tmp, 'nope')

@@ -56,22 +56,6 @@ class TestConfigValidate(cmdbase.CommandTestCase):
                       "installed: ", err)
         self.assertIn(', '.join(tidings_conf.installed_backends()), err)
 
-    def test_bad_integer_names_option_value_and_range(self):
-        _, _, err = self.validate('[backend_jsonfile]\nmax_bytes = big\n')
-        self.assertIn("[backend_jsonfile] max_bytes = 'big': expected an "
-                      "integer >= 0", err)
-
-    def test_bad_choice_lists_the_choices(self):
-        _, _, err = self.validate(
-            '[notifications]\nnotification_format = xml\n')
-        self.assertIn("notification_format = 'xml': expected one of "
-                      "versioned, unversioned, both", err)
-
-    def test_malformed_pin_shows_the_accepted_form(self):
-        _, _, err = self.validate(
-            '[notifications]\npin_versions = BackupPayload\n')
-        self.assertIn('expected PayloadName:MAJOR.MINOR', err)
-
     def test_pin_is_checked_against_installed_catalogs(self):
         code, _, err = self.validate(
             '[notifications]\npin_versions = demo.BackupPayload:1.0\n')
@@ -82,21 +66,6 @@ class TestConfigValidate(cmdbase.CommandTestCase):
             '[notifications]\npin_versions = Nope:1.0\n')
         self.assertIn("'Nope:1.0': no such payload; payloads: ", err)
         self.assertIn('demo.BackupPayload', err)
-
-    def test_unproducible_pin_is_invalid(self):
-        _, _, err = self.validate(
-            '[notifications]\npin_versions = BackupPayload:1.5\n')
-        self.assertIn('BackupPayload cannot be pinned to 1.5', err)
-
-    def test_bad_publisher_format_is_invalid(self):
-        _, _, err = self.validate(
-            '[notifications]\npublisher_id_format = {who}\n')
-        self.assertIn('placeholders accepted: {source}, {host}', err)
-
-    def test_misspelt_option_is_invalid(self):
-        _, _, err = self.validate('[notifications]\nlevle = debug\n')
-        self.assertIn("[notifications] levle = 'debug': no such option in "
-                      "[notifications]", err)
 
     def test_other_sections_are_left_alone(self):
         code, _, err = self.validate('[DEFAULT]\ndebug = true\n'
@@ -109,10 +78,6 @@ class TestConfigValidate(cmdbase.CommandTestCase):
         self.assertEqual(1, code)
         self.assertIn('config file /nonexistent/tidings.conf: no such file',
                       err)
-
-    def test_unparsable_file_is_invalid(self):
-        _, _, err = self.validate('[notifications\nlevel = info\n')
-        self.assertIn('Invalid section', err)
 
     def test_generated_sample_config_is_valid(self):
         code, out, err = self.run_tidings(
@@ -128,6 +93,35 @@ class TestConfigValidate(cmdbase.CommandTestCase):
 
     def test_no_file_is_a_usage_error(self):
         self.assertEqual(2, self.run_tidings('config', 'validate')[0])
+
+    def test_bad_values_name_the_option_value_and_what_is_accepted(self):
+        for text, fragment in (
+                # bad integer names option value and range
+                ('[backend_jsonfile]\nmax_bytes = big\n',
+                 "[backend_jsonfile] max_bytes = 'big': "
+                 'expected an integer >= 0'),
+                # bad choice lists the choices
+                ('[notifications]\nnotification_format = xml\n',
+                 "notification_format = 'xml': expected one of "
+                 'versioned, unversioned, both'),
+                # malformed pin shows the accepted form
+                ('[notifications]\npin_versions = BackupPayload\n',
+                 'expected PayloadName:MAJOR.MINOR'),
+                # unproducible pin is invalid
+                ('[notifications]\npin_versions = BackupPayload:1.5\n',
+                 'BackupPayload cannot be pinned to 1.5'),
+                # bad publisher format is invalid
+                ('[notifications]\npublisher_id_format = {who}\n',
+                 'placeholders accepted: {source}, {host}'),
+                # misspelt option is invalid
+                ('[notifications]\nlevle = debug\n',
+                 "[notifications] levle = 'debug': no such "
+                 'option in [notifications]'),
+                # unparsable file is invalid
+                ('[notifications\nlevel = info\n',
+                 'Invalid section'),
+        ):
+            self.assertIn(fragment, self.validate(text)[2], text)
 
 
 class TestConfigShow(cmdbase.CommandTestCase):

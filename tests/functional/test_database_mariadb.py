@@ -1,6 +1,7 @@
 """The database backend and the event store on a real MariaDB."""
 
 from tests import dbcases
+from tests import dbplans
 from tests import dbhelpers
 from tests.functional import base
 from tests.functional import dbfaults
@@ -62,3 +63,8 @@ class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):
                          sorted(e['id'] for e in stored))
         self.assertGreater(len(statements), 5)
         self.assertLessEqual(max(statements), 8000)
+
+
+class TestQueryPlansMariaDB(MariaDBMixin, dbplans.PlanCases,
+                          base.FunctionalTestCase):
+    pass

@@ -1,6 +1,7 @@
 """The database backend and the event store on a real PostgreSQL."""
 
 from tests import dbcases
+from tests import dbplans
 from tests.functional import base
 from tests.functional import dbfaults
 
@@ -37,3 +38,8 @@ class TestDatabaseFaultsPostgreSQL(PostgreSQLMixin,
                                    dbfaults.DatabaseFaultCases,
                                    base.FunctionalTestCase):
     service = 'postgresql'
+
+
+class TestQueryPlansPostgreSQL(PostgreSQLMixin, dbplans.PlanCases,
+                          base.FunctionalTestCase):
+    pass

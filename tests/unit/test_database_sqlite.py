@@ -6,6 +6,7 @@ import tempfile
 import testtools
 
 from tests import dbcases
+from tests import dbplans
 
 
 class SQLiteMixin:
@@ -33,4 +34,9 @@ class TestEventStoreSQLite(SQLiteMixin, dbcases.StoreCases,
 
 class TestDatabaseBackendSQLite(SQLiteMixin, dbcases.BackendCases,
                                 testtools.TestCase):
+    pass
+
+
+class TestQueryPlansSQLite(SQLiteMixin, dbplans.PlanCases,
+                           testtools.TestCase):
     pass

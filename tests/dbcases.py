@@ -195,6 +195,16 @@ class StoreCases:
         self.assertRaises(errors.FilterError, store.list, project='p1',
                           all_projects=True)
 
+    def test_all_projects_with_an_indexed_filter_accepts_any_other(self):
+        store = self.store_with([
+            dbhelpers.row(id='a', object_id='o-1', level='error'),
+            dbhelpers.row(id='b', object_id='o-1', project='p2'),
+            dbhelpers.row(id='c', object_id='o-2', level='error')])
+        self.assertEqual(['a'], self.ids(store.list(
+            {'object_id': 'o-1', 'level': 'error'}, all_projects=True)))
+        self.assertRaises(errors.FilterError, store.list,
+                          {'level': 'error'}, all_projects=True)
+
     def test_level_filter_lists_that_level_and_above(self):
         store = self.store_with([
             dbhelpers.row(id='d', level='debug'),

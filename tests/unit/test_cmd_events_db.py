@@ -109,6 +109,22 @@ class TestEventsCommands(testtools.TestCase):
         self.assertIn('not a database URL', err.getvalue())
 
 
+    def test_query_no_index_serves_exits_2_naming_the_fast_filters(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'tidings.cmd.main.COMMANDS', ('events',)))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = main.main(['events', 'query', '--db', self.url,
+                              '--all-projects', '--level', 'error'])
+        self.assertEqual(2, code)
+        self.assertIn("level 'error': no index serves this filter",
+                      err.getvalue())
+        self.assertIn('--in-project', err.getvalue())
+        code, out, _ = self.run_cli('events', 'query', '--db', self.url,
+                                    '--all-projects', '--in-project', 'p1',
+                                    '--level', 'error', '-f', 'json')
+        self.assertEqual(['a'], [e['id'] for e in json.loads(out)])
+
 class TestDbCommand(testtools.TestCase):
     def setUp(self):
         super().setUp()

@@ -227,6 +227,55 @@ def build_conditions(table, filters, project=None, all_projects=False):
     return conditions
 
 
+#: Filters an index serves as the first columns of an index that ends in
+#: ``(timestamp, id)`` (migration 0002): the listing seeks to them and
+#: reads matches only.  ``event_type`` counts when exact (a prefix is a
+#: range of types, read newest first through the time index and
+#: filtered).  Every other filter narrows rows such a listing reads.
+NARROWING_FILTERS = ('project', 'event_type', 'object_id', 'parent_id',
+                     'cluster_id', 'request_id')
+FAST_HELP = ('across all projects a listing must be narrowed by a filter '
+             'an index serves: %s (event_type exact, not a prefix); or '
+             'list one project (project=..., --project / --in-project), '
+             'where every filter is accepted and reads at most that '
+             'project\'s events' % ', '.join(NARROWING_FILTERS))
+
+
+def _narrowing(name, value):
+    if name != 'event_type':
+        return name in NARROWING_FILTERS
+    values = value if isinstance(value, (list, tuple, set, frozenset)) \
+        else [value]
+    return not any(isinstance(v, str) and v.endswith(('*', '.'))
+                   for v in values)
+
+
+def check_served(filters, order, project=None, all_projects=False):
+    """Refuse a listing no index serves: one across all projects whose
+    only narrowing is a filter or sort without an index (``level``,
+    ``user``, ``status``, ``sort=level`` ...).  Such a listing reads
+    every event until it fills a page: seconds on millions of rows, and
+    the whole table when little matches.  A project's listing is bounded
+    by the project's events (the ``project, ...`` indexes), so it is
+    accepted whatever it filters.  ``since`` / ``until`` are served by
+    the time index but do not narrow to a few rows, so they do not make
+    another filter fast.
+    """
+    if project is not None or not all_projects:
+        return
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    if any(_narrowing(k, v) for k, v in filters.items()):
+        return
+    slow = [k for k in sorted(filters) if k not in ('since', 'until')]
+    if slow:
+        raise errors.FilterError(slow[0], filters[slow[0]],
+                                 'no index serves this filter: ' + FAST_HELP)
+    if order[0][0] not in ('timestamp', 'id'):
+        raise errors.FilterError('sort', ','.join(
+            '%s:%s' % item for item in order), 'only timestamp or id order is '
+            'served by an index: ' + FAST_HELP)
+
+
 def _check_limit(limit):
     if limit is None:
         return DEFAULT_LIMIT
@@ -385,6 +434,7 @@ class EventStore:
         table = self.table
         conditions = build_conditions(table, filters, project, all_projects)
         order = parse_sort(sort)
+        check_served(filters, order, project, all_projects)
         limit = _check_limit(limit)
         columns = [table.c[SORT_KEYS[k]] for k, _ in order]
 
@@ -404,6 +454,7 @@ class EventStore:
         table = self.table
         conditions = build_conditions(table, filters, project, all_projects)
         order = parse_sort(sort)
+        check_served(filters, order, project, all_projects)
         limit = _check_limit(limit)
         columns = [table.c[SORT_KEYS[k]] for k, _ in order]
 

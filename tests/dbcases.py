@@ -366,6 +366,43 @@ class StoreCases:
         self.assertEqual(30, store.purge('1d'))
         self.assertEqual(0, store.count(all_projects=True))
 
+    def test_purge_chunks_pause_as_long_as_they_held_the_lock(self):
+        old = eventstore.utcnow() - datetime.timedelta(days=40)
+        self.patch(eventstore, 'PURGE_FIRST_CHUNK', 5)
+        self.patch(eventstore, 'PURGE_CHUNK', 8)
+        store = self.store_with([dbhelpers.row(timestamp=old)
+                                 for _ in range(30)] +
+                                [dbhelpers.row(id='new',
+                                               timestamp=eventstore.utcnow())])
+        pauses, seen = [], []
+        deleted = eventstore.delete_chunked(
+            store.engine, store.table,
+            [store.table.c.timestamp < eventstore.utcnow()
+             - datetime.timedelta(days=1)],
+            progress=seen.append, sleep=pauses.append)
+        self.assertEqual(30, deleted)
+        self.assertEqual(5, seen[0])      # the first chunk, then <= 8
+        self.assertEqual(30, seen[-1])
+        self.assertTrue(all(0 < b - a <= 8 for a, b in zip(
+            seen, seen[1:], strict=False)), seen)
+        self.assertEqual(len(seen) - 1, len(pauses))
+        self.assertTrue(all(p > 0 for p in pauses), pauses)
+        self.assertEqual(['new'], self.ids(store.list(all_projects=True)))
+
+    def test_purge_stops_between_chunks_and_dry_run_deletes_nothing(self):
+        old = eventstore.utcnow() - datetime.timedelta(days=40)
+        self.patch(eventstore, 'PURGE_FIRST_CHUNK', 4)
+        self.patch(eventstore, 'PURGE_PAUSE_RATIO', 0)
+        store = self.store_with([dbhelpers.row(timestamp=old)
+                                 for _ in range(10)])
+        self.assertEqual(10, store.purge('30d', dry_run=True))
+        calls = []
+        deleted = store.purge('30d', progress=lambda *a: calls.append(a),
+                              stop=lambda: len(calls) > 1)
+        self.assertEqual(4, deleted)
+        self.assertEqual([(0, 10), (4, 10)], calls)
+        self.assertEqual(6, store.count(all_projects=True))
+
     def test_trim_keeps_the_newest_rows_of_each_project(self):
         t0 = dbhelpers.T0
         rows = [dbhelpers.row(id='%s-%d' % (p, i), project=p,

@@ -630,7 +630,7 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
         if len(rows) < chunk:
             return deleted
         per_row = held / len(rows)
-        chunk = max(PURGE_MIN_CHUNK, min(PURGE_CHUNK, int(
+        chunk = max(min(PURGE_MIN_CHUNK, PURGE_CHUNK), min(PURGE_CHUNK, int(
             PURGE_LOCK_TARGET / per_row) if per_row else PURGE_CHUNK))
         sleep(held * PURGE_PAUSE_RATIO)
 

@@ -42,6 +42,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _setup_path(code):
     sys.path.insert(0, HERE)
+    import tests    # noqa: F401 - this tree's helpers, whatever --code says
     if code:
         sys.path.insert(0, os.path.abspath(code))
 

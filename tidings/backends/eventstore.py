@@ -432,18 +432,13 @@ class EventStore:
         :param project: the caller's project: only its events are seen.
         :param all_projects: admin only: every project's events.
         """
-        table = self.table
-        conditions = build_conditions(table, filters, project, all_projects)
-        order = parse_sort(sort)
-        check_served(filters, order, project, all_projects)
-        limit = _check_limit(limit)
-        columns = [table.c[SORT_KEYS[k]] for k, _ in order]
+        build = self._listing(filters, sort, limit, marker, project,
+                              all_projects)
 
         def run():
             with self.engine.connect() as conn:
-                query = self._list_query(conn, conditions, order, columns,
-                                         limit, marker, project)
-                return [row_to_event(r._mapping) for r in conn.execute(query)]
+                return [row_to_event(r._mapping)
+                        for r in conn.execute(build(conn))]
         return self._run(run)
 
     def explain(self, filters=None, sort=None, limit=None, marker=None,
@@ -452,6 +447,18 @@ class EventStore:
         lines of text (``EXPLAIN`` / ``EXPLAIN QUERY PLAN``): what the
         query-plan tests check, and what an operator reads when a listing
         is slow."""
+        build = self._listing(filters, sort, limit, marker, project,
+                              all_projects)
+
+        def run():
+            with self.engine.connect() as conn:
+                return explain(conn, build(conn))
+        return self._run(run)
+
+    def _listing(self, filters, sort, limit, marker, project, all_projects):
+        """Check a listing's arguments (FilterError before any database
+        work); returns ``build(conn)``, its query (the marker is looked
+        up on ``conn``)."""
         table = self.table
         conditions = build_conditions(table, filters, project, all_projects)
         order = parse_sort(sort)
@@ -459,22 +466,16 @@ class EventStore:
         limit = _check_limit(limit)
         columns = [table.c[SORT_KEYS[k]] for k, _ in order]
 
-        def run():
-            with self.engine.connect() as conn:
-                query = self._list_query(conn, conditions, order, columns,
-                                         limit, marker, project)
-                return explain(conn, query)
-        return self._run(run)
-
-    def _list_query(self, conn, conditions, order, columns, limit, marker,
-                    project):
-        where = list(conditions)
-        if marker is not None:
-            where.append(self._after(conn, marker, order, columns, project))
-        return sa.select(self.table).where(*where).order_by(*(
-            col.desc() if d == 'desc' else col.asc()
-            for col, (_, d) in zip(columns, order, strict=True)
-        )).limit(limit)
+        def build(conn):
+            where = list(conditions)
+            if marker is not None:
+                where.append(self._after(conn, marker, order, columns,
+                                         project))
+            return sa.select(table).where(*where).order_by(*(
+                col.desc() if d == 'desc' else col.asc()
+                for col, (_, d) in zip(columns, order, strict=True)
+            )).limit(limit)
+        return build
 
     def _after(self, conn, marker, order, columns, project):
         if not isinstance(marker, str) or not marker:

@@ -45,18 +45,18 @@ def table():
         'table_prefix', 'tidings_') + 'events'
 
 
-def upgrade():
+def _swap(create, drop):
+    # Create first: a listing running during the upgrade keeps an index.
     name = table()
-    # New first: a listing running during the upgrade keeps an index.
-    for suffix, columns in NEW:
+    for suffix, columns in create:
         op.create_index('ix_%s_%s' % (name, suffix), name, columns)
-    for suffix, _ in OLD:
+    for suffix, _ in drop:
         op.drop_index('ix_%s_%s' % (name, suffix), table_name=name)
+
+
+def upgrade():
+    _swap(NEW, OLD)
 
 
 def downgrade():
-    name = table()
-    for suffix, columns in OLD:
-        op.create_index('ix_%s_%s' % (name, suffix), name, columns)
-    for suffix, _ in NEW:
-        op.drop_index('ix_%s_%s' % (name, suffix), table_name=name)
+    _swap(OLD, NEW)

@@ -99,6 +99,28 @@ class MigrationCases:
         store = eventstore.EventStore(engine=engine, table_prefix=prefix)
         self.assertEqual(1, store.count(all_projects=True))
 
+    def test_0002_swaps_the_indexes_of_a_filled_table_both_ways(self):
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, prefix, '0001')
+        dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
+
+        def indexes():
+            return sorted(ix['name'][len('ix_%sevents_' % prefix):]
+                          for ix in sa.inspect(engine).get_indexes(
+                              prefix + 'events'))
+        self.assertIn('project_timestamp', indexes())
+        dbschema.upgrade(engine, prefix)
+        self.assertEqual(sorted(s for s, _ in dbschema.INDEXES), indexes())
+        dbschema.downgrade(engine, prefix, '0001')
+        self.assertEqual(['event_type', 'object_id', 'parent_id',
+                          'project_timestamp', 'request_id', 'timestamp'],
+                         indexes())
+        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
+        self.assertEqual(1, store.count(all_projects=True))
+
     def test_processes_migrating_at_once_all_succeed(self):
         self.assert_migrating_at_once_succeeds(self.url)
 

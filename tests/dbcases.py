@@ -99,6 +99,28 @@ class MigrationCases:
         store = eventstore.EventStore(engine=engine, table_prefix=prefix)
         self.assertEqual(1, store.count(all_projects=True))
 
+    def test_0002_swaps_the_indexes_of_a_filled_table_both_ways(self):
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, prefix, '0001')
+        dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
+
+        def indexes():
+            return sorted(ix['name'][len('ix_%sevents_' % prefix):]
+                          for ix in sa.inspect(engine).get_indexes(
+                              prefix + 'events'))
+        self.assertIn('project_timestamp', indexes())
+        dbschema.upgrade(engine, prefix)
+        self.assertEqual(sorted(s for s, _ in dbschema.INDEXES), indexes())
+        dbschema.downgrade(engine, prefix, '0001')
+        self.assertEqual(['event_type', 'object_id', 'parent_id',
+                          'project_timestamp', 'request_id', 'timestamp'],
+                         indexes())
+        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
+        self.assertEqual(1, store.count(all_projects=True))
+
     def test_processes_migrating_at_once_all_succeed(self):
         self.assert_migrating_at_once_succeeds(self.url)
 
@@ -203,6 +225,16 @@ class StoreCases:
         store = self.store_with([])
         self.assertRaises(errors.FilterError, store.list, project='p1',
                           all_projects=True)
+
+    def test_all_projects_with_an_indexed_filter_accepts_any_other(self):
+        store = self.store_with([
+            dbhelpers.row(id='a', object_id='o-1', level='error'),
+            dbhelpers.row(id='b', object_id='o-1', project='p2'),
+            dbhelpers.row(id='c', object_id='o-2', level='error')])
+        self.assertEqual(['a'], self.ids(store.list(
+            {'object_id': 'o-1', 'level': 'error'}, all_projects=True)))
+        self.assertRaises(errors.FilterError, store.list,
+                          {'level': 'error'}, all_projects=True)
 
     def test_level_filter_lists_that_level_and_above(self):
         store = self.store_with([
@@ -347,6 +379,43 @@ class StoreCases:
                                  for _ in range(30)])
         self.assertEqual(30, store.purge('1d'))
         self.assertEqual(0, store.count(all_projects=True))
+
+    def test_purge_chunks_pause_as_long_as_they_held_the_lock(self):
+        old = eventstore.utcnow() - datetime.timedelta(days=40)
+        self.patch(eventstore, 'PURGE_FIRST_CHUNK', 5)
+        self.patch(eventstore, 'PURGE_CHUNK', 8)
+        store = self.store_with([dbhelpers.row(timestamp=old)
+                                 for _ in range(30)] +
+                                [dbhelpers.row(id='new',
+                                               timestamp=eventstore.utcnow())])
+        pauses, seen = [], []
+        deleted = eventstore.delete_chunked(
+            store.engine, store.table,
+            [store.table.c.timestamp < eventstore.utcnow()
+             - datetime.timedelta(days=1)],
+            progress=seen.append, sleep=pauses.append)
+        self.assertEqual(30, deleted)
+        self.assertEqual(5, seen[0])      # the first chunk, then <= 8
+        self.assertEqual(30, seen[-1])
+        self.assertTrue(all(0 < b - a <= 8 for a, b in zip(
+            seen, seen[1:], strict=False)), seen)
+        self.assertEqual(len(seen) - 1, len(pauses))
+        self.assertTrue(all(p > 0 for p in pauses), pauses)
+        self.assertEqual(['new'], self.ids(store.list(all_projects=True)))
+
+    def test_purge_stops_between_chunks_and_dry_run_deletes_nothing(self):
+        old = eventstore.utcnow() - datetime.timedelta(days=40)
+        self.patch(eventstore, 'PURGE_FIRST_CHUNK', 4)
+        self.patch(eventstore, 'PURGE_PAUSE_RATIO', 0)
+        store = self.store_with([dbhelpers.row(timestamp=old)
+                                 for _ in range(10)])
+        self.assertEqual(10, store.purge('30d', dry_run=True))
+        calls = []
+        deleted = store.purge('30d', progress=lambda *a: calls.append(a),
+                              stop=lambda: len(calls) > 1)
+        self.assertEqual(4, deleted)
+        self.assertEqual([(0, 10), (4, 10)], calls)
+        self.assertEqual(6, store.count(all_projects=True))
 
     def test_trim_keeps_the_newest_rows_of_each_project(self):
         t0 = dbhelpers.T0

@@ -1,6 +1,7 @@
 """The database backend and the event store on a real MariaDB."""
 
 from tests import dbcases
+from tests import dbplans
 from tests import dbhelpers
 from tests.functional import base
 from tests.functional import dbfaults
@@ -13,7 +14,8 @@ class MariaDBMixin(base.DatabaseMixin):
 
 globals().update(dbcases.test_classes(
     'MariaDB', MariaDBMixin, base.FunctionalTestCase,
-    DatabaseFaults=dbfaults.DatabaseFaultCases))
+    DatabaseFaults=dbfaults.DatabaseFaultCases,
+    QueryPlans=dbplans.PlanCases))
 
 
 class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):

@@ -1,6 +1,7 @@
 """The database backend and the event store on a real PostgreSQL."""
 
 from tests import dbcases
+from tests import dbplans
 from tests.functional import base
 from tests.functional import dbfaults
 
@@ -22,4 +23,5 @@ class PostgreSQLMigrationCases(dbcases.MigrationCases):
 globals().update(dbcases.test_classes(
     'PostgreSQL', PostgreSQLMixin, base.FunctionalTestCase,
     Migrations=PostgreSQLMigrationCases,
-    DatabaseFaults=dbfaults.DatabaseFaultCases))
+    DatabaseFaults=dbfaults.DatabaseFaultCases,
+    QueryPlans=dbplans.PlanCases))

@@ -4,6 +4,7 @@ import argparse
 import contextlib
 import datetime
 import io
+import signal
 import json
 import os
 
@@ -115,6 +116,83 @@ class TestEventsCommands(DbCommandTestCase):
         self.assertEqual(2, code)
         self.assertIn('--db = ', err.getvalue())
         self.assertIn('not a database URL', err.getvalue())
+
+
+    def test_query_no_index_serves_exits_2_naming_the_fast_filters(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'tidings.cmd.main.COMMANDS', ('events',)))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = main.main(['events', 'query', '--db', self.url,
+                              '--all-projects', '--level', 'error'])
+        self.assertEqual(2, code)
+        self.assertIn("level 'error': no index serves this filter",
+                      err.getvalue())
+        self.assertIn('--in-project', err.getvalue())
+        code, out, _ = self.run_cli('events', 'query', '--db', self.url,
+                                    '--all-projects', '--in-project', 'p1',
+                                    '--level', 'error', '-f', 'json')
+        self.assertEqual(['a'], [e['id'] for e in json.loads(out)])
+
+    def test_purge_dry_run_counts_and_deletes_nothing(self):
+        code, out, _ = self.run_cli('events', 'purge', '--db', self.url,
+                                    '--older-than', '30d', '--dry-run')
+        self.assertEqual((0, 'would delete 1 event(s) older than 30d\n'),
+                         (code, out))
+        _, out, _ = self.run_cli('events', 'query', '--db', self.url,
+                                 '--all-projects', '-f', 'json')
+        self.assertEqual(3, len(json.loads(out)))
+
+    def test_purge_progress_is_plain_lines_when_not_a_terminal(self):
+        _, _, err = self.run_cli('events', 'purge', '--db', self.url,
+                                 '--older-than', '30d')
+        self.assertRegex(err, r'^1/1 event\(s\) deleted \(100%\), \d+/s, '
+                         r'0s left\n$')
+
+    def test_ctrl_c_stops_between_chunks_exit_130_nothing_half_done(self):
+        class InterruptedProgress(events_db.PurgeProgress):
+            def __call__(self, done, total):
+                if done == 0:
+                    os.kill(os.getpid(), signal.SIGINT)
+                super().__call__(done, total)
+
+        self.useFixture(fixtures.MonkeyPatch(
+            'tidings.cmd.events_db.PurgeProgress', InterruptedProgress))
+        code, out, err = self.run_cli('events', 'purge', '--db', self.url,
+                                      '--older-than', '30d')
+        self.assertEqual(130, code)
+        self.assertIn('stopped: deleted 0 event(s) older than 30d', out)
+        self.assertIn('stopping after this chunk', err)
+        self.assertIs(signal.default_int_handler,
+                      signal.getsignal(signal.SIGINT))
+        _, out, _ = self.run_cli('events', 'query', '--db', self.url,
+                                 '--all-projects', '-f', 'json')
+        self.assertEqual(3, len(json.loads(out)))
+
+
+class TestPurgeProgress(testtools.TestCase):
+    def test_a_terminal_gets_one_line_redrawn_with_rate_and_time_left(self):
+        stream = io.StringIO()
+        stream.isatty = lambda: True
+        clock = iter([0.0, 2.0, 4.0])
+        progress = events_db.PurgeProgress(stream, clock=lambda: next(clock))
+        progress(0, 1000)
+        progress(250, 1000)
+        progress(500, 1000)
+        progress.end()
+        lines = stream.getvalue().split('\r')
+        self.assertEqual('500/1000 event(s) deleted (50%), 125/s, 4s left'
+                         '\033[K\n', lines[-1])
+
+    def test_plain_lines_come_every_few_seconds_and_at_the_end(self):
+        stream = io.StringIO()
+        clock = iter([0.0, 1.0, 11.0, 12.0, 13.0])
+        progress = events_db.PurgeProgress(stream, clock=lambda: next(clock))
+        for done in (0, 10, 110, 120, 200):
+            progress(done, 200)
+        self.assertEqual(['110/200 event(s) deleted (55%), 10/s, 9s left',
+                          '200/200 event(s) deleted (100%), 15/s, 0s left'],
+                         stream.getvalue().splitlines())
 
 
 class TestDbCommand(DbCommandTestCase):

@@ -6,6 +6,7 @@ import tempfile
 import testtools
 
 from tests import dbcases
+from tests import dbplans
 
 
 class SQLiteMixin:
@@ -22,4 +23,5 @@ def _remove_tree(path):
 
 
 globals().update(dbcases.test_classes('SQLite', SQLiteMixin,
-                                      testtools.TestCase))
+                                      testtools.TestCase,
+                                      QueryPlans=dbplans.PlanCases))

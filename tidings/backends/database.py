@@ -424,7 +424,8 @@ class DatabaseBackend(base.QueuedBackend):
             cutoff = eventstore.utcnow() - eventstore.datetime.timedelta(
                 seconds=self.max_age)
             deleted += eventstore.delete_chunked(
-                engine, self.table, [self.table.c.timestamp < cutoff])
+                engine, self.table, [self.table.c.timestamp < cutoff],
+                stop=self._stop.is_set)
         if self.max_rows_per_project:
             deleted += eventstore.trim_projects(engine, self.table,
                                                 self.max_rows_per_project)

@@ -75,13 +75,16 @@ COLUMNS = (('id', 'timestamp', 'level', 'level_rank') +
            ('reason', 'payload'))
 
 #: (suffix, columns) of every index; names are ``ix_<prefix>events_<sfx>``.
+#: Each ends in ``(timestamp, id)``, the listing order, so a keyset page
+#: is an index seek (migration 0002; design in the operator guide).
 INDEXES = (
     ('timestamp', ('timestamp', 'id')),
-    ('project_timestamp', ('project', 'timestamp')),
-    ('event_type', ('event_type',)),
-    ('object_id', ('object_id',)),
-    ('parent_id', ('parent_id',)),
-    ('request_id', ('request_id',)),
+    ('project_ts', ('project', 'timestamp', 'id')),
+    ('project_type_ts', ('project', 'event_type', 'timestamp', 'id')),
+    ('type_ts', ('event_type', 'timestamp', 'id')),
+    ('object_id_ts', ('object_id', 'timestamp', 'id')),
+    ('parent_id_ts', ('parent_id', 'timestamp', 'id')),
+    ('request_id_ts', ('request_id', 'timestamp', 'id')),
 )
 
 

@@ -21,6 +21,7 @@ guesses.
 import datetime
 import json
 import re
+import time
 
 import sqlalchemy as sa
 
@@ -227,6 +228,55 @@ def build_conditions(table, filters, project=None, all_projects=False):
     return conditions
 
 
+#: Filters an index serves as the first columns of an index that ends in
+#: ``(timestamp, id)`` (migration 0002): the listing seeks to them and
+#: reads matches only.  ``event_type`` counts when exact (a prefix is a
+#: range of types, read newest first through the time index and
+#: filtered).  Every other filter narrows rows such a listing reads.
+NARROWING_FILTERS = ('project', 'event_type', 'object_id', 'parent_id',
+                     'cluster_id', 'request_id')
+FAST_HELP = ('across all projects a listing must be narrowed by a filter '
+             'an index serves: %s (event_type exact, not a prefix); or '
+             'list one project (project=..., --project / --in-project), '
+             'where every filter is accepted and reads at most that '
+             'project\'s events' % ', '.join(NARROWING_FILTERS))
+
+
+def _narrowing(name, value):
+    if name != 'event_type':
+        return name in NARROWING_FILTERS
+    values = value if isinstance(value, (list, tuple, set, frozenset)) \
+        else [value]
+    return not any(isinstance(v, str) and v.endswith(('*', '.'))
+                   for v in values)
+
+
+def check_served(filters, order, project=None, all_projects=False):
+    """Refuse a listing no index serves: one across all projects whose
+    only narrowing is a filter or sort without an index (``level``,
+    ``user``, ``status``, ``sort=level`` ...).  Such a listing reads
+    every event until it fills a page: seconds on millions of rows, and
+    the whole table when little matches.  A project's listing is bounded
+    by the project's events (the ``project, ...`` indexes), so it is
+    accepted whatever it filters.  ``since`` / ``until`` are served by
+    the time index but do not narrow to a few rows, so they do not make
+    another filter fast.
+    """
+    if project is not None or not all_projects:
+        return
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    if any(_narrowing(k, v) for k, v in filters.items()):
+        return
+    slow = [k for k in sorted(filters) if k not in ('since', 'until')]
+    if slow:
+        raise errors.FilterError(slow[0], filters[slow[0]],
+                                 'no index serves this filter: ' + FAST_HELP)
+    if order[0][0] not in ('timestamp', 'id'):
+        raise errors.FilterError('sort', ','.join(
+            '%s:%s' % item for item in order), 'only timestamp or id order is '
+            'served by an index: ' + FAST_HELP)
+
+
 def _check_limit(limit):
     if limit is None:
         return DEFAULT_LIMIT
@@ -235,6 +285,67 @@ def _check_limit(limit):
         raise errors.FilterError('limit', limit, 'expected an integer from '
                                  '1 to %d' % MAX_LIMIT)
     return limit
+
+
+#: Dialects whose planner turns a row-value comparison ``(ts, id) < (:ts,
+#: :id)`` into an index range after the equality columns of the index.
+#: MariaDB (10.11) does not (EXPLAIN: a full index scan), but it plans the
+#: expanded ``ts < :ts OR (ts = :ts AND id < :id)`` as a range, so it
+#: keeps that form.
+ROW_VALUE_DIALECTS = ('postgresql', 'sqlite')
+
+
+def keyset_after(dialect, columns, directions, values):
+    """The condition "after the marker row ``values``" in the order of
+    ``columns`` / ``directions``: a keyset page, which seeks to the
+    marker in an index ending in those columns instead of reading (and
+    filtering out) every row of the pages before it.
+
+    One direction for all columns (the default ``timestamp:desc``, ``id``
+    following): a row-value comparison where the dialect plans it as a
+    range; otherwise, and for mixed directions, the expanded form
+    ``a < A OR (a = A AND b < B) ...``.
+    """
+    if len(set(directions)) == 1 and dialect in ROW_VALUE_DIALECTS:
+        row, marker = sa.tuple_(*columns), sa.tuple_(*(
+            sa.literal(v, c.type) for v, c in zip(values, columns,
+                                                  strict=True)))
+        return row < marker if directions[0] == 'desc' else row > marker
+    alternatives = []
+    for i, (column, direction) in enumerate(zip(columns, directions,
+                                                strict=True)):
+        parts = [c == values[j] for j, c in enumerate(columns[:i])]
+        parts.append(column < values[i] if direction == 'desc'
+                     else column > values[i])
+        alternatives.append(sa.and_(*parts))
+    return sa.or_(*alternatives)
+
+
+def explain(conn, query):
+    """Plan lines of ``query`` on ``conn``'s database."""
+    dialect = conn.dialect.name
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.params
+    sql = str(compiled)
+    if dialect == 'sqlite':
+        rows = conn.exec_driver_sql('EXPLAIN QUERY PLAN ' + sql,
+                                    compiled_params(compiled, params))
+        return [row[-1] for row in rows]
+    rows = conn.exec_driver_sql('EXPLAIN ' + sql,
+                                compiled_params(compiled, params))
+    if dialect == 'postgresql':
+        return [row[0] for row in rows]
+    keys = list(rows.keys())
+    return [' '.join('%s=%s' % (k, v) for k, v in zip(keys, row,
+                                                       strict=True))
+            for row in rows]
+
+
+def compiled_params(compiled, params):
+    """DBAPI parameters of a compiled statement, in its paramstyle."""
+    if compiled.positiontup is not None:
+        return tuple(params[name] for name in compiled.positiontup)
+    return params
 
 
 def row_to_event(row):
@@ -321,24 +432,50 @@ class EventStore:
         :param project: the caller's project: only its events are seen.
         :param all_projects: admin only: every project's events.
         """
-        table = self.table
-        conditions = build_conditions(table, filters, project, all_projects)
-        order = parse_sort(sort)
-        limit = _check_limit(limit)
-        columns = [table.c[SORT_KEYS[k]] for k, _ in order]
+        build = self._listing(filters, sort, limit, marker, project,
+                              all_projects)
 
         def run():
             with self.engine.connect() as conn:
-                where = list(conditions)
-                if marker is not None:
-                    where.append(self._after(conn, marker, order, columns,
-                                             project))
-                query = sa.select(table).where(*where).order_by(*(
-                    col.desc() if d == 'desc' else col.asc()
-                    for col, (_, d) in zip(columns, order, strict=True)
-                )).limit(limit)
-                return [row_to_event(r._mapping) for r in conn.execute(query)]
+                return [row_to_event(r._mapping)
+                        for r in conn.execute(build(conn))]
         return self._run(run)
+
+    def explain(self, filters=None, sort=None, limit=None, marker=None,
+                project=None, all_projects=False):
+        """The database's plan of :meth:`list` with these arguments, as
+        lines of text (``EXPLAIN`` / ``EXPLAIN QUERY PLAN``): what the
+        query-plan tests check, and what an operator reads when a listing
+        is slow."""
+        build = self._listing(filters, sort, limit, marker, project,
+                              all_projects)
+
+        def run():
+            with self.engine.connect() as conn:
+                return explain(conn, build(conn))
+        return self._run(run)
+
+    def _listing(self, filters, sort, limit, marker, project, all_projects):
+        """Check a listing's arguments (FilterError before any database
+        work); returns ``build(conn)``, its query (the marker is looked
+        up on ``conn``)."""
+        table = self.table
+        conditions = build_conditions(table, filters, project, all_projects)
+        order = parse_sort(sort)
+        check_served(filters, order, project, all_projects)
+        limit = _check_limit(limit)
+        columns = [table.c[SORT_KEYS[k]] for k, _ in order]
+
+        def build(conn):
+            where = list(conditions)
+            if marker is not None:
+                where.append(self._after(conn, marker, order, columns,
+                                         project))
+            return sa.select(table).where(*where).order_by(*(
+                col.desc() if d == 'desc' else col.asc()
+                for col, (_, d) in zip(columns, order, strict=True)
+            )).limit(limit)
+        return build
 
     def _after(self, conn, marker, order, columns, project):
         if not isinstance(marker, str) or not marker:
@@ -353,14 +490,8 @@ class EventStore:
                 'marker', marker, 'no such event%s; expected the id of the '
                 'last event of the previous page' % (
                     ' in project %s' % project if project else ''))
-        alternatives = []
-        for i, (column, (_, direction)) in enumerate(
-                zip(columns, order, strict=True)):
-            parts = [c == found[j] for j, c in enumerate(columns[:i])]
-            parts.append(column < found[i] if direction == 'desc'
-                         else column > found[i])
-            alternatives.append(sa.and_(*parts))
-        return sa.or_(*alternatives)
+        return keyset_after(conn.dialect.name, columns,
+                            [d for _, d in order], tuple(found))
 
     def get(self, event_id, project=None, all_projects=False):
         """One event by id, or None (also when it is another project's)."""
@@ -386,17 +517,42 @@ class EventStore:
                 return conn.execute(query).scalar_one()
         return self._run(run)
 
-    def purge(self, older_than, project=None):
+    def purge(self, older_than, project=None, dry_run=False,
+              progress=None, stop=None):
         """Delete events older than ``older_than`` (a duration such as
-        ``'30d'``, seconds, or a timedelta), of one project or all.
-        Returns how many were deleted."""
+        ``'30d'``, seconds, or a timedelta), of one project or all, in
+        short chunks that leave the writers room (:func:`delete_chunked`).
+        Returns how many were deleted.
+
+        :param dry_run: delete nothing; return how many would go.
+        :param progress: ``progress(done, total)`` after each chunk
+            (``total`` is counted first, so only when given).
+        :param stop: called between chunks; true stops there.
+        """
         seconds = parse_duration(older_than, 'older_than')
         cutoff = utcnow() - datetime.timedelta(seconds=seconds)
         where = [self.table.c.timestamp < cutoff]
         if project is not None:
+            if not isinstance(project, str) or not project:
+                raise errors.FilterError('project', project,
+                                         'expected a project id')
             where.append(self.table.c.project == project)
-        return self._run(lambda: delete_chunked(self.engine, self.table,
-                                                where))
+
+        def count():
+            with self.engine.connect() as conn:
+                return conn.execute(sa.select(sa.func.count()).select_from(
+                    self.table).where(*where)).scalar_one()
+        if dry_run:
+            return self._run(count)
+        report = None
+        if progress is not None:
+            total = self._run(count)
+            progress(0, total)
+
+            def report(done):
+                progress(done, total)
+        return self._run(lambda: delete_chunked(
+            self.engine, self.table, where, progress=report, stop=stop))
 
     def trim(self, max_rows_per_project):
         """Keep the newest ``max_rows_per_project`` events of each project
@@ -414,21 +570,70 @@ class EventStore:
             self.engine.dispose()
 
 
-def delete_chunked(engine, table, where, order_by=None):
-    """Delete the rows matching ``where`` a chunk at a time (short
-    transactions, no LIMIT-in-subquery, which MariaDB lacks)."""
-    deleted = 0
-    order_by = order_by if order_by is not None else table.c.timestamp
+#: Seconds one purge chunk may hold the database's write lock: the chunk
+#: size follows the measured time per row, so a writer waits at most
+#: about this long for the lock (before: 5,000-row chunks held SQLite's
+#: 0.2-0.5 s and MariaDB's 1.5 s, and writers fell seconds behind).
+PURGE_LOCK_TARGET = 0.05
+#: Pause after a chunk, as a multiple of the time it held the lock: the
+#: writers get at least as much time as the purge.
+PURGE_PAUSE_RATIO = 1.0
+#: First chunk (rows), before a time per row is measured.
+PURGE_FIRST_CHUNK = 200
+PURGE_MIN_CHUNK = 20
+
+
+def delete_chunked(engine, table, where, order_by=None, progress=None,
+                   stop=None, sleep=time.sleep):
+    """Delete the rows matching ``where`` a chunk at a time, oldest
+    first, without holding the writer.
+
+    Each chunk's ids are read first (no write lock), then deleted by
+    primary key in a short transaction of its own, committed before the
+    next: an interrupted purge leaves only whole chunks deleted.  The
+    next chunk is sized so that its transaction takes about
+    :data:`PURGE_LOCK_TARGET` at the rate just measured (at most
+    :data:`PURGE_CHUNK` rows), and the purge pauses
+    :data:`PURGE_PAUSE_RATIO` times as long as the lock was held.  The
+    ids are read after the last chunk's ``(timestamp, id)`` (a keyset
+    seek), so a chunk does not read past rows already deleted (which
+    PostgreSQL keeps in its indexes until vacuum).
+
+    :param progress: called with the number deleted so far after each
+        chunk.
+    :param stop: called between chunks; a true answer ends the purge
+        there (Ctrl-C in ``tidings events purge``).
+    """
+    del order_by    # always (timestamp, id): the seek needs that order
+    columns = [table.c.timestamp, table.c.id]
+    deleted, last = 0, None
+    chunk = min(PURGE_FIRST_CHUNK, PURGE_CHUNK)
     while True:
-        with engine.begin() as conn:
-            ids = conn.execute(sa.select(table.c.id).where(*where).order_by(
-                order_by).limit(PURGE_CHUNK)).scalars().all()
-            if not ids:
-                return deleted
-            deleted += conn.execute(sa.delete(table).where(
-                table.c.id.in_(ids))).rowcount
-        if len(ids) < PURGE_CHUNK:
+        if stop is not None and stop():
             return deleted
+        with engine.connect() as conn:
+            query = sa.select(*columns).where(*where)
+            if last is not None:
+                query = query.where(keyset_after(
+                    conn.dialect.name, columns, ['asc', 'asc'], last))
+            rows = conn.execute(query.order_by(*columns).limit(
+                chunk)).all()
+        if not rows:
+            return deleted
+        started = time.monotonic()
+        with engine.begin() as conn:
+            deleted += conn.execute(sa.delete(table).where(
+                table.c.id.in_([r.id for r in rows]))).rowcount
+        held = time.monotonic() - started
+        last = tuple(rows[-1])
+        if progress is not None:
+            progress(deleted)
+        if len(rows) < chunk:
+            return deleted
+        per_row = held / len(rows)
+        chunk = max(min(PURGE_MIN_CHUNK, PURGE_CHUNK), min(PURGE_CHUNK, int(
+            PURGE_LOCK_TARGET / per_row) if per_row else PURGE_CHUNK))
+        sleep(held * PURGE_PAUSE_RATIO)
 
 
 def trim_projects(engine, table, max_rows):

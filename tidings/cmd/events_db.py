@@ -6,7 +6,9 @@ subparsers, so these live next to ``events list`` under one group.
 
 import datetime
 import json
+import signal
 import sys
+import time
 
 from oslo_config import cfg
 
@@ -133,6 +135,9 @@ def register_events_subcommands(events_subparsers):
     purge.add_argument('--older-than', required=True, metavar='DURATION',
                        help=eventstore.DURATION_HELP)
     purge.add_argument('--project', help='only this project\'s events')
+    purge.add_argument('--dry-run', action='store_true',
+                       help='count the events that would be deleted; '
+                            'delete nothing')
     purge.set_defaults(func=run_purge)
     return query, purge
 
@@ -185,13 +190,103 @@ def run_query(args):
     return 0
 
 
+class PurgeProgress:
+    """Rows done, rate and time left of a purge: one line redrawn in
+    place on a terminal, plain lines every :attr:`every` seconds (and at
+    the end) otherwise, so a log or a pipe gets a readable record."""
+
+    every = 10.0
+
+    def __init__(self, stream=None, clock=time.monotonic):
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, 'isatty', lambda: False)())
+        self.clock = clock
+        self.started = self.printed = None
+        self.line = ''
+
+    def __call__(self, done, total):
+        now = self.clock()
+        if self.started is None:
+            self.started = self.printed = now
+        elapsed = now - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (total - done) / rate if rate else None
+        self.line = '%d/%d event(s) deleted (%d%%), %.0f/s, %s left' % (
+            done, total, 100 * done // total if total else 100, rate,
+            _duration(left) if left is not None else '?')
+        if self.tty:
+            self.stream.write('\r' + self.line + '\033[K')
+            self.stream.flush()
+        elif done and (now - self.printed >= self.every or done >= total):
+            self.stream.write(self.line + '\n')
+            self.printed = now
+
+    def end(self):
+        if self.tty and self.line:
+            self.stream.write('\n')
+            self.stream.flush()
+
+
+def _duration(seconds):
+    seconds = int(round(seconds))
+    if seconds >= 3600:
+        return '%dh%02dm' % (seconds // 3600, seconds % 3600 // 60)
+    if seconds >= 60:
+        return '%dm%02ds' % (seconds // 60, seconds % 60)
+    return '%ds' % seconds
+
+
+class StopOnInterrupt:
+    """Ctrl-C during a purge: finish the chunk being deleted (its short
+    transaction commits or rolls back whole), then stop; a second Ctrl-C
+    interrupts at once (the open chunk rolls back)."""
+
+    def __init__(self):
+        self.asked = False
+        self.previous = None
+
+    def __enter__(self):
+        self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self.previous)
+
+    def _handle(self, signum, frame):
+        if self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
+        sys.stderr.write('\nstopping after this chunk (Ctrl-C again to '
+                         'stop at once)\n')
+
+    def __call__(self):
+        return self.asked
+
+
 def run_purge(args):
     store = open_store(args)
+    scope = ' in project %s' % args.project if args.project else ''
     try:
-        deleted = store.purge(args.older_than, project=args.project)
+        if args.dry_run:
+            count = store.purge(args.older_than, project=args.project,
+                                dry_run=True)
+            print('would delete %d event(s) older than %s%s' % (
+                count, args.older_than, scope))
+            return 0
+        progress = PurgeProgress()
+        with StopOnInterrupt() as stop:
+            try:
+                deleted = store.purge(args.older_than, project=args.project,
+                                      progress=progress, stop=stop)
+            finally:
+                progress.end()
     finally:
         store.close()
+    if stop.asked:
+        print('stopped: deleted %d event(s) older than %s%s; the rest '
+              'stays (run the purge again to go on)' % (
+                  deleted, args.older_than, scope))
+        return 130
     print('deleted %d event(s) older than %s%s' % (
-        deleted, args.older_than,
-        ' in project %s' % args.project if args.project else ''))
+        deleted, args.older_than, scope))
     return 0

@@ -1,0 +1,256 @@
+"""The event store at size: listings, purge under a writer, write rate.
+
+    python benchmarks/eventstore.py [--sizes 100000,1000000]
+        [--databases sqlite,postgresql,mariadb] [--json] [--code DIR]
+
+For each database and size, a table is filled inside the database with
+the history of :mod:`tests.eventfill` (1,000 projects, ``p-hot`` holding
+10%, 50 event types, 30 days; one ``INSERT ... SELECT``, no rows sent
+from Python), analysed, and measured:
+
+- ``list_*_p50_ms`` / ``_p99_ms``: :meth:`EventStore.list`, limit 50,
+  over ``--queries`` runs: ``newest`` (the hot project's first page),
+  ``page10`` / ``page100`` / ``page1000`` (the hot project's page N, its
+  marker found once by OFFSET), ``type`` (hot project + one event type),
+  ``type_all`` (all projects + one type), ``range`` (all projects, one
+  day in the middle), ``all`` (all projects' first page), ``all_page100``;
+- ``write_per_s`` and ``write_vs_empty``: rows/s of 1,000-row batches
+  with fresh ids and request ids into the filled table, and the ratio to
+  the same into an empty one;
+- ``writer_lag_*_ms``: events arrive at ``--write-rate`` a second and a
+  writer commits what arrived every 10 ms (as the backend does): how long
+  the oldest event of each batch waited for its commit (p50, p99, max),
+  alone (``nopurge``) and while ``purge`` deletes the oldest
+  ``--purge-days`` days; ``purge_s`` and ``purged``;
+  ``writer_commit_*_ms``: how long each of its batches took to commit.
+
+``--code DIR`` imports tidings from DIR (another worktree: run the same
+benchmark against ``main``).  Tables get a unique prefix and are dropped.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _setup_path(code):
+    sys.path.insert(0, HERE)
+    import tests    # noqa: F401 - this tree's helpers, whatever --code says
+    if code:
+        sys.path.insert(0, os.path.abspath(code))
+
+
+URLS = {'sqlite': None,
+        'postgresql': 'postgresql+psycopg2://postgres@127.0.0.1/test',
+        'mariadb': 'mysql+pymysql://root@127.0.0.1/test'}
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values \
+        else None
+
+
+def timed(func, runs):
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def new_rows(n, when):
+    """``n`` rows in COLUMNS order (what the backend's BulkInsert
+    writes), each with a fresh id and request id, as real calls have."""
+    from tidings.backends import dbschema
+    stamp = when.isoformat(' ', 'microseconds')
+    values = {'timestamp': stamp, 'level': 'info', 'level_rank': 20,
+              'event_type': 'svc.t1.end', 'publisher_id': 'api.host-1',
+              'source': 'api', 'object_type': 'cluster',
+              'action': 'update', 'phase': 'end', 'status': 'ACTIVE',
+              'payload_name': 'ClusterPayload', 'payload_version': '1.0',
+              'payload': '{"size": 3}'}
+    rows = []
+    for _ in range(n):
+        key = uuid.uuid4()
+        values.update(id=str(key), request_id='req-' + key.hex[::-1],
+                      project='p-%d' % (key.int % 999),
+                      object_id='obj-%d' % (key.int % 20000))
+        rows.append([values.get(c) for c in dbschema.COLUMNS])
+    return rows
+
+
+def insert(engine, table, rows):
+    from tidings.backends import dbschema
+    bulk = dbschema.BulkInsert(table, engine.dialect)
+    with engine.begin() as conn:
+        bulk(conn, rows)
+
+
+def write_rate(engine, table, rows_total=20000, batch=1000):
+    from tidings.backends import eventstore
+    now = eventstore.utcnow()
+    batches = [new_rows(batch, now) for _ in range(rows_total // batch)]
+    started = time.perf_counter()
+    for rows in batches:
+        insert(engine, table, rows)
+    return rows_total / (time.perf_counter() - started)
+
+
+class Writer(threading.Thread):
+    """Events arrive at ``rate`` a second; every 10 ms the writer commits
+    all that arrived since its last commit in one batch, as the backend
+    does (a batch grows when the writer is late).  ``lags``: for each
+    batch, how long its oldest event waited from arrival to commit;
+    ``commits``: how long each batch took to commit."""
+
+    def __init__(self, engine, table, rate):
+        super().__init__(daemon=True)
+        self.engine, self.table, self.rate = engine, table, rate
+        self.lags, self.commits, self.stop = [], [], threading.Event()
+
+    def run(self):
+        from tidings.backends import eventstore
+        written = 0
+        begun = time.perf_counter()
+        while not self.stop.is_set():
+            now = time.perf_counter()
+            due = int((now - begun) * self.rate)
+            if due > written:
+                oldest = begun + written / self.rate
+                rows = new_rows(due - written, eventstore.utcnow())
+                insert(self.engine, self.table, rows)
+                done = time.perf_counter()
+                self.commits.append((done - now) * 1000)
+                self.lags.append((done - oldest) * 1000)
+                written = due
+            time.sleep(0.01)
+
+
+def measure(name, url, size, args):
+    from tests import dbhelpers
+    from tests import eventfill
+    from tidings.backends import dbschema
+    from tidings.backends import eventstore
+    import sqlalchemy as sa
+    out = {}
+    prefix = dbhelpers.unique_prefix()
+    empty_prefix = dbhelpers.unique_prefix()
+    engine = dbschema.create_engine(url)
+    try:
+        dbschema.upgrade(engine, prefix)
+        dbschema.upgrade(engine, empty_prefix)
+        started = time.perf_counter()
+        eventfill.fill(engine, prefix, size)
+        out['fill_s'] = round(time.perf_counter() - started, 1)
+        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
+        table = store.table
+        c = table.c
+
+        def marker_at(n, **where):
+            query = sa.select(c.id)
+            if 'project' in where:
+                query = query.where(c.project == where['project'])
+            with engine.connect() as conn:
+                return conn.execute(query.order_by(
+                    c.timestamp.desc(), c.id.desc()).offset(
+                    n * 50 - 1).limit(1)).scalar()
+
+        mid = eventfill.START + datetime.timedelta(days=15)
+        shapes = {
+            'newest': dict(project=eventfill.HOT),
+            'type': dict(project=eventfill.HOT,
+                         filters={'event_type': 'svc.t10.end'}),
+            'type_all': dict(all_projects=True,
+                             filters={'event_type': 'svc.t10.end'}),
+            'range': dict(all_projects=True, filters={
+                'since': mid, 'until': mid + datetime.timedelta(days=1)}),
+            'all': dict(all_projects=True),
+        }
+        for page in (10, 100, 1000):
+            marker = marker_at(page, project=eventfill.HOT)
+            if marker:
+                shapes['page%d' % page] = dict(project=eventfill.HOT,
+                                               marker=marker)
+        marker = marker_at(100)
+        shapes['all_page100'] = dict(all_projects=True, marker=marker)
+        for shape, kwargs in shapes.items():
+            store.list(limit=50, **kwargs)   # warm
+            times = timed(lambda kw=kwargs: store.list(limit=50, **kw),
+                          args.queries)
+            out['list_%s_p50_ms' % shape] = round(pct(times, 0.5), 2)
+            out['list_%s_p99_ms' % shape] = round(pct(times, 0.99), 2)
+        empty = dbschema.get_table(empty_prefix)
+        rate_empty = write_rate(engine, empty)
+        rate_full = write_rate(engine, table)
+        out['write_per_s'] = round(rate_full)
+        out['write_vs_empty'] = round(rate_full / rate_empty, 2)
+        for phase in ('nopurge', 'purge'):
+            writer = Writer(engine, table, args.write_rate)
+            writer.start()
+            started = time.perf_counter()
+            if phase == 'purge':
+                older = (eventstore.utcnow() - eventfill.START -
+                         datetime.timedelta(days=args.purge_days))
+                out['purged'] = store.purge(older)
+                out['purge_s'] = round(time.perf_counter() - started, 1)
+            else:
+                time.sleep(args.nopurge_s)
+            writer.stop.set()
+            writer.join()
+            out['writer_lag_%s_p50_ms' % phase] = round(
+                pct(writer.lags, 0.5), 2)
+            out['writer_lag_%s_p99_ms' % phase] = round(
+                pct(writer.lags, 0.99), 2)
+            out['writer_lag_%s_max_ms' % phase] = round(max(writer.lags), 2)
+            out['writer_commit_%s_p99_ms' % phase] = round(
+                pct(writer.commits, 0.99), 2)
+            out['writer_commit_%s_max_ms' % phase] = round(
+                max(writer.commits), 2)
+        store.close()
+    finally:
+        dbhelpers.drop_tables(url, prefix)
+        dbhelpers.drop_tables(url, empty_prefix)
+        engine.dispose()
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--sizes', default='100000,1000000')
+    parser.add_argument('--databases', default='sqlite,postgresql,mariadb')
+    parser.add_argument('--queries', type=int, default=50)
+    parser.add_argument('--write-rate', type=int, default=1000)
+    parser.add_argument('--purge-days', type=int, default=5)
+    parser.add_argument('--nopurge-s', type=float, default=5.0)
+    parser.add_argument('--code', help='import tidings from this tree')
+    parser.add_argument('--json', action='store_true')
+    args = parser.parse_args(argv)
+    _setup_path(args.code)
+    results = {}
+    for size in (int(s) for s in args.sizes.split(',')):
+        for name in args.databases.split(','):
+            url = URLS[name]
+            if url is None:
+                directory = tempfile.mkdtemp(prefix='tidings-bench-')
+                url = 'sqlite:///' + os.path.join(directory, 'e.sqlite')
+            key = '%s_%d' % (name, size)
+            results[key] = measure(name, url, size, args)
+            if not args.json:
+                print(key, json.dumps(results[key]), flush=True)
+    if args.json:
+        print(json.dumps(results, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

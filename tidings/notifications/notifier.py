@@ -40,15 +40,18 @@ _NOBODY = ()
 class Route:
     """Where an (event, source, status) goes, worked out once and cached:
     the event's definition, the source the filters saw, the backends that
-    deliver it (empty: filtered out) and the publisher to stamp."""
+    deliver it (empty: filtered out), the publisher to stamp and the wire
+    priority (None: the level's own)."""
 
-    __slots__ = ('definition', 'source', 'targets', 'publisher')
+    __slots__ = ('definition', 'source', 'targets', 'publisher', 'priority')
 
-    def __init__(self, definition, source, targets, publisher):
+    def __init__(self, definition, source, targets, publisher,
+                 priority=None):
         self.definition = definition
         self.source = source
         self.targets = targets
         self.publisher = publisher
+        self.priority = priority
 
     def __repr__(self):
         return '<Route %s from %s to %s>' % (
@@ -219,7 +222,7 @@ class Notifier:
         publisher = (self.publisher if src == self.publisher.source
                      else self.publisher.with_source(src))
         return Route(definition, src, tuple(self._targets(definition, src)),
-                     publisher)
+                     publisher, self.wire_priorities.get(definition.level))
 
     def _targets(self, definition, source):
         if definition.removed:
@@ -373,8 +376,7 @@ class Notifier:
             formats=self.formats,
             message_id=self.id_factory and self.id_factory(definition),
             created=self.clock and self.clock(),
-            priority=self.wire_priorities.get(definition.level)
-            if self.wire_priorities else None)
+            priority=route.priority)
         note.prepare()
         for backend in targets:
             try:

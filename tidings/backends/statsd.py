@@ -100,7 +100,7 @@ def option_errors(protocol='udp', socket_path=None, sample_rate=1.0,
     return out
 
 
-class StatsdClient:
+class StatsdClient(base.CloseOnce):
     """A batching, non-blocking StatsD client.
 
     Caller-side methods (:meth:`incr`, :meth:`decr`, :meth:`timing`,
@@ -445,12 +445,9 @@ class StatsdClient:
         self.failures.summary()
         return True
 
-    def close(self, timeout=5.0):
-        """Send what is queued and stop the sender; later metrics drop."""
-        if self.closed:
-            return
-        self.flush(timeout)
-        self.closed = True
+    def _shutdown(self, timeout):
+        # close() sent what was queued; stop the sender (later metrics
+        # drop).
         self._stopping = True
         worker = self._worker
         if self._live is not None:
@@ -567,13 +564,11 @@ class StatsdBackend(base.Backend):
     def flush(self, timeout=None):
         return self.client.flush(timeout)
 
-    def close(self):
-        if not self.closed:
-            self._health_stop.set()
-            if self._health_thread is not None:
-                self._health_thread.join(2)
-            self.client.close()
-            self.closed = True
+    def _shutdown(self, timeout):
+        self._health_stop.set()
+        if self._health_thread is not None:
+            self._health_thread.join(2)
+        self.client.close(timeout)
 
     def stats(self):
         out = self.client.stats()

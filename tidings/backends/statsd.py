@@ -130,6 +130,7 @@ class StatsdClient(base.CloseOnce):
         self.max_packet_size = int(max_packet_size)
         self.flush_interval = float(flush_interval)
         self.queue_size = int(queue_size)
+        self._slow_at = self._first_slow_at()
         self.retry_interval = float(retry_interval)
         self.name = name
         self._rate_suffixes = {}
@@ -163,19 +164,36 @@ class StatsdClient(base.CloseOnce):
     def put(self, line):
         """Enqueue one preformatted StatsD line (``name:value|type``)."""
         queue = self._live
-        if queue is None or len(queue) >= self.queue_size:
+        if queue is None or len(queue) >= self._slow_at:
             return self._put_slow(line)
         queue.append(line)
-        if len(queue) >= WAKE_AT and not self._wake.is_set():
-            self._wake.set()
 
     def _put_slow(self, line):
-        if self.closed or (self._live is not None
-                           and len(self._live) >= self.queue_size):
+        """Enqueue ``line`` when the common case does not hold: the
+        sender is not started (or closed), the queue is full, or this
+        line brings the lines waiting to a wake mark (``WAKE_AT`` lines
+        since the last drain, then ``WAKE_AT`` more each time it is
+        woken): wake the sender early.  :meth:`put` and
+        :meth:`incr` only check :attr:`_slow_at`, below which none of
+        this applies."""
+        queue = self._live
+        if self.closed or (queue is not None
+                           and len(queue) >= self.queue_size):
             self._drop()
             return
-        self._start()
-        self._live.append(line)
+        if queue is None:
+            self._start()
+            queue = self._live
+        queue.append(line)
+        waiting = len(queue)
+        if waiting >= WAKE_AT:
+            self._wake.set()
+            self._slow_at = min(self.queue_size, waiting + WAKE_AT - 1)
+
+    def _first_slow_at(self):
+        """The queue length at which a put takes :meth:`_put_slow`, after
+        a drain: the line that makes ``WAKE_AT`` wait, or a full queue."""
+        return min(self.queue_size, WAKE_AT - 1)
 
     def sample(self, rate=None):
         """Decide whether to send a sampled metric: ``''`` (send, rate 1),
@@ -210,11 +228,9 @@ class StatsdClient(base.CloseOnce):
         # thread for every metric of the statsd backend and the request
         # middleware (benchmarks/statsd.py, caller µs per metric).
         queue = self._live
-        if queue is None or len(queue) >= self.queue_size:
+        if queue is None or len(queue) >= self._slow_at:
             return self._put_slow(line)
         queue.append(line)
-        if len(queue) >= WAKE_AT and not self._wake.is_set():
-            self._wake.set()
 
     def decr(self, stat, count=1, rate=None):
         self.incr(stat, -count, rate)
@@ -300,6 +316,8 @@ class StatsdClient(base.CloseOnce):
         queue = self._queue
         popleft = queue.popleft
         lines = [popleft() for _ in range(len(queue))]
+        # What is queued from now on counts towards the next wake.
+        self._slow_at = self._first_slow_at()
         if not lines:
             return
         limit = self.max_packet_size

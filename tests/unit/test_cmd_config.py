@@ -70,11 +70,11 @@ class TestConfigValidate(cmdbase.CommandTestCase):
         self.assertEqual(0, code, err)
 
     def test_missing_file_is_invalid(self):
-        code, _, err = self.run_tidings('config', 'validate',
-                                        '/nonexistent/tidings.conf')
-        self.assertEqual(1, code)
-        self.assertIn('config file /nonexistent/tidings.conf: no such file',
-                      err)
+        self.assertSays(
+            self.run_tidings('config', 'validate',
+                             '/nonexistent/tidings.conf'), 1,
+            'config file /nonexistent/tidings.conf: no such file',
+            stream='err')
 
     def test_generated_sample_config_is_valid(self):
         code, out, err = self.run_tidings(
@@ -175,25 +175,21 @@ class TestConfigValidateBackendUrls(cmdbase.CommandTestCase):
         return self.run_tidings('config', 'validate', self.write_conf(text))
 
     def test_a_malformed_database_url_is_invalid(self):
-        code, _, err = self.validate(
+        self.assertSays(self.validate(
             '[notifications]\nbackends = database\n'
-            '[backend_database]\nconnection = oracle+nope://x/y\n')
-        self.assertEqual(1, code)
-        self.assertIn("[backend_database] connection = 'oracle+nope://x/y'",
-                      err)
+            '[backend_database]\nconnection = oracle+nope://x/y\n'), 1,
+            "[backend_database] connection = 'oracle+nope://x/y'",
+            stream='err')
 
     def test_an_unknown_transport_is_invalid(self):
-        code, _, err = self.validate(
+        self.assertSays(self.validate(
             '[notifications]\nbackends = messaging\n'
-            '[backend_messaging]\ntransport_url = nope://x/\n')
-        self.assertEqual(1, code)
-        self.assertIn('[backend_messaging] transport_url', err)
-        self.assertIn("unknown transport 'nope'", err)
+            '[backend_messaging]\ntransport_url = nope://x/\n'), 1,
+            '[backend_messaging] transport_url', "unknown transport 'nope'",
+            stream='err')
 
     def test_an_unreachable_broker_is_not_a_config_error(self):
-        code, out, err = self.validate(
+        self.assertSays(self.validate(
             '[notifications]\nbackends = messaging\n'
             '[backend_messaging]\n'
-            'transport_url = rabbit://guest:guest@127.0.0.1:1/\n')
-        self.assertEqual(0, code, err)
-        self.assertIn('OK', out)
+            'transport_url = rabbit://guest:guest@127.0.0.1:1/\n'), 0, 'OK')

@@ -1,7 +1,9 @@
 """Behaviours of the event store and the database backend, written once
 and run on SQLite (tests/unit) and on PostgreSQL and MariaDB
-(tests/functional).  A test class mixes these in and sets ``self.url``
-in setUp; every test uses its own table prefix and drops its tables.
+(tests/functional).  Each database module declares one test class per
+family, ``Test<family><database>(mixin, cases, test case)``: its mixin
+sets ``self.url`` in setUp.  Every test uses its own table prefix and
+drops its tables.
 """
 
 import datetime
@@ -650,28 +652,3 @@ class BackendCases:
             time.sleep(0.01)
         self.assertTrue(backend._ready, backend.last_error)
 
-
-#: The case families every database runs, by the family name in the test
-#: class names (``Test<family><database>``).
-FAMILIES = {'Migrations': MigrationCases, 'EventStore': StoreCases,
-            'DatabaseBackend': BackendCases}
-
-
-def test_classes(database, mixin, test_case, **families):
-    """The test classes ``Test<family><database>`` of every family of
-    FAMILIES and ``families`` (family name: cases class, which may add
-    a family or replace one with a subclass), each ``(mixin, cases,
-    test_case)``: for a test module's ``globals().update``.
-
-    Written once so that a database module names only what differs:
-    its mixin (which sets ``self.url``) and its own cases. The classes
-    belong to the mixin's module, so their test ids are that module's.
-    """
-    families = dict(FAMILIES, **families)
-    out = {}
-    for family, cases in families.items():
-        name = 'Test%s%s' % (family, database)
-        out[name] = type(name, (mixin, cases, test_case),
-                         {'__module__': mixin.__module__,
-                          '__qualname__': name})
-    return out

@@ -12,10 +12,29 @@ class MariaDBMixin(base.DatabaseMixin):
     service = 'mariadb'
 
 
-globals().update(dbcases.test_classes(
-    'MariaDB', MariaDBMixin, base.FunctionalTestCase,
-    DatabaseFaults=dbfaults.DatabaseFaultCases,
-    QueryPlans=dbplans.PlanCases))
+class TestMigrationsMariaDB(MariaDBMixin, dbcases.MigrationCases,
+                            base.FunctionalTestCase):
+    """The schema migrations on a real MariaDB."""
+
+
+class TestEventStoreMariaDB(MariaDBMixin, dbcases.StoreCases,
+                            base.FunctionalTestCase):
+    """The event store on a real MariaDB."""
+
+
+class TestDatabaseBackendMariaDB(MariaDBMixin, dbcases.BackendCases,
+                                 base.FunctionalTestCase):
+    """The database backend on a real MariaDB."""
+
+
+class TestDatabaseFaultsMariaDB(MariaDBMixin, dbfaults.DatabaseFaultCases,
+                                base.FunctionalTestCase):
+    """The database backend through database faults on a real MariaDB."""
+
+
+class TestQueryPlansMariaDB(MariaDBMixin, dbplans.PlanCases,
+                            base.FunctionalTestCase):
+    """The query plans of the event store listings on a real MariaDB."""
 
 
 class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):

@@ -20,8 +20,27 @@ class PostgreSQLMigrationCases(dbcases.MigrationCases):
             'options=-c%20default_transaction_isolation%3Dserializable')
 
 
-globals().update(dbcases.test_classes(
-    'PostgreSQL', PostgreSQLMixin, base.FunctionalTestCase,
-    Migrations=PostgreSQLMigrationCases,
-    DatabaseFaults=dbfaults.DatabaseFaultCases,
-    QueryPlans=dbplans.PlanCases))
+class TestMigrationsPostgreSQL(PostgreSQLMixin, PostgreSQLMigrationCases,
+                               base.FunctionalTestCase):
+    """The schema migrations on a real PostgreSQL."""
+
+
+class TestEventStorePostgreSQL(PostgreSQLMixin, dbcases.StoreCases,
+                               base.FunctionalTestCase):
+    """The event store on a real PostgreSQL."""
+
+
+class TestDatabaseBackendPostgreSQL(PostgreSQLMixin, dbcases.BackendCases,
+                                    base.FunctionalTestCase):
+    """The database backend on a real PostgreSQL."""
+
+
+class TestDatabaseFaultsPostgreSQL(PostgreSQLMixin,
+                                   dbfaults.DatabaseFaultCases,
+                                   base.FunctionalTestCase):
+    """The database backend through database faults on a real PostgreSQL."""
+
+
+class TestQueryPlansPostgreSQL(PostgreSQLMixin, dbplans.PlanCases,
+                               base.FunctionalTestCase):
+    """The query plans of the event store listings on a real PostgreSQL."""

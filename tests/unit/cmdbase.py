@@ -30,6 +30,19 @@ class CommandTestCase(testtools.TestCase):
                          % (' '.join(map(str, argv)), out, err))
         return err
 
+    def assertSays(self, result, code, *fragments, stream='out',
+                   lacks=()):
+        """``result``, the ``(exit code, stdout, stderr)`` of a run, has
+        exit status ``code``, and its ``stream`` (``'out'`` or ``'err'``)
+        holds every one of ``fragments`` and none of ``lacks``."""
+        got, out, err = result
+        self.assertEqual(code, got, 'stdout: %s\nstderr: %s' % (out, err))
+        text = {'out': out, 'err': err}[stream]
+        for fragment in fragments:
+            self.assertIn(fragment, text)
+        for fragment in lacks:
+            self.assertNotIn(fragment, text)
+
     def write_conf(self, text, name='tidings.conf'):
         if not hasattr(self, '_conf_dir'):
             self._conf_dir = self.useFixture(fixtures.TempDir()).path

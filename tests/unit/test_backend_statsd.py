@@ -112,6 +112,14 @@ class TestStatsdClient(ClientTestCase):
         self.assertEqual(statsd.WAKE_AT,
                          len(self.receiver.receive(statsd.WAKE_AT, 5)))
 
+    def test_each_further_batch_wakes_the_sender_again(self):
+        client = self.client(flush_interval=30.0)
+        for _ in range(3):
+            for _ in range(statsd.WAKE_AT):
+                client.incr('busy')
+            self.assertEqual(statsd.WAKE_AT,
+                             len(self.receiver.receive(statsd.WAKE_AT, 5)))
+
     def test_full_queue_drops_and_counts(self):
         client = self.client(queue_size=10, flush_interval=30.0)
         client.put('first:1|c')

@@ -371,3 +371,39 @@ class TestBurstLog(testtools.TestCase):
         burst.record('a')
         burst.record('b')
         self.assertEqual(2, logger.output.count('thing: '))
+
+
+class _Recorder(base.CloseOnce):
+    """Records what close() calls, and whether it was closed by then."""
+
+    def __init__(self):
+        self.calls = []
+
+    def flush(self, timeout=None):
+        self.calls.append(('flush', timeout, self.closed))
+        return True
+
+    def _shutdown(self, timeout):
+        self.calls.append(('shutdown', timeout, self.closed))
+
+
+class TestCloseOnce(testtools.TestCase):
+
+    def test_flushes_then_marks_closed_then_shuts_down(self):
+        thing = _Recorder()
+        thing.close(3)
+        self.assertEqual([('flush', 3, False), ('shutdown', 3, True)],
+                         thing.calls)
+        self.assertTrue(thing.closed)
+
+    def test_a_second_close_does_nothing(self):
+        thing = _Recorder()
+        thing.close(3)
+        thing.close(7)
+        self.assertEqual(['flush', 'shutdown'],
+                         [call[0] for call in thing.calls])
+
+    def test_default_timeout_is_five_seconds(self):
+        thing = _Recorder()
+        thing.close()
+        self.assertEqual([5.0, 5.0], [call[1] for call in thing.calls])

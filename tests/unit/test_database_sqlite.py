@@ -22,6 +22,21 @@ def _remove_tree(path):
     shutil.rmtree(path, ignore_errors=True)
 
 
-globals().update(dbcases.test_classes('SQLite', SQLiteMixin,
-                                      testtools.TestCase,
-                                      QueryPlans=dbplans.PlanCases))
+class TestMigrationsSQLite(SQLiteMixin, dbcases.MigrationCases,
+                          testtools.TestCase):
+    """The schema migrations on SQLite files."""
+
+
+class TestEventStoreSQLite(SQLiteMixin, dbcases.StoreCases,
+                           testtools.TestCase):
+    """The event store on SQLite files."""
+
+
+class TestDatabaseBackendSQLite(SQLiteMixin, dbcases.BackendCases,
+                                testtools.TestCase):
+    """The database backend on SQLite files."""
+
+
+class TestQueryPlansSQLite(SQLiteMixin, dbplans.PlanCases,
+                           testtools.TestCase):
+    """The query plans of the event store listings on SQLite files."""

@@ -2,11 +2,10 @@
 
 import re
 
-import testtools
-from testtools.matchers import ContainsAll
 from oslo_versionedobjects import fields as ovo_fields
 from oslo_versionedobjects import fixture as ovo_fixture
 
+from tests import testcase
 from tests.unit import fptest_payloads as fp
 from tidings.objects import base
 from tidings.objects import errors
@@ -30,7 +29,7 @@ def _fp(field_map=None, **kwargs):
                         **kwargs))
 
 
-class TestFingerprintFormat(testtools.TestCase):
+class TestFingerprintFormat(testcase.TestCase):
 
     def test_fingerprint_is_version_dash_32_hex_digits(self):
         self.assertRegex(_fp(version='1.3'), r'^1\.3-[0-9a-f]{32}$')
@@ -52,7 +51,7 @@ class TestFingerprintFormat(testtools.TestCase):
         self.assertRaises(ValueError, fingerprint.split, '1.0-xyz')
 
 
-class TestWhatDoesNotChangeTheFingerprint(testtools.TestCase):
+class TestWhatDoesNotChangeTheFingerprint(testcase.TestCase):
 
     def test_docstring_change_is_not_caught(self):
         self.assertEqual(_fp(doc='Old words.'), _fp(doc='New words.'))
@@ -74,7 +73,7 @@ class TestWhatDoesNotChangeTheFingerprint(testtools.TestCase):
         self.assertEqual(_fp(schema=one), _fp(schema=two))
 
 
-class TestWhatChangesTheFingerprint(testtools.TestCase):
+class TestWhatChangesTheFingerprint(testcase.TestCase):
 
     def assertChanges(self, other):
         self.assertNotEqual(_fp(), other)
@@ -123,7 +122,7 @@ class TestWhatChangesTheFingerprint(testtools.TestCase):
         self.assertChanges(_fp(namespace='other'))
 
 
-class TestNestedPayloads(testtools.TestCase):
+class TestNestedPayloads(testcase.TestCase):
 
     def _outer(self, inner_version):
         registry = base.ObjectRegistry('fptest')
@@ -161,13 +160,12 @@ class TestNestedPayloads(testtools.TestCase):
 
     def test_unregistered_nested_payload_is_an_error_naming_the_field(self):
         outer = fp.make_payload({'inner': fields.ObjectField('Missing')})
-        exc = self.assertRaises(errors.NestedPayloadError,
+        self.assertRaisesNaming(errors.NestedPayloadError,
+                                ['ThingPayload.inner', "'Missing'"],
                                 fingerprint.fingerprint, outer)
-        self.assertThat(str(exc), ContainsAll([
-            'ThingPayload.inner', "'Missing'"]))
 
 
-class TestShape(testtools.TestCase):
+class TestShape(testcase.TestCase):
 
     def setUp(self):
         super().setUp()

@@ -434,6 +434,17 @@ class TestNotifyDetails(NotifierTestCase):
         self.assertIsNone(fix.notifier.notify(catalog.TABLE_CREATE_START,
                                               catalog.table_payload()))
 
+    def test_a_second_close_closes_no_backend_again(self):
+        fix = self.notifications()
+        closes = []
+        for backend in fix.notifier.backends:
+            self.patch(backend, 'close',
+                       lambda timeout=5.0, name=backend.name:
+                       closes.append(name))
+        fix.notifier.close(2)
+        fix.notifier.close(2)
+        self.assertEqual([b.name for b in fix.notifier.backends], closes)
+
     def routes_after(self, size, sources):
         """The route cache of ``size`` entries once ``sources`` sources
         (s0, s1...) asked about one event."""

@@ -5,9 +5,8 @@ import logging
 import os
 
 import fixtures
-import testtools
-from testtools.matchers import ContainsAll
 
+from tests import testcase
 from tests.unit import catalog
 from tidings.backends import jsonfile
 from tidings.backends import log as log_backend
@@ -62,7 +61,7 @@ def exc_payload(cls=catalog.ExceptionPayload):
                exception_message='boom')
 
 
-class TestObjectRegistry(testtools.TestCase):
+class TestObjectRegistry(testcase.TestCase):
 
     def test_same_name_in_two_namespaces_does_not_collide(self):
         self.assertIs(BETA.get('ExceptionPayload'), ExceptionPayload)
@@ -90,31 +89,29 @@ class TestObjectRegistry(testtools.TestCase):
                       ALPHA.get('ExceptionPayload', '1.0'))
 
     def test_get_unknown_name_lists_known_payloads(self):
-        exc = self.assertRaises(errors.UnknownPayloadError, ALPHA.get,
-                                'Nope')
-        self.assertThat(str(exc), ContainsAll([
-            "'alpha.Nope'", 'alpha.KindsPayload']))
+        self.assertRaisesNaming(errors.UnknownPayloadError,
+                                ["'alpha.Nope'", 'alpha.KindsPayload'],
+                                ALPHA.get, 'Nope')
 
     def test_get_unknown_version_lists_known_versions(self):
-        exc = self.assertRaises(errors.UnknownPayloadError, ALPHA.get,
-                                'ExceptionPayload', '9.0')
-        self.assertThat(str(exc), ContainsAll([
-            'alpha.ExceptionPayload@1.0', 'alpha.ExceptionPayload@1.1']))
+        self.assertRaisesNaming(
+            errors.UnknownPayloadError,
+            ['alpha.ExceptionPayload@1.0', 'alpha.ExceptionPayload@1.1'],
+            ALPHA.get, 'ExceptionPayload', '9.0')
 
     def test_namespace_must_be_a_word(self):
-        exc = self.assertRaises(errors.TidingsError, base.ObjectRegistry,
-                                'no spaces')
-        self.assertIn("'no spaces'", str(exc))
+        self.assertRaisesNaming(errors.TidingsError, ["'no spaces'"],
+                                base.ObjectRegistry, 'no spaces')
 
     def test_malformed_version_is_rejected_at_registration(self):
         class Bad(payload_mod.Payload):
             VERSION = '1'
 
-        exc = self.assertRaises(errors.VersionError, ALPHA.register, Bad)
-        self.assertIn('MAJOR.MINOR', str(exc))
+        self.assertRaisesNaming(errors.VersionError, ['MAJOR.MINOR'],
+                                ALPHA.register, Bad)
 
 
-class TestWirePrimitive(testtools.TestCase):
+class TestWirePrimitive(testcase.TestCase):
 
     def test_primitive_has_no_changes(self):
         prim = catalog.table_payload().obj_to_primitive()
@@ -167,9 +164,9 @@ class TestWirePrimitive(testtools.TestCase):
         self.assertEqual(prim, rebuilt.obj_to_primitive())
 
     def test_from_primitive_rejects_a_non_primitive(self):
-        exc = self.assertRaises(errors.MalformedNotificationError,
+        self.assertRaisesNaming(errors.MalformedNotificationError,
+                                ['unitcat_object.name'],
                                 catalog.OBJECTS.from_primitive, ['x'])
-        self.assertIn('unitcat_object.name', str(exc))
 
     def test_from_primitive_rejects_data_that_is_not_an_object(self):
         exc = self.assertRaises(
@@ -218,7 +215,7 @@ class TestWirePrimitive(testtools.TestCase):
         self.assertNotIn('unitcat_object.data', json.dumps(flat))
 
 
-class TestVersionPinning(testtools.TestCase):
+class TestVersionPinning(testcase.TestCase):
 
     def test_older_target_drops_fields_added_later(self):
         payload = catalog.table_payload(comment='c', tags=['x'])
@@ -234,23 +231,21 @@ class TestVersionPinning(testtools.TestCase):
         self.assertNotIn('tags', prim['unitcat_object.data'])
 
     def test_newer_target_is_a_pin_error(self):
-        exc = self.assertRaises(errors.PinError,
-                                catalog.table_payload().obj_to_primitive,
-                                '1.3')
-        self.assertThat(str(exc), ContainsAll([
-            'TablePayload cannot be pinned to 1.3', '1.0 to 1.2']))
+        self.assertRaisesNaming(
+            errors.PinError,
+            ['TablePayload cannot be pinned to 1.3', '1.0 to 1.2'],
+            catalog.table_payload().obj_to_primitive, '1.3')
 
     def test_other_major_is_a_pin_error(self):
         self.assertRaises(errors.PinError, base.check_target_version,
                           catalog.TablePayload, '0.9')
 
     def test_malformed_version_is_a_version_error(self):
-        exc = self.assertRaises(errors.VersionError, base.version_tuple,
-                                'one.two')
-        self.assertIn("'one.two'", str(exc))
+        self.assertRaisesNaming(errors.VersionError, ["'one.two'"],
+                                base.version_tuple, 'one.two')
 
 
-class TestFieldErrors(testtools.TestCase):
+class TestFieldErrors(testcase.TestCase):
 
     def test_error_names_payload_field_value_and_accepted(self):
         exc = self.assertRaises(errors.FieldValueError, KindsPayload,
@@ -266,22 +261,22 @@ class TestFieldErrors(testtools.TestCase):
 
     def test_assignment_error_also_names_the_field(self):
         payload = KindsPayload()
-        exc = self.assertRaises(errors.FieldValueError, setattr, payload,
-                                'count', 'lots')
-        self.assertIn("KindsPayload.count: 'lots' is not a whole number",
-                      str(exc))
+        self.assertRaisesNaming(
+            errors.FieldValueError,
+            ["KindsPayload.count: 'lots' is not a whole number"], setattr,
+            payload, 'count', 'lots')
 
     def test_unknown_keyword_names_the_known_fields(self):
-        exc = self.assertRaises(errors.UnknownFieldError, KindsPayload,
-                                colour='red')
-        self.assertThat(str(exc), ContainsAll([
-            "KindsPayload has no field 'colour'", 'count']))
+        self.assertRaisesNaming(
+            errors.UnknownFieldError,
+            ["KindsPayload has no field 'colour'", 'count'], KindsPayload,
+            colour='red')
 
     def test_wrong_nested_object_class_is_rejected(self):
-        exc = self.assertRaises(errors.FieldValueError,
-                                catalog.table_payload().__setattr__,
-                                'fault', catalog.PingPayload(n=1))
-        self.assertIn('a ExceptionPayload object', str(exc))
+        self.assertRaisesNaming(errors.FieldValueError,
+                                ['a ExceptionPayload object'],
+                                catalog.table_payload().__setattr__, 'fault',
+                                catalog.PingPayload(n=1))
 
     def test_integer_refuses_to_truncate(self):
         self.assertRaises(errors.FieldValueError, KindsPayload, count=1.5)
@@ -298,9 +293,9 @@ class TestFieldErrors(testtools.TestCase):
                           ratio=10 ** 400)
 
     def test_boolean_refuses_an_unknown_word(self):
-        exc = self.assertRaises(errors.FieldValueError, KindsPayload,
+        self.assertRaisesNaming(errors.FieldValueError,
+                                ["'maybe' is not true or false"], KindsPayload,
                                 flag='maybe')
-        self.assertIn("'maybe' is not true or false", str(exc))
 
     def test_boolean_reads_no_as_false(self):
         self.assertIs(False, KindsPayload(flag='no').flag)
@@ -310,7 +305,7 @@ class TestFieldErrors(testtools.TestCase):
                           ident='not-a-uuid')
 
 
-class TestLevelField(testtools.TestCase):
+class TestLevelField(testcase.TestCase):
 
     def test_level_is_case_insensitive(self):
         self.assertEqual('error', KindsPayload(level='ERROR').level)
@@ -324,27 +319,26 @@ class TestLevelField(testtools.TestCase):
         self.assertEqual('warn', data['level'])
 
     def test_bad_level_lists_the_levels(self):
-        exc = self.assertRaises(errors.FieldValueError, KindsPayload,
-                                level='loud')
-        self.assertIn('debug, info, audit, warn, error, critical, sample',
-                      str(exc))
+        self.assertRaisesNaming(
+            errors.FieldValueError,
+            ['debug, info, audit, warn, error, critical, sample'],
+            KindsPayload, level='loud')
 
     def test_normalize_level_rejects_non_strings(self):
         self.assertRaises(ValueError, fields.normalize_level, 20)
 
 
-class TestPhaseField(testtools.TestCase):
+class TestPhaseField(testcase.TestCase):
 
     def test_phase_is_case_insensitive(self):
         self.assertEqual('start', KindsPayload(phase=' Start ').phase)
 
     def test_bad_phase_lists_the_phases(self):
-        exc = self.assertRaises(errors.FieldValueError, KindsPayload,
-                                phase='middle')
-        self.assertIn('start, end, error', str(exc))
+        self.assertRaisesNaming(errors.FieldValueError, ['start, end, error'],
+                                KindsPayload, phase='middle')
 
 
-class TestSensitiveString(testtools.TestCase):
+class TestSensitiveString(testcase.TestCase):
 
     def _payload(self):
         return catalog.table_payload(owner_token='hunter2')

@@ -243,16 +243,13 @@ class TestFingerprintsInAProject(ProjectCase):
     def test_events_list_of_a_catalog_that_is_not_installed(self):
         os.chdir(REPO)
         sys.path.insert(0, self.root)
-        code, out, _ = self.run_tidings('events', 'list', '--catalog', SPEC)
-        self.assertEqual(0, code)
-        self.assertIn('acme.backup.create.start', out)
-        self.assertNotIn('watcher', out)
+        self.assertSays(self.run_tidings('events', 'list', '--catalog', SPEC),
+                        0, 'acme.backup.create.start', lacks=['watcher'])
 
     def test_ceilometer_definitions_cover_the_project_events_only(self):
-        code, out, _ = self.run_tidings('ceilometer-definitions')
-        self.assertEqual(0, code)
-        self.assertIn('event_type: acme.backup.create.end', out)
-        self.assertNotIn('watcher', out)
+        self.assertSays(self.run_tidings('ceilometer-definitions'), 0,
+                        'event_type: acme.backup.create.end',
+                        lacks=['watcher'])
 
     def test_validate_uses_the_project_lock(self):
         self.run_tidings('fingerprints', 'update')

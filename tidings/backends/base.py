@@ -54,7 +54,35 @@ from tidings.burstlog import BurstLog  # noqa: F401  (backends use base.BurstLog
 LOG = logging.getLogger(__name__)
 
 
-class Backend:
+class CloseOnce:
+    """``close()`` that does its work once.
+
+    The first call waits up to ``timeout`` seconds for :meth:`flush`,
+    marks the object :attr:`closed` (what is sent later is dropped), then
+    calls :meth:`_shutdown`; later calls return at once.  Backends, the
+    statsd client and the Notifier share it.
+    """
+
+    closed = False
+
+    def close(self, timeout=5.0):
+        """Send what is held (waiting up to ``timeout`` seconds) and stop;
+        what is sent later is dropped.  Once: a second call does
+        nothing."""
+        if self.closed:
+            return
+        self.flush(timeout)
+        self.closed = True
+        self._shutdown(timeout)
+
+    def flush(self, timeout=None):
+        return True
+
+    def _shutdown(self, timeout):
+        """Stop what still runs once closed (threads, connections)."""
+
+
+class Backend(CloseOnce):
     """Base of every backend plugin."""
 
     #: Delivery mechanisms this backend serves (an event is handed to it
@@ -94,13 +122,6 @@ class Backend:
 
     def send(self, notification):
         raise NotImplementedError
-
-    def flush(self, timeout=None):
-        return True
-
-    def close(self):
-        self.flush()
-        self.closed = True
 
     def stats(self):
         return {}
@@ -243,11 +264,7 @@ class QueuedBackend(Backend):
         self.failures.summary()
         return drained
 
-    def close(self, timeout=5.0):
-        if self.closed:
-            return
-        self.flush(timeout)
-        self.closed = True
+    def _shutdown(self, timeout):
         if self._worker is not None and self._pid == os.getpid():
             try:
                 self._queue.put(None, timeout=1)

@@ -434,12 +434,9 @@ class DatabaseBackend(base.QueuedBackend):
 
     # shutdown and health
 
-    def close(self, timeout=5.0):
-        if self.closed:
-            return
-        self.flush(timeout)
+    def _shutdown(self, timeout):
         self._stop.set()
-        super().close(timeout)
+        super()._shutdown(timeout)
         if self._retention is not None and \
                 self._retention_pid == os.getpid():
             self._retention.join(timeout)

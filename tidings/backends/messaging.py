@@ -867,11 +867,7 @@ class MessagingBackend(base.QueuedBackend):
                 self._idle.wait(min(0.05, remaining))
         return True
 
-    def close(self, timeout=5.0):
-        if self.closed:
-            return
-        self.flush(timeout)
-        self.closed = True
+    def _shutdown(self, timeout):
         _OPEN.discard(self)
         self._stop.set()
         if self._pid == os.getpid():

@@ -100,7 +100,7 @@ def option_errors(protocol='udp', socket_path=None, sample_rate=1.0,
     return out
 
 
-class StatsdClient:
+class StatsdClient(base.CloseOnce):
     """A batching, non-blocking StatsD client.
 
     Caller-side methods (:meth:`incr`, :meth:`decr`, :meth:`timing`,
@@ -130,6 +130,7 @@ class StatsdClient:
         self.max_packet_size = int(max_packet_size)
         self.flush_interval = float(flush_interval)
         self.queue_size = int(queue_size)
+        self._slow_at = self._first_slow_at()
         self.retry_interval = float(retry_interval)
         self.name = name
         self._rate_suffixes = {}
@@ -163,19 +164,36 @@ class StatsdClient:
     def put(self, line):
         """Enqueue one preformatted StatsD line (``name:value|type``)."""
         queue = self._live
-        if queue is None or len(queue) >= self.queue_size:
+        if queue is None or len(queue) >= self._slow_at:
             return self._put_slow(line)
         queue.append(line)
-        if len(queue) >= WAKE_AT and not self._wake.is_set():
-            self._wake.set()
 
     def _put_slow(self, line):
-        if self.closed or (self._live is not None
-                           and len(self._live) >= self.queue_size):
+        """Enqueue ``line`` when the common case does not hold: the
+        sender is not started (or closed), the queue is full, or this
+        line brings the lines waiting to a wake mark (``WAKE_AT`` lines
+        since the last drain, then ``WAKE_AT`` more each time it is
+        woken): wake the sender early.  :meth:`put` and
+        :meth:`incr` only check :attr:`_slow_at`, below which none of
+        this applies."""
+        queue = self._live
+        if self.closed or (queue is not None
+                           and len(queue) >= self.queue_size):
             self._drop()
             return
-        self._start()
-        self._live.append(line)
+        if queue is None:
+            self._start()
+            queue = self._live
+        queue.append(line)
+        waiting = len(queue)
+        if waiting >= WAKE_AT:
+            self._wake.set()
+            self._slow_at = min(self.queue_size, waiting + WAKE_AT - 1)
+
+    def _first_slow_at(self):
+        """The queue length at which a put takes :meth:`_put_slow`, after
+        a drain: the line that makes ``WAKE_AT`` wait, or a full queue."""
+        return min(self.queue_size, WAKE_AT - 1)
 
     def sample(self, rate=None):
         """Decide whether to send a sampled metric: ``''`` (send, rate 1),
@@ -210,11 +228,9 @@ class StatsdClient:
         # thread for every metric of the statsd backend and the request
         # middleware (benchmarks/statsd.py, caller µs per metric).
         queue = self._live
-        if queue is None or len(queue) >= self.queue_size:
+        if queue is None or len(queue) >= self._slow_at:
             return self._put_slow(line)
         queue.append(line)
-        if len(queue) >= WAKE_AT and not self._wake.is_set():
-            self._wake.set()
 
     def decr(self, stat, count=1, rate=None):
         self.incr(stat, -count, rate)
@@ -300,6 +316,8 @@ class StatsdClient:
         queue = self._queue
         popleft = queue.popleft
         lines = [popleft() for _ in range(len(queue))]
+        # What is queued from now on counts towards the next wake.
+        self._slow_at = self._first_slow_at()
         if not lines:
             return
         limit = self.max_packet_size
@@ -445,12 +463,9 @@ class StatsdClient:
         self.failures.summary()
         return True
 
-    def close(self, timeout=5.0):
-        """Send what is queued and stop the sender; later metrics drop."""
-        if self.closed:
-            return
-        self.flush(timeout)
-        self.closed = True
+    def _shutdown(self, timeout):
+        # close() sent what was queued; stop the sender (later metrics
+        # drop).
         self._stopping = True
         worker = self._worker
         if self._live is not None:
@@ -567,13 +582,11 @@ class StatsdBackend(base.Backend):
     def flush(self, timeout=None):
         return self.client.flush(timeout)
 
-    def close(self):
-        if not self.closed:
-            self._health_stop.set()
-            if self._health_thread is not None:
-                self._health_thread.join(2)
-            self.client.close()
-            self.closed = True
+    def _shutdown(self, timeout):
+        self._health_stop.set()
+        if self._health_thread is not None:
+            self._health_thread.join(2)
+        self.client.close(timeout)
 
     def stats(self):
         out = self.client.stats()

@@ -59,7 +59,7 @@ class Route:
             ', '.join(b.name for b in self.targets) or 'nowhere')
 
 
-class Notifier:
+class Notifier(backend_base.CloseOnce):
     """Deliver events of the given registries through configured backends.
 
     :param conf: an oslo.config ``ConfigOpts``; tidings registers its
@@ -414,11 +414,7 @@ class Notifier:
             log.summary()
         return ok
 
-    def close(self, timeout=5.0):
-        if self.closed:
-            return
-        self.flush(timeout)
-        self.closed = True
+    def _shutdown(self, timeout):
         for backend in self.backends:
             try:
                 backend.close()

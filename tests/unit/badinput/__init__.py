@@ -17,8 +17,8 @@ import os
 from unittest import mock
 
 import fixtures
-import testtools
 
+from tests import testcase
 from tidings.cmd import main as main_mod
 from tidings.objects import errors
 
@@ -39,7 +39,7 @@ def unreadable(path):
         yield
 
 
-class BadInputCase(testtools.TestCase):
+class BadInputCase(testcase.TestCase):
     """Assertions shared by the corpus."""
 
     def assertClearError(self, exc, *fragments):

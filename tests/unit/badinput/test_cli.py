@@ -221,25 +221,19 @@ class TestDb(CliCase):
 
 class TestFingerprints(CliCase):
 
-    def test_check_with_a_missing_lock_says_how_to_create_it(self):
-        path = os.path.join(self.tmp, 'nope.json')
-        self.assertCliRefuses(['fingerprints', 'check', '--lock', path], [
-            'lock file %s' % path, 'does not exist',
-            'tidings fingerprints update --lock %s' % path])
-
-    def test_check_with_a_binary_lock_names_it(self):
-        path = self.write('bin.json', bytes(range(256)))
-        self.assertCliRefuses(['fingerprints', 'check', '--lock', path], [
-            'lock file %s' % path, 'is not UTF-8', 'accepted: UTF-8'])
-
-    def test_check_with_a_deep_lock_names_the_depth(self):
-        path = self.write('deep.json', '{"a":' * 500 + '1' + '}' * 500)
-        self.assertCliRefuses(['fingerprints', 'check', '--lock', path], [
-            'lock file %s' % path, 'nested more than 100 levels'])
-
-    def test_check_with_a_directory_as_lock_names_it(self):
-        self.assertCliRefuses(['fingerprints', 'check', '--lock', self.tmp],
-                              ['lock file %s' % self.tmp, 'is a directory'])
+    def test_check_with_a_bad_lock_names_it_and_what_is_wrong(self):
+        missing = os.path.join(self.tmp, 'nope.json')
+        for path, fragments in (
+                (missing, ['does not exist',
+                           'tidings fingerprints update --lock %s'
+                           % missing]),
+                (self.write('bin.json', bytes(range(256))),
+                 ['is not UTF-8', 'accepted: UTF-8']),
+                (self.write('deep.json', '{"a":' * 500 + '1' + '}' * 500),
+                 ['nested more than 100 levels']),
+                (self.tmp, ['is a directory'])):
+            self.assertCliRefuses(['fingerprints', 'check', '--lock', path],
+                                  ['lock file %s' % path] + fragments)
 
     def test_check_of_a_module_that_cannot_be_imported_names_it(self):
         self.assertCliRefuses(

@@ -89,33 +89,94 @@ class ConfigCase(badinput.BadInputCase):
     def invalid(self, text, *fragments, count=None):
         return self.assertInvalid([self.write(text)], fragments, count)
 
+    def assertEachInvalid(self, cases):
+        """Each ``(config text, *message fragments)`` of ``cases`` is
+        refused with every fragment in the message; the failures of all
+        the cases are reported together, each with its text."""
+        failures = []
+        for text, *fragments in cases:
+            try:
+                self.invalid(text, *fragments)
+            except AssertionError as exc:
+                failures.append('%r: %s' % (text, exc))
+        if failures:
+            self.fail('%d of %d cases failed:\n%s' % (
+                len(failures), len(cases), '\n\n'.join(failures)))
+
 
 class TestNotificationsGroup(ConfigCase):
 
-    def test_unknown_level_lists_the_levels(self):
-        self.invalid('[notifications]\nlevel = loud\n',
-                     "[notifications] level = 'loud'",
-                     'not one of debug, info, audit, warn, error, critical')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # unknown level lists the levels
+            ('[notifications]\nlevel = loud\n',
+             "[notifications] level = 'loud'",
+             'not one of debug, info, audit, warn, error, critical'),
+            # unknown format lists the choices
+            ('[notifications]\nnotification_format = xml\n',
+             "[notifications] notification_format = 'xml'",
+             'expected one of versioned, unversioned, both'),
+            # non boolean says true or false
+            ('[notifications]\ninclude_traceback = maybe\n',
+             "[notifications] include_traceback = 'maybe'",
+             'expected true or false'),
+            # unknown backend lists the installed ones
+            ('[notifications]\nbackends = kafka\n',
+             "[notifications] backends = 'kafka'",
+             'not an installed backend; installed: database'),
+            # misspelt backend gets did you mean
+            ('[notifications]\nbackends = lgo\n',
+             "[notifications] backends = 'lgo'",
+             "did you mean 'log'?",
+             'installed: '),
+            # empty backend entry is refused
+            ('[notifications]\nbackends = log,,noop\n',
+             "[notifications] backends = 'log, , noop'",
+             'an entry is empty (a stray comma?)',
+             'list of installed backends: '),
+            # no backend at all is refused
+            ('[notifications]\nbackends =\n',
+             "[notifications] backends = ''",
+             'at least one backend is needed; installed: '),
+            # malformed pin shows the accepted form
+            ('[notifications]\npin_versions = Audit@1.0\n',
+             "[notifications] pin_versions = 'Audit@1.0'",
+             'expected PayloadName:MAJOR.MINOR'),
+            # pin of an unknown payload lists the payloads
+            ('[notifications]\npin_versions = Nope:1.0\n',
+             "[notifications] pin_versions = 'Nope:1.0'",
+             'no such payload; payloads: ',
+             'demo.BackupPayload'),
+            # pin to an unproducible version says what is
+            ('[notifications]\npin_versions = BackupPayload:1.5\n',
+             "[notifications] pin_versions = 'BackupPayload:1.5'",
+             'BackupPayload cannot be pinned to 1.5'),
+            # empty source name is refused
+            ('[notifications]\nexclude_sources = api, ,x\n',
+             "[notifications] exclude_sources = ''",
+             'empty source names are not allowed'),
+            # empty redact context key is refused
+            ('[notifications]\nredact_context_keys = token,,x\n',
+             "[notifications] redact_context_keys = ''",
+             'empty entries are not allowed',
+             'key names or shell patterns'),
+            # unknown publisher placeholder lists the accepted ones
+            ('[notifications]\npublisher_id_format = {who}\n',
+             "[notifications] publisher_id_format = '{who}'",
+             'placeholders accepted: {source}, {host}'),
+            # publisher host that is no host name
+            ('[notifications]\npublisher_host = bad host!\n',
+             "[notifications] publisher_host = 'bad host!'",
+             'expected an IP address or a host name'),
+        ])
 
-    def test_unknown_format_lists_the_choices(self):
-        self.invalid('[notifications]\nnotification_format = xml\n',
-                     "[notifications] notification_format = 'xml'",
-                     'expected one of versioned, unversioned, both')
-
-    def test_non_boolean_says_true_or_false(self):
-        self.invalid('[notifications]\ninclude_traceback = maybe\n',
-                     "[notifications] include_traceback = 'maybe'",
-                     'expected true or false')
-
-    def test_unknown_backend_lists_the_installed_ones(self):
-        self.invalid('[notifications]\nbackends = kafka\n',
-                     "[notifications] backends = 'kafka'",
-                     'not an installed backend; installed: database')
-
-    def test_misspelt_backend_gets_did_you_mean(self):
-        self.invalid('[notifications]\nbackends = lgo\n',
-                     "[notifications] backends = 'lgo'",
-                     "did you mean 'log'?", 'installed: ')
+    def test_a_table_fails_on_each_case_that_is_not_refused_as_said(self):
+        self.assertRaisesNaming(AssertionError, [
+            '2 of 3 cases failed', "level = info", 'no such fragment'],
+            self.assertEachInvalid, [
+                ('[notifications]\nlevel = info\n', 'level'),
+                ('[notifications]\nlevel = loud\n', "level = 'loud'"),
+                ('[notifications]\nlevel = lod\n', 'no such fragment')])
 
     def test_duplicate_backend_is_named(self):
         self.invalid('[notifications]\nbackends = log,log\n',
@@ -123,61 +184,21 @@ class TestNotificationsGroup(ConfigCase):
                      "backend 'log' is listed twice; list each backend once",
                      count=1)
 
-    def test_empty_backend_entry_is_refused(self):
-        self.invalid('[notifications]\nbackends = log,,noop\n',
-                     "[notifications] backends = 'log, , noop'",
-                     'an entry is empty (a stray comma?)',
-                     'list of installed backends: ')
-
-    def test_no_backend_at_all_is_refused(self):
-        self.invalid('[notifications]\nbackends =\n',
-                     "[notifications] backends = ''",
-                     'at least one backend is needed; installed: ')
-
-    def test_malformed_pin_shows_the_accepted_form(self):
-        self.invalid('[notifications]\npin_versions = Audit@1.0\n',
-                     "[notifications] pin_versions = 'Audit@1.0'",
-                     'expected PayloadName:MAJOR.MINOR')
-
-    def test_pin_of_an_unknown_payload_lists_the_payloads(self):
-        self.invalid('[notifications]\npin_versions = Nope:1.0\n',
-                     "[notifications] pin_versions = 'Nope:1.0'",
-                     'no such payload; payloads: ', 'demo.BackupPayload')
-
-    def test_pin_to_an_unproducible_version_says_what_is(self):
-        self.invalid('[notifications]\npin_versions = BackupPayload:1.5\n',
-                     "[notifications] pin_versions = 'BackupPayload:1.5'",
-                     'BackupPayload cannot be pinned to 1.5')
-
-    def test_empty_source_name_is_refused(self):
-        self.invalid('[notifications]\nexclude_sources = api, ,x\n',
-                     "[notifications] exclude_sources = ''",
-                     'empty source names are not allowed')
-
-    def test_empty_redact_context_key_is_refused(self):
-        self.invalid('[notifications]\nredact_context_keys = token,,x\n',
-                     "[notifications] redact_context_keys = ''",
-                     'empty entries are not allowed',
-                     'key names or shell patterns')
-
-    def test_unknown_publisher_placeholder_lists_the_accepted_ones(self):
-        self.invalid('[notifications]\npublisher_id_format = {who}\n',
-                     "[notifications] publisher_id_format = '{who}'",
-                     'placeholders accepted: {source}, {host}')
-
-    def test_publisher_host_that_is_no_host_name(self):
-        self.invalid('[notifications]\npublisher_host = bad host!\n',
-                     "[notifications] publisher_host = 'bad host!'",
-                     'expected an IP address or a host name')
-
 
 class TestStatePath(ConfigCase):
 
-    def test_state_path_that_is_a_file(self):
-        self.invalid('[notifications]\nstate_path = %s\n' % self.regular,
-                     "[notifications] state_path = '%s'" % self.regular,
-                     'is not a directory',
-                     'expected a directory this user can create files in')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # state path that is a file
+            ('[notifications]\nstate_path = %s\n' % self.regular,
+             "[notifications] state_path = '%s'" % self.regular,
+             'is not a directory',
+             'expected a directory this user can create files in'),
+            # state path under proc
+            ('[notifications]\nstate_path = /proc/tidings\n',
+             "[notifications] state_path = '/proc/tidings'",
+             'is under /proc, a virtual file system'),
+        ])
 
     def test_state_path_that_cannot_be_created(self):
         path = os.path.join(self.regular, 'state')
@@ -185,11 +206,6 @@ class TestStatePath(ConfigCase):
                      "[notifications] state_path = '%s'" % path,
                      'cannot be created: %s is not a directory'
                      % self.regular)
-
-    def test_state_path_under_proc(self):
-        self.invalid('[notifications]\nstate_path = /proc/tidings\n',
-                     "[notifications] state_path = '/proc/tidings'",
-                     'is under /proc, a virtual file system')
 
     def test_unusable_default_state_path_names_the_default(self):
         self.useFixture(fixtures.EnvironmentVariable(
@@ -210,29 +226,38 @@ class TestStatePath(ConfigCase):
 
 class TestJsonFileGroup(ConfigCase):
 
-    def test_max_bytes_that_is_not_a_number(self):
-        self.invalid('[backend_jsonfile]\nmax_bytes = big\n',
-                     "[backend_jsonfile] max_bytes = 'big'",
-                     'expected an integer >= 0')
-
-    def test_negative_backup_count(self):
-        self.invalid('[backend_jsonfile]\nbackup_count = -1\n',
-                     "[backend_jsonfile] backup_count = '-1'",
-                     'expected an integer >= 0')
-
-    def test_zero_queue_size(self):
-        self.invalid('[backend_jsonfile]\nqueue_size = 0\n',
-                     "[backend_jsonfile] queue_size = '0'",
-                     'expected an integer >= 1')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # max bytes that is not a number
+            ('[backend_jsonfile]\nmax_bytes = big\n',
+             "[backend_jsonfile] max_bytes = 'big'",
+             'expected an integer >= 0'),
+            # negative backup count
+            ('[backend_jsonfile]\nbackup_count = -1\n',
+             "[backend_jsonfile] backup_count = '-1'",
+             'expected an integer >= 0'),
+            # zero queue size
+            ('[backend_jsonfile]\nqueue_size = 0\n',
+             "[backend_jsonfile] queue_size = '0'",
+             'expected an integer >= 1'),
+            # path that is a directory
+            (self.jsonfile(self.tmp),
+             "[backend_jsonfile] path = '%s'" % self.tmp,
+             'is a directory; expected a file path'),
+            # path under proc
+            (self.jsonfile('/proc/tidings.jsonl'),
+             "[backend_jsonfile] path = '/proc/tidings.jsonl'",
+             'is under /proc'),
+            # empty path
+            ('[notifications]\nbackends = jsonfile\n'
+             '[backend_jsonfile]\npath =\n',
+             "[backend_jsonfile] path = ''",
+             'is empty; expected a file path'),
+        ])
 
     def jsonfile(self, path):
         return ('[notifications]\nbackends = jsonfile\n'
                 '[backend_jsonfile]\npath = %s\n' % path)
-
-    def test_path_that_is_a_directory(self):
-        self.invalid(self.jsonfile(self.tmp),
-                     "[backend_jsonfile] path = '%s'" % self.tmp,
-                     'is a directory; expected a file path')
 
     def test_path_whose_directory_cannot_be_created(self):
         path = os.path.join(self.regular, 'sub', 'n.jsonl')
@@ -241,29 +266,20 @@ class TestJsonFileGroup(ConfigCase):
                      'cannot be created: %s is not a directory'
                      % self.regular)
 
-    def test_path_under_proc(self):
-        self.invalid(self.jsonfile('/proc/tidings.jsonl'),
-                     "[backend_jsonfile] path = '/proc/tidings.jsonl'",
-                     'is under /proc')
-
-    def test_empty_path(self):
-        self.invalid('[notifications]\nbackends = jsonfile\n'
-                     '[backend_jsonfile]\npath =\n',
-                     "[backend_jsonfile] path = ''",
-                     'is empty; expected a file path')
-
 
 class TestLogAndMemoryGroups(ConfigCase):
 
-    def test_unknown_line_format_lists_the_choices(self):
-        self.invalid('[backend_log]\nline_format = xml\n',
-                     "[backend_log] line_format = 'xml'",
-                     'expected one of text, json')
-
-    def test_zero_max_notifications(self):
-        self.invalid('[backend_memory]\nmax_notifications = 0\n',
-                     "[backend_memory] max_notifications = '0'",
-                     'expected an integer >= 1')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # unknown line format lists the choices
+            ('[backend_log]\nline_format = xml\n',
+             "[backend_log] line_format = 'xml'",
+             'expected one of text, json'),
+            # zero max notifications
+            ('[backend_memory]\nmax_notifications = 0\n',
+             "[backend_memory] max_notifications = '0'",
+             'expected an integer >= 1'),
+        ])
 
 
 class TestDatabaseGroup(ConfigCase):
@@ -280,11 +296,45 @@ class TestDatabaseGroup(ConfigCase):
             'port 99999 is out of range; expected a port from 1 to 65535')
         self.assertNotIn('s3cret', err)
 
-    def test_port_zero(self):
-        self.invalid(self.database('mysql+pymysql://root@127.0.0.1:0/test'),
-                     "connection = 'mysql+pymysql://root@127.0.0.1:0/test'",
-                     'port 0 is out of range; expected a port from 1 to '
-                     '65535')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # port zero
+            (self.database('mysql+pymysql://root@127.0.0.1:0/test'),
+             "connection = 'mysql+pymysql://root@127.0.0.1:0/test'",
+             'port 0 is out of range; expected a port from 1 to '
+             '65535'),
+            # unknown database lists the supported ones
+            (self.database('oracle+nope://x/y'),
+             "[backend_database] connection = 'oracle+nope://x/y'",
+             "unsupported database or driver 'oracle+nope'",
+             'supported: sqlite, postgresql (pip install '
+             'tidings[postgresql])'),
+            # other missing driver names the supported one
+            (self.database('mysql+mysqldb://root@127.0.0.1/test'),
+             "connection = 'mysql+mysqldb://root@127.0.0.1/test'",
+             'driver mysqldb is not installed',
+             'or use mysql+pymysql:// and pip install tidings[mysql]'),
+            # batch size out of range
+            ('[backend_database]\nbatch_size = 20000\n',
+             "[backend_database] batch_size = '20000'",
+             'expected an integer from 1 to 10000'),
+            # table prefix that breaks the pattern
+            ('[backend_database]\ntable_prefix = Bad-Prefix\n',
+             "[backend_database] table_prefix = 'Bad-Prefix'",
+             'expected a lowercase letter then up to 30'),
+            # max age that is no duration
+            ('[backend_database]\nmax_age = forever\n',
+             "[backend_database] max_age = 'forever'",
+             'expected a duration: a whole number with an'),
+            # negative flush interval
+            ('[backend_database]\nflush_interval = -1\n',
+             "[backend_database] flush_interval = '-1'",
+             'expected a number >= 0.0'),
+            # auto migrate that is not a boolean
+            ('[backend_database]\nauto_migrate = perhaps\n',
+             "[backend_database] auto_migrate = 'perhaps'",
+             'expected true or false'),
+        ])
 
     def test_port_that_is_not_a_number(self):
         err = self.invalid(self.database('postgresql://u:pw@db:abc/x'),
@@ -292,13 +342,6 @@ class TestDatabaseGroup(ConfigCase):
                            "port 'abc' is not a number; expected a port "
                            "from 1 to 65535")
         self.assertNotIn(':pw@', err)
-
-    def test_unknown_database_lists_the_supported_ones(self):
-        self.invalid(self.database('oracle+nope://x/y'),
-                     "[backend_database] connection = 'oracle+nope://x/y'",
-                     "unsupported database or driver 'oracle+nope'",
-                     'supported: sqlite, postgresql (pip install '
-                     'tidings[postgresql])')
 
     def test_missing_postgresql_driver_names_the_extra(self):
         self.without_modules('psycopg2', 'psycopg')
@@ -323,43 +366,12 @@ class TestDatabaseGroup(ConfigCase):
                      'the mysql driver pymysql is not installed',
                      'pip install tidings[mysql]')
 
-    def test_other_missing_driver_names_the_supported_one(self):
-        self.invalid(self.database('mysql+mysqldb://root@127.0.0.1/test'),
-                     "connection = 'mysql+mysqldb://root@127.0.0.1/test'",
-                     'driver mysqldb is not installed',
-                     'or use mysql+pymysql:// and pip install tidings[mysql]')
-
     def test_sqlite_file_that_cannot_be_created(self):
         path = os.path.join(self.regular, 'events.sqlite')
         self.invalid(self.database('sqlite:///' + path),
                      "connection = 'sqlite:///%s'" % path,
                      'the SQLite file %s its directory %s is not a directory'
                      % (path, self.regular))
-
-    def test_batch_size_out_of_range(self):
-        self.invalid('[backend_database]\nbatch_size = 20000\n',
-                     "[backend_database] batch_size = '20000'",
-                     'expected an integer from 1 to 10000')
-
-    def test_table_prefix_that_breaks_the_pattern(self):
-        self.invalid('[backend_database]\ntable_prefix = Bad-Prefix\n',
-                     "[backend_database] table_prefix = 'Bad-Prefix'",
-                     'expected a lowercase letter then up to 30')
-
-    def test_max_age_that_is_no_duration(self):
-        self.invalid('[backend_database]\nmax_age = forever\n',
-                     "[backend_database] max_age = 'forever'",
-                     'expected a duration: a whole number with an')
-
-    def test_negative_flush_interval(self):
-        self.invalid('[backend_database]\nflush_interval = -1\n',
-                     "[backend_database] flush_interval = '-1'",
-                     'expected a number >= 0.0')
-
-    def test_auto_migrate_that_is_not_a_boolean(self):
-        self.invalid('[backend_database]\nauto_migrate = perhaps\n',
-                     "[backend_database] auto_migrate = 'perhaps'",
-                     'expected true or false')
 
 
 class TestMessagingGroup(ConfigCase):
@@ -379,11 +391,8 @@ class TestMessagingGroup(ConfigCase):
     def assertMessagingInvalid(self, cases):
         """Each ``([backend_messaging] options, message fragments)`` of
         ``cases`` is invalid, with the fragments in the message."""
-        for options, fragments in cases:
-            try:
-                self.invalid(self.messaging(**options), *fragments)
-            except AssertionError as exc:
-                raise AssertionError('%r: %s' % (options, exc))
+        self.assertEachInvalid([(self.messaging(**options),) + fragments
+                                for options, fragments in cases])
 
     def test_bad_transport_urls_are_named(self):
         self.assertMessagingInvalid([
@@ -437,84 +446,87 @@ class TestStatsdGroup(ConfigCase):
         return ('[notifications]\nbackends = statsd\n[backend_statsd]\n'
                 + ''.join('%s = %s\n' % item for item in options.items()))
 
-    def test_port_zero(self):
-        self.invalid(self.statsd(port='0'),
-                     "[backend_statsd] port = '0'",
-                     'expected an integer from 1 to 65535')
-
-    def test_port_out_of_range(self):
-        self.invalid(self.statsd(port='99999'),
-                     "[backend_statsd] port = '99999'",
-                     'expected an integer from 1 to 65535')
-
-    def test_host_that_is_no_host_name(self):
-        self.invalid(self.statsd(host='not a host!'),
-                     "[backend_statsd] host = 'not a host!'",
-                     'expected an IP address or a host name')
-
-    def test_unknown_protocol_lists_the_choices(self):
-        self.invalid(self.statsd(protocol='sctp'),
-                     "[backend_statsd] protocol = 'sctp'",
-                     'expected one of udp, tcp, unix')
-
-    def test_unix_protocol_without_socket_path(self):
-        self.invalid(self.statsd(protocol='unix'),
-                     '[backend_statsd] socket_path = None',
-                     'a socket path is needed with protocol = unix')
-
-    def test_sample_rate_zero_would_send_nothing(self):
-        self.invalid(self.statsd(sample_rate='0'),
-                     '[backend_statsd] sample_rate = 0.0',
-                     'not in (0, 1]')
-
-    def test_sample_rate_above_one(self):
-        self.invalid(self.statsd(sample_rate='2'),
-                     "[backend_statsd] sample_rate = '2'",
-                     'expected a number from 0.0 to 1.0')
-
-    def test_tiny_packet_size(self):
-        self.invalid(self.statsd(max_packet_size='10'),
-                     "[backend_statsd] max_packet_size = '10'",
-                     'expected an integer from 64 to 65507')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # port zero
+            (self.statsd(port='0'),
+             "[backend_statsd] port = '0'",
+             'expected an integer from 1 to 65535'),
+            # port out of range
+            (self.statsd(port='99999'),
+             "[backend_statsd] port = '99999'",
+             'expected an integer from 1 to 65535'),
+            # host that is no host name
+            (self.statsd(host='not a host!'),
+             "[backend_statsd] host = 'not a host!'",
+             'expected an IP address or a host name'),
+            # unknown protocol lists the choices
+            (self.statsd(protocol='sctp'),
+             "[backend_statsd] protocol = 'sctp'",
+             'expected one of udp, tcp, unix'),
+            # unix protocol without socket path
+            (self.statsd(protocol='unix'),
+             '[backend_statsd] socket_path = None',
+             'a socket path is needed with protocol = unix'),
+            # sample rate zero would send nothing
+            (self.statsd(sample_rate='0'),
+             '[backend_statsd] sample_rate = 0.0',
+             'not in (0, 1]'),
+            # sample rate above one
+            (self.statsd(sample_rate='2'),
+             "[backend_statsd] sample_rate = '2'",
+             'expected a number from 0.0 to 1.0'),
+            # tiny packet size
+            (self.statsd(max_packet_size='10'),
+             "[backend_statsd] max_packet_size = '10'",
+             'expected an integer from 64 to 65507'),
+        ])
 
 
 class TestCatalogGroups(ConfigCase):
 
-    def test_magnetodb_zero_interval(self):
-        self.invalid('[magnetodb]\nusage_notification_interval = 0\n',
-                     "[magnetodb] usage_notification_interval = '0'",
-                     'a number of seconds > 0, or < 0 to disable')
-
-    def test_magnetodb_interval_that_is_not_a_number(self):
-        self.invalid('[magnetodb]\nusage_notification_interval = soon\n',
-                     "[magnetodb] usage_notification_interval = 'soon'",
-                     'expected an integer')
-
-    def test_trove_zero_interval(self):
-        self.invalid('[trove]\nexists_notification_interval = 0\n',
-                     '[trove] exists_notification_interval = 0',
-                     'a number of seconds > 0, or < 0 to disable')
-
-    def test_trove_interval_that_is_not_a_number(self):
-        self.invalid('[trove]\nquota_notification_interval = x\n',
-                     "[trove] quota_notification_interval = 'x'",
-                     'expected an integer')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # magnetodb zero interval
+            ('[magnetodb]\nusage_notification_interval = 0\n',
+             "[magnetodb] usage_notification_interval = '0'",
+             'a number of seconds > 0, or < 0 to disable'),
+            # magnetodb interval that is not a number
+            ('[magnetodb]\nusage_notification_interval = soon\n',
+             "[magnetodb] usage_notification_interval = 'soon'",
+             'expected an integer'),
+            # trove zero interval
+            ('[trove]\nexists_notification_interval = 0\n',
+             '[trove] exists_notification_interval = 0',
+             'a number of seconds > 0, or < 0 to disable'),
+            # trove interval that is not a number
+            ('[trove]\nquota_notification_interval = x\n',
+             "[trove] quota_notification_interval = 'x'",
+             'expected an integer'),
+        ])
 
 
 class TestTypos(ConfigCase):
 
-    def test_misspelt_option_gets_did_you_mean_and_the_options(self):
-        self.invalid('[notifications]\nlevle = debug\n',
-                     "[notifications] levle = 'debug'",
-                     'no such option in [notifications]',
-                     'did you mean level?',
-                     'options: backends, disabled_events')
-
-    def test_misspelt_backend_option_gets_did_you_mean(self):
-        self.invalid('[backend_jsonfile]\nmax_byte = 3\n',
-                     "[backend_jsonfile] max_byte = '3'",
-                     'did you mean max_bytes?',
-                     'options: backup_count, max_bytes, path, queue_size')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # misspelt option gets did you mean and the options
+            ('[notifications]\nlevle = debug\n',
+             "[notifications] levle = 'debug'",
+             'no such option in [notifications]',
+             'did you mean level?',
+             'options: backends, disabled_events'),
+            # misspelt backend option gets did you mean
+            ('[backend_jsonfile]\nmax_byte = 3\n',
+             "[backend_jsonfile] max_byte = '3'",
+             'did you mean max_bytes?',
+             'options: backup_count, max_bytes, path, queue_size'),
+            # misspelt group gets did you mean
+            ('[notifcations]\nlevel = info\n',
+             '[notifcations]',
+             'no such group',
+             'did you mean [notifications]?'),
+        ])
 
     def test_unknown_option_without_a_near_one_lists_the_options(self):
         err = self.invalid('[backend_log]\ncolour = red\n',
@@ -522,24 +534,21 @@ class TestTypos(ConfigCase):
                            'options: all_events, line_format, logger_name')
         self.assertNotIn('did you mean', err)
 
-    def test_misspelt_group_gets_did_you_mean(self):
-        self.invalid('[notifcations]\nlevel = info\n',
-                     '[notifcations]', 'no such group',
-                     'did you mean [notifications]?')
-
 
 class TestDuplicates(ConfigCase):
 
-    def test_section_written_twice(self):
-        self.invalid('[notifications]\nlevel = info\n[backend_log]\n'
-                     '[notifications]\nbackends = log\n',
-                     'section [notifications] appears 2 times (lines 1, 4)',
-                     'write each section once')
-
-    def test_option_set_twice(self):
-        self.invalid('[notifications]\nlevel = info\nlevel = debug\n',
-                     '[notifications] level is set 2 times (lines 2, 3)',
-                     'only the last counts')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # section written twice
+            ('[notifications]\nlevel = info\n[backend_log]\n'
+             '[notifications]\nbackends = log\n',
+             'section [notifications] appears 2 times (lines 1, 4)',
+             'write each section once'),
+            # option set twice
+            ('[notifications]\nlevel = info\nlevel = debug\n',
+             '[notifications] level is set 2 times (lines 2, 3)',
+             'only the last counts'),
+        ])
 
 
 class TestFiles(ConfigCase):
@@ -575,19 +584,20 @@ class TestFiles(ConfigCase):
             self.assertInvalid([path], ['config file %s' % path,
                                         'cannot be read: Permission denied'])
 
-    def test_unclosed_section_header(self):
-        self.invalid('[notifications\nlevel = info\n',
-                     'line 1: Invalid section (must end with ])',
-                     "'[notifications'",
-                     'expected [section] headers and "option = value" lines')
-
-    def test_line_without_equals_sign(self):
-        self.invalid('[notifications]\njust some words\n',
-                     "line 2: No ':' or '=' found in assignment")
-
-    def test_option_before_any_section(self):
-        self.invalid('level = info\n',
-                     'line 1: Section must be started before assignment')
+    def test_each_bad_setting_is_named_with_what_is_accepted(self):
+        self.assertEachInvalid([
+            # unclosed section header
+            ('[notifications\nlevel = info\n',
+             'line 1: Invalid section (must end with ])',
+             "'[notifications'",
+             'expected [section] headers and "option = value" lines'),
+            # line without equals sign
+            ('[notifications]\njust some words\n',
+             "line 2: No ':' or '=' found in assignment"),
+            # option before any section
+            ('level = info\n',
+             'line 1: Section must be started before assignment'),
+        ])
 
     def test_every_broken_file_is_named(self):
         one = self.write(b'\xff', 'one.conf')

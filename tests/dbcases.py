@@ -123,6 +123,37 @@ class MigrationCases:
         store = eventstore.EventStore(engine=engine, table_prefix=prefix)
         self.assertEqual(1, store.count(all_projects=True))
 
+    def test_0003_makes_the_id_indexes_cheaper_both_ways(self):
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, prefix, '0002')
+        dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
+
+        def indexes():
+            """suffix -> (columns, partial)"""
+            return {ix['name'][len('ix_%sevents_' % prefix):]: (
+                ix['column_names'], any(k.endswith('_where') for k in
+                                        ix.get('dialect_options', {})))
+                for ix in sa.inspect(engine).get_indexes(prefix + 'events')}
+        self.assertEqual((['request_id', 'timestamp', 'id'], False),
+                         indexes()['request_id_ts'])
+        dbschema.upgrade(engine, prefix)
+        after = indexes()
+        self.assertNotIn('request_id_ts', after)
+        partial = engine.dialect.name in ('postgresql', 'sqlite')
+        self.assertEqual((['request_id'], partial), after['request_id'])
+        for suffix in ('object_id_ts', 'parent_id_ts'):
+            self.assertEqual(partial, after[suffix][1], suffix)
+        self.assertEqual({s for s, _ in dbschema.INDEXES}, set(after))
+        dbschema.downgrade(engine, prefix, '0002')
+        self.assertEqual((['request_id', 'timestamp', 'id'], False),
+                         indexes()['request_id_ts'])
+        self.assertNotIn('request_id', indexes())
+        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
+        self.assertEqual(1, store.count(all_projects=True))
+
     def test_processes_migrating_at_once_all_succeed(self):
         self.assert_migrating_at_once_succeeds(self.url)
 

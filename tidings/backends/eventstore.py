@@ -228,9 +228,10 @@ def build_conditions(table, filters, project=None, all_projects=False):
     return conditions
 
 
-#: Filters an index serves as the first columns of an index that ends in
-#: ``(timestamp, id)`` (migration 0002): the listing seeks to them and
-#: reads matches only.  ``event_type`` counts when exact (a prefix is a
+#: Filters an index serves as its first columns: an index that ends in
+#: ``(timestamp, id)`` (migration 0002), where the listing seeks to the
+#: marker and reads matches only, or the request's own index (a
+#: request's few events are found, then sorted; migration 0003).  ``event_type`` counts when exact (a prefix is a
 #: range of types, read newest first through the time index and
 #: filtered).  Every other filter narrows rows such a listing reads.
 NARROWING_FILTERS = ('project', 'event_type', 'object_id', 'parent_id',

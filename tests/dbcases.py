@@ -101,58 +101,56 @@ class MigrationCases:
         store = eventstore.EventStore(engine=engine, table_prefix=prefix)
         self.assertEqual(1, store.count(all_projects=True))
 
-    def test_0002_swaps_the_indexes_of_a_filled_table_both_ways(self):
+    def filled_at(self, revision):
+        """(prefix, engine, indexes) of a table migrated to ``revision``
+        holding one event; ``indexes()`` maps each index suffix to its
+        (columns, partial)."""
         prefix = dbhelpers.unique_prefix()
         self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
         engine = dbschema.create_engine(self.url)
         self.addCleanup(engine.dispose)
-        dbschema.upgrade(engine, prefix, '0001')
+        dbschema.upgrade(engine, prefix, revision)
         dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
 
         def indexes():
-            return sorted(ix['name'][len('ix_%sevents_' % prefix):]
-                          for ix in sa.inspect(engine).get_indexes(
-                              prefix + 'events'))
-        self.assertIn('project_timestamp', indexes())
-        dbschema.upgrade(engine, prefix)
-        self.assertEqual(sorted(s for s, _ in dbschema.INDEXES), indexes())
-        dbschema.downgrade(engine, prefix, '0001')
-        self.assertEqual(['event_type', 'object_id', 'parent_id',
-                          'project_timestamp', 'request_id', 'timestamp'],
-                         indexes())
-        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
-        self.assertEqual(1, store.count(all_projects=True))
-
-    def test_0003_makes_the_id_indexes_cheaper_both_ways(self):
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
-        dbschema.upgrade(engine, prefix, '0002')
-        dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
-
-        def indexes():
-            """suffix -> (columns, partial)"""
             return {ix['name'][len('ix_%sevents_' % prefix):]: (
                 ix['column_names'], any(k.endswith('_where') for k in
                                         ix.get('dialect_options', {})))
                 for ix in sa.inspect(engine).get_indexes(prefix + 'events')}
+        return prefix, engine, indexes
+
+    def assert_kept_its_event(self, engine, prefix):
+        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
+        self.assertEqual(1, store.count(all_projects=True))
+
+    def test_0002_swaps_the_indexes_of_a_filled_table_both_ways(self):
+        prefix, engine, indexes = self.filled_at('0001')
+        self.assertIn('project_timestamp', indexes())
+        dbschema.upgrade(engine, prefix, '0002')
+        self.assertIn('project_type_ts', indexes())
+        self.assertNotIn('project_timestamp', indexes())
+        dbschema.downgrade(engine, prefix, '0001')
+        self.assertEqual(['event_type', 'object_id', 'parent_id',
+                          'project_timestamp', 'request_id', 'timestamp'],
+                         sorted(indexes()))
+        self.assert_kept_its_event(engine, prefix)
+
+    def test_0003_makes_the_id_indexes_cheaper_both_ways(self):
+        prefix, engine, indexes = self.filled_at('0002')
         self.assertEqual((['request_id', 'timestamp', 'id'], False),
                          indexes()['request_id_ts'])
         dbschema.upgrade(engine, prefix)
         after = indexes()
-        self.assertNotIn('request_id_ts', after)
+        self.assertEqual({s for s, _ in dbschema.INDEXES}, set(after))
         partial = engine.dialect.name in ('postgresql', 'sqlite')
         self.assertEqual((['request_id'], partial), after['request_id'])
         for suffix in ('object_id_ts', 'parent_id_ts'):
             self.assertEqual(partial, after[suffix][1], suffix)
-        self.assertEqual({s for s, _ in dbschema.INDEXES}, set(after))
         dbschema.downgrade(engine, prefix, '0002')
         self.assertEqual((['request_id', 'timestamp', 'id'], False),
                          indexes()['request_id_ts'])
         self.assertNotIn('request_id', indexes())
-        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
-        self.assertEqual(1, store.count(all_projects=True))
+        self.assert_kept_its_event(engine, prefix)
 
     def test_processes_migrating_at_once_all_succeed(self):
         self.assert_migrating_at_once_succeeds(self.url)

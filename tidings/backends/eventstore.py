@@ -231,9 +231,10 @@ def build_conditions(table, filters, project=None, all_projects=False):
 #: Filters an index serves as its first columns: an index that ends in
 #: ``(timestamp, id)`` (migration 0002), where the listing seeks to the
 #: marker and reads matches only, or the request's own index (a
-#: request's few events are found, then sorted; migration 0003).  ``event_type`` counts when exact (a prefix is a
-#: range of types, read newest first through the time index and
-#: filtered).  Every other filter narrows rows such a listing reads.
+#: request's few events are found, then sorted; migration 0003).
+#: ``event_type`` counts when exact (a prefix is a range of types, read
+#: newest first through the time index and filtered).  Every other
+#: filter narrows rows such a listing reads.
 NARROWING_FILTERS = ('project', 'event_type', 'object_id', 'parent_id',
                      'cluster_id', 'request_id')
 FAST_HELP = ('across all projects a listing must be narrowed by a filter '

@@ -35,30 +35,39 @@ class TestListen(cmdbase.CommandTestCase):
             'oslo_messaging.get_notification_transport',
             lambda conf, url=None: self.transport))
         self.pools = []
+        self.started = threading.Event()
         real = oslo_messaging.get_notification_listener
 
         def spy(*args, **kwargs):
             self.pools.append(kwargs.get('pool'))
-            return real(*args, **kwargs)
+            listener = real(*args, **kwargs)
+            start = listener.start
+
+            def started(*a, **kw):
+                start(*a, **kw)
+                self.started.set()
+            listener.start = started
+            return listener
         self.useFixture(fixtures.MonkeyPatch(
             'oslo_messaging.get_notification_listener', spy))
         self.useFixture(fixtures.FakeLogger(name='tidings.consumer'))
 
     def tail(self, messages, *argv):
-        """Run ``tidings listen`` while ``messages`` are sent over and
-        over (the listener's pool queue exists only once it started):
-        ``(code, stdout, stderr)``."""
+        """Run ``tidings listen`` and send ``messages`` once its listener
+        has started (its pool queue exists only then; what was sent
+        before is not delivered): ``(code, stdout, stderr)``."""
         result = []
         runner = threading.Thread(target=lambda: result.append(
             self.run_tidings('listen', '--transport-url', 'fake://',
                              '--catalog', 'demo', '--topic', 't',
                              '--timeout', '20', *argv)))
         runner.start()
-        while runner.is_alive():
-            for message in messages:
-                test_consumer.send(self.transport, dict(
-                    message, message_id=str(uuid.uuid4())))
-            runner.join(0.05)
+        self.assertTrue(self.started.wait(20), 'the listener never started')
+        for message in messages:
+            test_consumer.send(self.transport, dict(
+                message, message_id=str(uuid.uuid4())))
+        runner.join(30)
+        self.assertFalse(runner.is_alive(), 'tidings listen did not stop')
         return result[0]
 
     def test_table_shows_version_and_schema(self):
@@ -87,7 +96,8 @@ class TestListen(cmdbase.CommandTestCase):
         cleanup = sample(event_type='demo.backup.cleanup', priority='DEBUG',
                          payload=demo.CleanupPayload(removed=1)
                          .obj_to_primitive())
-        code, out, err = self.tail([cleanup, sample()], '--count', '2',
+        code, out, err = self.tail([cleanup, sample(), cleanup, sample()],
+                                   '--count', '2',
                                    '-f', 'json', '--event', 'demo.*.start',
                                    '--pool', 'mine')
         self.assertEqual(0, code, err)

@@ -14,6 +14,7 @@ import time
 import sqlalchemy as sa
 
 from tests import dbhelpers
+from tests import dbsenlin
 from tidings.backends import dbschema
 from tidings.backends import memory
 from tidings.backends import eventstore
@@ -654,7 +655,8 @@ class BackendCases:
 #: The case families every database runs, by the family name in the test
 #: class names (``Test<family><database>``).
 FAMILIES = {'Migrations': MigrationCases, 'EventStore': StoreCases,
-            'DatabaseBackend': BackendCases}
+            'DatabaseBackend': BackendCases,
+            'SenlinView': dbsenlin.SenlinViewCases}
 
 
 def test_classes(database, mixin, test_case, **families):

@@ -90,6 +90,12 @@ class SenlinViewCases:
         self.assertEqual(
             list(dbschema.SENLIN_EVENT_COLUMNS),
             [c['name'] for c in sa.inspect(engine).get_columns(name)])
+        if engine.dialect.name in ('mysql', 'mariadb'):
+            with engine.connect() as conn:
+                ddl = conn.exec_driver_sql(
+                    'SHOW CREATE VIEW `%s`' % name).fetchone()[1]
+            self.assertIn('ALGORITHM=MERGE', ddl)
+            self.assertIn('SQL SECURITY INVOKER', ddl)
 
     def test_events_the_backend_wrote_read_in_senlins_shape(self):
         backend = dbhelpers.make_backend(self, self.url)

@@ -70,8 +70,14 @@ def upgrade():
     dialect = op.get_context().dialect
     quote = dialect.identifier_preparer.quote
     query = select(prefix() + 'events').compile(dialect=dialect)
-    op.execute('CREATE VIEW %s AS %s' % (quote(prefix() + 'senlin_event'),
-                                         query))
+    # MariaDB/MySQL: merged into each query (so the table's indexes serve
+    # it), and read with the reader's rights, not those of the account
+    # that ran the migration (which may be dropped, or missing after a
+    # dump is restored elsewhere).
+    options = ('ALGORITHM=MERGE SQL SECURITY INVOKER '
+               if dialect.name in ('mysql', 'mariadb') else '')
+    op.execute('CREATE %sVIEW %s AS %s' % (
+        options, quote(prefix() + 'senlin_event'), query))
 
 
 def downgrade():

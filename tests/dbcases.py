@@ -680,4 +680,3 @@ class BackendCases:
         while not backend._ready and time.monotonic() < deadline:
             time.sleep(0.01)
         self.assertTrue(backend._ready, backend.last_error)
-

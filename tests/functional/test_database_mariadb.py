@@ -2,6 +2,7 @@
 
 from tests import dbcases
 from tests import dbplans
+from tests import dbsenlin
 from tests import dbhelpers
 from tests.functional import base
 from tests.functional import dbfaults
@@ -35,6 +36,11 @@ class TestDatabaseFaultsMariaDB(MariaDBMixin, dbfaults.DatabaseFaultCases,
 class TestQueryPlansMariaDB(MariaDBMixin, dbplans.PlanCases,
                             base.FunctionalTestCase):
     """The query plans of the event store listings on a real MariaDB."""
+
+
+class TestSenlinViewMariaDB(MariaDBMixin, dbsenlin.SenlinViewCases,
+                            base.FunctionalTestCase):
+    """Senlin's event table shape (a view) on a real MariaDB."""
 
 
 class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):

@@ -2,6 +2,7 @@
 
 from tests import dbcases
 from tests import dbplans
+from tests import dbsenlin
 from tests.functional import base
 from tests.functional import dbfaults
 
@@ -44,3 +45,8 @@ class TestDatabaseFaultsPostgreSQL(PostgreSQLMixin,
 class TestQueryPlansPostgreSQL(PostgreSQLMixin, dbplans.PlanCases,
                                base.FunctionalTestCase):
     """The query plans of the event store listings on a real PostgreSQL."""
+
+
+class TestSenlinViewPostgreSQL(PostgreSQLMixin, dbsenlin.SenlinViewCases,
+                               base.FunctionalTestCase):
+    """Senlin's event table shape (a view) on a real PostgreSQL."""

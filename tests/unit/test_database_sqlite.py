@@ -7,6 +7,7 @@ import testtools
 
 from tests import dbcases
 from tests import dbplans
+from tests import dbsenlin
 
 
 class SQLiteMixin:
@@ -40,3 +41,8 @@ class TestDatabaseBackendSQLite(SQLiteMixin, dbcases.BackendCases,
 class TestQueryPlansSQLite(SQLiteMixin, dbplans.PlanCases,
                            testtools.TestCase):
     """The query plans of the event store listings on SQLite files."""
+
+
+class TestSenlinViewSQLite(SQLiteMixin, dbsenlin.SenlinViewCases,
+                           testtools.TestCase):
+    """Senlin's event table shape (a view) on SQLite files."""

@@ -116,6 +116,25 @@ def version_table(prefix=DEFAULT_PREFIX):
     return prefix + 'alembic_version'
 
 
+#: The columns of Senlin's ``event`` table, in its order: the columns of
+#: the view ``<prefix>senlin_event`` (migration 0004).
+SENLIN_EVENT_COLUMNS = ('id', 'timestamp', 'oid', 'oname', 'otype',
+                        'cluster_id', 'level', 'user', 'project', 'action',
+                        'status', 'status_reason', 'meta_data')
+
+
+def senlin_view_name(prefix=DEFAULT_PREFIX):
+    return prefix + 'senlin_event'
+
+
+def senlin_view(prefix=DEFAULT_PREFIX):
+    """The view in the shape of Senlin's ``event`` table, to select from
+    (``sa.select(view).where(view.c.cluster_id == ...)``)."""
+    return sa.table(senlin_view_name(prefix), *(
+        sa.column(c, _DATETIME if c == 'timestamp' else sa.String)
+        for c in SENLIN_EVENT_COLUMNS))
+
+
 def events_table(metadata, prefix=DEFAULT_PREFIX):
     """The event table model (what the latest migration creates)."""
     name = table_name(prefix)
@@ -475,8 +494,12 @@ def head_revision():
 
 
 def drop_all(engine, prefix=DEFAULT_PREFIX):
-    """Drop the event table and the version table (tests, uninstall)."""
+    """Drop the Senlin view, the event table and the version table
+    (tests, uninstall)."""
     with engine.begin() as connection:
+        connection.execute(sa.text('DROP VIEW IF EXISTS %s' % (
+            connection.dialect.identifier_preparer.quote(
+                senlin_view_name(prefix)))))
         for name in (table_name(prefix), version_table(prefix)):
             connection.execute(sa.text('DROP TABLE IF EXISTS %s' % (
                 connection.dialect.identifier_preparer.quote(name))))

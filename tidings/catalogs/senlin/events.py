@@ -117,7 +117,11 @@ def sample(obj, action, phase):
 
 EVENTS = registry.EventRegistry(
     'senlin', lock='../payloads.lock.json', objects=payloads.OBJECTS,
-    description='Senlin cluster and node actions (senlin-generic-event).')
+    description='Senlin cluster and node actions (senlin-generic-event). '
+                'The database backend\'s rows read with the columns of '
+                'Senlin\'s ``event`` table through the view '
+                '``<prefix>senlin_event`` (operator guide, "Senlin\'s event '
+                'table").')
 
 _DESCRIPTION = {
     'start': 'Senlin starts the %s action on a %s.',

@@ -12,7 +12,10 @@ payload, keeping the columns of Senlin's ``event`` table: object id and
 name, the cluster (``parent_id``; for a cluster event the cluster itself,
 as Senlin's ``cluster_id`` column), the action, its status and reason, the
 project and user of the action.  Level and object type come from the
-notification itself.
+notification itself.  The view ``<prefix>senlin_event`` (migration 0004)
+reads those rows back under the names of Senlin's ``event`` table
+(``oid``, ``oname``, ``otype``, ``cluster_id``, ``status_reason``,
+``meta_data``...; the operator guide, "Senlin's event table").
 """
 
 from tidings.catalogs import common

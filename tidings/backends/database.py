@@ -329,9 +329,10 @@ class DatabaseBackend(base.QueuedBackend):
         return plan
 
     def rows(self, batch):
-        """The rows (value tuples) of a batch of rows (what :meth:`send`
-        enqueues) or notifications; a notification that cannot be turned
-        into a row is counted as failed and logged."""
+        """The rows of a batch of notifications and rows (value tuples,
+        what :meth:`send` enqueues beyond a batch): a row as it is, a
+        notification's as a value list; a notification that cannot be
+        turned into a row is counted as failed and logged."""
         rows = []
         append = rows.append
         plans = self._plans
@@ -344,7 +345,7 @@ class DatabaseBackend(base.QueuedBackend):
                                   notification.payload.__class__))
                 if plan is None:
                     plan = self._plan(notification)
-                append(plan.row(notification))
+                append(plan.values(notification))
             except Exception as exc:
                 self._row_failed(notification, exc)
         return rows

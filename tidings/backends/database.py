@@ -219,19 +219,18 @@ class DatabaseBackend(base.QueuedBackend):
         and queue_size").  A notification that cannot be turned into a
         row is counted as failed and logged, as on the worker.
         """
-        if self._pid == os.getpid() and not self.closed:
-            waiting = len(self._queue.queue)
-            if waiting >= self.queue_size:
+        q = self._queue
+        if q is not None and len(q.queue) >= self.batch_size and \
+                self._pid == os.getpid() and not self.closed:
+            if len(q.queue) >= self.queue_size:
                 self.overflow(notification)     # no row to build for a drop
                 return
-            if waiting >= self.batch_size:
-                try:
-                    notification = self._plan(notification).row(
-                        notification)
-                except Exception as exc:
-                    self.count('failed')
-                    self._log_row_failure(notification, exc)
-                    return
+            try:
+                notification = self._plan(notification).row(notification)
+            except Exception as exc:
+                self.count('failed')
+                self._log_row_failure(notification, exc)
+                return
         super().send(notification)
 
     # worker side

@@ -157,6 +157,7 @@ class DatabaseBackend(base.QueuedBackend):
         self.batch_size = opt('batch_size', 1000)
         self.flush_interval = opt('flush_interval', 0.1)
         self.queue_size = opt('queue_size', 100000)
+        self.compact_after = self.batch_size
         self.retention_interval = opt('retention_interval', 600)
         self.retry_interval_max = opt('retry_interval_max', 10.0)
         self.connect_timeout = opt('connect_timeout', 10)
@@ -202,9 +203,12 @@ class DatabaseBackend(base.QueuedBackend):
 
     # caller side
 
-    def send(self, notification):
-        """Enqueue ``notification``; while more than a batch is waiting
-        (the database is slow or down), enqueue its row instead.
+    def compact(self, notification):
+        """The row of ``notification``, which :meth:`send` enqueues
+        instead of it while more than a batch is waiting (the database
+        is slow or down); None when the queue is full (dropped, counted
+        and logged without building the row) or the row cannot be built
+        (counted as failed and logged, as on the worker).
 
         The worker's next batch stays whole (the worker builds its rows,
         off the caller's thread); what waits beyond it is the row, built
@@ -216,22 +220,17 @@ class DatabaseBackend(base.QueuedBackend):
         notifications and gives the collector no work, where queued
         notifications (eleven tracked objects each) made its full passes
         grow with the backlog (figures in the operator guide, "Memory
-        and queue_size").  A notification that cannot be turned into a
-        row is counted as failed and logged, as on the worker.
+        and queue_size").
         """
-        q = self._queue
-        if q is not None and len(q.queue) >= self.batch_size and \
-                self._pid == os.getpid() and not self.closed:
-            if len(q.queue) >= self.queue_size:
-                self.overflow(notification)     # no row to build for a drop
-                return
-            try:
-                notification = self._plan(notification).row(notification)
-            except Exception as exc:
-                self.count('failed')
-                self._log_row_failure(notification, exc)
-                return
-        super().send(notification)
+        if len(self._queue.queue) >= self.queue_size:
+            self.overflow(notification)
+            return None
+        try:
+            return self._plan(notification).row(notification)
+        except Exception as exc:
+            self.count('failed')
+            self._log_row_failure(notification, exc)
+            return None
 
     # worker side
 

@@ -25,6 +25,9 @@ notification keeps alive).  Figures:
   one explicit ``gc.collect()`` (a full pass, what the collector's next
   oldest-generation pass costs).
 
+- with the database keeping up (a SQLite file), notify() at a paced
+  2,000 notifications/s: ``steady_p50_us`` and ``steady_p99_us``.
+
 The heap built at import is frozen first (``gc.freeze()``, as a service
 may do after startup) so that the passes measure the queue, not the
 libraries.  Timings are medians over ``--rounds`` runs, each in its own
@@ -50,16 +53,16 @@ TREE = os.environ.get('TIDINGS_BENCH_TREE') or os.path.dirname(HERE)
 URL = 'postgresql+psycopg2://tidings@127.0.0.1:9/none'
 
 
-def _setup(count):
-    """A notifier whose only backend is a database backend that cannot
-    reach its database; ``(notifier, backend, notify)``."""
+def _setup(count, url=URL):
+    """A notifier whose only backend is a database backend on ``url``
+    (by default one it cannot reach); ``(notifier, backend, notify)``."""
     sys.path.insert(0, TREE)
     from tidings.backends import database
     from tidings.catalogs.demo import events as demo
     from tidings.notifications import notifier as notifier_mod
 
     backend = database.DatabaseBackend(
-        None, url=URL, table_prefix='benchqueue_', queue_size=count,
+        None, url=url, table_prefix='benchqueue_', queue_size=count,
         retry_interval_max=1.0, connect_timeout=1)
     notifier = notifier_mod.Notifier(None, demo.EVENTS, source='bench',
                                      backends=[backend])
@@ -181,9 +184,43 @@ def measure_gc(count):
     }
 
 
+def measure_steady(count, rate=2000):
+    import tempfile
+    _quiet()
+    directory = tempfile.mkdtemp(prefix='tidings-backlog-')
+    notifier, backend, notify = _setup(
+        count, 'sqlite:///' + os.path.join(directory, 'events.sqlite'))
+    for _ in range(500):
+        notify()
+    notifier.flush(60)
+    gc.collect()
+    gc.freeze()
+    perf = time.perf_counter
+    latencies = []
+    start = perf()
+    for i in range(count):
+        due = start + i / rate
+        while perf() < due:
+            pass
+        t0 = perf()
+        notify()
+        latencies.append(perf() - t0)
+    notifier.flush(60)
+    stored = backend.stats()['stored'] - 500
+    notifier.close()
+    import shutil
+    shutil.rmtree(directory, ignore_errors=True)
+    latencies.sort()
+    return {'steady_p50_us': latencies[len(latencies) // 2] * 1e6,
+            'steady_p99_us': latencies[int(len(latencies) * 0.99)] * 1e6,
+            'steady_stored': stored}
+
+
 def child(mode, count):
     if mode == 'memory':
         out = measure_memory(count)
+    elif mode == 'steady':
+        out = measure_steady(count // 10)
     else:
         out = measure_gc(count)
     print(json.dumps(out))
@@ -207,7 +244,9 @@ def figures(trees, count, rounds):
     runs = {label: [] for label, _ in trees}
     for _ in range(rounds):
         for label, tree in trees:
-            runs[label].append(run_child(tree, 'gc', count))
+            run = run_child(tree, 'gc', count)
+            run.update(run_child(tree, 'steady', count))
+            runs[label].append(run)
     for label, _ in trees:
         for key in runs[label][0]:
             values = [r[key] for r in runs[label]]
@@ -225,7 +264,7 @@ def main(argv=None):
     parser.add_argument('--count', type=int, default=100000)
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--base', help='another checkout to compare with')
-    parser.add_argument('--child', choices=('memory', 'gc'),
+    parser.add_argument('--child', choices=('memory', 'gc', 'steady'),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

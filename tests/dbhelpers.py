@@ -92,6 +92,23 @@ MESSAGING_ONLY = EVENTS.define(
     mechanisms=['messaging'])
 
 
+def bad_record_catalog():
+    """A catalog of its own whose one event's payload has a RECORD key
+    that is not a column: ``(events, event, payload class)``."""
+    name = 'dbtest_%s' % uuid.uuid4().hex[:8]
+    objects = base.ObjectRegistry(name)
+
+    @objects.register
+    class BrokenRecordPayload(payload_mod.Payload):
+        RECORD = {'colour': 'name'}
+        fields = {'name': fields.StringField()}
+
+    events = registry.EventRegistry(name, objects=objects)
+    broken = events.define('BROKEN', 'thing.break.end', 'info',
+                           BrokenRecordPayload, mechanisms=['database'])
+    return events, broken, BrokenRecordPayload
+
+
 def cluster(project='p1', **kw):
     values = dict(id=str(uuid.uuid4()), name='web', project_id=project,
                   user_id='u1', status='ACTIVE', status_reason='ok')

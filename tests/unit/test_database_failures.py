@@ -18,10 +18,6 @@ from tidings.backends import database
 from tidings.backends import dbschema
 from tidings.backends import eventstore
 from tidings.notifications import notifier as notifier_mod
-from tidings.notifications import payload as payload_mod
-from tidings.notifications import registry
-from tidings.objects import base as objects_base
-from tidings.objects import fields
 
 
 def _outage():
@@ -178,16 +174,7 @@ class TestDatabaseFailures(testtools.TestCase):
         self.assertIsNotNone(store.get(note.message_id, project='p1'))
 
     def test_a_payload_with_a_bad_record_is_counted_the_rest_stored(self):
-        objects = objects_base.ObjectRegistry('dbtestbroken')
-
-        @objects.register
-        class BrokenRecordPayload(payload_mod.Payload):
-            RECORD = {'colour': 'name'}
-            fields = {'name': fields.StringField()}
-
-        events = registry.EventRegistry('dbtest-broken', objects=objects)
-        broken = events.define('BROKEN', 'thing.break.end', 'info',
-                               BrokenRecordPayload, mechanisms=['database'])
+        events, broken, BrokenRecordPayload = dbhelpers.bad_record_catalog()
         backend = dbhelpers.make_backend(self, self.url)
         notifier = notifier_mod.Notifier(
             None, [dbhelpers.EVENTS, events], backends=[backend])

@@ -144,6 +144,10 @@ class QueuedBackend(Backend):
     queue_size = 10000
     batch_size = 100
     flush_interval = 0.05
+    #: Items waiting from which :meth:`send` enqueues what
+    #: :meth:`compact` makes of a notification instead of the
+    #: notification itself (None: never).
+    compact_after = None
 
     def __init__(self, conf=None, name=None):
         super().__init__(conf, name)
@@ -172,10 +176,23 @@ class QueuedBackend(Backend):
             return
         if self._pid != os.getpid():
             self._start()
+        q = self._queue
+        if self.compact_after is not None and \
+                len(q.queue) >= self.compact_after:
+            notification = self.compact(notification)
+            if notification is None:
+                return
         try:
-            self._queue.put_nowait(notification)
+            q.put_nowait(notification)
         except queue.Full:
             self.overflow(notification)
+
+    def compact(self, notification):
+        """What the queue keeps for ``notification`` once
+        ``compact_after`` items wait (something :meth:`deliver` takes
+        beside notifications), or None to enqueue nothing (the backend
+        counted and logged why)."""
+        return notification
 
     def overflow(self, notification):
         self.count('dropped')

@@ -533,7 +533,7 @@ def _copy_field(value):
 
 
 def copy_text(rows):
-    """Rows (value lists) in PostgreSQL's COPY text format.
+    """Rows (value lists or tuples) in PostgreSQL's COPY text format.
 
     The common row (only text, NULLs and the level rank, nothing to
     escape) is one join and a few C-level counts; any other row is
@@ -545,7 +545,7 @@ def copy_text(rows):
     rank = COLUMNS.index('level_rank')
     for row in rows:
         nulls = row.count(None)
-        fields = row[:]
+        fields = list(row)
         if nulls:
             fields = [_COPY_NULL if v is None else v for v in fields]
         fields[rank] = str(fields[rank])

@@ -268,6 +268,12 @@ class Plan:
             row[_STATUS] = self.fallback_status
         return row
 
+    def row(self, notification):
+        """:meth:`values` as a tuple: text, the level rank and None only,
+        so the garbage collector stops tracking it at its first pass (a
+        queue of rows gives it no work)."""
+        return tuple(self.values(notification))
+
 
 def _compile(paths):
     """Single names stay strings (a dict lookup); dotted ones become

@@ -3,7 +3,10 @@
 # tests that break a broker (node kill -9, memory alarm, stop_app): nodes
 # tidings1@localhost..tidings3@localhost on AMQP ports 5673-5675, their
 # own distribution ports, data, logs, config and (empty) plugin list under
-# $TIDINGS_CLUSTER_DIR (default /tmp/tidings-rabbit-cluster).  The system
+# $TIDINGS_CLUSTER_DIR (default /tmp/tidings-rabbit-cluster).  Each node
+# also listens for AMQP over TLS on 5683-5685, with a server certificate
+# for localhost and 127.0.0.1 signed by a CA made for the cluster
+# ($TIDINGS_CLUSTER_DIR/tls/ca.pem, what a client verifies it with).  The system
 # node (rabbit@localhost on 5672) is never touched: nothing here reads
 # /etc/rabbitmq.
 #
@@ -24,6 +27,24 @@ BIN=/usr/lib/rabbitmq/bin
 node_name() { echo "tidings$1@localhost"; }
 amqp_port() { echo $((5672 + $1)); }
 dist_port() { echo $((25772 + $1)); }
+tls_port() { echo $((5682 + $1)); }
+
+# The cluster's CA and the nodes' server certificate (once).
+make_tls() {
+    local tls="$DIR/tls"
+    [ -s "$tls/server.pem" ] && [ -s "$tls/ca.pem" ] && return 0
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
+        -subj '/CN=tidings test cluster CA' \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -subj '/CN=localhost' \
+        -keyout "$tls/server.key" -out "$tls/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$tls/san.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" \
+        -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
+        -extfile "$tls/san.ext" -out "$tls/server.pem" >/dev/null 2>&1
+    chmod 644 "$tls"/*.pem
+}
 
 # Run a RabbitMQ command as the user owning the cookie.
 as_rabbit() {
@@ -43,8 +64,15 @@ node_running() { ctl "$1" eval 'ok.' >/dev/null 2>&1; }
 prepare() {
     local n=$1 base="$DIR/node$1"
     mkdir -p "$base/mnesia" "$base/log"
+    make_tls
     cat > "$base/rabbitmq.conf" <<EOF
 listeners.tcp.local = 127.0.0.1:$(amqp_port "$n")
+listeners.ssl.local = 127.0.0.1:$(tls_port "$n")
+ssl_options.cacertfile = $DIR/tls/ca.pem
+ssl_options.certfile = $DIR/tls/server.pem
+ssl_options.keyfile = $DIR/tls/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 loopback_users.guest = true
 log.file.level = info
 EOF
@@ -57,7 +85,11 @@ EOF
 
 start_node() {
     local n=$1 base="$DIR/node$1"
-    if node_running "$n"; then return 0; fi
+    if node_running "$n"; then
+        port_up "$(tls_port "$n")" && return 0
+        # started by an older version of this script, without TLS
+        ctl "$n" stop >/dev/null 2>&1 || true
+    fi
     prepare "$n"
     as_rabbit env \
         RABBITMQ_NODENAME="$(node_name "$n")" \
@@ -79,7 +111,8 @@ start_node() {
 await_node() {
     local n=$1
     for _ in $(seq 1 90); do
-        if ctl "$n" await_startup >/dev/null 2>&1 && port_up "$(amqp_port "$n")"; then
+        if ctl "$n" await_startup >/dev/null 2>&1 && port_up "$(amqp_port "$n")" \
+                && port_up "$(tls_port "$n")"; then
             return 0
         fi
         sleep 1
@@ -122,7 +155,7 @@ cmd_start() {
         for _ in $(seq 1 30); do clustered && break; sleep 1; done
         clustered || { echo "rabbit-cluster: the nodes did not form a cluster" >&2; return 1; }
     fi
-    echo "rabbit-cluster: running (AMQP 127.0.0.1:5673-5675, data $DIR)"
+    echo "rabbit-cluster: running (AMQP 127.0.0.1:5673-5675, AMQP over TLS 5683-5685, data $DIR)"
 }
 
 cmd_stop() {

@@ -27,7 +27,7 @@ class ScriptedSender:
     def __init__(self, world):
         self.world = world
 
-    def publish(self, rows):
+    def publish(self, rows, ahead=None):
         world = self.world
         world.frozen.wait(10)
         if world.down:
@@ -40,6 +40,8 @@ class ScriptedSender:
             returned = [r for r in rows if r.routing_key in world.unbound]
             world.unbound.clear()
             world.published.extend(r for r in rows if r not in returned)
+        if ahead is not None:
+            ahead()
         return returned
 
     def probe(self):
@@ -535,9 +537,9 @@ class TestOutbox(MessagingBackendTest):
         heads = []
         head = backend.outbox.head
 
-        def counting_head(limit):
+        def counting_head(limit, after=None):
             heads.append(limit)
-            return head(limit)
+            return head(limit, after)
         backend.outbox.head = counting_head
         deadline = time.monotonic() + 5
         start = world.probes

@@ -44,6 +44,21 @@ publishing to its own fresh topic:
   interpreter made that call slow);
 - ``lost``: message_ids of the outage run missing from the queue after
   the replay (durable queue, read back with a plain AMQP consumer);
+- ``drain_rows_per_s`` (``--drain-backlog`` rows, 20,000 by default; not
+  with ``--no-drain``): a backlog left in the outbox by a notifier whose
+  broker refused connections, replayed by a fresh notifier on the real
+  broker while it notifies at ``--rate``: backlog rows replayed per
+  second, from the notifier's start until the last of them is confirmed
+  (``drain_seconds``), and ``drain_over_live_rate``, its ratio to the
+  live rate; ``drain_steady_rows_per_s``: the same from the first batch
+  confirmed (``drain_first_replayed_s`` after the start: the notifier's
+  startup, its connection and the first batch); ``drain_lost``: messages the queue holds fewer than were
+  emitted (backlog and live);
+- with ``--cluster``: ``cluster_quorum_per_s`` beside ``single_per_s``,
+  ``tidings_per_s`` on the 3-node test cluster (``tools/rabbit-cluster.sh
+  start``; the URL names the three nodes, quorum queues) and on the
+  single broker, alternately ``--rounds`` times (medians, each round in
+  ``*_rounds_per_s``), and ``cluster_over_single``, their ratio;
 - ``pinned`` (``--pin``): this process on the first CPU and the local
   RabbitMQ on the others, as the operator guide advises, else null: on a
   two-CPU machine the broker otherwise takes the caller's CPU while it
@@ -58,7 +73,8 @@ publishing to its own fresh topic:
 
     python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
         [--rounds 3] [--outage 10] [--no-outage] [--with-nova] [--sched]
-        [--gc-freeze] [--pin] [--persist-first]
+        [--gc-freeze] [--pin] [--persist-first] [--drain-backlog 20000]
+        [--no-drain] [--cluster]
 
 The outage part needs ``rabbitmqctl`` (run as root); it always starts the
 broker again.
@@ -266,10 +282,13 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
     notifier = make_notifier(url, state, name)
     backend = notifier.backend('messaging')
     counters = backend.counters
-    drained = []
+    drained, first = [], []
 
     def during(_t):
-        if not drained and counters['replayed'] >= left:
+        replayed = counters['replayed']
+        if not first and replayed:
+            first.append((time.perf_counter() - start, replayed))
+        if not drained and replayed >= left:
             drained.append(time.perf_counter() - start)
         if drained or time.perf_counter() - start > timeout:
             raise StopIteration
@@ -288,7 +307,12 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
     queued = queue_length(name + '.info', left + len(ids), timeout=10)
     delete_queues([name + '.info'])
     per_s = replayed / elapsed
+    steady = None
+    if first and elapsed > first[0][0]:
+        steady = (replayed - first[0][1]) / (elapsed - first[0][0])
     return {'drain_backlog': left, 'drain_rows_per_s': per_s,
+            'drain_first_replayed_s': first[0][0] if first else None,
+            'drain_steady_rows_per_s': steady,
             'drain_over_live_rate': per_s / rate,
             'drain_seconds': elapsed, 'drain_done': bool(drained),
             'drain_live_emitted': len(ids),

@@ -52,8 +52,13 @@ publishing to its own fresh topic:
   (``drain_seconds``), and ``drain_over_live_rate``, its ratio to the
   live rate; ``drain_steady_rows_per_s``: the same from the first batch
   confirmed (``drain_first_replayed_s`` after the start: the notifier's
-  startup, its connection and the first batch); ``drain_lost``: messages the queue holds fewer than were
-  emitted (backlog and live);
+  startup, its connection and the first batch); ``drain_cpu_us_per_row``:
+  this process's CPU time (every thread: the caller, the sender writing
+  the live notifications to the outbox, the replay) over the backlog rows
+  replayed and the live notifications emitted meanwhile, and
+  ``drain_cpu_share``, that CPU time over the wall time (well under 1.0:
+  the process waited for the broker or for a CPU); ``drain_lost``:
+  messages the queue holds fewer than were emitted (backlog and live);
 - with ``--cluster``: ``cluster_quorum_per_s`` beside ``single_per_s``,
   ``tidings_per_s`` on the 3-node test cluster (``tools/rabbit-cluster.sh
   start``; the URL names the three nodes, quorum queues) and on the
@@ -278,6 +283,7 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
     from tidings.catalogs.demo import events
     name = topic()
     left = fill_outbox(state, name, backlog)
+    cpu_start = time.process_time()
     start = time.perf_counter()
     notifier = make_notifier(url, state, name)
     backend = notifier.backend('messaging')
@@ -300,6 +306,7 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
     except StopIteration:
         pass
     elapsed = drained[0] if drained else time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     replayed = min(counters['replayed'], left)
     delivered = backend.wait_delivered(120)
     stats = backend.stats()
@@ -312,6 +319,8 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
         steady = (replayed - first[0][1]) / (elapsed - first[0][0])
     return {'drain_backlog': left, 'drain_rows_per_s': per_s,
             'drain_first_replayed_s': first[0][0] if first else None,
+            'drain_cpu_share': cpu / elapsed,
+            'drain_cpu_us_per_row': cpu * 1e6 / max(1, replayed + len(ids)),
             'drain_steady_rows_per_s': steady,
             'drain_over_live_rate': per_s / rate,
             'drain_seconds': elapsed, 'drain_done': bool(drained),

@@ -681,8 +681,14 @@ class MessagingBackend(base.QueuedBackend):
     def _replay_rows(self, after=None):
         """The next rows to replay (after ``after``, a row being
         replayed, when given): up to ``replay_batch``, none at or past
-        the replay bound."""
-        rows = self.outbox.head(self.group.replay_batch, after)
+        the replay bound.  A first read (no ``after``) takes one
+        ``confirm_window`` at most: the first rows after an outage go out
+        at once, and the next batch, full size, is read while they await
+        their confirms."""
+        limit = self.group.replay_batch
+        if after is None:
+            limit = min(limit, self.batch_size)
+        rows = self.outbox.head(limit, after)
         bound = self._replay_bound()
         if bound is not None:
             rows = [r for r in rows if r.seq < bound]

@@ -498,14 +498,19 @@ class TestBrokerRestarts(ClusterTestCase):
         self.ctl('start_app')
         self.assertTrue(base.port_open('127.0.0.1', self.port, 5))
 
-    def outages(self, count, down, up, during):
-        """``count`` outages, ``up`` seconds apart, in a thread: each
-        ``stop_app``, ``down`` seconds, ``start_app`` (the node refuses
-        connections for about two seconds more than ``down``: its stop
-        and start take a second or two each on this machine).  ``during``
-        (a list) gets, for each, the seconds from stop_app to start_app's
-        return and the outbox count at the end of the up window; returns
-        the thread, started."""
+    def through_outages(self, notifier, backend, count, down, up):
+        """Notify at 2,000/s for a second, then through ``count`` outages,
+        ``up`` seconds apart, then a second more: (the message_ids, and
+        for each outage the seconds from ``stop_app`` to ``start_app``'s
+        return and the outbox count at the end of its up window).
+
+        Each outage is ``stop_app``, ``down`` seconds, ``start_app``, in
+        a thread: the node refuses connections for a second or two more
+        than ``down`` (its stop and start take that long on this
+        machine).  The node is started again at the end of the test
+        whatever happens."""
+        during = []
+
         def run():
             for _ in range(count):
                 began = time.monotonic()
@@ -514,12 +519,17 @@ class TestBrokerRestarts(ClusterTestCase):
                 self.ctl('start_app')
                 took = time.monotonic() - began
                 time.sleep(up)
-                during.append((round(took, 1), backend_stats()['outbox']))
-        backend_stats = self.backend.stats
+                during.append((round(took, 1), backend.stats()['outbox']))
+        ids = self.paced(notifier, 1.0)
+        self.assertTrue(backend.wait_delivered(20))
         self.addCleanup(self.start_app)
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
-        return thread
+        while thread.is_alive():
+            ids += self.paced(notifier, 0.5)
+        thread.join()
+        ids += self.paced(notifier, 1.0)
+        return ids, during
 
     def check_all_arrived(self, ids, backend, details):
         queue = '%s.info' % self.topic
@@ -546,20 +556,13 @@ class TestBrokerRestarts(ClusterTestCase):
         return stats, duplicates
 
     def test_three_short_outages_lose_nothing(self):
-        notifier, self.backend = self.notifier(publish_timeout=1.0)
-        ids = self.paced(notifier, 1.0)
-        self.assertTrue(self.backend.wait_delivered(20))
-        during = []
-        thread = self.outages(3, 0.5, 2.0, during)
-        while thread.is_alive():
-            ids += self.paced(notifier, 0.5)
-        thread.join()
-        ids += self.paced(notifier, 1.0)
+        notifier, backend = self.notifier(publish_timeout=1.0)
+        ids, during = self.through_outages(notifier, backend, 3, 0.5, 2.0)
         stats, _ = self.check_all_arrived(
-            ids, self.backend, '(seconds from stop_app to start_app '
-            'done, outbox at the end of the up window) %s' % during)
-        # each outage put notifications in the outbox; none failed twice
-        # unnoticed: failed counts every message without its confirm
+            ids, backend, '(seconds from stop_app to start_app done, '
+            'outbox at the end of the up window) %s' % during)
+        # each outage put notifications in the outbox, and each left
+        # messages without their confirm (counted failed)
         self.assertGreater(stats['replayed'], 0)
         self.assertGreaterEqual(stats['failed'], 3)
 
@@ -568,18 +571,11 @@ class TestBrokerRestarts(ClusterTestCase):
         operators): a ``stop_app`` of about 5 s while notifying."""
         logs = self.useFixture(fixtures.FakeLogger(
             name='tidings.backends', level=logging.WARNING))
-        notifier, self.backend = self.notifier(
+        notifier, backend = self.notifier(
             publish_timeout=1.0, rabbit={'amqp_durable_queues': True})
         self.assertNotIn('a broker restart loses', logs.output)
-        ids = self.paced(notifier, 1.0)
-        during = []
-        thread = self.outages(1, 2.0, 0.0, during)
-        while thread.is_alive():
-            ids += self.paced(notifier, 0.5)
-        thread.join()
-        ids += self.paced(notifier, 1.0)
-        self.check_all_arrived(ids, self.backend, 'durable queue, %s'
-                               % during)
+        ids, during = self.through_outages(notifier, backend, 1, 2.0, 0.0)
+        self.check_all_arrived(ids, backend, 'durable queue, %s' % during)
 
     def test_stop_app_with_non_durable_queues_loses_what_was_queued(self):
         """oslo.messaging's default ``amqp_durable_queues = false``: the

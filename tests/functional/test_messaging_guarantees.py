@@ -568,7 +568,7 @@ class TestBrokerRestarts(ClusterTestCase):
 
     def test_stop_app_with_durable_queues_loses_nothing(self):
         """``amqp_durable_queues = true`` (what the operator guide tells
-        operators): a ``stop_app`` of about 5 s while notifying."""
+        operators): a ``stop_app`` of a few seconds while notifying."""
         logs = self.useFixture(fixtures.FakeLogger(
             name='tidings.backends', level=logging.WARNING))
         notifier, backend = self.notifier(

@@ -688,8 +688,11 @@ class MessagingBackend(base.QueuedBackend):
         limit = self.group.replay_batch
         if after is None:
             limit = min(limit, self.batch_size)
-        rows = self.outbox.head(limit, after)
+        # The bound first: a notification still queued or in flight then
+        # reaches the outbox (if it does) with a seq at or past it, so no
+        # row kept here can have one of those behind it.
         bound = self._replay_bound()
+        rows = self.outbox.head(limit, after)
         if bound is not None:
             rows = [r for r in rows if r.seq < bound]
         return rows

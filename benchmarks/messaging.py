@@ -44,6 +44,26 @@ publishing to its own fresh topic:
   interpreter made that call slow);
 - ``lost``: message_ids of the outage run missing from the queue after
   the replay (durable queue, read back with a plain AMQP consumer);
+- ``drain_rows_per_s`` (``--drain-backlog`` rows, 20,000 by default; not
+  with ``--no-drain``): a backlog left in the outbox by a notifier whose
+  broker refused connections, replayed by a fresh notifier on the real
+  broker while it notifies at ``--rate``: backlog rows replayed per
+  second, from the notifier's start until the last of them is confirmed
+  (``drain_seconds``), and ``drain_over_live_rate``, its ratio to the
+  live rate; ``drain_steady_rows_per_s``: the same from the first batch
+  confirmed (``drain_first_replayed_s`` after the start: the notifier's
+  startup, its connection and the first batch); ``drain_cpu_us_per_row``:
+  this process's CPU time (every thread: the caller, the sender writing
+  the live notifications to the outbox, the replay) over the backlog rows
+  replayed and the live notifications emitted meanwhile, and
+  ``drain_cpu_share``, that CPU time over the wall time (well under 1.0:
+  the process waited for the broker or for a CPU); ``drain_lost``:
+  messages the queue holds fewer than were emitted (backlog and live);
+- with ``--cluster``: ``cluster_quorum_per_s`` beside ``single_per_s``,
+  ``tidings_per_s`` on the 3-node test cluster (``tools/rabbit-cluster.sh
+  start``; the URL names the three nodes, quorum queues) and on the
+  single broker, alternately ``--rounds`` times (medians, each round in
+  ``*_rounds_per_s``), and ``cluster_over_single``, their ratio;
 - ``pinned`` (``--pin``): this process on the first CPU and the local
   RabbitMQ on the others, as the operator guide advises, else null: on a
   two-CPU machine the broker otherwise takes the caller's CPU while it
@@ -58,7 +78,8 @@ publishing to its own fresh topic:
 
     python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
         [--rounds 3] [--outage 10] [--no-outage] [--with-nova] [--sched]
-        [--gc-freeze] [--pin] [--persist-first]
+        [--gc-freeze] [--pin] [--persist-first] [--drain-backlog 20000]
+        [--no-drain] [--cluster]
 
 The outage part needs ``rabbitmqctl`` (run as root); it always starts the
 broker again.
@@ -104,7 +125,7 @@ def sample():
 
 
 def make_notifier(url, state, topic_name, durable=False, exchange=None,
-                  **options):
+                  rabbit=None, **options):
     from tidings import conf as tidings_conf
     from tidings.catalogs.demo import events
     from tidings.notifications import Notifier
@@ -115,30 +136,33 @@ def make_notifier(url, state, topic_name, durable=False, exchange=None,
     conf.set_override('topics', [topic_name], 'backend_messaging')
     for key, value in options.items():
         conf.set_override(key, value, 'backend_messaging')
-    if durable:
+    if durable or rabbit:
         # A durable exchange of its own: durability must never leak onto
         # the shared 'openstack' exchange other services declare.
         from oslo_messaging import opts
         for group, group_opts in opts.list_opts():
             if group in (None, 'oslo_messaging_rabbit'):
                 conf.register_opts(group_opts, group=group)
-        conf.set_override('amqp_durable_queues', True,
-                          'oslo_messaging_rabbit')
+        if durable:
+            conf.set_override('amqp_durable_queues', True,
+                              'oslo_messaging_rabbit')
+        for key, value in (rabbit or {}).items():
+            conf.set_override(key, value, 'oslo_messaging_rabbit')
         conf.set_override('control_exchange', exchange)
     return Notifier(conf, [events.EVENTS], source='bench')
 
 
-def amqp_connection():
+def amqp_connection(port=5672):
     import amqp
-    conn = amqp.Connection('127.0.0.1:5672', userid='guest',
+    conn = amqp.Connection('127.0.0.1:%d' % port, userid='guest',
                            password='guest', connect_timeout=5)
     conn.connect()
     return conn
 
 
-def delete_queues(names, exchange=None):
+def delete_queues(names, exchange=None, port=5672):
     try:
-        conn = amqp_connection()
+        conn = amqp_connection(port)
         channel = conn.channel()
         for name in names:
             channel.queue_delete(name)
@@ -175,10 +199,18 @@ def read_message_ids(queue_name, timeout=5.0):
 # the paths
 
 
-def bench_tidings(url, count, state):
+def bench_tidings(url, count, state, rabbit=None, port=5672):
+    """notify() ``count`` times until every message is confirmed;
+    (delivered/s or None, stats).  ``rabbit``: [oslo_messaging_rabbit]
+    overrides (then on an exchange of its own), ``port``: the broker's
+    port for the clean-up."""
     from tidings.catalogs.demo import events
     name = topic()
-    notifier = make_notifier(url, state, name,
+    exchange = None
+    if rabbit:
+        exchange = 'bench_exchange_%s' % uuid.uuid4().hex[:10]
+    notifier = make_notifier(url, state, name, rabbit=rabbit,
+                             exchange=exchange,
                              queue_size=max(count, 10000))
     backend = notifier.backend('messaging')
     payload = sample()
@@ -192,8 +224,110 @@ def bench_tidings(url, count, state):
     elapsed = time.perf_counter() - start
     stats = backend.stats()
     notifier.close()
-    delete_queues([name + '.info'])
+    delete_queues([name + '.info'], exchange, port)
     return (count / elapsed if delivered else None), stats
+
+
+#: The test cluster of tools/rabbit-cluster.sh: three nodes, 5673-5675.
+CLUSTER_PORTS = (5673, 5674, 5675)
+CLUSTER_URL = 'rabbit://%s/' % ','.join(
+    'guest:guest@127.0.0.1:%d' % port for port in CLUSTER_PORTS)
+
+
+def bench_cluster(url, count, state, rounds=3):
+    """``tidings_per_s`` on one broker (``url``) and on the 3-node test
+    cluster with quorum queues, alternately ``rounds`` times: the medians
+    and their ratio (cluster / single)."""
+    single, cluster = [], []
+    for _ in range(rounds):
+        single.append(bench_tidings(url, count, state)[0] or 0.0)
+        cluster.append(bench_tidings(
+            CLUSTER_URL, count, state, rabbit={'rabbit_quorum_queue': True},
+            port=CLUSTER_PORTS[0])[0] or 0.0)
+    single_per_s = statistics.median(single)
+    cluster_per_s = statistics.median(cluster)
+    return {'single_per_s': single_per_s,
+            'single_rounds_per_s': [round(v) for v in single],
+            'cluster_quorum_per_s': cluster_per_s,
+            'cluster_quorum_rounds_per_s': [round(v) for v in cluster],
+            'cluster_over_single': cluster_per_s / single_per_s
+            if single_per_s else None}
+
+
+def fill_outbox(state, name, count):
+    """``count`` notifications of topic ``name`` left in the outbox under
+    ``state`` by a notifier whose broker refuses connections (a port
+    nothing listens on), closed: what a service finds after an outage."""
+    from tidings.catalogs.demo import events
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        dead = sock.getsockname()[1]
+    notifier = make_notifier(
+        'rabbit://guest:guest@127.0.0.1:%d/' % dead, state, name,
+        queue_size=count, overflow_size=count, publish_timeout=0.5)
+    backend = notifier.backend('messaging')
+    payload = sample()
+    event = events.EVENT_TYPE_BACKUP_CREATE_START
+    for _ in range(count):
+        notifier.notify(event, payload)
+    notifier.close(60)
+    return backend.stats()['outbox']
+
+
+def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
+    """A backlog of ``backlog`` rows in the outbox replayed by a fresh
+    notifier while it notifies at ``rate`` per second: the backlog's
+    rows replayed per second (counted until the backlog is gone, or
+    ``timeout``), its ratio to the live rate, and lost (read back from
+    the queue, backlog and live)."""
+    from tidings.catalogs.demo import events
+    name = topic()
+    left = fill_outbox(state, name, backlog)
+    cpu_start = time.process_time()
+    start = time.perf_counter()
+    notifier = make_notifier(url, state, name)
+    backend = notifier.backend('messaging')
+    counters = backend.counters
+    drained, first = [], []
+
+    def during(_t):
+        replayed = counters['replayed']
+        if not first and replayed:
+            first.append((time.perf_counter() - start, replayed))
+        if not drained and replayed >= left:
+            drained.append(time.perf_counter() - start)
+        if drained or time.perf_counter() - start > timeout:
+            raise StopIteration
+
+    ids = []
+    try:
+        paced(notifier, events.EVENT_TYPE_BACKUP_CREATE_START, sample(),
+              rate, timeout, ids, during)
+    except StopIteration:
+        pass
+    elapsed = drained[0] if drained else time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
+    replayed = min(counters['replayed'], left)
+    delivered = backend.wait_delivered(120)
+    stats = backend.stats()
+    notifier.close()
+    queued = queue_length(name + '.info', left + len(ids), timeout=10)
+    delete_queues([name + '.info'])
+    per_s = replayed / elapsed
+    steady = None
+    if first and elapsed > first[0][0]:
+        steady = (replayed - first[0][1]) / (elapsed - first[0][0])
+    return {'drain_backlog': left, 'drain_rows_per_s': per_s,
+            'drain_first_replayed_s': first[0][0] if first else None,
+            'drain_cpu_share': cpu / elapsed,
+            'drain_cpu_us_per_row': cpu * 1e6 / max(1, replayed + len(ids)),
+            'drain_steady_rows_per_s': steady,
+            'drain_over_live_rate': per_s / rate,
+            'drain_seconds': elapsed, 'drain_done': bool(drained),
+            'drain_live_emitted': len(ids),
+            'drain_lost': None if not delivered else max(
+                0, left + len(ids) - queued),
+            'drain_stats': stats}
 
 
 def bench_oslo(url, count):
@@ -594,6 +728,15 @@ def main(argv=None):
                              '[backend_messaging] persist_before_return = '
                              'true (persist_caller_* beside caller_* and '
                              'the floor)')
+    parser.add_argument('--drain-backlog', type=int, default=20000,
+                        help='rows in the outbox for the replay drain run '
+                             '(drain_*), replayed while --rate continues')
+    parser.add_argument('--no-drain', action='store_true')
+    parser.add_argument('--cluster', action='store_true',
+                        help='also tidings_per_s on the 3-node test '
+                             'cluster (tools/rabbit-cluster.sh, quorum '
+                             'queues) beside the single broker, alternately '
+                             '--rounds times: cluster_* and the ratio')
     parser.add_argument('--outage', type=float, default=10.0)
     parser.add_argument('--no-outage', action='store_true')
     parser.add_argument('--with-nova', action='store_true',
@@ -628,6 +771,12 @@ def main(argv=None):
             if args.with_nova:
                 out['nova_per_s'] = bench_nova(args.url, args.peer_count)
             out.update(steady_rounds(args, state))
+            if not args.no_drain:
+                out.update(bench_replay_drain(args.url, args.drain_backlog,
+                                              args.rate, state))
+            if args.cluster:
+                out.update(bench_cluster(args.url, args.count, state,
+                                         args.rounds))
             out['outage_caller_max_us'] = None
             out['outage_caller_p99_us'] = None
             out['outage_full_collections'] = None

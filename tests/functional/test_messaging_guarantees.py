@@ -22,6 +22,8 @@ from testtools.content import text_content
 
 from tests.functional import base
 from tests.functional import test_messaging_rabbit as rabbit_tests
+from tidings.backends import messaging_senders
+from tidings.backends import outbox
 
 #: The test cluster's first node (tools/rabbit-cluster.sh).
 CLUSTER_NODE = 'tidings1@localhost'
@@ -470,3 +472,218 @@ class TestNodeKilled(ClusterTestCase):
             'emitted %d, lost %d, duplicates %d; while node 1 was down: '
             '%s' % (len(ids), lost, duplicates, during)))
         self.assertEqual(0, lost)
+
+
+class TestBrokerRestarts(ClusterTestCase):
+    """The issue's rows "three 3-s outages 2 s apart" and "broker
+    ``stop_app`` with non-durable queues": the first node of the test
+    cluster (where the classic queue lives) stopped and started with
+    ``rabbitmqctl stop_app`` / ``start_app`` while notifying at
+    2,000/s; an independent consumer counts the message_ids afterwards
+    (the queue holds them: durable, persistent)."""
+
+    def ctl(self, command):
+        out = subprocess.run(['rabbitmqctl', '-q', '-n', CLUSTER_NODE,
+                              command], capture_output=True, text=True,
+                             timeout=120)
+        self.assertEqual(0, out.returncode, out.stderr)
+
+    def stop_app(self):
+        """The node's broker stopped (its Erlang node runs on); started
+        again at the end of the test whatever happens."""
+        self.addCleanup(self.start_app)
+        self.ctl('stop_app')
+
+    def start_app(self):
+        self.ctl('start_app')
+        self.assertTrue(base.port_open('127.0.0.1', self.port, 5))
+
+    def through_outages(self, notifier, backend, count, down, up):
+        """Notify at 2,000/s for a second, then through ``count`` outages,
+        ``up`` seconds apart, then a second more: (the message_ids, and
+        for each outage the seconds from ``stop_app`` to ``start_app``'s
+        return and the outbox count at the end of its up window).
+
+        Each outage is ``stop_app``, ``down`` seconds, ``start_app``, in
+        a thread: the node refuses connections for a second or two more
+        than ``down`` (its stop and start take that long on this
+        machine).  The node is started again at the end of the test
+        whatever happens."""
+        during = []
+
+        def run():
+            for _ in range(count):
+                began = time.monotonic()
+                self.ctl('stop_app')
+                time.sleep(down)
+                self.ctl('start_app')
+                took = time.monotonic() - began
+                time.sleep(up)
+                during.append((round(took, 1), backend.stats()['outbox']))
+        ids = self.paced(notifier, 1.0)
+        self.assertTrue(backend.wait_delivered(20))
+        self.addCleanup(self.start_app)
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        while thread.is_alive():
+            ids += self.paced(notifier, 0.5)
+        thread.join()
+        ids += self.paced(notifier, 1.0)
+        return ids, during
+
+    def check_all_arrived(self, ids, backend, details):
+        queue = '%s.info' % self.topic
+        self.assertTrue(backend.wait_delivered(120), backend.stats())
+        stats = backend.stats()
+        received = consume_ids(self.port, queue, expected=len(ids),
+                               timeout=120)
+        lost, duplicates = lost_and_duplicates(ids, received)
+        self.addDetail('figures', text_content(
+            'emitted %d, lost %d, duplicates %d; %s; stats %s' % (
+                len(ids), lost, duplicates, details, stats)))
+        self.assertEqual(0, lost)
+        # each notification confirmed once by the backend's count, none
+        # dropped
+        self.assertEqual(len(ids), stats['sent'] + stats['replayed'])
+        self.assertEqual((0, 0, 0), (stats['dropped'], stats['unroutable'],
+                                     stats['outbox']))
+        # the duplicates are what the backend said to expect, at most: a
+        # message written without its confirm before the connection went
+        self.assertLessEqual(duplicates,
+                             stats['replay_duplicates_possible'])
+        self.assertLessEqual(stats['replay_duplicates_possible'],
+                             stats['failed'])
+        return stats, duplicates
+
+    def test_three_short_outages_lose_nothing(self):
+        notifier, backend = self.notifier(publish_timeout=1.0)
+        ids, during = self.through_outages(notifier, backend, 3, 0.5, 2.0)
+        stats, _ = self.check_all_arrived(
+            ids, backend, '(seconds from stop_app to start_app done, '
+            'outbox at the end of the up window) %s' % during)
+        # each outage put notifications in the outbox, and each left
+        # messages without their confirm (counted failed)
+        self.assertGreater(stats['replayed'], 0)
+        self.assertGreaterEqual(stats['failed'], 3)
+
+    def test_stop_app_with_durable_queues_loses_nothing(self):
+        """``amqp_durable_queues = true`` (what the operator guide tells
+        operators): a ``stop_app`` of a few seconds while notifying."""
+        logs = self.useFixture(fixtures.FakeLogger(
+            name='tidings.backends', level=logging.WARNING))
+        notifier, backend = self.notifier(
+            publish_timeout=1.0, rabbit={'amqp_durable_queues': True})
+        self.assertNotIn('a broker restart loses', logs.output)
+        ids, during = self.through_outages(notifier, backend, 1, 2.0, 0.0)
+        self.check_all_arrived(ids, backend, 'durable queue, %s' % during)
+
+    def test_stop_app_with_non_durable_queues_loses_what_was_queued(self):
+        """oslo.messaging's default ``amqp_durable_queues = false``: the
+        warning at startup; notifications confirmed (counted sent) and
+        waiting in the queue are gone with it when the node stops, as
+        the warning says; what is sent after the restart arrives (the
+        queue is declared again)."""
+        logs = self.useFixture(fixtures.FakeLogger(
+            name='tidings.backends', level=logging.WARNING))
+        notifier, backend = self.notifier(
+            publish_timeout=1.0, rabbit={'amqp_durable_queues': False})
+        self.assertIn('a broker restart loses confirmed notifications',
+                      logs.output)
+        queue = '%s.info' % self.topic
+        before = self.emit(notifier, 500)
+        self.assertTrue(backend.wait_delivered(20))
+        self.assertEqual(500, backend.stats()['sent'])
+        self.assertEqual(('classic', 'false'), self.queue_info(queue))
+        self.stop_app()
+        self.start_app()
+        # the queue went with the node's stop: all 500 lost, confirmed
+        conn = amqp.Connection('127.0.0.1:%d' % self.port, userid='guest',
+                               password='guest', connect_timeout=5)
+        conn.connect()
+        self.addCleanup(conn.close)
+        self.assertRaises(amqp.exceptions.NotFound,
+                          conn.channel().queue_declare, queue, passive=True)
+        after = self.emit(notifier, 500)
+        self.assertTrue(backend.wait_delivered(60), backend.stats())
+        received = consume_ids(self.port, queue, expected=500)
+        self.addDetail('figures', text_content(
+            'before the restart: 500 confirmed, %d received; after: 500 '
+            'emitted, %d received; stats %s' % (
+                len(set(before) & set(received)), len(received),
+                backend.stats())))
+        self.assertEqual(set(), set(before) & set(received))
+        self.assertEqual((0, 0), lost_and_duplicates(after, received))
+        self.assertEqual(1000, backend.stats()['sent']
+                         + backend.stats()['replayed'])
+
+
+class TestPipelinedPublish(GuaranteeTestCase):
+    """The pipelined publisher's many-window publish (the replay's), on
+    the system broker: windows ahead of their confirms, ``ahead`` called
+    once every row is written, returns matched to their window."""
+
+    def sender(self, **options):
+        sender = messaging_senders.RabbitPipelineSender(
+            [('127.0.0.1', self.port, 'guest', 'guest')],
+            exchange=self.exchange, **options)
+        self.addCleanup(sender.close)
+        return sender
+
+    def rows(self, count, topic=None):
+        key = '%s.info' % (topic or self.topic)
+        return [outbox.Row(n, 'm-%d' % n, key, 2.0, {'n': n},
+                           {'message_id': 'm-%d' % n, 'n': n})
+                for n in range(count)]
+
+    def test_windows_go_ahead_of_their_confirms(self):
+        sender = self.sender(window=100, depth=4)
+        rows = self.rows(2500)
+        seen = []
+
+        def ahead():
+            # every row written, not all confirmed yet
+            seen.append((sender._tag, sender._acked))
+        self.assertEqual([], sender.publish(rows, ahead=ahead))
+        tag, acked = seen[0]
+        self.assertEqual(1, len(seen))
+        self.assertEqual(2500, tag)
+        self.assertLessEqual(acked, 2500)
+        self.assertEqual(2500, sender._acked)
+        received = consume_ids(self.port, '%s.info' % self.topic,
+                               expected=2500)
+        self.assertEqual([r.message_id for r in rows], received)
+
+    def test_returns_are_matched_to_their_window(self):
+        """Rows of a key whose queue is gone, in several windows in flight
+        at once: each of them is either returned (whichever window's
+        confirms were awaited when its return arrived) or, once the
+        sender declared the queue again, in that queue; never both,
+        never neither."""
+        sender = self.sender(window=10, depth=4)
+        other = '%s_gone' % self.topic
+        self.addCleanup(self.delete_queue, '%s.info' % other)
+        sender.publish(self.rows(1, other))     # declares its queue
+        self.delete_queue('%s.info' % other)
+        mixed = self.rows(60)
+        for row in mixed[::3]:
+            row.routing_key = '%s.info' % other
+        returned = [r.message_id for r in sender.publish(mixed)]
+        wanted = [r.message_id for r in mixed[::3]]
+        self.assertNotEqual([], returned)
+        self.assertEqual(wanted[:len(returned)], returned)
+        queued = consume_ids(self.port, '%s.info' % other,
+                             expected=len(wanted) - len(returned))
+        self.assertEqual(wanted[len(returned):], queued)
+        self.assertEqual([r.message_id for r in mixed
+                          if r.message_id not in wanted],
+                         consume_ids(self.port, '%s.info' % self.topic,
+                                     expected=40))
+
+    def delete_queue(self, name):
+        conn = amqp.Connection('127.0.0.1:%d' % self.port, userid='guest',
+                               password='guest', connect_timeout=5)
+        conn.connect()
+        try:
+            conn.channel().queue_delete(name)
+        finally:
+            conn.close()

@@ -27,7 +27,7 @@ class ScriptedSender:
     def __init__(self, world):
         self.world = world
 
-    def publish(self, rows):
+    def publish(self, rows, ahead=None):
         world = self.world
         world.frozen.wait(10)
         if world.down:
@@ -40,6 +40,8 @@ class ScriptedSender:
             returned = [r for r in rows if r.routing_key in world.unbound]
             world.unbound.clear()
             world.published.extend(r for r in rows if r not in returned)
+        if ahead is not None:
+            ahead()
         return returned
 
     def probe(self):
@@ -388,6 +390,76 @@ class TestOutbox(MessagingBackendTest):
         self.assertEqual(ids, world.ids())
         self.assertGreaterEqual(backend.stats()['replayed'], 10)
 
+    def test_a_replay_of_many_batches_sends_each_row_once_in_order(self):
+        """Batches of 7: each batch's next one is read while it awaits
+        its confirms, and its rows are deleted during the next one's;
+        nothing is read twice, nothing is left."""
+        world, backend, notifier, ids = self.while_down(
+            60, replay_batch=7)
+        reads = []
+        head = backend.outbox.head
+
+        def recording_head(limit, after=None):
+            got = head(limit, after)
+            reads.append((after is not None, [r.message_id for r in got]))
+            return got
+        backend.outbox.head = recording_head
+        world.down = False
+        self.assertTrue(backend.wait_delivered(10), backend.stats())
+        self.assertEqual(ids, world.ids())
+        stats = backend.stats()
+        self.assertEqual((60, 0, 0), (stats['replayed'], stats['outbox'],
+                                      stats['replay_duplicates_possible']))
+        # read ahead, every batch after the first
+        self.assertEqual(ids[:7], reads[0][1])
+        self.assertTrue(all(ahead for ahead, got in reads[1:] if got))
+        self.assertEqual(ids, [m for _, got in reads for m in got])
+
+    def test_a_failure_mid_replay_drops_what_was_read_ahead(self):
+        """The third batch fails after the next one was read ahead: two
+        rows confirmed, three written without a confirm (this broker
+        took them).  The unconfirmed ones are read again from the
+        outbox's head and sent again, in order; the duplicates are the
+        three the backend said to expect."""
+        world, backend, notifier, ids = self.while_down(
+            30, replay_batch=5)
+        failed_before = backend.stats()['failed']
+        sender = ScriptedSender(world)
+        calls = []
+        publish = sender.publish
+
+        def failing_third(rows, ahead=None):
+            calls.append(len(rows))
+            if len(calls) == 3:
+                with world.lock:
+                    world.published.extend(rows)
+                if ahead is not None:
+                    ahead()      # read ahead, then the broker goes away
+                raise messaging_senders.PublishError(
+                    2, ConnectionResetError('reset'), in_doubt=3)
+            return publish(rows, ahead)
+        sender.publish = failing_third
+        backend._sender_factory = lambda: sender
+        world.down = False
+        self.assertTrue(backend.wait_delivered(10), backend.stats())
+        published = world.ids()
+        self.assertEqual(ids, list(dict.fromkeys(published)))
+        self.assertEqual(ids[12:15], published[15:18])
+        stats = backend.stats()
+        self.assertEqual(3, stats['failed'] - failed_before)
+        self.assertEqual(3, stats['replay_duplicates_possible'])
+        self.assertEqual(3, len(published) - len(set(published)))
+        self.assertEqual((0, 30), (stats['outbox'], stats['replayed']))
+
+    def test_the_broker_is_checked_every_retry_interval_jittered(self):
+        backend = self.backend(World(), retry_interval=0.2,
+                               retry_interval_max=0.4)
+        with mock.patch.object(messaging.random, 'random',
+                               side_effect=[0.0, 1.0]):
+            low, high = backend._probe_wait(0.2), backend._probe_wait(0.2)
+        self.assertAlmostEqual(0.15, low)
+        self.assertAlmostEqual(0.25, high)
+
     def test_a_damaged_outbox_row_does_not_hold_up_the_replay(self):
         world, backend, _, ids = self.while_down(6)
         self.assertEqual(6, backend.stats()['outbox'])
@@ -535,9 +607,9 @@ class TestOutbox(MessagingBackendTest):
         heads = []
         head = backend.outbox.head
 
-        def counting_head(limit):
+        def counting_head(limit, after=None):
             heads.append(limit)
-            return head(limit)
+            return head(limit, after)
         backend.outbox.head = counting_head
         deadline = time.monotonic() + 5
         start = world.probes

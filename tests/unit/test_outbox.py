@@ -149,6 +149,23 @@ class OutboxOwnersMixin:
         self.assertEqual(2, second.delete(first.head(10)))
         self.assertEqual(3, len(first.head(10)))
 
+    def test_head_after_a_row_continues_in_replay_order(self):
+        box, other = self.open(), self.open()
+        box.put(rows(1, 2, 'a'))
+        # two rows of one seq (a notification on two topics), then more
+        box.put(rows(3, 1, 'b') + rows(3, 1, 'c') + rows(4, 2, 'd'))
+        other.put(rows(1, 9, 'x'))
+        first = box.head(3)
+        self.assertEqual(['a-1', 'a-2', 'b-3'],
+                         [r.message_id for r in first])
+        # after a row of seq 3: its twin of seq 3 (a larger id) comes next
+        self.assertEqual(['c-3', 'd-4', 'd-5'],
+                         [r.message_id for r in box.head(10, first[-1])])
+        self.assertEqual(['c-3'], [r.message_id for r in box.head(
+            1, first[-1])])
+        last = box.head(10)[-1]
+        self.assertEqual([], box.head(10, last))
+
     def test_rows_of_a_running_process_are_never_adopted(self):
         first, second = self.open(), self.open()
         first.put(rows(1, 3, 'a'))

@@ -131,7 +131,21 @@ class MessagingBackend(base.QueuedBackend):
         problems = cls._route_errors(conf, group)
         problems += cls._url_errors(conf, cls._transport_url(conf, group))[1]
         problems += cls._outbox_errors(conf, group)
+        problems += cls._retry_errors(group)
         return problems
+
+    @staticmethod
+    def _retry_errors(group):
+        """The checks of the broker between two tries: the longest wait
+        is not shorter than the first."""
+        if group.retry_interval_max < group.retry_interval:
+            return [errors.ConfigError(
+                GROUP, 'retry_interval_max', group.retry_interval_max,
+                'expected at least retry_interval (%s): the wait between '
+                'two checks of a broker that is down grows from '
+                'retry_interval to retry_interval_max'
+                % group.retry_interval)]
+        return []
 
     @classmethod
     def conf_notes(cls, conf):
@@ -595,15 +609,16 @@ class MessagingBackend(base.QueuedBackend):
         self._to_outbox([row for index, row in enumerate(rows)
                          if index >= confirmed or id(row) in kept])
 
-    def _publish(self, sender, rows, counter='sent'):
-        """Publish ``rows`` with ``sender``: ``(confirmed, failure or None,
+    def _publish(self, sender, rows, counter='sent', ahead=None):
+        """Publish ``rows`` with ``sender`` (``ahead``: see
+        RabbitPipelineSender.publish): ``(confirmed, failure or None,
         returned rows)``; counts the confirmed ones that reached a queue
         in ``counter`` (``unconfirmed`` for a transport that confirms
         nothing) and the returned ones in ``unroutable``, logged once per
         burst with their routing keys."""
         in_doubt = 0
         try:
-            returned = sender.publish(rows) or []
+            returned = sender.publish(rows, ahead=ahead) or []
             confirmed, failure = len(rows), None
         except messaging_senders.PublishError as exc:
             confirmed, returned = exc.confirmed, exc.returned
@@ -663,14 +678,53 @@ class MessagingBackend(base.QueuedBackend):
             pass
         return min(lows) if lows else None
 
+    def _replay_rows(self, after=None):
+        """The next rows to replay (after ``after``, a row being
+        replayed, when given): up to ``replay_batch``, none at or past
+        the replay bound.  A first read (no ``after``) takes one
+        ``confirm_window`` at most: the first rows after an outage go out
+        at once, and the next batch, full size, is read while they await
+        their confirms."""
+        limit = self.group.replay_batch
+        if after is None:
+            limit = min(limit, self.batch_size)
+        # The bound first: a notification still queued or in flight then
+        # reaches the outbox (if it does) with a seq at or past it, so no
+        # row kept here can have one of those behind it.
+        bound = self._replay_bound()
+        rows = self.outbox.head(limit, after)
+        if bound is not None:
+            rows = [r for r in rows if r.seq < bound]
+        return rows
+
+    def _probe_wait(self, delay):
+        """Seconds before the next check of a broker that is down: drawn
+        between 0.75 and 1.25 times ``delay`` (processes that lost the
+        same broker do not all knock at the same instant)."""
+        return delay * (0.75 + 0.5 * random.random())
+
     def _run_replay(self):
+        """Replay the outbox, in order, while it is in use.
+
+        While the broker is down the thread checks it (a connection, no
+        row read) every ``retry_interval`` seconds, doubling up to
+        ``retry_interval_max``, jittered; once it answers, it replays
+        batches of ``replay_batch`` rows through the pipelined publisher:
+        while a batch's last windows await their confirms, the rows the
+        previous batch had confirmed are deleted (one statement) and the
+        next batch is read, so the broker and the outbox work at the same
+        time.  A row is deleted only once confirmed."""
         delay = self.group.retry_interval
         sender = None
+        replay = _Replay(self)
         while not self._stop.is_set():
             if (self.adopt_interval and time.monotonic() - self._adopted_at
                     >= self.adopt_interval):
+                # (adopted rows go ahead of ours: read afresh)
+                replay.settle()
                 self._adopt()
             if not self._diverting:
+                replay.settle()
                 self._replay_wake.wait(self.IDLE_WAIT)
                 self._replay_wake.clear()
                 if self.persist_first:
@@ -678,11 +732,12 @@ class MessagingBackend(base.QueuedBackend):
                     time.sleep(self.linger * (0.5 + random.random()))
                 continue
             if self._broker_down:
-                # A sender just failed: give the broker a moment, then
-                # see that it answers before reading any row (reading and
-                # parsing a batch for nothing is Python work under the
-                # GIL that the callers' threads would wait for).
-                self._stop.wait(delay)
+                # A sender just failed: see that the broker answers before
+                # reading any row (reading and parsing a batch for nothing
+                # is Python work under the GIL that the callers' threads
+                # would wait for).
+                replay.settle()
+                self._stop.wait(self._probe_wait(delay))
                 if self._stop.is_set():
                     break
                 if sender is None:
@@ -694,15 +749,13 @@ class MessagingBackend(base.QueuedBackend):
                     delay = min(delay * 2, self.group.retry_interval_max)
                     continue
             try:
-                rows = self.outbox.head(self.group.replay_batch)
+                rows = replay.next_rows()
             except Exception as exc:
                 self._outbox_failed(exc)
                 self._stop.wait(delay)
                 continue
-            bound = self._replay_bound()
-            if bound is not None:
-                rows = [r for r in rows if r.seq < bound]
             if not rows:
+                replay.settle()
                 with self.outbox.lock:
                     if self.outbox.count == 0 and not self._overflow:
                         self._diverting = False
@@ -712,13 +765,11 @@ class MessagingBackend(base.QueuedBackend):
             if sender is None:
                 sender = self._sender_factory()
             confirmed, failure, returned = self._publish(
-                sender, rows, 'replayed')
-            kept = set(map(id, returned))
-            try:
-                self.outbox.delete([row for row in rows[:confirmed]
-                                    if id(row) not in kept])
-            except Exception as exc:
-                self._outbox_failed(exc)
+                sender, rows, 'replayed', ahead=replay.ahead(rows))
+            replay.confirmed(rows, confirmed, returned)
+            if failure is not None or returned:
+                # what was read ahead would go before what is kept
+                replay.settle()
             if failure is not None:
                 self._report_down(failure)
                 delay = min(delay * 2, self.group.retry_interval_max)
@@ -730,11 +781,9 @@ class MessagingBackend(base.QueuedBackend):
                 continue
             delay = self.group.retry_interval
             self._broker_up()
-            with self.outbox.lock:
-                if self.outbox.count == 0 and not self._overflow:
-                    self._diverting = False
             with self._idle:
                 self._idle.notify_all()
+        replay.settle()
         if sender is not None:
             sender.close()
 
@@ -894,6 +943,57 @@ class MessagingBackend(base.QueuedBackend):
         out['mode'] = self.mode
         out['blocked_now'] = self._blocked_senders > 0
         return out
+
+
+class _Replay:
+    """What the replay thread holds between two batches: the rows read
+    ahead (the next batch, read while the broker confirmed the last one)
+    and the rows the broker confirmed but the outbox still holds (deleted
+    in one statement during the next batch's confirms, or before the
+    outbox is read afresh: a fresh read would return them again)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.upcoming = None     # rows read ahead, or None
+        self.done = []           # confirmed, not deleted yet
+
+    def next_rows(self):
+        rows, self.upcoming = self.upcoming, None
+        if rows is None:
+            self.settle()
+            rows = self.backend._replay_rows()
+        return rows
+
+    def ahead(self, rows):
+        """The sender's ``ahead`` for a publish of ``rows``."""
+        def work():
+            self.delete_done()
+            try:
+                self.upcoming = self.backend._replay_rows(after=rows[-1])
+            except Exception as exc:
+                # read afresh next round
+                self.backend._outbox_failed(exc)
+        return work
+
+    def confirmed(self, rows, count, returned):
+        """``count`` first ``rows`` were confirmed, ``returned`` among
+        them came back: the others can go."""
+        self.delete_done()
+        kept = set(map(id, returned))
+        self.done = [row for row in rows[:count] if id(row) not in kept]
+
+    def delete_done(self):
+        done, self.done = self.done, []
+        if done:
+            try:
+                self.backend.outbox.delete(done)
+            except Exception as exc:
+                self.backend._outbox_failed(exc)
+
+    def settle(self):
+        """Nothing read ahead, nothing confirmed left in the outbox."""
+        self.upcoming = None
+        self.delete_done()
 
 
 class SenderPlan:

@@ -21,6 +21,7 @@ guarantees in ``GUARANTEE`` (see :data:`GUARANTEES`).
   same guarantee.
 """
 
+import collections
 import functools
 import random
 import socket
@@ -192,7 +193,9 @@ class OsloSender:
     def probe(self):
         """Nothing to check: the transport connects when it sends."""
 
-    def publish(self, rows):
+    def publish(self, rows, ahead=None):
+        """``ahead`` (see RabbitPipelineSender.publish) is called once
+        every row is sent: each waited for its confirm in turn."""
         for index, row in enumerate(rows):
             try:
                 send_notification(
@@ -204,6 +207,8 @@ class OsloSender:
                 # (the driver may have handed the message over before the
                 # failure)
                 raise PublishError(index, exc, in_doubt=1) from exc
+        if ahead is not None:
+            ahead()
         return []
 
     def close(self):
@@ -245,6 +250,9 @@ class RabbitPipelineSender:
     :param timeout: seconds to connect, to write, or to get the confirms
         of one window.
     :param window: messages published before waiting for confirms.
+    :param depth: windows of one ``publish`` written ahead of the oldest
+        one whose confirms are awaited (a replay publishes many windows at
+        once; a sender thread's batch is one window).
 
     Every message is published ``mandatory``: one that no queue takes
     comes back (``basic.return``, before its confirm) and ``publish``
@@ -258,7 +266,7 @@ class RabbitPipelineSender:
     def __init__(self, hosts, virtual_host='/', exchange='openstack',
                  durable=False, auto_delete=False, timeout=2.0, window=256,
                  queue_arguments=None, ssl=False, stop=None,
-                 on_blocked=None):
+                 on_blocked=None, depth=4):
         self.hosts = list(hosts)
         self.virtual_host = virtual_host or '/'
         self.exchange = exchange
@@ -266,6 +274,7 @@ class RabbitPipelineSender:
         self.auto_delete = auto_delete
         self.timeout = timeout
         self.window = window
+        self.depth = max(1, depth)
         self.queue_arguments = dict(queue_arguments or {})
         self.ssl = ssl
         #: an Event: set, a sender waiting on a blocked broker gives up
@@ -478,18 +487,29 @@ class RabbitPipelineSender:
         self._tag += len(rows)
 
     def _take_returned(self, rows):
-        """The rows of ``rows`` the broker gave back (and forget them)."""
+        """The rows of ``rows`` the broker gave back (and forget them;
+        returns of later windows, already read, are kept for those)."""
         if not self._returned:
             return []
         returned = self._returned
-        out = [row for row in rows
-               if (row.message_id, row.routing_key) in returned]
-        returned.clear()
+        out = []
+        for row in rows:
+            key = (row.message_id, row.routing_key)
+            if key in returned:
+                returned.discard(key)
+                out.append(row)
         return out
 
-    def publish(self, rows):
+    def publish(self, rows, ahead=None):
         """Publish ``rows``; the confirmed rows that came back unroutable
-        (a list, empty when every row reached a queue)."""
+        (a list, empty when every row reached a queue).
+
+        Rows beyond one window go out ``depth`` windows ahead of the
+        confirms awaited (the broker routes one window while the next is
+        framed and written).  ``ahead``, when given, is called once every
+        row is written, before the last confirms are awaited: the caller's
+        own work (the replay thread reads its next batch from the outbox)
+        overlaps the broker's.  It must not raise."""
         start = None
         returned = []
         self._returned.clear()
@@ -497,13 +517,19 @@ class RabbitPipelineSender:
             if self.connection is None:
                 self.connect()
             start = self._tag
+            unconfirmed = collections.deque()   # (last tag, window)
             for offset in range(0, len(rows), self.window):
                 window = rows[offset:offset + self.window]
                 if self.blocked:
                     self._wait_unblocked()
                 self._publish_window(window)
-                self._wait_confirms(self._tag)
-                returned += self._take_returned(window)
+                unconfirmed.append((self._tag, window))
+                while len(unconfirmed) > self.depth:
+                    returned += self._confirm(*unconfirmed.popleft())
+            if ahead is not None:
+                ahead()
+            while unconfirmed:
+                returned += self._confirm(*unconfirmed.popleft())
         except Exception as exc:
             confirmed = 0
             if start is not None:
@@ -519,6 +545,12 @@ class RabbitPipelineSender:
             self.close()
             raise PublishError(confirmed, exc, returned, in_doubt) from exc
         return returned
+
+    def _confirm(self, tag, window):
+        """Wait for the confirms up to ``tag`` (``window``'s last); the
+        rows of ``window`` given back."""
+        self._wait_confirms(tag)
+        return self._take_returned(window)
 
 
 def returned_message_id(body):

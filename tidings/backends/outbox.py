@@ -268,6 +268,7 @@ class Outbox:
             conn.exec_driver_sql(self._insert_sql, [self._params(
                 Row(0, '', '', 2.0, {}, {}))] * 2)
             conn.execute(self._select(1))
+            conn.execute(self._select(1, Row(0, '', '', 2.0, {}, {}, id=0)))
             conn.execute(self._delete([0, 1]))
             trans.rollback()
 
@@ -293,12 +294,17 @@ class Outbox:
                                                    'message': row.message}),
                             self.owner))
 
-    def _select(self, limit):
+    def _select(self, limit, after=None):
         t = self.table
-        return (sa.select(t.c.id, t.c.seq, t.c.message_id, t.c.routing_key,
-                          t.c.version, t.c.body)
-                .where(t.c.owner == self.owner)
-                .order_by(t.c.seq, t.c.id).limit(limit))
+        query = (sa.select(t.c.id, t.c.seq, t.c.message_id, t.c.routing_key,
+                           t.c.version, t.c.body)
+                 .where(t.c.owner == self.owner))
+        if after is not None:
+            # keyset: what comes after that row in replay order
+            query = query.where(sa.or_(
+                t.c.seq > after.seq,
+                sa.and_(t.c.seq == after.seq, t.c.id > after.id)))
+        return query.order_by(t.c.seq, t.c.id).limit(limit)
 
     def _delete(self, ids):
         t = self.table
@@ -320,11 +326,12 @@ class Outbox:
             self.count += len(rows)
             return len(rows)
 
-    def head(self, limit):
-        """The oldest ``limit`` rows, in replay order."""
+    def head(self, limit, after=None):
+        """The oldest ``limit`` rows, in replay order; with ``after`` (a
+        row read earlier), the oldest that come after it."""
         with self.lock:
             with self.engine.connect() as conn:
-                result = conn.execute(self._select(limit)).all()
+                result = conn.execute(self._select(limit, after)).all()
         rows = []
         bad = []
         for id_, seq, message_id, routing_key, version, body in result:

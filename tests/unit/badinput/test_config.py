@@ -425,6 +425,13 @@ class TestMessagingGroup(ConfigCase):
               'expected a number from 0.0001 to 1.0')),
         ])
 
+    def test_retry_interval_max_below_retry_interval(self):
+        self.invalid(self.messaging(
+            transport_url='rabbit://mq/', retry_interval='2',
+            retry_interval_max='0.5'),
+            "[backend_messaging] retry_interval_max = 0.5",
+            'expected at least retry_interval (2.0)')
+
     def test_outbox_port_out_of_range(self):
         self.invalid(self.messaging(
             transport_url='rabbit://mq/',

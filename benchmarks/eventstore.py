@@ -2,6 +2,7 @@
 
     python benchmarks/eventstore.py [--sizes 100000,1000000]
         [--databases sqlite,postgresql,mariadb] [--json] [--code DIR]
+        [--only purge]
 
 For each database and size, a table is filled inside the database with
 the history of :mod:`tests.eventfill` (1,000 projects, ``p-hot`` holding
@@ -21,7 +22,9 @@ from Python), analysed, and measured:
   writer commits what arrived every 10 ms (as the backend does): how long
   the oldest event of each batch waited for its commit (p50, p99, max),
   alone (``nopurge``) and while ``purge`` deletes the oldest
-  ``--purge-days`` days; ``purge_s`` and ``purged``;
+  ``--purge-days`` days; ``purge_s`` and ``purged``; ``purge_chunks``,
+  ``purge_chunk_rows_*`` and ``purge_delete_*_ms``: its DELETE
+  statements, their rows and how long each ran (before its commit);
   ``writer_commit_*_ms``: how long each of its batches took to commit.
 
 ``--code DIR`` imports tidings from DIR (another worktree: run the same
@@ -136,6 +139,47 @@ class Writer(threading.Thread):
             time.sleep(0.01)
 
 
+class DeleteTimes:
+    """The purge's DELETE statements on ``engine``, timed (how long each
+    chunk held the rows' locks, before its commit) with their rows."""
+
+    def __init__(self, engine):
+        self.engine, self.chunks = engine, []
+
+    def _before(self, conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith('DELETE'):
+            conn.info['bench_delete'] = time.perf_counter()
+
+    def _after(self, conn, cursor, statement, *args):
+        started = conn.info.pop('bench_delete', None)
+        if started is not None:
+            self.chunks.append(((time.perf_counter() - started) * 1000,
+                                cursor.rowcount))
+
+    def __enter__(self):
+        import sqlalchemy as sa
+        sa.event.listen(self.engine, 'before_cursor_execute', self._before)
+        sa.event.listen(self.engine, 'after_cursor_execute', self._after)
+        return self
+
+    def __exit__(self, *exc):
+        import sqlalchemy as sa
+        sa.event.remove(self.engine, 'before_cursor_execute', self._before)
+        sa.event.remove(self.engine, 'after_cursor_execute', self._after)
+
+    def summary(self):
+        times = [t for t, _ in self.chunks]
+        rows = [n for _, n in self.chunks]
+        if not times:
+            return {'purge_chunks': 0}
+        return {'purge_chunks': len(times),
+                'purge_chunk_rows_p50': pct(rows, 0.5),
+                'purge_chunk_rows_max': max(rows),
+                'purge_delete_p50_ms': round(pct(times, 0.5), 2),
+                'purge_delete_p99_ms': round(pct(times, 0.99), 2),
+                'purge_delete_max_ms': round(max(times), 2)}
+
+
 def measure(name, url, size, args):
     from tests import dbhelpers
     from tests import eventfill
@@ -176,24 +220,28 @@ def measure(name, url, size, args):
                 'since': mid, 'until': mid + datetime.timedelta(days=1)}),
             'all': dict(all_projects=True),
         }
-        for page in (10, 100, 1000):
+        if args.only == 'purge':
+            shapes = {}
+        for page in (10, 100, 1000) if shapes else ():
             marker = marker_at(page, project=eventfill.HOT)
             if marker:
                 shapes['page%d' % page] = dict(project=eventfill.HOT,
                                                marker=marker)
-        marker = marker_at(100)
-        shapes['all_page100'] = dict(all_projects=True, marker=marker)
+        if shapes:
+            shapes['all_page100'] = dict(all_projects=True,
+                                         marker=marker_at(100))
         for shape, kwargs in shapes.items():
             store.list(limit=50, **kwargs)   # warm
             times = timed(lambda kw=kwargs: store.list(limit=50, **kw),
                           args.queries)
             out['list_%s_p50_ms' % shape] = round(pct(times, 0.5), 2)
             out['list_%s_p99_ms' % shape] = round(pct(times, 0.99), 2)
-        empty = dbschema.get_table(empty_prefix)
-        rate_empty = write_rate(engine, empty)
-        rate_full = write_rate(engine, table)
-        out['write_per_s'] = round(rate_full)
-        out['write_vs_empty'] = round(rate_full / rate_empty, 2)
+        if shapes:
+            empty = dbschema.get_table(empty_prefix)
+            rate_empty = write_rate(engine, empty)
+            rate_full = write_rate(engine, table)
+            out['write_per_s'] = round(rate_full)
+            out['write_vs_empty'] = round(rate_full / rate_empty, 2)
         for phase in ('nopurge', 'purge'):
             writer = Writer(engine, table, args.write_rate)
             writer.start()
@@ -201,8 +249,10 @@ def measure(name, url, size, args):
             if phase == 'purge':
                 older = (eventstore.utcnow() - eventfill.START -
                          datetime.timedelta(days=args.purge_days))
-                out['purged'] = store.purge(older)
+                with DeleteTimes(engine) as deletes:
+                    out['purged'] = store.purge(older)
                 out['purge_s'] = round(time.perf_counter() - started, 1)
+                out.update(deletes.summary())
             else:
                 time.sleep(args.nopurge_s)
             writer.stop.set()
@@ -232,6 +282,9 @@ def main(argv=None):
     parser.add_argument('--write-rate', type=int, default=1000)
     parser.add_argument('--purge-days', type=int, default=5)
     parser.add_argument('--nopurge-s', type=float, default=5.0)
+    parser.add_argument('--only', choices=('purge',),
+                        help='measure only the writer lag without and '
+                             'with a purge (no listings, no write rate)')
     parser.add_argument('--code', help='import tidings from this tree')
     parser.add_argument('--json', action='store_true')
     args = parser.parse_args(argv)

@@ -405,10 +405,12 @@ class EventStore:
         except Exception:
             return True  # unreachable: the original problem says it
 
-    def upgrade(self, revision='head'):
-        """Create or upgrade the schema; returns the revision."""
-        return self._run(lambda: dbschema.upgrade(self.engine, self.prefix,
-                                                  revision))
+    def upgrade(self, revision='head', progress=None, cancel=None):
+        """Create or upgrade the schema; returns the revision.
+        ``progress`` and ``cancel``: see :func:`dbschema.upgrade`."""
+        return self._run(lambda: dbschema.upgrade(
+            self.engine, self.prefix, revision, progress=progress,
+            cancel=cancel))
 
     def revision(self):
         """The schema revision of the database (None when empty)."""
@@ -570,17 +572,65 @@ class EventStore:
             self.engine.dispose()
 
 
-#: Seconds one purge chunk may hold the database's write lock: the chunk
-#: size follows the measured time per row, so a writer waits at most
-#: about this long for the lock (before: 5,000-row chunks held SQLite's
-#: 0.2-0.5 s and MariaDB's 1.5 s, and writers fell seconds behind).
-PURGE_LOCK_TARGET = 0.05
-#: Pause after a chunk, as a multiple of the time it held the lock: the
-#: writers get at least as much time as the purge.
+#: Seconds one purge chunk may hold its locks (the DELETE and its
+#: commit): the chunk size follows the measured time per row, so a writer
+#: waits at most about this long.  20 ms: two of the backend's 10 ms
+#: commit cycles (before: 50 ms, and writers waited up to 142 ms on
+#: PostgreSQL at 5M rows; the operator guide has the figures).
+PURGE_LOCK_TARGET = 0.02
+#: Pause after a chunk, as a multiple of the time it held its locks:
+#: the writers get at least as much time as the purge.
 PURGE_PAUSE_RATIO = 1.0
+#: Shortest pause after a chunk (seconds): at least one of the backend's
+#: 10 ms commit cycles runs between two chunks, however quick they are.
+PURGE_MIN_PAUSE = 0.02
+#: A chunk grows at most this many times the last one: a chunk timed on
+#: cached pages does not jump to a size that then reads from disk.
+PURGE_GROWTH = 2.0
 #: First chunk (rows), before a time per row is measured.
 PURGE_FIRST_CHUNK = 200
 PURGE_MIN_CHUNK = 20
+
+
+class ChunkPacer:
+    """The size of the next purge chunk and the pause after the last.
+
+    ``size`` rows first (:data:`PURGE_FIRST_CHUNK`); after each chunk,
+    :meth:`measured` takes its rows and the seconds it held its locks
+    and returns the pause: :data:`PURGE_PAUSE_RATIO` times that time,
+    at least :data:`PURGE_MIN_PAUSE`.  The next size is what would hold
+    the locks :data:`PURGE_LOCK_TARGET` at the time per row just
+    measured: at once when smaller (a slow chunk is not repeated), at
+    most :data:`PURGE_GROWTH` times the last when larger; always within
+    :data:`PURGE_MIN_CHUNK` .. :data:`PURGE_CHUNK`.
+    """
+
+    def __init__(self, target=None, first=None, minimum=None, maximum=None,
+                 pause_ratio=None, min_pause=None, growth=None):
+        # Read at call time, so tests and tuning can patch the module's.
+        self.target = PURGE_LOCK_TARGET if target is None else target
+        self.maximum = PURGE_CHUNK if maximum is None else maximum
+        self.minimum = min(self.maximum, PURGE_MIN_CHUNK if minimum is None
+                           else minimum)
+        self.pause_ratio = (PURGE_PAUSE_RATIO if pause_ratio is None
+                            else pause_ratio)
+        self.min_pause = PURGE_MIN_PAUSE if min_pause is None else min_pause
+        self.growth = PURGE_GROWTH if growth is None else growth
+        self.size = self._bound(PURGE_FIRST_CHUNK if first is None
+                                else first)
+
+    def _bound(self, rows):
+        return max(self.minimum, min(self.maximum, int(rows)))
+
+    def measured(self, rows, held):
+        """Record a chunk of ``rows`` that held its locks ``held``
+        seconds; returns the seconds to pause before the next."""
+        if rows > 0:
+            fits = self.target * rows / held if held > 0 else self.maximum
+            self.size = self._bound(min(fits, self.size * self.growth))
+        if self.pause_ratio <= 0:
+            return 0.0
+        return max(self.min_pause, held * self.pause_ratio)
 
 
 def delete_chunked(engine, table, where, order_by=None, progress=None,
@@ -590,14 +640,12 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
 
     Each chunk's ids are read first (no write lock), then deleted by
     primary key in a short transaction of its own, committed before the
-    next: an interrupted purge leaves only whole chunks deleted.  The
-    next chunk is sized so that its transaction takes about
-    :data:`PURGE_LOCK_TARGET` at the rate just measured (at most
-    :data:`PURGE_CHUNK` rows), and the purge pauses
-    :data:`PURGE_PAUSE_RATIO` times as long as the lock was held.  The
-    ids are read after the last chunk's ``(timestamp, id)`` (a keyset
-    seek), so a chunk does not read past rows already deleted (which
-    PostgreSQL keeps in its indexes until vacuum).
+    next: an interrupted purge leaves only whole chunks deleted.  A
+    :class:`ChunkPacer` sizes the chunks to hold their locks about
+    :data:`PURGE_LOCK_TARGET` and pauses at least as long after each.
+    The ids are read after the last chunk's ``(timestamp, id)`` (a
+    keyset seek), so a chunk does not read past rows already deleted
+    (which PostgreSQL keeps in its indexes until vacuum).
 
     :param progress: called with the number deleted so far after each
         chunk.
@@ -607,10 +655,11 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
     del order_by    # always (timestamp, id): the seek needs that order
     columns = [table.c.timestamp, table.c.id]
     deleted, last = 0, None
-    chunk = min(PURGE_FIRST_CHUNK, PURGE_CHUNK)
+    pacer = ChunkPacer()
     while True:
         if stop is not None and stop():
             return deleted
+        chunk = pacer.size
         with engine.connect() as conn:
             query = sa.select(*columns).where(*where)
             if last is not None:
@@ -630,10 +679,7 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
             progress(deleted)
         if len(rows) < chunk:
             return deleted
-        per_row = held / len(rows)
-        chunk = max(min(PURGE_MIN_CHUNK, PURGE_CHUNK), min(PURGE_CHUNK, int(
-            PURGE_LOCK_TARGET / per_row) if per_row else PURGE_CHUNK))
-        sleep(held * PURGE_PAUSE_RATIO)
+        sleep(pacer.measured(len(rows), held))
 
 
 def trim_projects(engine, table, max_rows):

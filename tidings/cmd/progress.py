@@ -123,10 +123,14 @@ class StepProgress(Progress):
 
     def _tick(self):
         while not self.ticking.wait(self.tick):
-            step, started = self.step, self.step_started
-            if step is not None:
-                self.show('%s ... %s' % (step, duration(
-                    self.clock() - started)))
+            self.redraw()
+
+    def redraw(self):
+        """Show the step running with its time so far (every
+        :attr:`tick` seconds, from the ticker thread)."""
+        step, started = self.step, self.step_started
+        if step is not None:
+            self.show('%s ... %s' % (step, duration(self.clock() - started)))
 
     def _stop_ticker(self):
         if self.ticker is not None:

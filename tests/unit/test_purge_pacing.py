@@ -1,0 +1,71 @@
+"""How a purge sizes its chunks and its pauses (:class:`ChunkPacer`)."""
+
+import testtools
+
+from tidings.backends import eventstore
+
+
+def pacer(**kwargs):
+    options = dict(target=0.02, first=200, minimum=20, maximum=5000,
+                   pause_ratio=1.0, min_pause=0.02, growth=2.0)
+    options.update(kwargs)
+    return eventstore.ChunkPacer(**options)
+
+
+class TestChunkPacer(testtools.TestCase):
+    def test_the_first_chunk_is_the_configured_one(self):
+        self.assertEqual(200, pacer().size)
+        self.assertEqual(eventstore.PURGE_FIRST_CHUNK,
+                         eventstore.ChunkPacer().size)
+
+    def test_a_slow_chunk_shrinks_the_next_to_the_target_at_once(self):
+        p = pacer()
+        p.measured(200, 0.1)           # 0.5 ms a row: 20 ms is 40 rows
+        self.assertEqual(40, p.size)
+
+    def test_a_fast_chunk_grows_the_next_at_most_twice(self):
+        p = pacer()
+        p.measured(200, 0.001)         # 5 us a row would fit 4,000 rows
+        self.assertEqual(400, p.size)
+        p.measured(400, 0.002)
+        self.assertEqual(800, p.size)
+
+    def test_growth_stops_where_the_chunk_fits_the_target(self):
+        p = pacer()
+        p.measured(200, 0.01)          # 50 us a row: 400 rows fit 20 ms
+        self.assertEqual(400, p.size)
+        p.measured(400, 0.02)
+        self.assertEqual(400, p.size)
+
+    def test_size_stays_within_the_minimum_and_the_maximum(self):
+        p = pacer(first=4000)
+        p.measured(4000, 0.004)
+        self.assertEqual(5000, p.size)
+        p.measured(5000, 60.0)
+        self.assertEqual(20, p.size)
+
+    def test_an_instant_chunk_grows_by_the_growth_factor(self):
+        p = pacer()
+        p.measured(200, 0.0)
+        self.assertEqual(400, p.size)
+
+    def test_the_pause_is_as_long_as_the_lock_was_held(self):
+        self.assertEqual(0.05, pacer().measured(200, 0.05))
+        self.assertEqual(0.1, pacer(pause_ratio=2.0).measured(200, 0.05))
+
+    def test_the_pause_is_never_shorter_than_a_writer_cycle(self):
+        self.assertEqual(0.02, pacer().measured(200, 0.001))
+
+    def test_a_zero_pause_ratio_does_not_pause(self):
+        self.assertEqual(0.0, pacer(pause_ratio=0).measured(200, 0.05))
+
+    def test_a_minimum_above_the_maximum_is_the_maximum(self):
+        p = pacer(first=1, minimum=50, maximum=8)
+        self.assertEqual(8, p.size)
+
+    def test_the_module_settings_are_read_when_a_pacer_is_made(self):
+        self.patch(eventstore, 'PURGE_LOCK_TARGET', 0.1)
+        self.patch(eventstore, 'PURGE_CHUNK', 300)
+        p = eventstore.ChunkPacer()
+        p.measured(200, 0.01)
+        self.assertEqual(300, p.size)

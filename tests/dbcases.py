@@ -54,6 +54,16 @@ def _reap(child):
         stream.close()
 
 
+#: A statement that runs for minutes unless cancelled, per dialect (a
+#: MariaDB SLEEP() that is killed returns 1 instead of failing).
+LONG_STATEMENT = {
+    'postgresql': 'SELECT pg_sleep(600)',
+    'mysql': "SELECT BENCHMARK(100000000000, MD5('tidings'))",
+    'sqlite': 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 '
+              'FROM n WHERE i < 100000000000) SELECT count(*) FROM n',
+}
+
+
 class MigrationCases:
     def empty_schema(self):
         """A table prefix no table has yet (its tables dropped at cleanup)
@@ -152,6 +162,78 @@ class MigrationCases:
             versions = conn.execute(sa.text('SELECT * FROM %s' % (
                 dbschema.version_table(prefix)))).fetchall()
         self.assertEqual(1, len(versions))
+
+    def test_upgrade_reports_each_statement_of_each_migration(self):
+        prefix, engine = self.empty_schema()
+        steps = []
+        dbschema.upgrade(engine, prefix, progress=steps.append)
+        self.assertIsNone(steps[-1])
+        steps = steps[:-1]
+        table = prefix + 'events'
+        self.assertTrue(steps[0].startswith(
+            '0001 (1 of 2): CREATE TABLE %s' % table), steps[0])
+        self.assertIn('0002 (2 of 2): CREATE INDEX IF NOT EXISTS '
+                      'ix_%s_type_ts ON %s (event_type, timestamp, id)' % (
+                          table, table), steps)
+        self.assertFalse([s for s in steps if 'alembic_version' in s],
+                         steps)
+        self.assertEqual(['0001 (1 of 2)', '0002 (2 of 2)'], sorted(
+            {s.split(':')[0] for s in steps}))
+
+    def test_pending_migrations_and_the_row_estimate(self):
+        prefix, engine = self.empty_schema()
+        self.assertEqual(['0001', '0002'],
+                         dbschema.pending_migrations(engine, prefix))
+        self.assertIsNone(dbschema.estimate_rows(engine, prefix))
+        dbschema.upgrade(engine, prefix, '0001')
+        self.assertEqual(['0002'], dbschema.pending_migrations(engine,
+                                                               prefix))
+        dbschema.upgrade(engine, prefix)
+        self.assertEqual([], dbschema.pending_migrations(engine, prefix))
+        self.assertIsInstance(dbschema.estimate_rows(engine, prefix), int)
+
+    def test_0002_stopped_after_some_indexes_runs_again_to_the_end(self):
+        # What a stop (Ctrl-C) leaves on MariaDB, whose DDL commits each
+        # statement: the first new indexes built, the version still 0001.
+        prefix, engine = self.empty_schema()
+        dbschema.upgrade(engine, prefix, '0001')
+        dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
+        table = dbschema.get_table(prefix)
+        with engine.begin() as conn:
+            sa.Index('ix_%sevents_project_ts' % prefix, table.c.project,
+                     table.c.timestamp, table.c.id).create(conn)
+        self.assertEqual('0002', dbschema.upgrade(engine, prefix))
+        self.assertEqual(sorted('ix_%sevents_%s' % (prefix, s)
+                                for s, _ in dbschema.INDEXES),
+                         sorted(ix['name'] for ix in sa.inspect(
+                             engine).get_indexes(prefix + 'events')))
+
+    def test_statement_cancel_stops_a_running_statement(self):
+        import threading
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        cancel = dbschema.StatementCancel()
+        running, outcome = threading.Event(), []
+
+        def run():
+            with engine.connect() as conn:
+                cancel.attach(conn)
+                running.set()
+                try:
+                    conn.exec_driver_sql(LONG_STATEMENT[engine.dialect.name])
+                    outcome.append('finished')
+                except sa.exc.DBAPIError as exc:
+                    outcome.append(exc)
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        self.assertTrue(running.wait(30))
+        while worker.is_alive():    # until the statement is there to cancel
+            cancel()
+            worker.join(0.2)
+        self.assertTrue(cancel.cancelled)
+        self.assertIsInstance(outcome[0], sa.exc.DBAPIError, outcome)
+        with engine.connect() as conn:     # the engine is still usable
+            self.assertEqual(1, conn.exec_driver_sql('SELECT 1').scalar())
 
     def test_downgrade_to_base_removes_the_event_table(self):
         prefix, engine = self.empty_schema()

@@ -61,7 +61,12 @@ class TestChunkPacer(testtools.TestCase):
 
     def test_a_minimum_above_the_maximum_is_the_maximum(self):
         p = pacer(first=1, minimum=50, maximum=8)
+        self.assertEqual(1, p.size)     # the first chunk is as given
+        p.measured(1, 10.0)
         self.assertEqual(8, p.size)
+
+    def test_a_first_chunk_above_the_maximum_is_the_maximum(self):
+        self.assertEqual(8, pacer(first=500, maximum=8).size)
 
     def test_the_module_settings_are_read_when_a_pacer_is_made(self):
         self.patch(eventstore, 'PURGE_LOCK_TARGET', 0.1)

@@ -499,6 +499,8 @@ def pending_migrations(engine_or_connection, prefix=DEFAULT_PREFIX,
 #: Statements that are a step of a migration (alembic's reads and its
 #: version table are not).
 _STEP_VERBS = ('CREATE', 'DROP', 'ALTER', 'INSERT', 'UPDATE', 'DELETE')
+#: Characters of a statement a step shows (a CREATE TABLE is longer).
+STEP_TEXT = 160
 
 
 class MigrationSteps:
@@ -539,8 +541,8 @@ class MigrationSteps:
                                        self.index + 1, len(self.plan))
         else:
             where = 'migration'
-        self.progress('%s: %s' % (where, text if len(text) <= 100
-                                  else text[:97] + '...'))
+        self.progress('%s: %s' % (where, text if len(text) <= STEP_TEXT
+                                  else text[:STEP_TEXT - 3] + '...'))
 
 
 def estimate_rows(engine, prefix=DEFAULT_PREFIX):

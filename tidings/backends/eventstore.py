@@ -595,7 +595,8 @@ PURGE_MIN_CHUNK = 20
 class ChunkPacer:
     """The size of the next purge chunk and the pause after the last.
 
-    ``size`` rows first (:data:`PURGE_FIRST_CHUNK`); after each chunk,
+    ``size`` rows first (:data:`PURGE_FIRST_CHUNK`, at most
+    :data:`PURGE_CHUNK`); after each chunk,
     :meth:`measured` takes its rows and the seconds it held its locks
     and returns the pause: :data:`PURGE_PAUSE_RATIO` times that time,
     at least :data:`PURGE_MIN_PAUSE`.  The next size is what would hold
@@ -616,8 +617,8 @@ class ChunkPacer:
                             else pause_ratio)
         self.min_pause = PURGE_MIN_PAUSE if min_pause is None else min_pause
         self.growth = PURGE_GROWTH if growth is None else growth
-        self.size = self._bound(PURGE_FIRST_CHUNK if first is None
-                                else first)
+        self.size = max(1, min(self.maximum, PURGE_FIRST_CHUNK
+                               if first is None else first))
 
     def _bound(self, rows):
         return max(self.minimum, min(self.maximum, int(rows)))
@@ -627,7 +628,7 @@ class ChunkPacer:
         seconds; returns the seconds to pause before the next."""
         if rows > 0:
             fits = self.target * rows / held if held > 0 else self.maximum
-            self.size = self._bound(min(fits, self.size * self.growth))
+            self.size = self._bound(min(fits, rows * self.growth))
         if self.pause_ratio <= 0:
             return 0.0
         return max(self.min_pause, held * self.pause_ratio)

@@ -5,6 +5,7 @@ final, when the output is not a terminal (a cron job, a pipe, a log), so
 those get a readable record instead of carriage returns.
 """
 
+import shutil
 import sys
 import threading
 import time
@@ -49,6 +50,11 @@ class Progress:
                 self.started = self.printed = now
             self.line = line
             if self.tty:
+                # Longer than the terminal, it would wrap and the next
+                # redraw would start on the wrapped row.
+                width = shutil.get_terminal_size().columns - 1
+                if len(line) > width > 3:
+                    line = line[:width - 3] + '...'
                 self.stream.write('\r' + line + '\033[K'
                                   + ('\n' if final else ''))
                 if final:

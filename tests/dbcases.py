@@ -743,6 +743,54 @@ class BackendCases:
 
 #: The case families every database runs, by the family name in the test
 #: class names (``Test<family><database>``).
+class PurgeLockCases:
+    """PostgreSQL and MariaDB lock rows, not the table: a writer must not
+    wait for a purge chunk's open transaction.  (SQLite has one write
+    lock for the file: there a chunk's length is the wait, which the
+    chunk sizing bounds.)"""
+
+    #: Seconds a writer's statement may wait for a lock before it fails.
+    LOCK_TIMEOUT = {'postgresql': "SET lock_timeout = '2s'",
+                    'mysql': 'SET innodb_lock_wait_timeout = 2'}
+
+    def test_a_writer_does_not_wait_for_an_open_purge_chunk(self):
+        # The chunk: p-2's five oldest events, deleted by primary key as
+        # delete_chunked does.  The writer's rows land in the index gaps
+        # next to them: a p-1 event sorts just before p-2's first in the
+        # (project, timestamp, id) indexes, an older p-2 event just
+        # before them in (timestamp, id).  Under MariaDB's REPEATABLE
+        # READ a next-key (gap) lock there would make the writer wait;
+        # a delete by primary key takes record locks only.
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, prefix)
+        t0 = dbhelpers.T0
+        dbhelpers.insert_rows(engine, prefix, [
+            dbhelpers.row(id='%s-%d' % (project, i), project=project,
+                          timestamp=t0 + datetime.timedelta(hours=i))
+            for project in ('p-1', 'p-2', 'p-3') for i in range(10)])
+        table = dbschema.get_table(prefix)
+        chunk = ['p-2-%d' % i for i in range(5)]
+        with engine.connect() as purge, engine.connect() as writer:
+            purge.begin()
+            self.assertEqual(5, purge.execute(sa.delete(table).where(
+                table.c.id.in_(chunk))).rowcount)
+            writer.exec_driver_sql(self.LOCK_TIMEOUT[engine.dialect.name])
+            writer.execute(table.insert(), [
+                dbhelpers.row(id='new-p-1', project='p-1',
+                              timestamp=eventstore.utcnow()),
+                dbhelpers.row(id='old-p-2', project='p-2',
+                              timestamp=t0 - datetime.timedelta(hours=1))])
+            writer.commit()
+            purge.commit()
+        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
+        self.assertEqual(27, store.count(all_projects=True))
+        self.assertIsNone(store.get('p-2-0', all_projects=True))
+        self.assertIsNotNone(store.get('new-p-1', all_projects=True))
+
+
 FAMILIES = {'Migrations': MigrationCases, 'EventStore': StoreCases,
             'DatabaseBackend': BackendCases}
 

@@ -15,7 +15,8 @@ class MariaDBMixin(base.DatabaseMixin):
 globals().update(dbcases.test_classes(
     'MariaDB', MariaDBMixin, base.FunctionalTestCase,
     DatabaseFaults=dbfaults.DatabaseFaultCases,
-    QueryPlans=dbplans.PlanCases))
+    QueryPlans=dbplans.PlanCases,
+    PurgeLocks=dbcases.PurgeLockCases))
 
 
 class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):

@@ -24,4 +24,5 @@ globals().update(dbcases.test_classes(
     'PostgreSQL', PostgreSQLMixin, base.FunctionalTestCase,
     Migrations=PostgreSQLMigrationCases,
     DatabaseFaults=dbfaults.DatabaseFaultCases,
-    QueryPlans=dbplans.PlanCases))
+    QueryPlans=dbplans.PlanCases,
+    PurgeLocks=dbcases.PurgeLockCases))

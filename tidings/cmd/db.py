@@ -98,25 +98,30 @@ INTERRUPTED_HELP = (
 def interruptible(func, cancel):
     """Run ``func`` in a thread of its own so that Ctrl-C reaches this
     one at once; on Ctrl-C, ``cancel()`` the statement it runs, wait for
-    its rollback and raise KeyboardInterrupt."""
-    outcome = {}
+    its rollback and raise KeyboardInterrupt (unless ``func`` finished
+    before the cancel reached it: then its result)."""
+    outcome, done = {}, threading.Event()
 
     def run():
         try:
             outcome['result'] = func()
         except BaseException as exc:   # noqa: B036 - handed to the caller
             outcome['error'] = exc
+        finally:
+            done.set()
 
-    worker = threading.Thread(target=run, name='tidings-upgrade',
-                              daemon=True)
-    worker.start()
+    # Waits on an Event, not Thread.join: a join that Ctrl-C interrupts
+    # can take the thread for ended while it still runs (Python 3.11).
+    threading.Thread(target=run, name='tidings-upgrade', daemon=True).start()
     try:
-        while worker.is_alive():
-            worker.join(0.2)
+        while not done.wait(0.2):
+            pass
     except KeyboardInterrupt:
         cancel()
-        worker.join()
-        raise
+        while not done.wait(0.2):   # the rollback; Ctrl-C again: at once
+            pass
+        if 'error' in outcome:
+            raise KeyboardInterrupt from outcome['error']
     if 'error' in outcome:
         raise outcome['error']
     return outcome['result']

@@ -286,8 +286,8 @@ class TestDbUpgradeProgress(DbCommandTestCase):
         code, out, err = self.upgrade()
         self.assertEqual(130, code, err)
         self.assertIn('interrupted: sqlite:///', err)
-        self.assertIn('stays at 0001 (PostgreSQL and SQLite: the statement '
-                      'running was cancelled', err)
+        self.assertIn('stays at 0001 (the statement running was cancelled '
+                      'and the upgrade rolled back whole)', err)
         self.assertEqual('0001', dbschema.current_revision(engine))
         self.assertIn('ix_tidings_events_project_timestamp', [
             ix['name'] for ix in sa.inspect(engine).get_indexes(

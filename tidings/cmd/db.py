@@ -72,7 +72,8 @@ def run_upgrade(args):
             progress.end()
             now = store.revision()
             print('interrupted: %s stays at %s%s' % (
-                where, now or '(empty)', INTERRUPTED_HELP), file=sys.stderr)
+                where, now or '(empty)', INTERRUPTED_HELP.get(
+                    store.engine.dialect.name, ROLLED_BACK)), file=sys.stderr)
             return main.EXIT_INTERRUPTED
         except Exception as exc:
             progress.end()
@@ -87,12 +88,12 @@ def run_upgrade(args):
     return 0
 
 
-#: What an interrupted upgrade left, for the operator.
-INTERRUPTED_HELP = (
-    ' (PostgreSQL and SQLite: the statement running was cancelled and the '
-    'migration rolled back whole; MariaDB commits each statement, so '
-    'indexes already built stay and the next "tidings db upgrade" '
-    'skips them)')
+#: What an interrupted upgrade left, per database, for the operator.
+_KEPT = (' (MariaDB commits each statement: the indexes already built '
+         'stay, and the next "tidings db upgrade" skips them and goes on)')
+INTERRUPTED_HELP = {'mysql': _KEPT, 'mariadb': _KEPT}
+ROLLED_BACK = (' (the statement running was cancelled and the upgrade '
+               'rolled back whole)')
 
 
 def interruptible(func, cancel):

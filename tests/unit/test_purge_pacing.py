@@ -1,7 +1,12 @@
 """How a purge sizes its chunks and its pauses (:class:`ChunkPacer`)."""
 
+import os
+import sqlite3
+
+import fixtures
 import testtools
 
+from tidings.backends import dbschema
 from tidings.backends import eventstore
 
 
@@ -74,3 +79,45 @@ class TestChunkPacer(testtools.TestCase):
         p = eventstore.ChunkPacer()
         p.measured(200, 0.01)
         self.assertEqual(300, p.size)
+
+
+class TestSQLiteChunkLock(testtools.TestCase):
+    """A purge chunk takes SQLite's write lock by trying every few ms,
+    not through the busy handler's sleeps of up to 100 ms."""
+
+    def setUp(self):
+        super().setUp()
+        folder = self.useFixture(fixtures.TempDir()).path
+        self.engine = dbschema.create_engine(
+            'sqlite:///' + os.path.join(folder, 'e.sqlite'))
+        self.addCleanup(self.engine.dispose)
+        dbschema.upgrade(self.engine)
+        self.other = sqlite3.connect(os.path.join(folder, 'e.sqlite'),
+                                     isolation_level=None)
+        self.addCleanup(self.other.close)
+        self.other.execute('BEGIN IMMEDIATE')     # a writer holds the lock
+
+    def test_it_tries_again_until_the_writer_commits(self):
+        sleeps = []
+
+        def sleep(seconds):
+            sleeps.append(seconds)
+            if len(sleeps) == 3:
+                self.other.execute('COMMIT')
+        with self.engine.connect() as conn:
+            eventstore.lock_for_chunk(conn, sleep=sleep)
+            self.assertTrue(conn.connection.dbapi_connection.in_transaction)
+            conn.rollback()
+            self.assertEqual(30000, conn.exec_driver_sql(
+                'PRAGMA busy_timeout').scalar())
+        self.assertEqual([eventstore.PURGE_LOCK_RETRY] * 3, sleeps)
+
+    def test_a_lock_held_past_the_wait_fails_naming_the_lock(self):
+        self.patch(eventstore, 'PURGE_LOCK_WAIT', 0.0)
+        with self.engine.connect() as conn:
+            exc = self.assertRaises(sqlite3.OperationalError,
+                                    eventstore.lock_for_chunk, conn,
+                                    sleep=lambda s: None)
+            self.assertIn('locked', str(exc))
+            self.assertEqual(30000, conn.exec_driver_sql(
+                'PRAGMA busy_timeout').scalar())

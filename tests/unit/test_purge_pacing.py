@@ -73,13 +73,13 @@ class TestChunkPacer(testtools.TestCase):
     def test_a_first_chunk_above_the_maximum_is_the_maximum(self):
         self.assertEqual(8, pacer(first=500, maximum=8).size)
 
-    def test_row_locking_databases_get_longer_chunks_than_sqlite(self):
+    def test_mariadb_gets_longer_chunks_than_sqlite_and_postgresql(self):
         sizes = {}
         for dialect in ('sqlite', 'postgresql', 'mysql'):
             p = eventstore.ChunkPacer(dialect=dialect, first=100)
             p.measured(100, 0.1)            # 1 ms a row
             sizes[dialect] = p.size
-        self.assertEqual({'sqlite': 20, 'postgresql': 50, 'mysql': 50},
+        self.assertEqual({'sqlite': 20, 'postgresql': 20, 'mysql': 50},
                          sizes)
 
     def test_the_module_settings_are_read_when_a_pacer_is_made(self):

@@ -82,6 +82,11 @@ class TestChunkPacer(testtools.TestCase):
         self.assertEqual({'sqlite': 20, 'postgresql': 20, 'mysql': 50},
                          sizes)
 
+    def test_mariadb_pauses_as_long_as_a_chunk_others_twice(self):
+        self.assertEqual([0.1, 0.1, 0.05], [
+            eventstore.ChunkPacer(dialect=d).measured(100, 0.05)
+            for d in ('sqlite', 'postgresql', 'mysql')])
+
     def test_the_module_settings_are_read_when_a_pacer_is_made(self):
         self.patch(eventstore, 'PURGE_LOCK_TARGET', 0.1)
         self.patch(eventstore, 'PURGE_CHUNK', 300)

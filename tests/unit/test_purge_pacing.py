@@ -4,7 +4,10 @@ import os
 import sqlite3
 
 import fixtures
+import sqlalchemy as sa
 import testtools
+
+from tests import dbhelpers
 
 from tidings.backends import dbschema
 from tidings.backends import eventstore
@@ -135,3 +138,26 @@ class TestSQLiteChunkLock(testtools.TestCase):
             self.assertIn('locked', str(exc))
             self.assertEqual(30000, conn.exec_driver_sql(
                 'PRAGMA busy_timeout').scalar())
+
+
+class TestSQLiteCheckpoint(testtools.TestCase):
+    def test_each_chunk_checkpoints_what_it_wrote(self):
+        folder = self.useFixture(fixtures.TempDir()).path
+        engine = dbschema.create_engine(
+            'sqlite:///' + os.path.join(folder, 'e.sqlite'))
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine)
+        old = eventstore.utcnow() - eventstore.datetime.timedelta(days=40)
+        dbhelpers.insert_rows(engine, dbschema.DEFAULT_PREFIX, [
+            dbhelpers.row(timestamp=old) for _ in range(30)])
+        self.patch(eventstore, 'PURGE_FIRST_CHUNK', 10)
+        self.patch(eventstore, 'PURGE_CHUNK', 10)
+        statements = []
+        sa.event.listen(engine, 'before_cursor_execute',
+                        lambda *args: statements.append(args[2]))
+        store = eventstore.EventStore(engine=engine)
+        self.assertEqual(30, store.purge('1d'))
+        deletes = [s for s in statements if s.startswith('DELETE')]
+        checkpoints = [s for s in statements if 'wal_checkpoint' in s]
+        self.assertEqual(3, len(deletes))
+        self.assertEqual(['PRAGMA wal_checkpoint(PASSIVE)'] * 3, checkpoints)

@@ -740,7 +740,13 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
             deleted += conn.execute(sa.delete(table).where(
                 table.c.id.in_([r.id for r in rows]))).rowcount
             conn.commit()
-        held = time.monotonic() - started
+            held = time.monotonic() - started
+            if conn.dialect.name == 'sqlite':
+                # Copy the pages this chunk wrote back from the WAL now,
+                # without the write lock, so that a writer's commit does
+                # not cross the auto-checkpoint threshold and do it.
+                conn.exec_driver_sql('PRAGMA wal_checkpoint(PASSIVE)')
+                conn.commit()
         last = tuple(rows[-1])
         if progress is not None:
             progress(deleted)

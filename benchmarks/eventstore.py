@@ -2,6 +2,7 @@
 
     python benchmarks/eventstore.py [--sizes 100000,1000000]
         [--databases sqlite,postgresql,mariadb] [--json] [--code DIR]
+        [--only purge] [--compare DIR [--rounds N]]
 
 For each database and size, a table is filled inside the database with
 the history of :mod:`tests.eventfill` (1,000 projects, ``p-hot`` holding
@@ -21,7 +22,12 @@ from Python), analysed, and measured:
   writer commits what arrived every 10 ms (as the backend does): how long
   the oldest event of each batch waited for its commit (p50, p99, max),
   alone (``nopurge``) and while ``purge`` deletes the oldest
-  ``--purge-days`` days; ``purge_s`` and ``purged``;
+  ``--purge-days`` days; ``purge_s`` and ``purged``; ``purge_chunks``,
+  ``purge_chunk_rows_*`` and ``purge_delete_*_ms``: its DELETE
+  statements, their rows and how long each ran (before its commit).
+  ``--compare DIR`` alternates with the purge of DIR's event store
+  (``main``) on the same table, each purging the next ``--purge-days``
+  days ``--rounds`` times: ``writer_lag_purge_base_*`` and so on;
   ``writer_commit_*_ms``: how long each of its batches took to commit.
 
 ``--code DIR`` imports tidings from DIR (another worktree: run the same
@@ -136,6 +142,62 @@ class Writer(threading.Thread):
             time.sleep(0.01)
 
 
+class DeleteTimes:
+    """The purge's DELETE statements on ``engine``, timed (how long each
+    chunk held the rows' locks, before its commit) with their rows."""
+
+    def __init__(self, engine):
+        self.engine, self.chunks = engine, []
+
+    def _before(self, conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith('DELETE'):
+            conn.info['bench_delete'] = time.perf_counter()
+
+    def _after(self, conn, cursor, statement, *args):
+        started = conn.info.pop('bench_delete', None)
+        if started is not None:
+            self.chunks.append(((time.perf_counter() - started) * 1000,
+                                cursor.rowcount))
+
+    def __enter__(self):
+        import sqlalchemy as sa
+        sa.event.listen(self.engine, 'before_cursor_execute', self._before)
+        sa.event.listen(self.engine, 'after_cursor_execute', self._after)
+        return self
+
+    def __exit__(self, *exc):
+        import sqlalchemy as sa
+        sa.event.remove(self.engine, 'before_cursor_execute', self._before)
+        sa.event.remove(self.engine, 'after_cursor_execute', self._after)
+
+    @staticmethod
+    def summarize(chunks, phase):
+        times = [t for t, _ in chunks]
+        rows = [n for _, n in chunks]
+        if not times:
+            return {phase + '_chunks': 0}
+        return {phase + '_chunks': len(times),
+                phase + '_chunk_rows_p50': pct(rows, 0.5),
+                phase + '_chunk_rows_max': max(rows),
+                phase + '_delete_p50_ms': round(pct(times, 0.5), 2),
+                phase + '_delete_p99_ms': round(pct(times, 0.99), 2),
+                phase + '_delete_max_ms': round(max(times), 2)}
+
+
+def load_store(tree, engine, prefix):
+    """An EventStore of the event store module of another tree (its
+    ``tidings/backends/eventstore.py``, on this tree's dbschema): the
+    purge of ``main`` in the same run, on the same table."""
+    import importlib.util
+    path = os.path.join(os.path.abspath(tree), 'tidings', 'backends',
+                        'eventstore.py')
+    spec = importlib.util.spec_from_file_location('eventstore_compare',
+                                                  path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.EventStore(engine=engine, table_prefix=prefix)
+
+
 def measure(name, url, size, args):
     from tests import dbhelpers
     from tests import eventfill
@@ -176,46 +238,71 @@ def measure(name, url, size, args):
                 'since': mid, 'until': mid + datetime.timedelta(days=1)}),
             'all': dict(all_projects=True),
         }
-        for page in (10, 100, 1000):
+        if args.only == 'purge':
+            shapes = {}
+        for page in (10, 100, 1000) if shapes else ():
             marker = marker_at(page, project=eventfill.HOT)
             if marker:
                 shapes['page%d' % page] = dict(project=eventfill.HOT,
                                                marker=marker)
-        marker = marker_at(100)
-        shapes['all_page100'] = dict(all_projects=True, marker=marker)
+        if shapes:
+            shapes['all_page100'] = dict(all_projects=True,
+                                         marker=marker_at(100))
         for shape, kwargs in shapes.items():
             store.list(limit=50, **kwargs)   # warm
             times = timed(lambda kw=kwargs: store.list(limit=50, **kw),
                           args.queries)
             out['list_%s_p50_ms' % shape] = round(pct(times, 0.5), 2)
             out['list_%s_p99_ms' % shape] = round(pct(times, 0.99), 2)
-        empty = dbschema.get_table(empty_prefix)
-        rate_empty = write_rate(engine, empty)
-        rate_full = write_rate(engine, table)
-        out['write_per_s'] = round(rate_full)
-        out['write_vs_empty'] = round(rate_full / rate_empty, 2)
-        for phase in ('nopurge', 'purge'):
+        if shapes:
+            empty = dbschema.get_table(empty_prefix)
+            rate_empty = write_rate(engine, empty)
+            rate_full = write_rate(engine, table)
+            out['write_per_s'] = round(rate_full)
+            out['write_vs_empty'] = round(rate_full / rate_empty, 2)
+        stores = {'': store}
+        if args.compare:
+            stores['_base'] = load_store(args.compare, engine, prefix)
+        phases = ['nopurge']
+        for round_ in range(args.rounds):   # base first every other round
+            order = list(stores.items())[::-1 if round_ % 2 else 1]
+            phases.extend(('purge' + label, purger)
+                          for label, purger in order)
+        lags, commits, purged, deletes = {}, {}, {}, {}
+        for number, phase in enumerate(phases):
             writer = Writer(engine, table, args.write_rate)
             writer.start()
-            started = time.perf_counter()
-            if phase == 'purge':
-                older = (eventstore.utcnow() - eventfill.START -
-                         datetime.timedelta(days=args.purge_days))
-                out['purged'] = store.purge(older)
-                out['purge_s'] = round(time.perf_counter() - started, 1)
-            else:
+            if phase == 'nopurge':
                 time.sleep(args.nopurge_s)
+            else:
+                phase, purger = phase
+                cutoff = eventfill.START + datetime.timedelta(
+                    days=args.purge_days * number)
+                with DeleteTimes(engine) as timing:
+                    started = time.perf_counter()
+                    purged[phase] = purged.get(phase, 0) + purger.purge(
+                        eventstore.utcnow() - cutoff)
+                    out[phase + '_s'] = round(out.get(phase + '_s', 0) +
+                                              time.perf_counter() - started,
+                                              1)
+                deletes.setdefault(phase, []).extend(timing.chunks)
             writer.stop.set()
             writer.join()
+            lags.setdefault(phase, []).extend(writer.lags)
+            commits.setdefault(phase, []).extend(writer.commits)
+        for phase in lags:
+            if phase in purged:
+                out['purged' + phase[5:]] = purged[phase]
+                out.update(DeleteTimes.summarize(deletes[phase], phase))
             out['writer_lag_%s_p50_ms' % phase] = round(
-                pct(writer.lags, 0.5), 2)
+                pct(lags[phase], 0.5), 2)
             out['writer_lag_%s_p99_ms' % phase] = round(
-                pct(writer.lags, 0.99), 2)
-            out['writer_lag_%s_max_ms' % phase] = round(max(writer.lags), 2)
+                pct(lags[phase], 0.99), 2)
+            out['writer_lag_%s_max_ms' % phase] = round(max(lags[phase]), 2)
             out['writer_commit_%s_p99_ms' % phase] = round(
-                pct(writer.commits, 0.99), 2)
+                pct(commits[phase], 0.99), 2)
             out['writer_commit_%s_max_ms' % phase] = round(
-                max(writer.commits), 2)
+                max(commits[phase]), 2)
         store.close()
     finally:
         dbhelpers.drop_tables(url, prefix)
@@ -232,6 +319,15 @@ def main(argv=None):
     parser.add_argument('--write-rate', type=int, default=1000)
     parser.add_argument('--purge-days', type=int, default=5)
     parser.add_argument('--nopurge-s', type=float, default=5.0)
+    parser.add_argument('--only', choices=('purge',),
+                        help='measure only the writer lag without and '
+                             'with a purge (no listings, no write rate)')
+    parser.add_argument('--compare', metavar='DIR',
+                        help='also purge with the event store of this tree '
+                             '(main), alternating with this one on the '
+                             'same table: *_purge_base_* figures')
+    parser.add_argument('--rounds', type=int, default=1,
+                        help='purges of --purge-days days by each code')
     parser.add_argument('--code', help='import tidings from this tree')
     parser.add_argument('--json', action='store_true')
     args = parser.parse_args(argv)

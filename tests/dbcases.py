@@ -56,6 +56,18 @@ def _reap(child):
         stream.close()
 
 
+#: A statement that runs for minutes unless cancelled, per dialect (on
+#: MariaDB a killed SLEEP() or BENCHMARK() returns instead of failing).
+LONG_STATEMENT = {
+    'postgresql': 'SELECT pg_sleep(600)',
+    'mysql': 'SELECT COUNT(*) FROM information_schema.collations a, '
+             'information_schema.collations b, information_schema.'
+             'collations c, information_schema.collations d',
+    'sqlite': 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 '
+              'FROM n WHERE i < 100000000000) SELECT count(*) FROM n',
+}
+
+
 class MigrationCases:
     def empty_schema(self):
         """A table prefix no table has yet (its tables dropped at cleanup)
@@ -183,6 +195,85 @@ class MigrationCases:
             versions = conn.execute(sa.text('SELECT * FROM %s' % (
                 dbschema.version_table(prefix)))).fetchall()
         self.assertEqual(1, len(versions))
+
+    def test_upgrade_reports_each_statement_of_each_migration(self):
+        prefix, engine = self.empty_schema()
+        steps = []
+        dbschema.upgrade(engine, prefix, progress=steps.append)
+        self.assertIsNone(steps[-1])
+        steps = steps[:-1]
+        table = prefix + 'events'
+        self.assertTrue(steps[0].startswith(
+            '0001 (1 of 4): CREATE TABLE %s' % table), steps[0])
+        self.assertIn('0002 (2 of 4): CREATE INDEX IF NOT EXISTS '
+                      'ix_%s_type_ts ON %s (event_type, timestamp, id)' % (
+                          table, table), steps)
+        self.assertFalse([s for s in steps if 'alembic_version' in s],
+                         steps)
+        self.assertEqual(['0001 (1 of 4)', '0002 (2 of 4)', '0003 (3 of 4)',
+                          '0004 (4 of 4)'], sorted(
+            {s.split(':')[0] for s in steps}))
+
+    def test_pending_migrations_and_the_row_estimate(self):
+        prefix, engine = self.empty_schema()
+        self.assertEqual(['0001', '0002', '0003', '0004'],
+                         dbschema.pending_migrations(engine, prefix))
+        self.assertIsNone(dbschema.estimate_rows(engine, prefix))
+        dbschema.upgrade(engine, prefix, '0001')
+        self.assertEqual(['0002', '0003', '0004'],
+                         dbschema.pending_migrations(engine, prefix))
+        dbschema.upgrade(engine, prefix)
+        self.assertEqual([], dbschema.pending_migrations(engine, prefix))
+        dbhelpers.insert_rows(engine, prefix, [dbhelpers.row(id=str(i))
+                                               for i in range(3)])
+        with engine.begin() as conn:     # the statistics are estimates
+            conn.exec_driver_sql('ANALYZE %s%s' % (
+                'TABLE ' if engine.dialect.name == 'mysql' else '',
+                prefix + 'events'))
+        self.assertEqual(3, dbschema.estimate_rows(engine, prefix))
+
+    def test_0002_stopped_after_some_indexes_runs_again_to_the_end(self):
+        # What a stop (Ctrl-C) leaves on MariaDB, whose DDL commits each
+        # statement: the first new indexes built, the version still 0001.
+        prefix, engine = self.empty_schema()
+        dbschema.upgrade(engine, prefix, '0001')
+        dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
+        table = dbschema.get_table(prefix)
+        with engine.begin() as conn:
+            sa.Index('ix_%sevents_project_ts' % prefix, table.c.project,
+                     table.c.timestamp, table.c.id).create(conn)
+        self.assertEqual('0004', dbschema.upgrade(engine, prefix))
+        self.assertEqual(sorted('ix_%sevents_%s' % (prefix, s)
+                                for s, _ in dbschema.INDEXES),
+                         sorted(ix['name'] for ix in sa.inspect(
+                             engine).get_indexes(prefix + 'events')))
+
+    def test_statement_cancel_stops_a_running_statement(self):
+        import threading
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        cancel = dbschema.StatementCancel()
+        running, outcome = threading.Event(), []
+
+        def run():
+            with engine.connect() as conn:
+                cancel.attach(conn)
+                running.set()
+                try:
+                    conn.exec_driver_sql(LONG_STATEMENT[engine.dialect.name])
+                    outcome.append('finished')
+                except sa.exc.DBAPIError as exc:
+                    outcome.append(exc)
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        self.assertTrue(running.wait(30))
+        while worker.is_alive():    # until the statement is there to cancel
+            cancel()
+            worker.join(0.2)
+        self.assertTrue(cancel.cancelled)
+        self.assertIsInstance(outcome[0], sa.exc.DBAPIError, outcome)
+        with engine.connect() as conn:     # the engine is still usable
+            self.assertEqual(1, conn.exec_driver_sql('SELECT 1').scalar())
 
     def test_downgrade_to_base_removes_the_event_table(self):
         prefix, engine = self.empty_schema()
@@ -680,3 +771,51 @@ class BackendCases:
         while not backend._ready and time.monotonic() < deadline:
             time.sleep(0.01)
         self.assertTrue(backend._ready, backend.last_error)
+
+
+class PurgeLockCases:
+    """PostgreSQL and MariaDB lock rows, not the table: a writer must not
+    wait for a purge chunk's open transaction.  (SQLite has one write
+    lock for the file: there a chunk's length is the wait, which the
+    chunk sizing bounds.)"""
+
+    #: Seconds a writer's statement may wait for a lock before it fails.
+    LOCK_TIMEOUT = {'postgresql': "SET lock_timeout = '2s'",
+                    'mysql': 'SET innodb_lock_wait_timeout = 2'}
+
+    def test_a_writer_does_not_wait_for_an_open_purge_chunk(self):
+        # The chunk: p-2's five oldest events, deleted by primary key as
+        # delete_chunked does.  The writer's rows land in the index gaps
+        # next to them: a p-1 event sorts just before p-2's first in the
+        # (project, timestamp, id) indexes, an older p-2 event just
+        # before them in (timestamp, id).  Under MariaDB's REPEATABLE
+        # READ a next-key (gap) lock there would make the writer wait;
+        # a delete by primary key takes record locks only.
+        prefix = dbhelpers.unique_prefix()
+        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, prefix)
+        t0 = dbhelpers.T0
+        dbhelpers.insert_rows(engine, prefix, [
+            dbhelpers.row(id='%s-%d' % (project, i), project=project,
+                          timestamp=t0 + datetime.timedelta(hours=i))
+            for project in ('p-1', 'p-2', 'p-3') for i in range(10)])
+        table = dbschema.get_table(prefix)
+        chunk = ['p-2-%d' % i for i in range(5)]
+        with engine.connect() as purge, engine.connect() as writer:
+            purge.begin()
+            self.assertEqual(5, purge.execute(sa.delete(table).where(
+                table.c.id.in_(chunk))).rowcount)
+            writer.exec_driver_sql(self.LOCK_TIMEOUT[engine.dialect.name])
+            writer.execute(table.insert(), [
+                dbhelpers.row(id='new-p-1', project='p-1',
+                              timestamp=eventstore.utcnow()),
+                dbhelpers.row(id='old-p-2', project='p-2',
+                              timestamp=t0 - datetime.timedelta(hours=1))])
+            writer.commit()
+            purge.commit()
+        store = eventstore.EventStore(engine=engine, table_prefix=prefix)
+        self.assertEqual(27, store.count(all_projects=True))
+        self.assertIsNone(store.get('p-2-0', all_projects=True))
+        self.assertIsNotNone(store.get('new-p-1', all_projects=True))

@@ -43,6 +43,11 @@ class TestSenlinViewMariaDB(MariaDBMixin, dbsenlin.SenlinViewCases,
     """Senlin's event table shape (a view) on a real MariaDB."""
 
 
+class TestPurgeLocksMariaDB(MariaDBMixin, dbcases.PurgeLockCases,
+                            base.FunctionalTestCase):
+    """A writer and an open purge chunk on a real MariaDB."""
+
+
 class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):
     """The multi-row INSERTs tidings writes for PyMySQL."""
 

@@ -50,3 +50,8 @@ class TestQueryPlansPostgreSQL(PostgreSQLMixin, dbplans.PlanCases,
 class TestSenlinViewPostgreSQL(PostgreSQLMixin, dbsenlin.SenlinViewCases,
                                base.FunctionalTestCase):
     """Senlin's event table shape (a view) on a real PostgreSQL."""
+
+
+class TestPurgeLocksPostgreSQL(PostgreSQLMixin, dbcases.PurgeLockCases,
+                               base.FunctionalTestCase):
+    """A writer and an open purge chunk on a real PostgreSQL."""

@@ -9,6 +9,7 @@ import json
 import os
 
 import fixtures
+import sqlalchemy as sa
 import testtools
 
 from tests import dbhelpers
@@ -17,6 +18,7 @@ from tidings.backends import dbschema
 from tidings.backends import eventstore
 from tidings.cmd import events_db
 from tidings.cmd import main
+from tidings.cmd import progress
 
 
 def events_parser():
@@ -220,3 +222,75 @@ class TestDbCommand(DbCommandTestCase):
             'events', 'query', '--db', self.url, '--all-projects'])
         exc = self.assertRaises(errors.DatabaseError, args.func, args)
         self.assertIn('tidings db upgrade', str(exc))
+
+
+class TestDbUpgradeProgress(DbCommandTestCase):
+    """What ``tidings db upgrade`` says while it works, and Ctrl-C."""
+
+    def upgrade(self, *argv):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main.main(['db', 'upgrade', '--db', self.url] + list(argv))
+        return code, out.getvalue(), err.getvalue()
+
+    def at_0001_with_rows(self, n):
+        engine = dbschema.create_engine(self.url)
+        self.addCleanup(engine.dispose)
+        dbschema.upgrade(engine, revision='0001')
+        dbhelpers.insert_rows(engine, dbschema.DEFAULT_PREFIX, [
+            dbhelpers.row() for _ in range(n)])
+        return engine
+
+    def test_plain_lines_say_the_plan_then_each_statement_and_its_time(self):
+        self.at_0001_with_rows(3)
+        code, out, err = self.upgrade()
+        self.assertEqual(0, code)
+        self.assertIn('0001 -> 0004\n', out)
+        lines = err.splitlines()
+        self.assertRegex(lines[0], r': 0001 -> 0004: migration\(s\) 0002, '
+                         r'0003, 0004 on tidings_events \(about 3 rows\)$')
+        self.assertEqual('0002 (1 of 3): CREATE INDEX IF NOT EXISTS '
+                         'ix_tidings_events_project_ts ON tidings_events '
+                         '(project, timestamp, id)', lines[1])
+        self.assertRegex(lines[2], r'^0002 \(1 of 3\): CREATE INDEX IF NOT '
+                         r'EXISTS ix_tidings_events_project_ts .* \.\.\. done '
+                         r'in \d+s$')
+        self.assertIn('DROP INDEX IF EXISTS ix_tidings_events_event_type',
+                      err)
+
+    def test_nothing_to_do_prints_no_plan(self):
+        self.upgrade()
+        code, out, err = self.upgrade()
+        self.assertEqual((0, ''), (code, err))
+
+    def test_ctrl_c_cancels_the_running_statement_and_rolls_back(self):
+        engine = self.at_0001_with_rows(50)
+        attach = dbschema.StatementCancel.attach
+
+        def slow_attach(cancel, connection):
+            # Every statement runs until it is cancelled: the index
+            # build Ctrl-C stops, without a race with its end.
+            attach(cancel, connection)
+            cancel.dbapi.set_progress_handler(
+                lambda: 1 if cancel.cancelled else 0, 100)
+        self.useFixture(fixtures.MonkeyPatch(
+            'tidings.backends.dbschema.StatementCancel.attach', slow_attach))
+
+        class CtrlC(progress.StepProgress):
+            def __call__(self, step):
+                super().__call__(step)
+                if step and 'CREATE INDEX' in step:
+                    os.kill(os.getpid(), signal.SIGINT)
+        self.useFixture(fixtures.MonkeyPatch(
+            'tidings.cmd.db.StepProgress', CtrlC))
+        code, out, err = self.upgrade()
+        self.assertEqual(130, code, err)
+        self.assertIn('interrupted: sqlite:///', err)
+        self.assertIn('stays at 0001 (the statement running was cancelled '
+                      'and the upgrade rolled back whole)', err)
+        self.assertEqual('0001', dbschema.current_revision(engine))
+        self.assertIn('ix_tidings_events_project_timestamp', [
+            ix['name'] for ix in sa.inspect(engine).get_indexes(
+                'tidings_events')])
+        self.assertIs(signal.default_int_handler,
+                      signal.getsignal(signal.SIGINT))

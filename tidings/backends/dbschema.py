@@ -460,14 +460,154 @@ def migration_lock(connection, prefix=DEFAULT_PREFIX,
             connection.invalidate()
 
 
-def upgrade(engine, prefix=DEFAULT_PREFIX, revision='head'):
+class StatementCancel:
+    """Cancel, from another thread, the statement running on the
+    connection given to :meth:`attach` (Ctrl-C of ``tidings db
+    upgrade``): the statement fails and its transaction rolls back.
+    A signal cannot do it: psycopg2 waits for the server in C and
+    delivers Ctrl-C only when the statement ends, minutes later for an
+    index build.  PostgreSQL: the driver's cancel request; MariaDB:
+    ``KILL QUERY`` from a connection of its own; SQLite: the
+    connection's interrupt."""
+
+    def __init__(self):
+        self.dialect = self.dbapi = self.engine = self.thread_id = None
+        self.cancelled = False
+
+    def attach(self, connection):
+        self.dialect = connection.dialect.name
+        self.dbapi = connection.connection.dbapi_connection
+        self.engine = connection.engine
+        if self.dialect in ('mysql', 'mariadb'):
+            # pymysql and mysqlclient: the server's id of the session.
+            self.thread_id = self.dbapi.thread_id()
+
+    def __call__(self):
+        self.cancelled = True
+        if self.dbapi is None:
+            return
+        if self.dialect == 'postgresql':
+            self.dbapi.cancel()
+        elif self.thread_id is not None:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql('KILL QUERY %d' % int(self.thread_id))
+        elif hasattr(self.dbapi, 'interrupt'):
+            self.dbapi.interrupt()
+
+
+def upgrade(engine, prefix=DEFAULT_PREFIX, revision='head',
+            progress=None, cancel=None):
     """Create or upgrade the event table to ``revision`` (alembic); a
-    concurrent migration of the same table is waited for."""
+    concurrent migration of the same table is waited for.
+
+    :param progress: ``progress(step)`` as each statement of a migration
+        begins (``'0002 (1 of 1): CREATE INDEX ix_... ON ...'``) and
+        ``progress(None)`` after the last: an index build on millions of
+        rows takes minutes (``tidings db upgrade`` shows it).
+    :param cancel: a :class:`StatementCancel`, attached to the
+        migration's connection.
+    """
     from alembic import command
     with engine.connect() as connection:
+        if cancel is not None:
+            cancel.attach(connection)
         with migration_lock(connection, prefix):
-            command.upgrade(alembic_config(connection, prefix), revision)
+            config = alembic_config(connection, prefix)
+            if progress is None:
+                command.upgrade(config, revision)
+            else:
+                with MigrationSteps(connection, config, revision, progress):
+                    command.upgrade(config, revision)
     return current_revision(engine, prefix)
+
+
+def pending_migrations(engine_or_connection, prefix=DEFAULT_PREFIX,
+                       revision='head'):
+    """The revision ids an upgrade to ``revision`` runs, in order."""
+    from alembic.script import ScriptDirectory
+    script = ScriptDirectory.from_config(alembic_config(None, prefix))
+    if isinstance(engine_or_connection, sa.engine.Engine):
+        current = current_revision(engine_or_connection, prefix)
+    else:
+        from alembic.runtime.migration import MigrationContext
+        current = MigrationContext.configure(
+            engine_or_connection, opts={'version_table': version_table(
+                prefix)}).get_current_revision()
+    return [r.revision for r in reversed(list(script.iterate_revisions(
+        revision, current or 'base')))]
+
+
+#: Statements that are a step of a migration (alembic's reads and its
+#: version table are not).
+_STEP_VERBS = ('CREATE', 'DROP', 'ALTER', 'INSERT', 'UPDATE', 'DELETE')
+#: Characters of a statement a step shows (a CREATE TABLE is longer).
+STEP_TEXT = 160
+
+
+class MigrationSteps:
+    """Report each statement of the migrations of an upgrade, with the
+    migration it belongs to, to ``progress``: a cursor event on the
+    migration's connection, and alembic's ``on_version_apply`` (which
+    ``env.py`` passes on) to move to the next migration."""
+
+    def __init__(self, connection, config, revision, progress):
+        self.connection, self.progress = connection, progress
+        self.version_table = config.attributes['table_prefix'] + \
+            'alembic_version'
+        self.plan = pending_migrations(
+            connection, config.attributes['table_prefix'], revision)
+        self.index = 0
+        config.attributes['on_version_apply'] = self.applied
+
+    def __enter__(self):
+        sa.event.listen(self.connection, 'before_cursor_execute',
+                        self.statement)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.connection, 'before_cursor_execute',
+                        self.statement)
+        self.progress(None)
+
+    def applied(self, *args, **kwargs):
+        self.index += 1
+
+    def statement(self, conn, cursor, statement, *args):
+        text = ' '.join(statement.split())
+        if not text.upper().startswith(_STEP_VERBS) or \
+                self.version_table in text:
+            return
+        if self.index < len(self.plan):
+            where = '%s (%d of %d)' % (self.plan[self.index],
+                                       self.index + 1, len(self.plan))
+        else:
+            where = 'migration'
+        self.progress('%s: %s' % (where, text if len(text) <= STEP_TEXT
+                                  else text[:STEP_TEXT - 3] + '...'))
+
+
+def estimate_rows(engine, prefix=DEFAULT_PREFIX):
+    """About how many rows the event table has (the statistics of
+    PostgreSQL and MariaDB, an exact count on SQLite); None when the
+    table does not exist or has never been analysed."""
+    name = table_name(prefix)
+    dialect = engine.dialect.name
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table(name):
+            return None
+        if dialect == 'postgresql':
+            rows = conn.execute(sa.text(
+                'SELECT reltuples FROM pg_class WHERE oid = '
+                'to_regclass(:name)'), {'name': name}).scalar()
+        elif dialect in ('mysql', 'mariadb'):
+            rows = conn.execute(sa.text(
+                'SELECT table_rows FROM information_schema.tables WHERE '
+                'table_schema = DATABASE() AND table_name = :name'),
+                {'name': name}).scalar()
+        else:
+            rows = conn.execute(sa.select(sa.func.count()).select_from(
+                get_table(prefix))).scalar()
+    return None if rows is None or rows < 0 else int(rows)
 
 
 def downgrade(engine, prefix=DEFAULT_PREFIX, revision='base'):

@@ -1,7 +1,12 @@
 """``tidings db``: create, upgrade and inspect the event table schema."""
 
+import sys
+import threading
+
 from tidings.backends import dbschema
 from tidings.cmd import events_db
+from tidings.cmd import main
+from tidings.cmd.progress import StepProgress
 from tidings.objects import errors
 from tidings.objects import urls
 
@@ -46,11 +51,32 @@ def check_revision(revision):
 def run_upgrade(args):
     check_revision(args.revision)
     store = events_db.open_store(args)
+    where = urls.mask_url(store.engine.url)
     try:
         before = store.revision()
+        pending = store._run(lambda: dbschema.pending_migrations(
+            store.engine, store.prefix, args.revision))
+        if pending:
+            rows = store._run(lambda: dbschema.estimate_rows(
+                store.engine, store.prefix))
+            print('%s: %s -> %s: migration(s) %s%s' % (
+                where, before or '(empty)', pending[-1], ', '.join(pending),
+                '' if rows is None else ' on %s (about %s rows)' % (
+                    store.table.name, format(rows, ','))), file=sys.stderr)
+        progress = StepProgress()
+        cancel = dbschema.StatementCancel()
         try:
-            after = store.upgrade(args.revision)
+            after = interruptible(lambda: store.upgrade(
+                args.revision, progress=progress, cancel=cancel), cancel)
+        except KeyboardInterrupt:
+            progress.end()
+            now = store.revision()
+            print('interrupted: %s stays at %s%s' % (
+                where, now or '(empty)', INTERRUPTED_HELP.get(
+                    store.engine.dialect.name, ROLLED_BACK)), file=sys.stderr)
+            return main.EXIT_INTERRUPTED
         except Exception as exc:
+            progress.end()
             if type(exc).__name__ != 'CommandError':
                 raise
             raise errors.TidingsError('--revision %r: %s; accepted: head, '
@@ -58,9 +84,48 @@ def run_upgrade(args):
                                           known_revisions()))) from None
     finally:
         store.close()
-    print('%s: %s -> %s' % (urls.mask_url(store.engine.url),
-                            before or '(empty)', after))
+    print('%s: %s -> %s' % (where, before or '(empty)', after))
     return 0
+
+
+#: What an interrupted upgrade left, per database, for the operator.
+_KEPT = (' (MariaDB commits each statement: the indexes already built '
+         'stay, and the next "tidings db upgrade" skips them and goes on)')
+INTERRUPTED_HELP = {'mysql': _KEPT, 'mariadb': _KEPT}
+ROLLED_BACK = (' (the statement running was cancelled and the upgrade '
+               'rolled back whole)')
+
+
+def interruptible(func, cancel):
+    """Run ``func`` in a thread of its own so that Ctrl-C reaches this
+    one at once; on Ctrl-C, ``cancel()`` the statement it runs, wait for
+    its rollback and raise KeyboardInterrupt (unless ``func`` finished
+    before the cancel reached it: then its result)."""
+    outcome, done = {}, threading.Event()
+
+    def run():
+        try:
+            outcome['result'] = func()
+        except BaseException as exc:   # noqa: B036 - handed to the caller
+            outcome['error'] = exc
+        finally:
+            done.set()
+
+    # Waits on an Event, not Thread.join: a join that Ctrl-C interrupts
+    # can take the thread for ended while it still runs (Python 3.11).
+    threading.Thread(target=run, name='tidings-upgrade', daemon=True).start()
+    try:
+        while not done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        cancel()
+        while not done.wait(0.2):   # the rollback; Ctrl-C again: at once
+            pass
+        if 'error' in outcome:
+            raise KeyboardInterrupt from outcome['error']
+    if 'error' in outcome:
+        raise outcome['error']
+    return outcome['result']
 
 
 def run_current(args):

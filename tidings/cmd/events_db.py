@@ -8,7 +8,6 @@ import datetime
 import json
 import signal
 import sys
-import time
 
 from oslo_config import cfg
 
@@ -16,6 +15,7 @@ from tidings import conf as tidings_conf
 from tidings.backends import database
 from tidings.backends import dbschema
 from tidings.backends import eventstore
+from tidings.cmd.progress import PurgeProgress
 from tidings.objects import errors
 from tidings.objects import urls
 from tidings.objects import strictjson
@@ -188,52 +188,6 @@ def run_query(args):
     if len(events) == args.limit:
         print('(more: --marker %s)' % events[-1]['id'], file=sys.stderr)
     return 0
-
-
-class PurgeProgress:
-    """Rows done, rate and time left of a purge: one line redrawn in
-    place on a terminal, plain lines every :attr:`every` seconds (and at
-    the end) otherwise, so a log or a pipe gets a readable record."""
-
-    every = 10.0
-
-    def __init__(self, stream=None, clock=time.monotonic):
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = bool(getattr(self.stream, 'isatty', lambda: False)())
-        self.clock = clock
-        self.started = self.printed = None
-        self.line = ''
-
-    def __call__(self, done, total):
-        now = self.clock()
-        if self.started is None:
-            self.started = self.printed = now
-        elapsed = now - self.started
-        rate = done / elapsed if elapsed > 0 else 0.0
-        left = (total - done) / rate if rate else None
-        self.line = '%d/%d event(s) deleted (%d%%), %.0f/s, %s left' % (
-            done, total, 100 * done // total if total else 100, rate,
-            _duration(left) if left is not None else '?')
-        if self.tty:
-            self.stream.write('\r' + self.line + '\033[K')
-            self.stream.flush()
-        elif done and (now - self.printed >= self.every or done >= total):
-            self.stream.write(self.line + '\n')
-            self.printed = now
-
-    def end(self):
-        if self.tty and self.line:
-            self.stream.write('\n')
-            self.stream.flush()
-
-
-def _duration(seconds):
-    seconds = int(round(seconds))
-    if seconds >= 3600:
-        return '%dh%02dm' % (seconds // 3600, seconds % 3600 // 60)
-    if seconds >= 60:
-        return '%dm%02ds' % (seconds // 60, seconds % 60)
-    return '%ds' % seconds
 
 
 class StopOnInterrupt:

@@ -2,8 +2,9 @@
 
 Run programmatically (:func:`tidings.backends.dbschema.upgrade`, the
 database backend at start, ``tidings db upgrade``): the connection and the
-table prefix come from ``config.attributes``; the version table is
-``<prefix>alembic_version``.
+table prefix come from ``config.attributes`` (and ``on_version_apply``,
+called after each migration: ``tidings db upgrade``'s progress); the
+version table is ``<prefix>alembic_version``.
 """
 
 import sqlalchemy as sa
@@ -26,7 +27,9 @@ def run_migrations_online():
     def run(connection):
         context.configure(connection=connection,
                           version_table=prefix + 'alembic_version',
-                          transaction_per_migration=True)
+                          transaction_per_migration=True,
+                          on_version_apply=config.attributes.get(
+                              'on_version_apply'))
         with context.begin_transaction():
             context.run_migrations()
 

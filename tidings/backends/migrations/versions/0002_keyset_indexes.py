@@ -47,11 +47,16 @@ def table():
 
 def _swap(create, drop):
     # Create first: a listing running during the upgrade keeps an index.
+    # IF (NOT) EXISTS: MariaDB commits each statement, so an upgrade
+    # stopped midway (Ctrl-C) leaves the indexes built so far, and the
+    # next run skips them instead of failing on "Duplicate key name".
     name = table()
     for suffix, columns in create:
-        op.create_index('ix_%s_%s' % (name, suffix), name, columns)
+        op.create_index('ix_%s_%s' % (name, suffix), name, columns,
+                        if_not_exists=True)
     for suffix, _ in drop:
-        op.drop_index('ix_%s_%s' % (name, suffix), table_name=name)
+        op.drop_index('ix_%s_%s' % (name, suffix), table_name=name,
+                      if_exists=True)
 
 
 def upgrade():

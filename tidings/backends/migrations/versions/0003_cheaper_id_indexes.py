@@ -55,13 +55,14 @@ def _name(suffix):
 def _swap(drop, create):
     # An index of the same name is dropped before it is made again; the
     # other indexes stay, so a listing running meanwhile keeps the time
-    # index to read from.
+    # index to read from.  IF (NOT) EXISTS: MariaDB commits each
+    # statement, so a stopped upgrade is run again to the end (as 0002).
     for suffix, _, _ in drop:
         table, name = _name(suffix)
-        op.drop_index(name, table_name=table)
+        op.drop_index(name, table_name=table, if_exists=True)
     for suffix, columns, partial in create:
         table, name = _name(suffix)
-        op.create_index(name, table, columns, **(
+        op.create_index(name, table, columns, if_not_exists=True, **(
             dbschema.partial_where(columns[0]) if partial else {}))
 
 

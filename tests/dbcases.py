@@ -72,11 +72,7 @@ class MigrationCases:
     def empty_schema(self):
         """A table prefix no table has yet (its tables dropped at cleanup)
         and an engine on the test database."""
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
-        return prefix, engine
+        return dbhelpers.schema(self, self.url)
 
     def test_upgrade_creates_the_tables_from_an_empty_database(self):
         prefix, engine = self.empty_schema()
@@ -117,11 +113,7 @@ class MigrationCases:
         """(prefix, engine, indexes) of a table migrated to ``revision``
         holding one event; ``indexes()`` maps each index suffix to its
         (columns, partial)."""
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
-        dbschema.upgrade(engine, prefix, revision)
+        prefix, engine = dbhelpers.schema(self, self.url, revision)
         dbhelpers.insert_rows(engine, prefix, [dbhelpers.row()])
 
         def indexes():
@@ -791,11 +783,7 @@ class PurgeLockCases:
         # before them in (timestamp, id).  Under MariaDB's REPEATABLE
         # READ a next-key (gap) lock there would make the writer wait;
         # a delete by primary key takes record locks only.
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
-        dbschema.upgrade(engine, prefix)
+        prefix, engine = dbhelpers.schema(self, self.url, 'head')
         t0 = dbhelpers.T0
         dbhelpers.insert_rows(engine, prefix, [
             dbhelpers.row(id='%s-%d' % (project, i), project=project,

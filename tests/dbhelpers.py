@@ -148,6 +148,19 @@ def make_backend(test, url, prefix=None, **options):
     return backend
 
 
+def schema(test, url, revision=None):
+    """``(prefix, engine)``: a table prefix no table has yet and an engine
+    on ``url`` (both dropped at ``test``'s cleanup), the tables migrated
+    to ``revision`` (``'head'`` for the latest; None: none made)."""
+    prefix = unique_prefix()
+    test.addCleanup(drop_tables, url, prefix)
+    engine = dbschema.create_engine(url)
+    test.addCleanup(engine.dispose)
+    if revision is not None:
+        dbschema.upgrade(engine, prefix, revision)
+    return prefix, engine
+
+
 def drop_tables(url, prefix):
     engine = dbschema.create_engine(url)
     try:

@@ -69,12 +69,7 @@ class SenlinViewCases:
     """Mixed into a test class that sets ``self.url``."""
 
     def migrated(self):
-        prefix = dbhelpers.unique_prefix()
-        self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
-        engine = dbschema.create_engine(self.url)
-        self.addCleanup(engine.dispose)
-        dbschema.upgrade(engine, prefix)
-        return prefix, engine
+        return dbhelpers.schema(self, self.url, 'head')
 
     def select(self, engine, query):
         with engine.connect() as conn:

@@ -22,7 +22,6 @@ guarantees in ``GUARANTEE`` (see :data:`GUARANTEES`).
 """
 
 import collections
-import functools
 import random
 import socket
 import struct
@@ -34,6 +33,13 @@ import orjson
 from oslo_serialization import jsonutils
 
 from tidings.backends import outbox as outbox_mod
+from tidings.backends import private_hooks
+
+# The private hooks of py-amqp and oslo.messaging are in one module,
+# checked against the installed versions by its tests.
+send_notification = private_hooks.send_notification
+_fewer_syscalls = private_hooks.fewer_syscalls
+_abort = private_hooks.abort
 
 UNIQUE_ID = '_unique_id'
 
@@ -162,18 +168,6 @@ def _spliced_body(row):
     if row.version == 2.0:
         return dumps({'oslo.version': '2.0', 'oslo.message': inner})
     return inner.encode('utf-8')
-
-
-def send_notification(transport, target, ctxt, message, version, retry):
-    """Send one message through an oslo.messaging transport.
-
-    ``Transport._send_notification`` is private, but it is exactly what
-    oslo.messaging's ``MessagingDriver.notify`` calls; the public
-    ``Notifier`` would replace our message_id and timestamp.  Keep every
-    use of the private call here.
-    """
-    transport._send_notification(target, ctxt, message, version=version,
-                                 retry=retry)
 
 
 class OsloSender:
@@ -642,49 +636,3 @@ class PublishFrames:
         return b''.join(parts)
 
 
-def _recv_ahead(recv, size):
-    return recv(max(size, 65536))
-
-
-def _fewer_syscalls(conn, timeout):
-    """Tune a py-amqp connection for the sender thread's confirm loop.
-
-    Every system call of the sender thread releases the GIL, and taking it
-    back costs both threads; with small windows there were about twenty
-    per window.  py-amqp reads exactly what it needs, a frame header then
-    its body (two ``recv`` per publisher confirm), and sets the socket
-    timeout before and after every frame when the timeout passed to
-    ``drain_events`` differs from the socket's (two ``fcntl`` calls each).
-    Here the socket keeps one timeout, and reads take what is there (up
-    to 64 KiB; py-amqp keeps the rest in its read buffer).
-
-    ``_quick_recv`` is private to py-amqp's TCP transport; this is the
-    only place that relies on it, and it leaves other transports alone.
-    """
-    transport = getattr(conn, '_transport', None)   # see _abort
-    sock = getattr(transport, 'sock', None)
-    if sock is None or not hasattr(transport, '_quick_recv'):
-        return
-    sock.settimeout(timeout)
-    transport._quick_recv = functools.partial(_recv_ahead, sock.recv)
-
-
-def _abort(conn):
-    """Drop a connection without the closing handshake (the broker may be
-    frozen: a polite close would wait for it).
-
-    ``_transport``, not the ``transport`` property: on a connection that
-    never connected, or whose failed ``connect()`` already collected it,
-    the property warns "Since amqp 2.0 you have to explicitly call
-    Connection.connect()" into the operator's log and tries to connect
-    again (a second connect timeout on a dead broker)."""
-    try:
-        transport = conn._transport
-        if transport is not None:
-            transport.close()
-    except Exception:
-        pass
-    try:
-        conn.collect()
-    except Exception:
-        pass

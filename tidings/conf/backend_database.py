@@ -45,7 +45,9 @@ OPTS = [
         'queue_size', default=100000, min=1,
         help='Notifications waiting for the writer at most (also while the '
              'database is down); beyond it they are dropped, counted and '
-             'logged once per burst.'),
+             'logged once per burst.  Beyond one batch waiting, each takes '
+             'about 400 bytes plus its payload\'s JSON (operator guide, '
+             '"Memory and queue_size").'),
     cfg.StrOpt(
         'max_age', default='', regex=DURATION_REGEX,
         help='Automatic retention: delete events older than this, as a '

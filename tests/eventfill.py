@@ -23,26 +23,28 @@ TYPES = 50
 def _exprs(dialect, n):
     """Column -> SQL expression of the row number ``i`` (1..n)."""
     span = DAYS * 86400 * 1000000   # microseconds
+    # microseconds between rows: exact for the sizes used (they divide
+    # the span), and no i * span product to overflow a 64-bit integer at
+    # 5M rows
+    step = span // n
     if dialect == 'postgresql':
         cat = lambda *p: ' || '.join(p)  # noqa: E731
         text = lambda e: '(%s)::text' % e  # noqa: E731
         hexid = "md5(i::text)"
-        ts = ("timestamp '2026-01-01' + (i::bigint * %d / %d) * "
-              "interval '1 microsecond'" % (span, n))
+        ts = ("timestamp '2026-01-01' + (i::bigint * %d) * "
+              "interval '1 microsecond'" % step)
     elif dialect == 'sqlite':
         cat = lambda *p: ' || '.join(p)  # noqa: E731
         text = lambda e: 'CAST(%s AS TEXT)' % e  # noqa: E731
         hexid = "printf('%08x%08x', (i * 2654435761) % 4294967296, i)"
         ts = ("strftime('%%Y-%%m-%%d %%H:%%M:%%S', '2026-01-01', "
-              "'+' || (i * %d / %d / 1000000) || ' seconds') || '.' || "
-              "printf('%%06d', (i * %d / %d) %% 1000000)" % (
-                  span, n, span, n))
+              "'+' || (i * %d / 1000000) || ' seconds') || '.' || "
+              "printf('%%06d', (i * %d) %% 1000000)" % (step, step))
     else:
         cat = lambda *p: 'CONCAT(%s)' % ', '.join(p)  # noqa: E731
         text = lambda e: 'CAST(%s AS CHAR)' % e  # noqa: E731
         hexid = 'md5(i)'
-        ts = ("TIMESTAMPADD(MICROSECOND, i * %d DIV %d, '2026-01-01')"
-              % (span, n))
+        ts = "TIMESTAMPADD(MICROSECOND, i * %d, '2026-01-01')" % step
     level = ("CASE WHEN i % 10000 = 7 THEN 'critical' WHEN i % 1000 = 3 "
              "THEN 'error' WHEN i % 100 = 1 THEN 'warn' ELSE 'info' END")
     rank = ("CASE WHEN i % 10000 = 7 THEN 50 WHEN i % 1000 = 3 "

@@ -8,7 +8,6 @@ import unittest.mock
 import amqp
 import testtools
 
-from tidings.backends import messaging_senders
 from tidings.backends import private_hooks
 
 
@@ -50,12 +49,29 @@ class TestInstalledVersions(testtools.TestCase):
 
 class TestTheHooks(testtools.TestCase):
 
-    def test_the_senders_use_this_module(self):
-        self.assertIs(private_hooks.send_notification,
-                      messaging_senders.send_notification)
-        self.assertIs(private_hooks.abort, messaging_senders._abort)
-        self.assertIs(private_hooks.fewer_syscalls,
-                      messaging_senders._fewer_syscalls)
+    def test_no_other_module_reads_the_private_attributes(self):
+        import os
+        import re
+        import tidings
+        root = os.path.dirname(tidings.__file__)
+        # (``self._transport``: the messaging backend's own attribute)
+        private = re.compile(r'(?<!self)\._(send_notification|quick_recv|'
+                             r'transport)\b')
+        found = []
+        for folder, _, files in os.walk(root):
+            for name in files:
+                path = os.path.join(folder, name)
+                if not name.endswith('.py') or \
+                        path == private_hooks.__file__:
+                    continue
+                with open(path, encoding='utf-8') as handle:
+                    for number, line in enumerate(handle, 1):
+                        code = line.split('#', 1)[0]
+                        if private.search(code):
+                            found.append('%s:%d: %s' % (
+                                os.path.relpath(path, root), number,
+                                line.strip()))
+        self.assertEqual([], found)
 
     def test_fewer_syscalls_reads_ahead_on_a_tcp_transport(self):
         sock = unittest.mock.Mock()

@@ -35,12 +35,6 @@ from oslo_serialization import jsonutils
 from tidings.backends import outbox as outbox_mod
 from tidings.backends import private_hooks
 
-# The private hooks of py-amqp and oslo.messaging are in one module,
-# checked against the installed versions by its tests.
-send_notification = private_hooks.send_notification
-_fewer_syscalls = private_hooks.fewer_syscalls
-_abort = private_hooks.abort
-
 UNIQUE_ID = '_unique_id'
 
 #: What a sender guarantees for a row ``publish`` returned without error:
@@ -192,7 +186,7 @@ class OsloSender:
         every row is sent: each waited for its confirm in turn."""
         for index, row in enumerate(rows):
             try:
-                send_notification(
+                private_hooks.send_notification(
                     self.transport, self._target(topic=row.routing_key,
                                                  exchange=self.exchange),
                     dict(row.ctxt), dict(row.message), row.version,
@@ -379,10 +373,10 @@ class RabbitPipelineSender:
                 channel = self._declare_exchange(conn, channel)
             except Exception as exc:
                 last = bare(exc)
-                _abort(conn)
+                private_hooks.abort(conn)
                 continue
             self._next_host = (self._next_host + attempt) % len(self.hosts)
-            _fewer_syscalls(conn, self.timeout)
+            private_hooks.fewer_syscalls(conn, self.timeout)
             self.connection, self.channel = conn, channel
             self._reset_tags()
             return
@@ -416,7 +410,7 @@ class RabbitPipelineSender:
     def close(self):
         conn, self.connection, self.channel = self.connection, None, None
         if conn is not None:
-            _abort(conn)
+            private_hooks.abort(conn)
         if self.blocked:
             # this connection's block ends with it
             self._unblocked()
@@ -448,7 +442,8 @@ class RabbitPipelineSender:
                 raise ConfirmTimeout('no publisher confirm within %.1fs'
                                      % self.timeout)
             # Always the same timeout (the socket's own, see
-            # _fewer_syscalls): each read waits at most that long.
+            # private_hooks.fewer_syscalls): each read waits at most that
+            # long.
             try:
                 self.connection.drain_events(timeout=self.timeout)
             except socket.timeout:

@@ -1119,10 +1119,10 @@ class TestNoNoise(BadInputCase):
     def test_abort_of_a_never_connected_amqp_connection_is_quiet(self):
         import amqp
 
-        from tidings.backends import messaging_senders
+        from tidings.backends import private_hooks
         conn = amqp.Connection('127.0.0.1:1', connect_timeout=0.1)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
-            messaging_senders._abort(conn)
+            private_hooks.abort(conn)
         self.assertEqual([], [str(w.message) for w in caught])
         self.assertIsNone(conn._transport)

@@ -526,13 +526,7 @@ def pending_migrations(engine_or_connection, prefix=DEFAULT_PREFIX,
     """The revision ids an upgrade to ``revision`` runs, in order."""
     from alembic.script import ScriptDirectory
     script = ScriptDirectory.from_config(alembic_config(None, prefix))
-    if isinstance(engine_or_connection, sa.engine.Engine):
-        current = current_revision(engine_or_connection, prefix)
-    else:
-        from alembic.runtime.migration import MigrationContext
-        current = MigrationContext.configure(
-            engine_or_connection, opts={'version_table': version_table(
-                prefix)}).get_current_revision()
+    current = current_revision(engine_or_connection, prefix)
     return [r.revision for r in reversed(list(script.iterate_revisions(
         revision, current or 'base')))]
 
@@ -618,10 +612,16 @@ def downgrade(engine, prefix=DEFAULT_PREFIX, revision='base'):
     return current_revision(engine, prefix)
 
 
-def current_revision(engine, prefix=DEFAULT_PREFIX):
-    """The revision the database is at, or None for an empty database."""
+def current_revision(engine_or_connection, prefix=DEFAULT_PREFIX):
+    """The revision the database is at, or None for an empty database
+    (on a connection of its own from an engine, or on the connection
+    given: a migration's, inside its lock)."""
     from alembic.runtime.migration import MigrationContext
-    with engine.connect() as connection:
+    if isinstance(engine_or_connection, sa.engine.Engine):
+        opened = engine_or_connection.connect()
+    else:
+        opened = contextlib.nullcontext(engine_or_connection)
+    with opened as connection:
         context = MigrationContext.configure(
             connection, opts={'version_table': version_table(prefix)})
         return context.get_current_revision()

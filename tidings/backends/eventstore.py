@@ -422,6 +422,17 @@ class EventStore:
         return self._run(lambda: dbschema.current_revision(self.engine,
                                                            self.prefix))
 
+    def pending_migrations(self, revision='head'):
+        """The revisions an upgrade to ``revision`` would run, in order."""
+        return self._run(lambda: dbschema.pending_migrations(
+            self.engine, self.prefix, revision))
+
+    def estimate_rows(self):
+        """About how many events the table holds (None: no table, or
+        never analysed); :func:`dbschema.estimate_rows`."""
+        return self._run(lambda: dbschema.estimate_rows(self.engine,
+                                                        self.prefix))
+
     def list(self, filters=None, sort=None, limit=None, marker=None,
              project=None, all_projects=False):
         """Events matching ``filters``, as dicts (payload decoded).

@@ -54,11 +54,9 @@ def run_upgrade(args):
     where = urls.mask_url(store.engine.url)
     try:
         before = store.revision()
-        pending = store._run(lambda: dbschema.pending_migrations(
-            store.engine, store.prefix, args.revision))
+        pending = store.pending_migrations(args.revision)
         if pending:
-            rows = store._run(lambda: dbschema.estimate_rows(
-                store.engine, store.prefix))
+            rows = store.estimate_rows()
             print('%s: %s -> %s: migration(s) %s%s' % (
                 where, before or '(empty)', pending[-1], ', '.join(pending),
                 '' if rows is None else ' on %s (about %s rows)' % (

@@ -34,9 +34,9 @@ class Progress:
         self.line = ''
         self.lock = threading.Lock()
 
-    def elapsed(self):
-        """Seconds since the first line (starting the clock then)."""
-        now = self.clock()
+    def elapsed(self, now):
+        """Seconds from the first line to ``now`` (the clock starts at
+        the first line)."""
         if self.started is None:
             self.started = self.printed = now
         return now - self.started
@@ -46,8 +46,7 @@ class Progress:
         ``final`` or :attr:`every` seconds after the last one printed."""
         with self.lock:
             now = self.clock() if now is None else now
-            if self.started is None:
-                self.started = self.printed = now
+            self.elapsed(now)
             self.line = line
             if self.tty:
                 # Longer than the terminal, it would wrap and the next
@@ -80,9 +79,7 @@ class PurgeProgress(Progress):
 
     def __call__(self, done, total):
         now = self.clock()
-        if self.started is None:
-            self.started = self.printed = now
-        elapsed = now - self.started
+        elapsed = self.elapsed(now)
         rate = done / elapsed if elapsed > 0 else 0.0
         left = (total - done) / rate if rate else None
         line = '%d/%d event(s) deleted (%d%%), %.0f/s, %s left' % (

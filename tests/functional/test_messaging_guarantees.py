@@ -22,8 +22,8 @@ from testtools.content import text_content
 
 from tests.functional import base
 from tests.functional import test_messaging_rabbit as rabbit_tests
-from tidings.backends import messaging_senders
-from tidings.backends import outbox
+from tidings.backends.messaging import outbox
+from tidings.backends.messaging.publishers import rabbit as rabbit_publisher
 
 #: The test cluster's first node (tools/rabbit-cluster.sh).
 CLUSTER_NODE = 'tidings1@localhost'
@@ -623,7 +623,7 @@ class TestPipelinedPublish(GuaranteeTestCase):
     once every row is written, returns matched to their window."""
 
     def sender(self, **options):
-        sender = messaging_senders.RabbitPipelineSender(
+        sender = rabbit_publisher.RabbitPipelineSender(
             [('127.0.0.1', self.port, 'guest', 'guest')],
             exchange=self.exchange, **options)
         self.addCleanup(sender.close)

@@ -62,7 +62,7 @@ class TestTLSOnThePipeline(guarantees.ClusterTestCase):
 
     def test_a_certificate_the_ca_does_not_sign_is_refused_and_kept(self):
         logs = self.useFixture(fixtures.FakeLogger(
-            name='tidings.backends.messaging', level=logging.WARNING))
+            name='tidings.backends.messaging.backend', level=logging.WARNING))
         other = self.useFixture(fixtures.TempDir()).path
         ca_file = os.path.join(other, 'other-ca.pem')
         subprocess.run(

@@ -1,6 +1,7 @@
 """The messaging backend without a broker: fake:// and scripted
 senders stand in for RabbitMQ (the real one is in tests/functional)."""
 
+import importlib.metadata
 import logging
 import ssl
 import threading
@@ -14,7 +15,12 @@ import testtools
 from tests import outboxutil
 from tidings import conf as tidings_conf
 from tidings.backends import messaging
-from tidings.backends import messaging_senders
+from tidings.backends.messaging import backend as messaging_backend
+from tidings.backends.messaging import plan
+from tidings.backends.messaging import publishers
+from tidings.backends.messaging import replay
+from tidings.backends.messaging.publishers import oslo as oslo_publisher
+from tidings.backends.messaging.publishers import rabbit as rabbit_publisher
 from tidings.catalogs.demo import events
 from tidings.notifications import Notifier
 from tidings.objects import errors
@@ -32,7 +38,7 @@ class ScriptedSender:
         world.frozen.wait(10)
         if world.down:
             world.attempts += 1
-            raise messaging_senders.PublishError(0, ConnectionRefusedError(
+            raise publishers.PublishError(0, ConnectionRefusedError(
                 'connection refused'))
         with world.lock:
             # A key with no queue bound: returned once (the sender then
@@ -206,6 +212,49 @@ class TestConfiguration(MessagingBackendTest):
         self.addCleanup(notifier.close, 1.0)
         self.assertIsInstance(notifier.backend('messaging'),
                               messaging.MessagingBackend)
+
+
+class TestPublisherPlugins(MessagingBackendTest):
+    """The publishers are stevedore plugins the plan names."""
+
+    def test_every_publisher_plugin_loads_and_declares_its_guarantee(self):
+        found = {ep.name: ep for ep in importlib.metadata.entry_points(
+            group=publishers.NAMESPACE)}
+        self.assertEqual({'oslo', 'rabbit'}, set(found))
+        for name, entry_point in found.items():
+            cls = entry_point.load()
+            for method in ('probe', 'publish', 'close'):
+                self.assertTrue(callable(getattr(cls, method, None)),
+                                '%s: no %s()' % (name, method))
+            self.assertIn(cls.guarantee, publishers.GUARANTEES, name)
+
+    def test_the_pipeline_plan_loads_the_rabbit_plugin(self):
+        backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
+        self.assertEqual('rabbit', backend.plan.publisher)
+        sender = backend._sender_factory()
+        self.assertIsInstance(sender, rabbit_publisher.RabbitPipelineSender)
+        self.assertEqual('routed', sender.guarantee)
+
+    def test_the_oslo_plan_loads_the_oslo_plugin_with_its_guarantee(self):
+        backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
+                               pipeline=False)
+        self.assertEqual('oslo', backend.plan.publisher)
+        sender = backend._sender_factory()
+        self.assertIsInstance(sender, oslo_publisher.OsloSender)
+        self.assertEqual('confirmed', sender.guarantee)
+
+    def test_a_publisher_not_installed_is_a_config_error_naming_it(self):
+        with mock.patch.dict(plan.PUBLISHERS, pipeline='nowhere'):
+            exc = self.assertRaises(
+                errors.ConfigError, messaging.MessagingBackend,
+                self.conf(transport_url='rabbit://u:secret@127.0.0.1:1/'))
+        text = str(exc)
+        self.assertIn('[backend_messaging] transport_url = '
+                      "'rabbit://u:***@127.0.0.1:1/'", text)
+        self.assertIn("publisher 'nowhere'", text)
+        self.assertIn('tidings.messaging.publishers', text)
+        self.assertIn('installed publishers: oslo, rabbit', text)
+        self.assertNotIn('secret', text)
 
 
 class TestFakeTransport(MessagingBackendTest):
@@ -435,7 +484,7 @@ class TestOutbox(MessagingBackendTest):
                     world.published.extend(rows)
                 if ahead is not None:
                     ahead()      # read ahead, then the broker goes away
-                raise messaging_senders.PublishError(
+                raise publishers.PublishError(
                     2, ConnectionResetError('reset'), in_doubt=3)
             return publish(rows, ahead)
         sender.publish = failing_third
@@ -452,11 +501,9 @@ class TestOutbox(MessagingBackendTest):
         self.assertEqual((0, 30), (stats['outbox'], stats['replayed']))
 
     def test_the_broker_is_checked_every_retry_interval_jittered(self):
-        backend = self.backend(World(), retry_interval=0.2,
-                               retry_interval_max=0.4)
-        with mock.patch.object(messaging.random, 'random',
+        with mock.patch.object(replay.random, 'random',
                                side_effect=[0.0, 1.0]):
-            low, high = backend._probe_wait(0.2), backend._probe_wait(0.2)
+            low, high = replay.probe_wait(0.2), replay.probe_wait(0.2)
         self.assertAlmostEqual(0.15, low)
         self.assertAlmostEqual(0.25, high)
 
@@ -656,17 +703,17 @@ class TestDescribeFailure(testtools.TestCase):
         exc = amqp.exceptions.AccessRefused('ACCESS_REFUSED - Login was '
                                             'refused')
         self.assertIn('refused the credentials',
-                      messaging.describe_failure(exc))
+                      plan.describe_failure(exc))
 
     def test_unknown_host(self):
         import socket
         exc = socket.gaierror(-2, 'Name or service not known')
-        self.assertIn('cannot be resolved', messaging.describe_failure(exc))
+        self.assertIn('cannot be resolved', plan.describe_failure(exc))
 
     def test_frozen_broker(self):
-        exc = messaging_senders.ConfirmTimeout(
+        exc = publishers.ConfirmTimeout(
             'no publisher confirm within 2.0s')
-        self.assertIn('does not answer', messaging.describe_failure(exc))
+        self.assertIn('does not answer', plan.describe_failure(exc))
 
 
 class TestGuarantees(MessagingBackendTest):
@@ -675,7 +722,7 @@ class TestGuarantees(MessagingBackendTest):
 
     def rabbit_conf(self, url='rabbit://u:p@127.0.0.1:1/', **rabbit):
         conf = self.conf(transport_url=url)
-        messaging._rabbit_conf(conf)
+        plan._rabbit_conf(conf)
         for key, value in rabbit.items():
             conf.set_override(key, value, 'oslo_messaging_rabbit')
         return conf
@@ -807,7 +854,7 @@ class TestAtExit(MessagingBackendTest):
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.005)
         self.emit(self.notifier(backend), 4)
-        messaging._at_exit()
+        messaging_backend._at_exit()
         self.assertEqual(4, backend.outbox.count)
         self.assertIn('at exit, without close(): 4 notification(s) still '
                       'queued in memory were written to the outbox',
@@ -819,4 +866,4 @@ class TestAtExit(MessagingBackendTest):
         backend = self.backend(World())
         backend.close(1.0)
         self.assertEqual((0, 0), backend.save_at_exit())
-        self.assertNotIn(backend, messaging._OPEN)
+        self.assertNotIn(backend, messaging_backend._OPEN)

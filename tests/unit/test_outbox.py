@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import testtools
 
 from tests import forking
-from tidings.backends import outbox as outbox_mod
+from tidings.backends.messaging import outbox as outbox_mod
 from tidings.objects import errors
 
 
@@ -46,7 +46,7 @@ def rows(first, count, tag):
 #: A process opening the outbox at a given moment, printing its slot.
 OPENER = r'''
 import sys, time
-from tidings.backends import outbox
+from tidings.backends.messaging import outbox
 url, table, at = sys.argv[1], sys.argv[2], float(sys.argv[3])
 time.sleep(max(0.0, at - time.time()))
 box = outbox.Outbox(url, table)
@@ -60,7 +60,7 @@ box.close()
 #: own) and then waits to be killed.
 FORKER = r'''
 import os, sys, time
-from tidings.backends import outbox
+from tidings.backends.messaging import outbox
 box = outbox.Outbox(sys.argv[1], sys.argv[2])
 pid = os.fork()
 if pid == 0:
@@ -246,7 +246,7 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
 
     def test_a_row_that_cannot_be_read_back_is_logged_and_removed(self):
         logs = self.useFixture(fixtures.FakeLogger(
-            name='tidings.backends.outbox'))
+            name='tidings.backends.messaging.outbox'))
         box = self.open()
         box.put(rows(1, 2, 'a'))
         db = sqlite3.connect(self.path)

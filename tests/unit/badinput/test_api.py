@@ -1077,8 +1077,10 @@ class TestNoNoise(BadInputCase):
     def test_importing_tidings_prints_no_deprecation_warning(self):
         code = ('import tidings, tidings.notifications.notifier, '
                 'tidings.testing.fixtures, tidings.backends.messaging, '
-                'tidings.backends.database, tidings.backends.outbox, '
-                'tidings.backends.messaging_senders, '
+                'tidings.backends.database, '
+                'tidings.backends.messaging.outbox, '
+                'tidings.backends.messaging.publishers.rabbit, '
+                'tidings.backends.messaging.publishers.oslo, '
                 'tidings.backends.jsonfile, '
                 'tidings.backends.log, tidings.backends.statsd, '
                 'tidings.catalogs')
@@ -1103,12 +1105,12 @@ class TestNoNoise(BadInputCase):
     def test_a_failed_amqp_connect_gives_no_force_connect_warning(self):
         import socket
 
-        from tidings.backends import messaging_senders
+        from tidings.backends.messaging.publishers import rabbit
         sock = socket.socket()
         sock.bind(('127.0.0.1', 0))
         port = sock.getsockname()[1]
         sock.close()          # nothing listens there now
-        sender = messaging_senders.RabbitPipelineSender(
+        sender = rabbit.RabbitPipelineSender(
             [('127.0.0.1', port, 'guest', 'guest')], timeout=0.5)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
@@ -1119,10 +1121,10 @@ class TestNoNoise(BadInputCase):
     def test_abort_of_a_never_connected_amqp_connection_is_quiet(self):
         import amqp
 
-        from tidings.backends import private_hooks
+        from tidings.backends.messaging import hooks
         conn = amqp.Connection('127.0.0.1:1', connect_timeout=0.1)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
-            private_hooks.abort(conn)
+            hooks.abort(conn)
         self.assertEqual([], [str(w.message) for w in caught])
         self.assertIsNone(conn._transport)

@@ -3,14 +3,17 @@
 The caller only appends the notification to a bounded in-memory queue
 (one per sender thread; a publisher always uses the same one, so its
 order is kept).  A sender thread publishes what is queued with publisher
-confirms, through one of the senders of
-:mod:`tidings.backends.messaging_senders`.  When the broker cannot take a
-message -- an error, no confirm within ``publish_timeout`` -- the
-message goes to the durable outbox (:mod:`tidings.backends.outbox`) and a
-replay thread checks the broker in the background, then replays the
-outbox in order, deleting each row only once confirmed (at-least-once,
-same message_id).  While the outbox holds anything, new notifications go
-behind it, so a publisher's order survives an outage.
+confirms, through the publisher plugin its plan names
+(:mod:`tidings.backends.messaging.plan`,
+:mod:`tidings.backends.messaging.publishers`).  When the broker cannot
+take a message -- an error, no confirm within ``publish_timeout`` -- the
+message goes to the durable outbox
+(:mod:`tidings.backends.messaging.outbox`) and a replay thread
+(:mod:`tidings.backends.messaging.replay`) checks the broker in the
+background, then replays the outbox in order, deleting each row only
+once confirmed (at-least-once, same message_id).  While the outbox holds
+anything, new notifications go behind it, so a publisher's order
+survives an outage.
 
 A full queue never makes the caller write the outbox itself: the
 notification goes to a second bounded queue, the overflow, which an
@@ -34,31 +37,26 @@ import itertools
 import logging
 import os
 import random
-import socket
 import threading
 import time
 import weakref
 
-import amqp
+from stevedore import driver
 
 from tidings import conf as tidings_conf
 from tidings.backends import base
 from tidings.backends import dbschema
-from tidings.backends import messaging_senders
-from tidings.backends import outbox as outbox_mod
+from tidings.backends.messaging import outbox as outbox_mod
+from tidings.backends.messaging import plan as plan_mod
+from tidings.backends.messaging import publishers
+from tidings.backends.messaging import replay
 from tidings.conf import _checks as conf_checks
 from tidings.objects import errors
 from tidings.objects import schema as schema_mod
 from tidings.objects import urls
 
 LOG = logging.getLogger(__name__)
-GROUP = 'backend_messaging'
-
-
-def _oslo_messaging():
-    import oslo_messaging
-    import oslo_messaging.opts  # noqa: F401  (list_opts, not imported
-    return oslo_messaging       # by the package itself)
+GROUP = plan_mod.GROUP
 
 
 #: Backends not closed yet, for :func:`_at_exit`.
@@ -160,7 +158,7 @@ class MessagingBackend(base.QueuedBackend):
             conf, group))
         if problems or parsed is None:
             return []
-        return plan_sender(conf, group, parsed).notes
+        return plan_mod.plan_sender(conf, group, parsed).notes
 
     def __init__(self, conf=None, name='messaging'):
         if conf is None:
@@ -189,8 +187,8 @@ class MessagingBackend(base.QueuedBackend):
         self.url = self._transport_url(conf, group)
         self.masked_url = mask_transport_url(self.url) or '(unset)'
         self._transport_info = self._check_url(conf, self.url)
-        #: which sender, what it guarantees (see plan_sender)
-        self.plan = plan_sender(conf, group, self._transport_info)
+        #: which publisher, what it guarantees (see plan.plan_sender)
+        self.plan = plan_mod.plan_sender(conf, group, self._transport_info)
         self.mode = self.plan.mode
         self.guarantee = self.plan.guarantee
         self._sender_factory = self._choose_sender(conf, group)
@@ -314,7 +312,7 @@ class MessagingBackend(base.QueuedBackend):
             return group.transport_url
         # oslo.messaging's own: [oslo_messaging_notifications]
         # transport_url, else [DEFAULT] transport_url.
-        for grp, opts in _oslo_messaging().opts.list_opts():
+        for grp, opts in plan_mod.oslo_messaging().opts.list_opts():
             names = {o.dest for o in opts}
             if grp == 'oslo_messaging_notifications':
                 conf.register_opts(opts, group=grp)
@@ -337,7 +335,7 @@ class MessagingBackend(base.QueuedBackend):
         """``(parsed URL or None, [ConfigError])`` for a transport URL:
         missing, unparsable, an unknown transport, a port out of
         1-65535."""
-        om = _oslo_messaging()
+        om = plan_mod.oslo_messaging()
         if not url:
             return None, [errors.ConfigError(
                 GROUP, 'transport_url', '',
@@ -371,20 +369,40 @@ class MessagingBackend(base.QueuedBackend):
 
     def _choose_sender(self, conf, group):
         plan = self.plan
+        publisher = self.publisher_class(plan.publisher)
         if plan.mode == 'pipeline':
-            return lambda: messaging_senders.RabbitPipelineSender(
+            return lambda: publisher(
                 stop=self._stop, on_blocked=self._on_blocked,
                 **plan.options)
         return self._oslo_sender
 
+    def publisher_class(self, name):
+        """The class of the installed publisher plugin ``name`` (in
+        ``tidings.messaging.publishers``); a ConfigError naming the
+        transport URL that needs it, the plugin and the installed ones
+        when it does not load."""
+        try:
+            return driver.DriverManager(publishers.NAMESPACE, name,
+                                        invoke_on_load=False).driver
+        except Exception as exc:
+            installed = sorted(ep.name for ep in importlib.metadata
+                               .entry_points(group=publishers.NAMESPACE))
+            raise errors.ConfigError(
+                GROUP, 'transport_url', self.masked_url,
+                'needs the messaging publisher %r (a plugin in %s), which '
+                'does not load: %s: %s; installed publishers: %s' % (
+                    name, publishers.NAMESPACE, type(exc).__name__, exc,
+                    ', '.join(installed) or 'none')) from exc
+
     def _oslo_sender(self):
         with self._lock:
             if self._transport is None:
-                self._transport = _oslo_messaging().get_notification_transport(
+                om = plan_mod.oslo_messaging()
+                self._transport = om.get_notification_transport(
                     self.conf, url=self.url)
-        return messaging_senders.OsloSender(self._transport,
-                                            exchange=self.group.exchange,
-                                            guarantee=self.guarantee)
+        return self.publisher_class(self.plan.publisher)(
+            self._transport, exchange=self.group.exchange,
+            guarantee=self.guarantee)
 
     # caller side
 
@@ -453,7 +471,7 @@ class MessagingBackend(base.QueuedBackend):
                     target=self._run_lane, args=(lane,), daemon=True,
                     name='tidings-%s-sender-%d' % (self.name, lane.index))
             self._replayer = threading.Thread(
-                target=self._run_replay, daemon=True,
+                target=replay.run, args=(self,), daemon=True,
                 name='tidings-%s-replay' % self.name)
             self._overflow = collections.deque()
             self._overflow_thread = threading.Thread(
@@ -611,7 +629,7 @@ class MessagingBackend(base.QueuedBackend):
 
     def _publish(self, sender, rows, counter='sent', ahead=None):
         """Publish ``rows`` with ``sender`` (``ahead``: see
-        RabbitPipelineSender.publish): ``(confirmed, failure or None,
+        the publishers' contract): ``(confirmed, failure or None,
         returned rows)``; counts the confirmed ones that reached a queue
         in ``counter`` (``unconfirmed`` for a transport that confirms
         nothing) and the returned ones in ``unroutable``, logged once per
@@ -620,10 +638,10 @@ class MessagingBackend(base.QueuedBackend):
         try:
             returned = sender.publish(rows, ahead=ahead) or []
             confirmed, failure = len(rows), None
-        except messaging_senders.PublishError as exc:
+        except publishers.PublishError as exc:
             confirmed, returned = exc.confirmed, exc.returned
             in_doubt = exc.in_doubt
-            failure = messaging_senders.bare(exc.cause)
+            failure = publishers.bare(exc.cause)
         if self.guarantee == 'at-most-once' and counter == 'sent':
             counter = 'unconfirmed'
         with self._lock:
@@ -697,96 +715,6 @@ class MessagingBackend(base.QueuedBackend):
             rows = [r for r in rows if r.seq < bound]
         return rows
 
-    def _probe_wait(self, delay):
-        """Seconds before the next check of a broker that is down: drawn
-        between 0.75 and 1.25 times ``delay`` (processes that lost the
-        same broker do not all knock at the same instant)."""
-        return delay * (0.75 + 0.5 * random.random())
-
-    def _run_replay(self):
-        """Replay the outbox, in order, while it is in use.
-
-        While the broker is down the thread checks it (a connection, no
-        row read) every ``retry_interval`` seconds, doubling up to
-        ``retry_interval_max``, jittered; once it answers, it replays
-        batches of ``replay_batch`` rows through the pipelined publisher:
-        while a batch's last windows await their confirms, the rows the
-        previous batch had confirmed are deleted (one statement) and the
-        next batch is read, so the broker and the outbox work at the same
-        time.  A row is deleted only once confirmed."""
-        delay = self.group.retry_interval
-        sender = None
-        replay = _Replay(self)
-        while not self._stop.is_set():
-            if (self.adopt_interval and time.monotonic() - self._adopted_at
-                    >= self.adopt_interval):
-                # (adopted rows go ahead of ours: read afresh)
-                replay.settle()
-                self._adopt()
-            if not self._diverting:
-                replay.settle()
-                self._replay_wake.wait(self.IDLE_WAIT)
-                self._replay_wake.clear()
-                if self.persist_first:
-                    # let a few more arrive (as a sender lingers)
-                    time.sleep(self.linger * (0.5 + random.random()))
-                continue
-            if self._broker_down:
-                # A sender just failed: see that the broker answers before
-                # reading any row (reading and parsing a batch for nothing
-                # is Python work under the GIL that the callers' threads
-                # would wait for).
-                replay.settle()
-                self._stop.wait(self._probe_wait(delay))
-                if self._stop.is_set():
-                    break
-                if sender is None:
-                    sender = self._sender_factory()
-                try:
-                    sender.probe()
-                except Exception as exc:
-                    self._report_down(messaging_senders.bare(exc))
-                    delay = min(delay * 2, self.group.retry_interval_max)
-                    continue
-            try:
-                rows = replay.next_rows()
-            except Exception as exc:
-                self._outbox_failed(exc)
-                self._stop.wait(delay)
-                continue
-            if not rows:
-                replay.settle()
-                with self.outbox.lock:
-                    if self.outbox.count == 0 and not self._overflow:
-                        self._diverting = False
-                        continue
-                self._stop.wait(0.005)
-                continue
-            if sender is None:
-                sender = self._sender_factory()
-            confirmed, failure, returned = self._publish(
-                sender, rows, 'replayed', ahead=replay.ahead(rows))
-            replay.confirmed(rows, confirmed, returned)
-            if failure is not None or returned:
-                # what was read ahead would go before what is kept
-                replay.settle()
-            if failure is not None:
-                self._report_down(failure)
-                delay = min(delay * 2, self.group.retry_interval_max)
-                continue
-            if returned:
-                # Kept; the sender declares the default queues again
-                # before the next round.
-                self._stop.wait(delay)
-                continue
-            delay = self.group.retry_interval
-            self._broker_up()
-            with self._idle:
-                self._idle.notify_all()
-        replay.settle()
-        if sender is not None:
-            sender.close()
-
     # broker health, reported once per outage
 
     def _on_blocked(self, blocked, reason):
@@ -824,7 +752,7 @@ class MessagingBackend(base.QueuedBackend):
         LOG.error('%s backend: the broker at [%s] transport_url = %s %s; '
                   'notifications are kept in the outbox %s and replayed '
                   'when it is back (reported once until then)', self.name,
-                  GROUP, self.masked_url, describe_failure(exc),
+                  GROUP, self.masked_url, plan_mod.describe_failure(exc),
                   urls.mask_url(self.outbox.url))
 
     def _broker_up(self):
@@ -943,219 +871,3 @@ class MessagingBackend(base.QueuedBackend):
         out['mode'] = self.mode
         out['blocked_now'] = self._blocked_senders > 0
         return out
-
-
-class _Replay:
-    """What the replay thread holds between two batches: the rows read
-    ahead (the next batch, read while the broker confirmed the last one)
-    and the rows the broker confirmed but the outbox still holds (deleted
-    in one statement during the next batch's confirms, or before the
-    outbox is read afresh: a fresh read would return them again)."""
-
-    def __init__(self, backend):
-        self.backend = backend
-        self.upcoming = None     # rows read ahead, or None
-        self.done = []           # confirmed, not deleted yet
-
-    def next_rows(self):
-        rows, self.upcoming = self.upcoming, None
-        if rows is None:
-            self.settle()
-            rows = self.backend._replay_rows()
-        return rows
-
-    def ahead(self, rows):
-        """The sender's ``ahead`` for a publish of ``rows``."""
-        def work():
-            self.delete_done()
-            try:
-                self.upcoming = self.backend._replay_rows(after=rows[-1])
-            except Exception as exc:
-                # read afresh next round
-                self.backend._outbox_failed(exc)
-        return work
-
-    def confirmed(self, rows, count, returned):
-        """``count`` first ``rows`` were confirmed, ``returned`` among
-        them came back: the others can go."""
-        self.delete_done()
-        kept = set(map(id, returned))
-        self.done = [row for row in rows[:count] if id(row) not in kept]
-
-    def delete_done(self):
-        done, self.done = self.done, []
-        if done:
-            try:
-                self.backend.outbox.delete(done)
-            except Exception as exc:
-                self.backend._outbox_failed(exc)
-
-    def settle(self):
-        """Nothing read ahead, nothing confirmed left in the outbox."""
-        self.upcoming = None
-        self.delete_done()
-
-
-class SenderPlan:
-    """Which sender a configuration gets, what it guarantees, and what
-    the operator should know about it (``notes``)."""
-
-    def __init__(self, mode, guarantee, exchange, options=None,
-                 notes=()):
-        self.mode = mode              # 'pipeline' or 'oslo'
-        self.guarantee = guarantee    # one of messaging_senders.GUARANTEES
-        self.exchange = exchange
-        self.options = options or {}  # RabbitPipelineSender's arguments
-        self.notes = list(notes)
-
-
-#: oslo.messaging transports whose driver waits for the broker's
-#: acknowledgement of each message.
-CONFIRMING_TRANSPORTS = ('rabbit', 'kombu')
-
-
-def _rabbit_conf(conf):
-    om = _oslo_messaging()
-    for grp, opts in om.opts.list_opts():
-        if grp == 'oslo_messaging_rabbit':
-            conf.register_opts(opts, group=grp)
-        elif grp is None:
-            conf.register_opts([o for o in opts
-                                if o.dest == 'control_exchange'])
-    return conf.oslo_messaging_rabbit
-
-
-def queue_arguments(rabbit):
-    """The ``x-`` arguments oslo.messaging's rabbit driver gives the
-    default notification queues, from ``[oslo_messaging_rabbit]``."""
-    args = {}
-    if rabbit.rabbit_ha_queues:
-        args['x-ha-policy'] = 'all'
-    if rabbit.rabbit_quorum_queue:
-        args['x-queue-type'] = 'quorum'
-        for option, key in (
-                ('rabbit_quorum_delivery_limit', 'x-delivery-limit'),
-                ('rabbit_quorum_max_memory_length',
-                 'x-max-in-memory-length'),
-                ('rabbit_quorum_max_memory_bytes',
-                 'x-max-in-memory-bytes')):
-            value = getattr(rabbit, option, 0)
-            if value:
-                args[key] = value
-    return args
-
-
-#: ``[oslo_messaging_rabbit] ssl_version`` values, as oslo.messaging reads
-#: them, and the ``ssl`` module's protocol each names.
-SSL_VERSIONS = {'tlsv1': 'PROTOCOL_TLSv1', 'tlsv1_1': 'PROTOCOL_TLSv1_1',
-                'tlsv1_2': 'PROTOCOL_TLSv1_2', 'sslv23': 'PROTOCOL_SSLv23'}
-
-
-def ssl_options(rabbit):
-    """py-amqp's ``ssl`` argument from ``[oslo_messaging_rabbit] ssl*``,
-    as oslo.messaging builds it for kombu (False without TLS)."""
-    if not rabbit.ssl:
-        return False
-    import ssl
-    out = {}
-    if rabbit.ssl_version:
-        out['ssl_version'] = getattr(ssl, SSL_VERSIONS[
-            rabbit.ssl_version.lower()])
-    if rabbit.ssl_key_file:
-        out['keyfile'] = rabbit.ssl_key_file
-    if rabbit.ssl_cert_file:
-        out['certfile'] = rabbit.ssl_cert_file
-    if rabbit.ssl_ca_file:
-        out['ca_certs'] = rabbit.ssl_ca_file
-        out['cert_reqs'] = ssl.CERT_REQUIRED
-    return out or True
-
-
-def plan_sender(conf, group, parsed):
-    """The :class:`SenderPlan` of a configuration: the pipelined sender
-    on rabbit with whatever queue type, TLS and hosts the operator set in
-    ``[oslo_messaging_rabbit]``; oslo.messaging's driver otherwise, with
-    the reason (and, for a transport without confirms, at-most-once)."""
-    notes = []
-    exchange = group.exchange or getattr(conf, 'control_exchange', None) \
-        or 'openstack'
-    if parsed.transport == 'fake':
-        # oslo.messaging's in-process test driver: delivered, or raised,
-        # before the call returns.
-        return SenderPlan('oslo', 'confirmed', exchange)
-    if parsed.transport not in CONFIRMING_TRANSPORTS:
-        notes.append(
-            'transport %s:// confirms nothing: delivery is at-most-once (a '
-            'message the driver fails to send is not kept in the outbox '
-            'and not counted failed; stats() counts such messages '
-            'unconfirmed, never sent); use rabbit:// for at-least-once'
-            % parsed.transport)
-        return SenderPlan('oslo', 'at-most-once', exchange, notes=notes)
-    rabbit = _rabbit_conf(conf)
-    exchange = group.exchange or conf.control_exchange
-    durable = rabbit.amqp_durable_queues or rabbit.rabbit_quorum_queue
-    if not durable:
-        notes.append(
-            '[oslo_messaging_rabbit] amqp_durable_queues = false (and '
-            'rabbit_quorum_queue = false): the notification queues are not '
-            'durable, so a broker restart loses confirmed notifications no '
-            'consumer took yet; set rabbit_quorum_queue = true (a cluster) '
-            'or amqp_durable_queues = true')
-    reason = None
-    if not group.pipeline:
-        reason = '[%s] pipeline = false' % GROUP
-    elif rabbit.kombu_compression:
-        reason = ('[oslo_messaging_rabbit] kombu_compression = %s (the '
-                  'pipeline does not compress)' % rabbit.kombu_compression)
-    elif parsed.query:
-        reason = ('the transport URL has query options (%s) the pipeline '
-                  'does not read' % ', '.join(sorted(parsed.query)))
-    elif not parsed.hosts:
-        reason = 'the transport URL names no host'
-    elif rabbit.ssl and rabbit.ssl_version and \
-            rabbit.ssl_version.lower() not in SSL_VERSIONS:
-        reason = ('[oslo_messaging_rabbit] ssl_version = %s is none of %s'
-                  % (rabbit.ssl_version, ', '.join(sorted(SSL_VERSIONS))))
-    elif rabbit.rabbit_quorum_queue and rabbit.rabbit_ha_queues:
-        reason = ('[oslo_messaging_rabbit] rabbit_quorum_queue and '
-                  'rabbit_ha_queues are both true (oslo.messaging refuses '
-                  'that)')
-    if reason is not None:
-        if group.pipeline:
-            notes.append(
-                'publishing through oslo.messaging\'s rabbit driver, which '
-                'waits for each publisher confirm in turn (about ten times '
-                'fewer messages/s than the pipeline), because %s' % reason)
-        return SenderPlan('oslo', 'confirmed', exchange, notes=notes)
-    hosts = [(h.hostname or '127.0.0.1', h.port or 5672,
-              h.username or 'guest', h.password or 'guest')
-             for h in parsed.hosts]
-    return SenderPlan('pipeline', 'routed', exchange, dict(
-        hosts=hosts, virtual_host=parsed.virtual_host or '/',
-        exchange=exchange, durable=durable,
-        auto_delete=rabbit.amqp_auto_delete,
-        timeout=group.publish_timeout, window=group.confirm_window,
-        queue_arguments=queue_arguments(rabbit), ssl=ssl_options(rabbit)),
-        notes)
-
-
-def describe_failure(exc):
-    """Say why the broker did not take a message, in operator words."""
-    if isinstance(exc, messaging_senders.PublishError):
-        exc = exc.cause
-    text = '%s: %s' % (type(exc).__name__, exc)
-    if isinstance(exc, amqp.exceptions.AccessRefused) or \
-            'ACCESS_REFUSED' in str(exc) or 'authentication' in str(
-                exc).lower():
-        return 'refused the credentials (%s); check the user and password' \
-            % text
-    if isinstance(exc, amqp.exceptions.NotAllowed):
-        return 'refused the virtual host (%s)' % text
-    if isinstance(exc, socket.gaierror):
-        return 'cannot be resolved (%s); check the host name' % text
-    if isinstance(exc, ConnectionRefusedError):
-        return 'refused the connection (%s); is it running?' % text
-    if isinstance(exc, (messaging_senders.ConfirmTimeout, socket.timeout,
-                        TimeoutError)):
-        return 'does not answer (%s)' % text
-    return 'cannot take notifications (%s)' % text

@@ -1,24 +1,14 @@
-"""How the messaging backend puts wire messages on the bus.
+"""The ``rabbit`` publisher: :class:`RabbitPipelineSender`, one AMQP
+connection with publisher confirms, pipelined (see
+:mod:`tidings.backends.messaging.publishers` for the contract), and the
+AMQP framing it writes itself (:class:`PublishFrames`, :func:`amqp_body`).
 
-Two senders with one contract, ``publish(rows)``: every row is
-confirmed by the broker, or :class:`PublishError` says how many of the
-first rows were (the rest must be kept and sent again).  ``publish``
-returns the rows the broker confirmed but gave back because no queue was
-bound to their routing key (``basic.return``: only the pipeline sender
-publishes with ``mandatory`` and sees them); the backend keeps those in
-the outbox instead of counting them sent.  Each sender says what it
-guarantees in ``GUARANTEE`` (see :data:`GUARANTEES`).
-
-- :class:`OsloSender` hands each message to the oslo.messaging
-  transport, exactly as oslo.messaging's own ``MessagingDriver`` does, so
-  our message_id and timestamp are kept (its ``Notifier`` would make new
-  ones).  Any transport works; with rabbit each message waits for its
-  publisher confirm in turn.
-- :class:`RabbitPipelineSender` writes the same AMQP messages as
-  oslo.messaging's rabbit driver (same exchange, routing key, default
-  queue, envelope and properties) but publishes a window of them before
-  waiting for their confirms together: several times the throughput, the
-  same guarantee.
+It writes the same AMQP messages as oslo.messaging's rabbit driver (same
+exchange, routing key, default queue, envelope and properties) but
+publishes a window of them before waiting for their confirms together:
+several times the throughput, the same guarantee.  Every message is
+published ``mandatory``: the broker gives back those no queue takes, and
+``publish`` returns them.
 """
 
 import collections
@@ -26,75 +16,16 @@ import random
 import socket
 import struct
 import time
-import traceback
 
 import amqp
 import orjson
 from oslo_serialization import jsonutils
 
-from tidings.backends import outbox as outbox_mod
-from tidings.backends import private_hooks
+from tidings.backends.messaging import hooks
+from tidings.backends.messaging import outbox as outbox_mod
+from tidings.backends.messaging import publishers
 
 UNIQUE_ID = '_unique_id'
-
-#: What a sender guarantees for a row ``publish`` returned without error:
-#: ``routed``: the broker confirmed it and put it in at least one queue
-#: (unroutable ones come back); ``confirmed``: the broker confirmed it,
-#: a queue may not have received it; ``at-most-once``: handed to a
-#: transport that confirms nothing (Kafka through oslo.messaging: its
-#: send errors are logged by the driver, not raised).
-GUARANTEES = ('routed', 'confirmed', 'at-most-once')
-
-
-class PublishError(Exception):
-    """The broker did not confirm every row; ``confirmed`` first ones
-    made it, ``cause`` says why the others did not."""
-
-    def __init__(self, confirmed, cause, returned=(), in_doubt=0):
-        self.confirmed = confirmed
-        self.cause = cause
-        #: rows among the first ``confirmed`` that came back unroutable
-        self.returned = list(returned)
-        #: rows after the confirmed ones that were written to the broker
-        #: without a confirm: it may have taken them, so sending them again
-        #: may make duplicates
-        self.in_doubt = in_doubt
-        super().__init__('%d confirmed, then %s: %s' % (
-            confirmed, type(cause).__name__, cause))
-
-
-def bare(exc):
-    """``exc`` without tracebacks (its own and those of its cause and
-    context), their frames' variables cleared; returns ``exc``.
-
-    A sender or replay thread keeps the failure it reports in a variable
-    of the frame that caught it, and that frame is in the failure's
-    traceback: a reference cycle, holding the dead connection, its
-    socket and a batch of messages, that only the garbage collector can
-    free, on whichever thread it runs next -- often a caller's, which
-    then pays for closing sockets and freeing the batch.  What tidings
-    reports of a failure is its type and text, never the traceback.
-    """
-    seen = set()
-    pending = [exc]
-    while pending:
-        item = pending.pop()
-        if item is None or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if item.__traceback__ is not None:
-            traceback.clear_frames(item.__traceback__)
-            item.__traceback__ = None
-        pending += (item.__cause__, item.__context__)
-    return exc
-
-
-class ConfirmTimeout(Exception):
-    pass
-
-
-class MessageNacked(Exception):
-    pass
 
 
 def raw_message(row):
@@ -164,45 +95,6 @@ def _spliced_body(row):
     return inner.encode('utf-8')
 
 
-class OsloSender:
-    """Publish through an oslo.messaging notification transport.
-
-    ``guarantee``: ``confirmed`` for rabbit (its driver waits for each
-    publisher confirm), ``at-most-once`` for transports that confirm
-    nothing."""
-
-    def __init__(self, transport, exchange=None, guarantee='confirmed'):
-        import oslo_messaging
-        self._target = oslo_messaging.Target
-        self.transport = transport
-        self.exchange = exchange   # None: the transport's control_exchange
-        self.GUARANTEE = guarantee
-
-    def probe(self):
-        """Nothing to check: the transport connects when it sends."""
-
-    def publish(self, rows, ahead=None):
-        """``ahead`` (see RabbitPipelineSender.publish) is called once
-        every row is sent: each waited for its confirm in turn."""
-        for index, row in enumerate(rows):
-            try:
-                private_hooks.send_notification(
-                    self.transport, self._target(topic=row.routing_key,
-                                                 exchange=self.exchange),
-                    dict(row.ctxt), dict(row.message), row.version,
-                    retry=0)
-            except Exception as exc:
-                # (the driver may have handed the message over before the
-                # failure)
-                raise PublishError(index, exc, in_doubt=1) from exc
-        if ahead is not None:
-            ahead()
-        return []
-
-    def close(self):
-        pass
-
-
 #: py-amqp's capabilities, ``connection.blocked`` on: a broker in a memory
 #: or disk alarm says so (``connection.blocked``) and the sender stops
 #: and waits for ``connection.unblocked`` on the same connection instead
@@ -249,7 +141,7 @@ class RabbitPipelineSender:
     Not thread-safe: one per sender thread.
     """
 
-    GUARANTEE = 'routed'
+    guarantee = 'routed'
 
     def __init__(self, hosts, virtual_host='/', exchange='openstack',
                  durable=False, auto_delete=False, timeout=2.0, window=256,
@@ -372,11 +264,11 @@ class RabbitPipelineSender:
                 channel = self._listen(conn.channel())
                 channel = self._declare_exchange(conn, channel)
             except Exception as exc:
-                last = bare(exc)
-                private_hooks.abort(conn)
+                last = publishers.bare(exc)
+                hooks.abort(conn)
                 continue
             self._next_host = (self._next_host + attempt) % len(self.hosts)
-            private_hooks.fewer_syscalls(conn, self.timeout)
+            hooks.fewer_syscalls(conn, self.timeout)
             self.connection, self.channel = conn, channel
             self._reset_tags()
             return
@@ -410,7 +302,7 @@ class RabbitPipelineSender:
     def close(self):
         conn, self.connection, self.channel = self.connection, None, None
         if conn is not None:
-            private_hooks.abort(conn)
+            hooks.abort(conn)
         if self.blocked:
             # this connection's block ends with it
             self._unblocked()
@@ -431,18 +323,18 @@ class RabbitPipelineSender:
         deadline = time.monotonic() + self.timeout
         while self._acked < upto:
             if self._nacked is not None:
-                raise MessageNacked('the broker refused message %d'
-                                    % self._nacked)
+                raise publishers.MessageNacked(
+                    'the broker refused message %d' % self._nacked)
             if self.blocked:
                 self._wait_unblocked()
                 deadline = time.monotonic() + self.timeout
                 continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise ConfirmTimeout('no publisher confirm within %.1fs'
-                                     % self.timeout)
+                raise publishers.ConfirmTimeout(
+                    'no publisher confirm within %.1fs' % self.timeout)
             # Always the same timeout (the socket's own, see
-            # private_hooks.fewer_syscalls): each read waits at most that
+            # hooks.fewer_syscalls): each read waits at most that
             # long.
             try:
                 self.connection.drain_events(timeout=self.timeout)
@@ -450,8 +342,8 @@ class RabbitPipelineSender:
                 if not self.blocked:
                     raise
         if self._nacked is not None:
-            raise MessageNacked('the broker refused message %d'
-                                % self._nacked)
+            raise publishers.MessageNacked(
+                'the broker refused message %d' % self._nacked)
 
     def _publish_window(self, rows):
         """basic.publish each row, written to the socket in one go."""
@@ -532,7 +424,8 @@ class RabbitPipelineSender:
                 in_doubt = max(0, min(len(rows), self._tag - start)
                                - confirmed)
             self.close()
-            raise PublishError(confirmed, exc, returned, in_doubt) from exc
+            raise publishers.PublishError(
+                confirmed, exc, returned, in_doubt) from exc
         return returned
 
     def _confirm(self, tag, window):

@@ -1,26 +1,27 @@
-"""The private hooks of py-amqp and oslo.messaging (``tidings.backends.
-private_hooks``) exist in the installed versions as tidings uses them: a
-release that renames one fails here, naming the library and version,
-instead of slowing the messaging backend or breaking it quietly."""
+"""The private hooks of py-amqp and oslo.messaging
+(``tidings.backends.messaging.hooks``) exist in the installed versions as
+tidings uses them: a release that renames one fails here, naming the
+library and version, instead of slowing the messaging backend or breaking
+it quietly."""
 
 import unittest.mock
 
 import amqp
 import testtools
 
-from tidings.backends import private_hooks
+from tidings.backends.messaging import hooks
 
 
 class TestInstalledVersions(testtools.TestCase):
 
     def test_every_hook_is_there(self):
-        self.assertEqual([], private_hooks.problems())
+        self.assertEqual([], hooks.problems())
 
     def test_a_missing_hook_is_named_with_the_library_version(self):
         import oslo_messaging
         with unittest.mock.patch.object(oslo_messaging.Transport,
                                         '_send_notification', None):
-            found = private_hooks.problems()
+            found = hooks.problems()
         self.assertEqual(1, len(found), found)
         self.assertRegex(found[0], r'^oslo\.messaging \d+\.\S+: Transport '
                                    r'has no _send_notification')
@@ -32,7 +33,7 @@ class TestInstalledVersions(testtools.TestCase):
             pass
         with unittest.mock.patch.object(oslo_messaging.Transport,
                                         '_send_notification', changed):
-            found = private_hooks.problems()
+            found = hooks.problems()
         self.assertEqual(1, len(found), found)
         self.assertIn('lacks retry', found[0])
 
@@ -41,7 +42,7 @@ class TestInstalledVersions(testtools.TestCase):
             return b''
         with unittest.mock.patch.object(amqp.transport.TCPTransport,
                                         '_read', _read):
-            found = private_hooks.problems()
+            found = hooks.problems()
         self.assertEqual(1, len(found), found)
         self.assertRegex(found[0], r'^amqp \d+\.\S+: TCPTransport\._read no '
                                    r'longer uses self\._quick_recv')
@@ -62,7 +63,7 @@ class TestTheHooks(testtools.TestCase):
             for name in files:
                 path = os.path.join(folder, name)
                 if not name.endswith('.py') or \
-                        path == private_hooks.__file__:
+                        path == hooks.__file__:
                     continue
                 with open(path, encoding='utf-8') as handle:
                     for number, line in enumerate(handle, 1):
@@ -78,7 +79,7 @@ class TestTheHooks(testtools.TestCase):
         sock.recv.return_value = b'x'
         conn = unittest.mock.Mock()
         conn._transport = unittest.mock.Mock(sock=sock, _quick_recv=None)
-        private_hooks.fewer_syscalls(conn, 2.5)
+        hooks.fewer_syscalls(conn, 2.5)
         sock.settimeout.assert_called_once_with(2.5)
         self.assertEqual(b'x', conn._transport._quick_recv(7))
         sock.recv.assert_called_once_with(65536)
@@ -87,19 +88,19 @@ class TestTheHooks(testtools.TestCase):
         class Transport:
             sock = unittest.mock.Mock()
         conn = unittest.mock.Mock(_transport=Transport())
-        private_hooks.fewer_syscalls(conn, 1.0)
+        hooks.fewer_syscalls(conn, 1.0)
         Transport.sock.settimeout.assert_not_called()
 
     def test_abort_closes_the_transport_without_the_property(self):
         conn = amqp.Connection('127.0.0.1:1', connect_timeout=0.01)
         transport = unittest.mock.Mock()
         conn._transport = transport
-        private_hooks.abort(conn)
+        hooks.abort(conn)
         self.assertTrue(transport.close.called)   # (collect() closes it too)
 
     def test_send_notification_passes_version_and_retry(self):
         transport = unittest.mock.Mock()
-        private_hooks.send_notification(transport, 't', {}, {'m': 1}, 2.0,
+        hooks.send_notification(transport, 't', {}, {'m': 1}, 2.0,
                                         3)
         transport._send_notification.assert_called_once_with(
             't', {}, {'m': 1}, version=2.0, retry=3)

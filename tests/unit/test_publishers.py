@@ -9,8 +9,9 @@ from amqp import spec
 from oslo_serialization import jsonutils
 import testtools
 
-from tidings.backends import messaging_senders
-from tidings.backends import outbox
+from tidings.backends.messaging import outbox
+from tidings.backends.messaging import publishers
+from tidings.backends.messaging.publishers import rabbit
 
 
 class _Recorder:
@@ -57,14 +58,14 @@ class TestPublishFrames(testtools.TestCase):
 
     def test_small_message_matches_py_amqp_byte_for_byte(self):
         body = b'{"oslo.version": "2.0"}'
-        frames = messaging_senders.PublishFrames(1, 'openstack', 131072)
+        frames = rabbit.PublishFrames(1, 'openstack', 131072)
         self.assertEqual(
             py_amqp_frames(1, 'openstack', 'versioned.info', body, 131072),
             frames.message('versioned.info', body))
 
     def test_body_over_frame_max_is_split_as_py_amqp_splits_it(self):
         body = bytes(range(256)) * 40          # 10 KiB, frame_max 4 KiB
-        frames = messaging_senders.PublishFrames(3, 'nova', 4096)
+        frames = rabbit.PublishFrames(3, 'nova', 4096)
         out = frames.message('notifications.error', body)
         self.assertEqual(
             py_amqp_frames(3, 'nova', 'notifications.error', body, 4096), out)
@@ -72,18 +73,18 @@ class TestPublishFrames(testtools.TestCase):
 
     def test_body_of_exactly_one_frame_is_one_body_frame(self):
         body = b'x' * (4096 - 8)
-        frames = messaging_senders.PublishFrames(1, 'openstack', 4096)
+        frames = rabbit.PublishFrames(1, 'openstack', 4096)
         self.assertEqual(
             py_amqp_frames(1, 'openstack', 'v.info', body, 4096),
             frames.message('v.info', body))
 
     def test_method_frame_is_reused_per_routing_key(self):
-        frames = messaging_senders.PublishFrames(1, 'openstack', 131072)
+        frames = rabbit.PublishFrames(1, 'openstack', 131072)
         self.assertIs(frames.method('a.info'), frames.method('a.info'))
         self.assertNotEqual(frames.method('a.info'), frames.method('b.info'))
 
     def test_routing_key_over_255_bytes_is_refused_by_name(self):
-        frames = messaging_senders.PublishFrames(1, 'openstack', 131072)
+        frames = rabbit.PublishFrames(1, 'openstack', 131072)
         exc = self.assertRaises(ValueError, frames.method, 'k' * 256)
         self.assertIn('255 bytes', str(exc))
 
@@ -97,7 +98,7 @@ class TestBody(testtools.TestCase):
                                              'size': 10}}}
 
     def test_messagingv2_body_holds_the_same_values_as_jsonutils(self):
-        body = messaging_senders.amqp_body(row(self.WIRE, ctxt={'user': 'u1'}))
+        body = rabbit.amqp_body(row(self.WIRE, ctxt={'user': 'u1'}))
         outer = json.loads(body)
         self.assertEqual('2.0', outer['oslo.version'])
         inner = json.loads(outer['oslo.message'])
@@ -106,25 +107,25 @@ class TestBody(testtools.TestCase):
         self.assertEqual(expected, inner)
 
     def test_messaging_body_is_the_message_itself(self):
-        body = json.loads(messaging_senders.amqp_body(
+        body = json.loads(rabbit.amqp_body(
             row(self.WIRE, version=1.0)))
         body.pop('_unique_id')
         self.assertEqual(self.WIRE, body)
 
     def test_non_ascii_stays_utf8(self):
-        body = messaging_senders.amqp_body(row(self.WIRE, version=1.0))
+        body = rabbit.amqp_body(row(self.WIRE, version=1.0))
         self.assertIn('nightly \u00e9t\u00e9'.encode('utf-8'), body)
 
     def test_datetimes_in_the_context_serialise_as_jsonutils_does(self):
         moment = datetime.datetime(2026, 11, 1, 12, 0, 0, 5)
         value = {'when': moment, 'ids': {1, 2}}
         self.assertEqual(json.loads(jsonutils.dumps(value)),
-                         json.loads(messaging_senders.dumps(value)))
+                         json.loads(rabbit.dumps(value)))
 
     def test_integer_beyond_64_bits_falls_back_to_jsonutils(self):
         value = {'big': 2 ** 70, 1: 'non-text key'}
         self.assertEqual({'big': 2 ** 70, '1': 'non-text key'},
-                         json.loads(messaging_senders.dumps(value)))
+                         json.loads(rabbit.dumps(value)))
 
 
 class TestReplayedBody(testtools.TestCase):
@@ -148,7 +149,7 @@ class TestReplayedBody(testtools.TestCase):
         self.box = outbox.Outbox('sqlite://', 'outbox')
         self.addCleanup(self.box.close)
         # the same _unique_id for every send, so bodies compare as bytes
-        self.patch(messaging_senders.random, 'getrandbits', lambda n: 7)
+        self.patch(rabbit.random, 'getrandbits', lambda n: 7)
 
     def stored(self, version):
         live = [outbox.Row(i + 1, 'id%d' % i, 'n.info', version, ctxt, msg)
@@ -158,10 +159,10 @@ class TestReplayedBody(testtools.TestCase):
 
     def test_messagingv2_replay_is_the_same_bytes_as_the_parsed_path(self):
         live, stored = self.stored(2.0)
-        spliced = [messaging_senders.amqp_body(r) for r in stored]
+        spliced = [rabbit.amqp_body(r) for r in stored]
         # nothing was parsed to make them
         self.assertEqual([None] * 3, [r._message for r in stored])
-        parsed = [messaging_senders.amqp_body(outbox.Row(
+        parsed = [rabbit.amqp_body(outbox.Row(
             r.seq, r.message_id, r.routing_key, r.version, r.ctxt,
             r.message)) for r in stored]
         self.assertEqual(parsed, spliced)
@@ -173,8 +174,8 @@ class TestReplayedBody(testtools.TestCase):
 
     def test_messaging_replay_is_the_message_itself(self):
         _live, stored = self.stored(1.0)
-        spliced = [messaging_senders.amqp_body(r) for r in stored]
-        self.assertEqual([messaging_senders.amqp_body(outbox.Row(
+        spliced = [rabbit.amqp_body(r) for r in stored]
+        self.assertEqual([rabbit.amqp_body(outbox.Row(
             r.seq, r.message_id, r.routing_key, r.version, r.ctxt,
             r.message)) for r in stored], spliced)
         doc = json.loads(spliced[0])
@@ -185,7 +186,7 @@ class TestReplayedBody(testtools.TestCase):
 
     def test_an_empty_message_gets_no_stray_comma(self):
         _live, stored = self.stored(1.0)
-        doc = json.loads(messaging_senders.amqp_body(stored[2]))
+        doc = json.loads(rabbit.amqp_body(stored[2]))
         self.assertEqual(['_unique_id', '_context_user'], list(doc))
 
     def test_a_body_in_another_form_is_parsed_whole(self):
@@ -194,7 +195,7 @@ class TestReplayedBody(testtools.TestCase):
                            'ctxt': {'user': 'u'}}, indent=1)
         self.assertIsNone(outbox.split_body(body))
         row = outbox.Row(1, 'm9', 'n.info', 2.0, None, None, body=body)
-        inner = json.loads(json.loads(messaging_senders.amqp_body(row))[
+        inner = json.loads(json.loads(rabbit.amqp_body(row))[
             'oslo.message'])
         self.assertEqual(('m9', 1, 'u'), (inner['message_id'], inner['n'],
                                           inner['_context_user']))
@@ -214,11 +215,11 @@ class TestBare(testtools.TestCase):
             try:
                 raise OSError('inner')
             except OSError as inner:
-                raise messaging_senders.ConfirmTimeout('outer') from inner
+                raise publishers.ConfirmTimeout('outer') from inner
         try:
             fail()
-        except messaging_senders.ConfirmTimeout as exc:
-            kept = messaging_senders.bare(exc)
+        except publishers.ConfirmTimeout as exc:
+            kept = publishers.bare(exc)
         self.assertEqual('outer', str(kept))
         self.assertIsNone(kept.__traceback__)
         self.assertIsNone(kept.__cause__.__traceback__)
@@ -230,7 +231,7 @@ class TestBare(testtools.TestCase):
         with socket.socket() as sock:       # a port nobody listens on
             sock.bind(('127.0.0.1', 0))
             port = sock.getsockname()[1]
-        sender = messaging_senders.RabbitPipelineSender(
+        sender = rabbit.RabbitPipelineSender(
             [('127.0.0.1', port, 'guest', 'guest')], timeout=0.5)
         gc.collect()
         gc.disable()
@@ -241,7 +242,7 @@ class TestBare(testtools.TestCase):
             try:
                 sender.probe()
             except OSError as exc:
-                failure = messaging_senders.bare(exc)
+                failure = publishers.bare(exc)
             return type(failure).__name__
         self.assertEqual('ConnectionRefusedError', keep_the_failure())
         try:                                # and connect() on its own

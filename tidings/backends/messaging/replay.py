@@ -1,0 +1,156 @@
+"""The replay thread: the outbox back to the broker, in order.
+
+:func:`run` is the thread's loop (started by the backend with the
+backend as argument); :class:`_Replay` what it holds between two
+batches.  The backend's methods it calls (``_replay_rows``,
+``_publish``, ``_adopt``, ``_report_down``, ``_broker_up``) stay on the
+backend: the sender threads and the overflow thread share them.
+"""
+
+import random
+import time
+
+from tidings.backends.messaging import publishers
+
+
+def probe_wait(delay):
+    """Seconds before the next check of a broker that is down: drawn
+    between 0.75 and 1.25 times ``delay`` (processes that lost the
+    same broker do not all knock at the same instant)."""
+    return delay * (0.75 + 0.5 * random.random())
+
+
+def run(backend):
+    """Replay the outbox, in order, while it is in use.
+
+    While the broker is down the thread checks it (a connection, no
+    row read) every ``retry_interval`` seconds, doubling up to
+    ``retry_interval_max``, jittered; once it answers, it replays
+    batches of ``replay_batch`` rows through the pipelined publisher:
+    while a batch's last windows await their confirms, the rows the
+    previous batch had confirmed are deleted (one statement) and the
+    next batch is read, so the broker and the outbox work at the same
+    time.  A row is deleted only once confirmed."""
+    delay = backend.group.retry_interval
+    sender = None
+    replay = _Replay(backend)
+    while not backend._stop.is_set():
+        if (backend.adopt_interval and time.monotonic() - backend._adopted_at
+                >= backend.adopt_interval):
+            # (adopted rows go ahead of ours: read afresh)
+            replay.settle()
+            backend._adopt()
+        if not backend._diverting:
+            replay.settle()
+            backend._replay_wake.wait(backend.IDLE_WAIT)
+            backend._replay_wake.clear()
+            if backend.persist_first:
+                # let a few more arrive (as a sender lingers)
+                time.sleep(backend.linger * (0.5 + random.random()))
+            continue
+        if backend._broker_down:
+            # A sender just failed: see that the broker answers before
+            # reading any row (reading and parsing a batch for nothing
+            # is Python work under the GIL that the callers' threads
+            # would wait for).
+            replay.settle()
+            backend._stop.wait(probe_wait(delay))
+            if backend._stop.is_set():
+                break
+            if sender is None:
+                sender = backend._sender_factory()
+            try:
+                sender.probe()
+            except Exception as exc:
+                backend._report_down(publishers.bare(exc))
+                delay = min(delay * 2, backend.group.retry_interval_max)
+                continue
+        try:
+            rows = replay.next_rows()
+        except Exception as exc:
+            backend._outbox_failed(exc)
+            backend._stop.wait(delay)
+            continue
+        if not rows:
+            replay.settle()
+            with backend.outbox.lock:
+                if backend.outbox.count == 0 and not backend._overflow:
+                    backend._diverting = False
+                    continue
+            backend._stop.wait(0.005)
+            continue
+        if sender is None:
+            sender = backend._sender_factory()
+        confirmed, failure, returned = backend._publish(
+            sender, rows, 'replayed', ahead=replay.ahead(rows))
+        replay.confirmed(rows, confirmed, returned)
+        if failure is not None or returned:
+            # what was read ahead would go before what is kept
+            replay.settle()
+        if failure is not None:
+            backend._report_down(failure)
+            delay = min(delay * 2, backend.group.retry_interval_max)
+            continue
+        if returned:
+            # Kept; the sender declares the default queues again
+            # before the next round.
+            backend._stop.wait(delay)
+            continue
+        delay = backend.group.retry_interval
+        backend._broker_up()
+        with backend._idle:
+            backend._idle.notify_all()
+    replay.settle()
+    if sender is not None:
+        sender.close()
+
+
+class _Replay:
+    """What the replay thread holds between two batches: the rows read
+    ahead (the next batch, read while the broker confirmed the last one)
+    and the rows the broker confirmed but the outbox still holds (deleted
+    in one statement during the next batch's confirms, or before the
+    outbox is read afresh: a fresh read would return them again)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.upcoming = None     # rows read ahead, or None
+        self.done = []           # confirmed, not deleted yet
+
+    def next_rows(self):
+        rows, self.upcoming = self.upcoming, None
+        if rows is None:
+            self.settle()
+            rows = self.backend._replay_rows()
+        return rows
+
+    def ahead(self, rows):
+        """The sender's ``ahead`` for a publish of ``rows``."""
+        def work():
+            self.delete_done()
+            try:
+                self.upcoming = self.backend._replay_rows(after=rows[-1])
+            except Exception as exc:
+                # read afresh next round
+                self.backend._outbox_failed(exc)
+        return work
+
+    def confirmed(self, rows, count, returned):
+        """``count`` first ``rows`` were confirmed, ``returned`` among
+        them came back: the others can go."""
+        self.delete_done()
+        kept = set(map(id, returned))
+        self.done = [row for row in rows[:count] if id(row) not in kept]
+
+    def delete_done(self):
+        done, self.done = self.done, []
+        if done:
+            try:
+                self.backend.outbox.delete(done)
+            except Exception as exc:
+                self.backend._outbox_failed(exc)
+
+    def settle(self):
+        """Nothing read ahead, nothing confirmed left in the outbox."""
+        self.upcoming = None
+        self.delete_done()

@@ -191,6 +191,8 @@ class MessagingBackend(base.QueuedBackend):
         self.plan = plan_mod.plan_sender(conf, group, self._transport_info)
         self.mode = self.plan.mode
         self.guarantee = self.plan.guarantee
+        #: the publisher plugin's class (see publisher_class)
+        self.publisher_cls = self.publisher_class(self.plan.publisher)
         self._sender_factory = self._choose_sender(conf, group)
         for note in self.plan.notes:
             LOG.warning('%s backend: %s', self.name, note)
@@ -369,9 +371,8 @@ class MessagingBackend(base.QueuedBackend):
 
     def _choose_sender(self, conf, group):
         plan = self.plan
-        publisher = self.publisher_class(plan.publisher)
         if plan.mode == 'pipeline':
-            return lambda: publisher(
+            return lambda: self.publisher_cls(
                 stop=self._stop, on_blocked=self._on_blocked,
                 **plan.options)
         return self._oslo_sender
@@ -400,7 +401,7 @@ class MessagingBackend(base.QueuedBackend):
                 om = plan_mod.oslo_messaging()
                 self._transport = om.get_notification_transport(
                     self.conf, url=self.url)
-        return self.publisher_class(self.plan.publisher)(
+        return self.publisher_cls(
             self._transport, exchange=self.group.exchange,
             guarantee=self.guarantee)
 

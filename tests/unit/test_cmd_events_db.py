@@ -4,9 +4,11 @@ import argparse
 import contextlib
 import datetime
 import io
-import signal
 import json
 import os
+import signal
+import threading
+import time
 
 import fixtures
 import sqlalchemy as sa
@@ -267,19 +269,33 @@ class TestDbUpgradeProgress(DbCommandTestCase):
         engine = self.at_0001_with_rows(50)
         attach = dbschema.StatementCancel.attach
 
+        sent, cancelled = threading.Event(), []
+
+        def hold(cancel):
+            # Once Ctrl-C is sent, the statement running does not end
+            # before the command cancels it (sleeping lets the thread that
+            # handles the signal run), and then it fails as the
+            # connection's interrupt() makes it fail: no race with its
+            # end.  Later statements (the revision read) run.
+            if not sent.is_set():
+                return 0
+            while not cancel.cancelled:
+                time.sleep(0.002)
+            sent.clear()
+            return 1
+
         def slow_attach(cancel, connection):
-            # Every statement runs until it is cancelled: the index
-            # build Ctrl-C stops, without a race with its end.
             attach(cancel, connection)
-            cancel.dbapi.set_progress_handler(
-                lambda: 1 if cancel.cancelled else 0, 100)
+            cancel.dbapi.set_progress_handler(lambda: hold(cancel), 10)
         self.useFixture(fixtures.MonkeyPatch(
             'tidings.backends.dbschema.StatementCancel.attach', slow_attach))
 
         class CtrlC(progress.StepProgress):
             def __call__(self, step):
                 super().__call__(step)
-                if step and 'CREATE INDEX' in step:
+                if step and 'CREATE INDEX' in step and not cancelled:
+                    cancelled.append(step)
+                    sent.set()
                     os.kill(os.getpid(), signal.SIGINT)
         self.useFixture(fixtures.MonkeyPatch(
             'tidings.cmd.db.StepProgress', CtrlC))

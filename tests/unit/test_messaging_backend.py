@@ -19,6 +19,7 @@ from tidings.backends.messaging import backend as messaging_backend
 from tidings.backends.messaging import plan
 from tidings.backends.messaging import publishers
 from tidings.backends.messaging import replay
+from tidings.backends.messaging import states
 from tidings.backends.messaging.publishers import oslo as oslo_publisher
 from tidings.backends.messaging.publishers import rabbit as rabbit_publisher
 from tidings.catalogs.demo import events
@@ -393,7 +394,7 @@ class TestDelivery(MessagingBackendTest):
         # that notify at a fixed period
         self.assertGreater(max(waits) - min(waits), 0.008)
         self.assertGreater(len(set(waits)), 1900)
-        backend._diverting = True       # the broker is down: 4x longer
+        backend.delivery.state = states.DIVERTING   # broker down: 4x longer
         waits = [backend._linger() for _ in range(200)]
         self.assertGreaterEqual(min(waits), 0.02)
         self.assertLessEqual(max(waits), 0.06)

@@ -50,6 +50,7 @@ from tidings.backends.messaging import outbox as outbox_mod
 from tidings.backends.messaging import plan as plan_mod
 from tidings.backends.messaging import publishers
 from tidings.backends.messaging import replay
+from tidings.backends.messaging import states
 from tidings.conf import _checks as conf_checks
 from tidings.objects import errors
 from tidings.objects import schema as schema_mod
@@ -201,13 +202,13 @@ class MessagingBackend(base.QueuedBackend):
         self.outbox = outbox_mod.Outbox(outbox_url, group.outbox_table,
                                         group.outbox_max_rows)
         self._seq = itertools.count(self.outbox.last_seq + 1)
-        self._diverting = False
+        #: normal, diverting, draining or blocked (see states)
+        self.delivery = states.Delivery(self._state_changed)
         self._adopted_at = 0.0
         self._lock = threading.Lock()
         self._idle = threading.Condition(threading.Lock())
         self._stop = threading.Event()
         self._replay_wake = threading.Event()
-        self._broker_down = False
         self._lanes = []
         self._replayer = None
         # Notifications that found their lane full, waiting for the
@@ -227,7 +228,7 @@ class MessagingBackend(base.QueuedBackend):
             LOG, '%s backend: notifications no queue received' % self.name)
         self._take_over_the_outbox()
         _OPEN.add(self)
-        if self._diverting:
+        if self.delivery.diverting:
             self._start()
 
     def _take_over_the_outbox(self):
@@ -237,7 +238,7 @@ class MessagingBackend(base.QueuedBackend):
         left = self.outbox.count
         self._adopt()
         if self.outbox.count:
-            self._diverting = True
+            self.delivery.fire(states.QUEUED)
         if left:
             LOG.info('%s backend: %d message(s) left in the outbox %s by '
                      'an earlier run; replaying them', self.name, left,
@@ -253,7 +254,7 @@ class MessagingBackend(base.QueuedBackend):
                 adopted = self.outbox.adopt(
                     next(self._seq) if bound is None else bound)
                 if adopted:
-                    self._diverting = True
+                    self.delivery.fire(states.QUEUED)
         except Exception as exc:
             self._outbox_failed(exc)
             return 0
@@ -463,7 +464,7 @@ class MessagingBackend(base.QueuedBackend):
             if forked:       # nothing is shared: our own outbox slot
                 self.outbox.after_fork()
                 self._seq = itertools.count(self.outbox.last_seq + 1)
-                self._diverting = False
+                self.delivery.reset()
             self._stop.clear()
             self._lanes = [_Lane(i, self.queue_size)
                            for i in range(self.group.sender_threads)]
@@ -510,7 +511,7 @@ class MessagingBackend(base.QueuedBackend):
         runs, on the same CPU, which shows in the callers' p99 (the
         operator guide, "Caller latency", has the figures).
         """
-        return self.linger * (4 if self._diverting else 1) * (
+        return self.linger * (4 if self.delivery.diverting else 1) * (
             0.5 + random.random())
 
     def _run_lane(self, lane):
@@ -591,7 +592,7 @@ class MessagingBackend(base.QueuedBackend):
             # Divert before taking them: a sender seeing the overflow
             # empty must already see the outbox in use, so it cannot
             # publish a newer notification ahead of these.
-            self._diverting = True
+            self.delivery.fire(states.QUEUED)
             items = []
             while len(items) < (limit or self.group.replay_batch):
                 try:
@@ -611,17 +612,17 @@ class MessagingBackend(base.QueuedBackend):
     def _deliver(self, lane, batch):
         rows = self._rows(batch)
         # (the overflow first: see _write_overflow)
-        if (self._overflow or self._diverting) and self._to_outbox(
+        if (self._overflow or self.delivery.diverting) and self._to_outbox(
                 rows, diverting=True):
             return
         if lane.sender is None:
             lane.sender = self._sender_factory()
         confirmed, failure, returned = self._publish(lane.sender, rows)
         if failure is None and not returned:
-            self._broker_up()
+            self.answered()
             return
         if failure is not None:
-            self._report_down(failure)
+            self.failed(failure)
         # What came back unroutable goes behind what the outbox holds,
         # with the rest, in order.
         kept = set(map(id, returned))
@@ -668,14 +669,15 @@ class MessagingBackend(base.QueuedBackend):
         only while the outbox is in use (returns False when it drained
         meanwhile, and the caller publishes instead)."""
         with self.outbox.lock:
-            if diverting and not (self._diverting or self._overflow):
+            if diverting and not (self.delivery.diverting or
+                                  self._overflow):
                 return False
             try:
                 kept = self.outbox.put(rows)
             except Exception as exc:
                 kept = 0
                 self._outbox_failed(exc)
-            self._diverting = True
+            self.delivery.fire(states.QUEUED)
         if kept < len(rows):
             self._drop(len(rows) - kept, 'outbox full (%d rows) or '
                        'unwritable' % self.outbox.max_rows)
@@ -716,11 +718,21 @@ class MessagingBackend(base.QueuedBackend):
             rows = [r for r in rows if r.seq < bound]
         return rows
 
-    # broker health, reported once per outage
+    # delivery states (see states), reported once per change
+
+    def failed(self, exc):
+        """A publish or a check of the broker failed with ``exc``."""
+        self.delivery.fire(states.FAILED, exc)
+
+    def answered(self):
+        """A publish succeeded (cheap when nothing was wrong)."""
+        if self.delivery.state is not states.NORMAL:
+            self.delivery.fire(states.ANSWERED)
 
     def _on_blocked(self, blocked, reason):
         """A sender's connection was blocked (or unblocked) by the
-        broker's flow control; logged once per block."""
+        broker's flow control: the first block, and the end of the
+        last, move the delivery state."""
         with self._lock:
             if blocked:
                 self._blocked_senders += 1
@@ -730,43 +742,34 @@ class MessagingBackend(base.QueuedBackend):
             else:
                 self._blocked_senders = max(0, self._blocked_senders - 1)
                 first = self._blocked_senders == 0
-        if first and blocked:
-            LOG.warning('%s backend: the broker at [%s] transport_url = %s '
-                        'blocks publishing (%s: a memory or disk alarm); '
+        if first:
+            self.delivery.fire(states.BLOCK if blocked else states.UNBLOCK,
+                               reason)
+
+    def _state_changed(self, old, new, event, detail):
+        """Log a change of the delivery state: a broker lost once per
+        outage, its return, a block and its end."""
+        self._replay_wake.set()
+        where = '%s backend: the broker at [%s] transport_url = %s' % (
+            self.name, GROUP, self.masked_url)
+        if new == states.DIVERTING:
+            LOG.error('%s %s; notifications are kept in the outbox %s and '
+                      'replayed when it is back (reported once until then)',
+                      where, plan_mod.describe_failure(detail),
+                      urls.mask_url(self.outbox.url))
+        elif new == states.BLOCKED:
+            LOG.warning('%s blocks publishing (%s: a memory or disk alarm); '
                         'nothing more is sent until it lifts the block, '
                         'what is published waits for its confirm on the '
                         'same connection, and new notifications wait in '
-                        'the queue and the outbox %s', self.name, GROUP,
-                        self.masked_url, reason,
+                        'the outbox %s', where, detail,
                         urls.mask_url(self.outbox.url))
-        elif first:
-            LOG.warning('%s backend: the broker at [%s] transport_url = %s '
-                        'lifted its block; sending again (%d in the '
-                        'outbox)', self.name, GROUP, self.masked_url,
-                        self.outbox.count)
-
-    def _report_down(self, exc):
-        with self._lock:
-            if self._broker_down:
-                return
-            self._broker_down = True
-        LOG.error('%s backend: the broker at [%s] transport_url = %s %s; '
-                  'notifications are kept in the outbox %s and replayed '
-                  'when it is back (reported once until then)', self.name,
-                  GROUP, self.masked_url, plan_mod.describe_failure(exc),
-                  urls.mask_url(self.outbox.url))
-
-    def _broker_up(self):
-        if not self._broker_down:
-            return
-        with self._lock:
-            if not self._broker_down:
-                return
-            self._broker_down = False
-        LOG.warning('%s backend: the broker at [%s] transport_url = %s '
-                    'takes notifications again; replaying the outbox (%d '
-                    'left)', self.name, GROUP, self.masked_url,
-                    self.outbox.count)
+        elif old == states.BLOCKED:
+            LOG.warning('%s lifted its block; sending again (%d in the '
+                        'outbox)', where, self.outbox.count)
+        elif old == states.DIVERTING:
+            LOG.warning('%s takes notifications again; replaying the outbox '
+                        '(%d left)', where, self.outbox.count)
 
     # flush, close, health
 
@@ -789,7 +792,7 @@ class MessagingBackend(base.QueuedBackend):
                 # takes it)
                 while self.pending() or (
                         self.persist_first and self.outbox.count
-                        and not self._broker_down):
+                        and self.delivery.state is not states.DIVERTING):
                     remaining = 0.1 if deadline is None else min(
                         0.1, deadline - time.monotonic())
                     if remaining <= 0:
@@ -838,7 +841,8 @@ class MessagingBackend(base.QueuedBackend):
         benchmarks); True when they are."""
         deadline = time.monotonic() + timeout
         with self._idle:
-            while self.pending() or self.outbox.count or self._diverting:
+            while self.pending() or self.outbox.count or \
+                    self.delivery.diverting:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -871,4 +875,5 @@ class MessagingBackend(base.QueuedBackend):
         out['guarantee'] = self.guarantee
         out['mode'] = self.mode
         out['blocked_now'] = self._blocked_senders > 0
+        out['state'] = self.delivery.state
         return out

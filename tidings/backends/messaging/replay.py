@@ -3,14 +3,19 @@
 :func:`run` is the thread's loop (started by the backend with the
 backend as argument); :class:`_Replay` what it holds between two
 batches.  The backend's methods it calls (``_replay_rows``,
-``_publish``, ``_adopt``, ``_report_down``, ``_broker_up``) stay on the
-backend: the sender threads and the overflow thread share them.
+``_publish``, ``_adopt``, ``failed``, ``answered``) stay on the
+backend: the sender threads and the overflow thread share them.  What
+the thread does is the backend's delivery state's (see
+:mod:`~tidings.backends.messaging.states`): nothing in ``normal``, check
+the broker in ``diverting``, replay in ``draining``, wait in
+``blocked``.
 """
 
 import random
 import time
 
 from tidings.backends.messaging import publishers
+from tidings.backends.messaging import states
 
 
 def probe_wait(delay):
@@ -40,15 +45,17 @@ def run(backend):
             # (adopted rows go ahead of ours: read afresh)
             replay.settle()
             backend._adopt()
-        if not backend._diverting:
+        state = backend.delivery.state
+        if state is states.NORMAL or state is states.BLOCKED:
+            # nothing to replay, or nothing may be sent
             replay.settle()
             backend._replay_wake.wait(backend.IDLE_WAIT)
             backend._replay_wake.clear()
-            if backend.persist_first:
+            if backend.persist_first and state is states.NORMAL:
                 # let a few more arrive (as a sender lingers)
                 time.sleep(backend.linger * (0.5 + random.random()))
             continue
-        if backend._broker_down:
+        if state is states.DIVERTING:
             # A sender just failed: see that the broker answers before
             # reading any row (reading and parsing a batch for nothing
             # is Python work under the GIL that the callers' threads
@@ -62,7 +69,7 @@ def run(backend):
             try:
                 sender.probe()
             except Exception as exc:
-                backend._report_down(publishers.bare(exc))
+                backend.failed(publishers.bare(exc))
                 delay = min(delay * 2, backend.group.retry_interval_max)
                 continue
         try:
@@ -75,7 +82,7 @@ def run(backend):
             replay.settle()
             with backend.outbox.lock:
                 if backend.outbox.count == 0 and not backend._overflow:
-                    backend._diverting = False
+                    backend.delivery.fire(states.EMPTIED)
                     continue
             backend._stop.wait(0.005)
             continue
@@ -88,7 +95,7 @@ def run(backend):
             # what was read ahead would go before what is kept
             replay.settle()
         if failure is not None:
-            backend._report_down(failure)
+            backend.failed(failure)
             delay = min(delay * 2, backend.group.retry_interval_max)
             continue
         if returned:
@@ -97,7 +104,7 @@ def run(backend):
             backend._stop.wait(delay)
             continue
         delay = backend.group.retry_interval
-        backend._broker_up()
+        backend.answered()
         with backend._idle:
             backend._idle.notify_all()
     replay.settle()

@@ -59,6 +59,8 @@ publishing to its own fresh topic:
   ``drain_cpu_share``, that CPU time over the wall time (well under 1.0:
   the process waited for the broker or for a CPU); ``drain_lost``:
   messages the queue holds fewer than were emitted (backlog and live);
+  ``--only drain`` runs nothing else, ``--rounds`` times: the medians,
+  each run's figures in ``drain_rounds``;
 - with ``--cluster``: ``cluster_quorum_per_s`` beside ``single_per_s``,
   ``tidings_per_s`` on the 3-node test cluster (``tools/rabbit-cluster.sh
   start``; the URL names the three nodes, quorum queues) and on the
@@ -79,7 +81,7 @@ publishing to its own fresh topic:
     python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
         [--rounds 3] [--outage 10] [--no-outage] [--with-nova] [--sched]
         [--gc-freeze] [--pin] [--persist-first] [--drain-backlog 20000]
-        [--no-drain] [--cluster]
+        [--no-drain] [--only drain] [--cluster]
 
 The outage part needs ``rabbitmqctl`` (run as root); it always starts the
 broker again.
@@ -328,6 +330,29 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
             'drain_lost': None if not delivered else max(
                 0, left + len(ids) - queued),
             'drain_stats': stats}
+
+
+def drain_rounds(args, state):
+    """``--only drain``: :func:`bench_replay_drain` ``--rounds`` times;
+    the medians of its figures, each run's in ``drain_rounds``."""
+    runs = []
+    for _ in range(args.rounds):
+        run = bench_replay_drain(args.url, args.drain_backlog, args.rate,
+                                 state)
+        runs.append(run)
+    out = dict(runs[-1])
+    for key in ('drain_rows_per_s', 'drain_over_live_rate',
+                'drain_cpu_us_per_row', 'drain_steady_rows_per_s',
+                'drain_seconds', 'drain_cpu_share'):
+        values = [run[key] for run in runs if run[key] is not None]
+        out[key] = statistics.median(values) if values else None
+    out['drain_rounds'] = [
+        {key: round(run[key], 2) if isinstance(run[key], float) else run[key]
+         for key in ('drain_rows_per_s', 'drain_over_live_rate',
+                     'drain_cpu_us_per_row', 'drain_lost')}
+        for run in runs]
+    out['rate'] = args.rate
+    return out
 
 
 def bench_oslo(url, count):
@@ -732,6 +757,10 @@ def main(argv=None):
                         help='rows in the outbox for the replay drain run '
                              '(drain_*), replayed while --rate continues')
     parser.add_argument('--no-drain', action='store_true')
+    parser.add_argument('--only', choices=['drain'],
+                        help='run only that part (drain: the replay drain '
+                             'run, drain_* keys; with --rounds N, N runs, '
+                             'each one in drain_rounds)')
     parser.add_argument('--cluster', action='store_true',
                         help='also tidings_per_s on the 3-node test '
                              'cluster (tools/rabbit-cluster.sh, quorum '
@@ -763,6 +792,9 @@ def main(argv=None):
     try:
         with pinned(args.pin) as where:
             out['pinned'] = where
+            if args.only == 'drain':
+                out.update(drain_rounds(args, state))
+                return report(out, args.json)
             out['tidings_per_s'], tstats = bench_tidings(args.url, args.count,
                                                          state)
             out['oslo_messaging_per_s'] = bench_oslo(args.url, args.peer_count)
@@ -800,8 +832,13 @@ def main(argv=None):
             out['count'] = args.count
     finally:
         shutil.rmtree(state, ignore_errors=True)
+    return report(out, args.json)
+
+
+def report(out, as_json):
+    """Print ``out`` (JSON, or one key a line); the exit status."""
     out['load_avg_end'] = os.getloadavg()[0]
-    if args.json:
+    if as_json:
         print(json.dumps(out, indent=2, sort_keys=True))
         return 0
     for key in sorted(out):

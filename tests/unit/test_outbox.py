@@ -166,6 +166,37 @@ class OutboxOwnersMixin:
         last = box.head(10)[-1]
         self.assertEqual([], box.head(10, last))
 
+    def test_delete_read_forgets_the_run_and_nothing_written_since(self):
+        box, other = self.open(), self.open()
+        box.put(rows(1, 2, 'kept'))
+        box.put(rows(10, 4, 'run') + rows(20, 2, 'after'))
+        other.put(rows(1, 30, 'x'))
+        run = box.head(4, box.head(2)[-1])
+        self.assertEqual(['run-10', 'run-11', 'run-12', 'run-13'],
+                         [r.message_id for r in run])
+        # written after the read, with seqs inside the run's range: a
+        # notification that was still on its way when the run was read
+        box.put(rows(11, 1, 'late') + rows(12, 1, 'late'))
+        self.assertEqual(6, box.delete_read(run))
+        self.assertEqual(['kept-1', 'kept-2', 'late-11', 'late-12',
+                          'after-20', 'after-21'],
+                         [r.message_id for r in box.head(10)])
+        self.assertEqual(30, other.count)
+        self.assertEqual(30, len(other.head(100)))
+        self.assertEqual(6, box.delete_read([]))
+
+    def test_delete_read_of_a_part_of_a_seq_keeps_its_twin(self):
+        box = self.open()
+        # one notification on two topics: two rows of seq 1
+        box.put(rows(1, 1, 'a') + rows(1, 1, 'b') + rows(2, 1, 'c'))
+        first = box.head(1)
+        self.assertEqual(2, box.delete_read(first))
+        self.assertEqual(['b-1', 'c-2'],
+                         [r.message_id for r in box.head(10)])
+        rest = box.head(10)
+        self.assertEqual(1, box.delete_read(rest[1:]))
+        self.assertEqual(['b-1'], [r.message_id for r in box.head(10)])
+
     def test_rows_of_a_running_process_are_never_adopted(self):
         first, second = self.open(), self.open()
         first.put(rows(1, 3, 'a'))

@@ -59,8 +59,13 @@ publishing to its own fresh topic:
   ``drain_cpu_share``, that CPU time over the wall time (well under 1.0:
   the process waited for the broker or for a CPU); ``drain_lost``:
   messages the queue holds fewer than were emitted (backlog and live);
+  ``drain_broker_cpu_us_per_row``: the broker's CPU time (the process
+  listening on port 5672, found in /proc) over the same rows;
   ``--only drain`` runs nothing else, ``--rounds`` times: the medians,
-  each run's figures in ``drain_rounds``;
+  each run's figures in ``drain_rounds``; with ``--base TREE`` each round
+  is a pair of runs, TREE's tidings and this checkout's, which goes first
+  alternating (``base_*`` beside ``drain_*``, each pair in
+  ``drain_pairs``);
 - with ``--cluster``: ``cluster_quorum_per_s`` beside ``single_per_s``,
   ``tidings_per_s`` on the 3-node test cluster (``tools/rabbit-cluster.sh
   start``; the URL names the three nodes, quorum queues) and on the
@@ -81,7 +86,7 @@ publishing to its own fresh topic:
     python benchmarks/messaging.py [--json] [--count 10000] [--rate 2000]
         [--rounds 3] [--outage 10] [--no-outage] [--with-nova] [--sched]
         [--gc-freeze] [--pin] [--persist-first] [--drain-backlog 20000]
-        [--no-drain] [--only drain] [--cluster]
+        [--no-drain] [--only drain [--base TREE]] [--cluster]
 
 The outage part needs ``rabbitmqctl`` (run as root); it always starts the
 broker again.
@@ -256,6 +261,42 @@ def bench_cluster(url, count, state, rounds=3):
             if single_per_s else None}
 
 
+def broker_pid(port=5672):
+    """The pid of the process listening on 127.0.0.1:``port`` (the
+    broker), read from /proc (Linux, run as root or as the broker's
+    user), or None."""
+    try:
+        with open('/proc/net/tcp') as table:
+            lines = table.read().splitlines()[1:]
+    except OSError:
+        return None
+    wanted = '0100007F:%04X' % port
+    inodes = {fields[9] for fields in map(str.split, lines)
+              if fields[1] == wanted and fields[3] == '0A'}
+    links = {'socket:[%s]' % inode for inode in inodes}
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            fds = os.listdir('/proc/%s/fd' % pid)
+            if any(os.readlink('/proc/%s/fd/%s' % (pid, fd)) in links
+                   for fd in fds):
+                return int(pid)
+        except OSError:
+            continue
+    return None
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) process ``pid`` used so far, or None."""
+    if pid is None:
+        return None
+    try:
+        with open('/proc/%d/stat' % pid) as stat:
+            fields = stat.read().rsplit(')', 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def fill_outbox(state, name, count):
     """``count`` notifications of topic ``name`` left in the outbox under
     ``state`` by a notifier whose broker refuses connections (a port
@@ -285,6 +326,8 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
     from tidings.catalogs.demo import events
     name = topic()
     left = fill_outbox(state, name, backlog)
+    broker = broker_pid()
+    broker_start = process_cpu(broker)
     cpu_start = time.process_time()
     start = time.perf_counter()
     notifier = make_notifier(url, state, name)
@@ -309,6 +352,9 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
         pass
     elapsed = drained[0] if drained else time.perf_counter() - start
     cpu = time.process_time() - cpu_start
+    broker_cpu = process_cpu(broker)
+    if broker_cpu is not None and broker_start is not None:
+        broker_cpu -= broker_start
     replayed = min(counters['replayed'], left)
     delivered = backend.wait_delivered(120)
     stats = backend.stats()
@@ -323,6 +369,8 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
             'drain_first_replayed_s': first[0][0] if first else None,
             'drain_cpu_share': cpu / elapsed,
             'drain_cpu_us_per_row': cpu * 1e6 / max(1, replayed + len(ids)),
+            'drain_broker_cpu_us_per_row': None if broker_cpu is None
+            else broker_cpu * 1e6 / max(1, replayed + len(ids)),
             'drain_steady_rows_per_s': steady,
             'drain_over_live_rate': per_s / rate,
             'drain_seconds': elapsed, 'drain_done': bool(drained),
@@ -332,25 +380,74 @@ def bench_replay_drain(url, backlog, rate, state, timeout=60.0):
             'drain_stats': stats}
 
 
+#: The drain figures --only drain gives as medians (and per run).
+DRAIN_KEYS = ('drain_rows_per_s', 'drain_over_live_rate',
+              'drain_cpu_us_per_row', 'drain_broker_cpu_us_per_row',
+              'drain_steady_rows_per_s', 'drain_seconds', 'drain_cpu_share')
+
+
 def drain_rounds(args, state):
     """``--only drain``: :func:`bench_replay_drain` ``--rounds`` times;
-    the medians of its figures, each run's in ``drain_rounds``."""
-    runs = []
-    for _ in range(args.rounds):
-        run = bench_replay_drain(args.url, args.drain_backlog, args.rate,
-                                 state)
-        runs.append(run)
-    out = dict(runs[-1])
-    for key in ('drain_rows_per_s', 'drain_over_live_rate',
-                'drain_cpu_us_per_row', 'drain_steady_rows_per_s',
-                'drain_seconds', 'drain_cpu_share'):
-        values = [run[key] for run in runs if run[key] is not None]
-        out[key] = statistics.median(values) if values else None
+    the medians of its figures, each run's in ``drain_rounds``.  With
+    ``--base TREE``, each round is a pair of runs in child processes, one
+    with TREE's tidings and one with this checkout's, which goes first
+    alternating: ``base_*`` beside ``drain_*`` and each pair's ratio
+    (head / base) in ``drain_pairs``."""
+    if args.base:
+        return drain_pairs(args)
+    runs = [bench_replay_drain(args.url, args.drain_backlog, args.rate,
+                               state) for _ in range(args.rounds)]
+    out = dict(runs[-1], **drain_medians(runs))
     out['drain_rounds'] = [
         {key: round(run[key], 2) if isinstance(run[key], float) else run[key]
-         for key in ('drain_rows_per_s', 'drain_over_live_rate',
-                     'drain_cpu_us_per_row', 'drain_lost')}
+         for key in DRAIN_KEYS[:4] + ('drain_lost',)}
         for run in runs]
+    out['rate'] = args.rate
+    return out
+
+
+def drain_medians(runs, prefix='drain_'):
+    out = {}
+    for key in DRAIN_KEYS:
+        values = [run[key] for run in runs if run.get(key) is not None]
+        out[prefix + key[len('drain_'):]] = statistics.median(
+            values) if values else None
+    return out
+
+
+def drain_child(tree, args):
+    """One --only drain run in a child process with ``tree``'s tidings."""
+    env = dict(os.environ, PYTHONPATH=tree)
+    done = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), '--only', 'drain',
+         '--rounds', '1', '--json', '--url', args.url, '--rate',
+         str(args.rate), '--drain-backlog', str(args.drain_backlog)],
+        env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def drain_pairs(args):
+    head_tree = os.path.dirname(HERE)
+    base_tree = os.path.abspath(args.base)
+    head, base, pairs = [], [], []
+    for index in range(args.rounds):
+        order = [('base', base_tree), ('head', head_tree)]
+        if index % 2:
+            order.reverse()
+        got = {label: drain_child(tree, args) for label, tree in order}
+        head.append(got['head'])
+        base.append(got['base'])
+        pairs.append({
+            'first': order[0][0],
+            'rows_per_s': [round(got['base']['drain_rows_per_s']),
+                           round(got['head']['drain_rows_per_s'])],
+            'cpu_us_per_row': [round(got['base']['drain_cpu_us_per_row'], 1),
+                               round(got['head']['drain_cpu_us_per_row'], 1)],
+            'lost': [got['base']['drain_lost'], got['head']['drain_lost']],
+            'load_avg': round(got['head']['load_avg_end'], 1)})
+    out = dict(drain_medians(head), **drain_medians(base, 'base_'))
+    out['drain_pairs'] = pairs
+    out['base'] = base_tree
     out['rate'] = args.rate
     return out
 
@@ -761,6 +858,10 @@ def main(argv=None):
                         help='run only that part (drain: the replay drain '
                              'run, drain_* keys; with --rounds N, N runs, '
                              'each one in drain_rounds)')
+    parser.add_argument('--base', metavar='TREE',
+                        help='with --only drain: pairs of runs, another '
+                             'checkout\'s tidings (e.g. a worktree of '
+                             'main) beside this one, alternately')
     parser.add_argument('--cluster', action='store_true',
                         help='also tidings_per_s on the 3-node test '
                              'cluster (tools/rabbit-cluster.sh, quorum '

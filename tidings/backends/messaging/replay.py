@@ -123,6 +123,7 @@ class _Replay:
         self.backend = backend
         self.upcoming = None     # rows read ahead, or None
         self.done = []           # confirmed, not deleted yet
+        self.done_run = False    # done is a run of one read (none returned)
 
     def next_rows(self):
         rows, self.upcoming = self.upcoming, None
@@ -146,14 +147,24 @@ class _Replay:
         """``count`` first ``rows`` were confirmed, ``returned`` among
         them came back: the others can go."""
         self.delete_done()
-        kept = set(map(id, returned))
-        self.done = [row for row in rows[:count] if id(row) not in kept]
+        if returned:
+            kept = set(map(id, returned))
+            self.done = [row for row in rows[:count] if id(row) not in kept]
+            self.done_run = False
+        else:
+            # a run of one outbox read: one range statement
+            self.done = rows[:count]
+            self.done_run = True
 
     def delete_done(self):
         done, self.done = self.done, []
         if done:
+            outbox = self.backend.outbox
             try:
-                self.backend.outbox.delete(done)
+                if self.done_run:
+                    outbox.delete_read(done)
+                else:
+                    outbox.delete(done)
             except Exception as exc:
                 self.backend._outbox_failed(exc)
 

@@ -309,7 +309,10 @@ class TestFlowControl(ClusterTestCase):
     the system node), the memory watermark set so low that the broker
     blocks publishers, then put back."""
 
-    def test_memory_alarm_stops_sending_and_loses_nothing(self):
+    def block_for(self, seconds):
+        """Notify at 2,000/s through a memory alarm of ``seconds``: no
+        loss, no duplicate (what was in flight stayed on its connection),
+        the backend ``blocked`` meanwhile."""
         notifier, backend = self.notifier(rabbit={
             'rabbit_quorum_queue': True}, publish_timeout=1.0)
         latencies = []
@@ -320,7 +323,7 @@ class TestFlowControl(ClusterTestCase):
         while not backend.stats()['blocked_now']:
             self.assertLess(time.monotonic(), deadline, backend.stats())
             ids += self.paced(notifier, 0.2, latencies=latencies)
-        ids += self.paced(notifier, 5.0, latencies=latencies)
+        ids += self.paced(notifier, seconds, latencies=latencies)
         during = backend.stats()
         self.watermark('0.4')
         self.assertTrue(backend.wait_delivered(60), backend.stats())
@@ -333,13 +336,22 @@ class TestFlowControl(ClusterTestCase):
             'duplicates %d; caller max %.1f ms; stats %s' % (
                 len(ids), during['outbox'], len(received), duplicates,
                 max(latencies) * 1000, stats)))
+        self.assertEqual('blocked', during['state'])
         self.assertEqual(0, lost)
         # what was in flight stayed on its connection: not sent twice
         self.assertEqual(0, duplicates)
         self.assertGreaterEqual(stats['blocked'], 1)
         self.assertFalse(stats['blocked_now'])
+        self.assertEqual('normal', stats['state'])
         self.assertEqual(len(ids), stats['sent'] + stats['replayed'])
         self.assertCallerNeverWaitedForTheBroker(latencies)
+
+    def test_memory_alarm_stops_sending_and_loses_nothing(self):
+        self.block_for(5.0)
+
+    def test_a_longer_alarm_sends_nothing_twice_either(self):
+        # (the issue measured copies growing with the alarm's length)
+        self.block_for(15.0)
 
 
 class Consumer(threading.Thread):

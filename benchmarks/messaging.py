@@ -70,7 +70,13 @@ publishing to its own fresh topic:
   ``tidings_per_s`` on the 3-node test cluster (``tools/rabbit-cluster.sh
   start``; the URL names the three nodes, quorum queues) and on the
   single broker, alternately ``--rounds`` times (medians, each round in
-  ``*_rounds_per_s``), and ``cluster_over_single``, their ratio;
+  ``*_rounds_per_s``), and ``cluster_over_single``, their ratio; then the
+  publisher's node killed: ``node_kill_first_delivery_s``, the seconds
+  from the first node's SIGKILL to the first delivery (to a consumer on
+  the third node) of a notification emitted after it, at ``--rate`` with
+  quorum queues, with ``node_kill_lost``, ``node_kill_duplicates`` (and
+  ``node_kill_duplicates_possible``, what the backend said to expect) and
+  the callers' ``node_kill_caller_p99_us`` / ``node_kill_caller_max_us``;
 - ``pinned`` (``--pin``): this process on the first CPU and the local
   RabbitMQ on the others, as the operator guide advises, else null: on a
   two-CPU machine the broker otherwise takes the caller's CPU while it
@@ -295,6 +301,59 @@ def process_cpu(pid):
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def bench_node_kill(rate, state, before=1.0, after=4.0):
+    """Quorum queues on the test cluster, a consumer on the third node,
+    notify() at ``rate``; the first node (where the publisher connected)
+    killed with SIGKILL after ``before`` seconds, then ``after`` seconds
+    more; the node started again.  The seconds from the kill to the
+    first delivery of a notification emitted after it, lost and
+    duplicates (read by the consumer), the callers' p99/max."""
+    if os.path.dirname(HERE) not in sys.path:
+        sys.path.append(os.path.dirname(HERE))
+    from tests.functional import cluster
+    from tidings.catalogs.demo import events
+    name = topic()
+    notifier = make_notifier(cluster.URL, state, name, exchange=name,
+                             rabbit={'rabbit_quorum_queue': True},
+                             publish_timeout=1.0)
+    backend = notifier.backend('messaging')
+    event, payload = events.EVENT_TYPE_BACKUP_CREATE_START, sample()
+    ids = []
+    latencies = paced(notifier, event, payload, rate, 0.2, ids)
+    backend.wait_delivered(20)
+    consumer = cluster.Consumer(cluster.PORTS[2], name + '.info')
+    consumer.start()
+    consumer.ready.wait(10)
+    latencies += paced(notifier, event, payload, rate, before, ids)
+    killed_at, at_kill = time.monotonic(), len(ids)
+    cluster.kill_node(1)
+    try:
+        latencies += paced(notifier, event, payload, rate, after, ids)
+        delivered = backend.wait_delivered(60)
+        deadline = time.monotonic() + 30
+        while set(ids) - set(consumer.ids()) and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        stats = backend.stats()
+        notifier.close()
+    finally:
+        consumer.done.set()
+        consumer.join(5)
+        cluster.restart_node(1)
+    first = consumer.first_of(ids[at_kill:])
+    received = consumer.ids()
+    return {'node_kill_first_delivery_s': None if first is None
+            else first - killed_at,
+            'node_kill_emitted': len(ids),
+            'node_kill_lost': len(set(ids) - set(received))
+            if delivered else None,
+            'node_kill_duplicates': len(received) - len(set(received)),
+            'node_kill_duplicates_possible':
+                stats['replay_duplicates_possible'],
+            'node_kill_caller_p99_us': percentile(latencies, 99),
+            'node_kill_caller_max_us': max(latencies)}
 
 
 def fill_outbox(state, name, count):
@@ -910,6 +969,7 @@ def main(argv=None):
             if args.cluster:
                 out.update(bench_cluster(args.url, args.count, state,
                                          args.rounds))
+                out.update(bench_node_kill(args.rate, state))
             out['outage_caller_max_us'] = None
             out['outage_caller_p99_us'] = None
             out['outage_full_collections'] = None

@@ -141,6 +141,40 @@ class TestConfirmedMeansRouted(GuaranteeTestCase):
                          logs.output)
         self.assertIn(queue, logs.output)
 
+    def test_a_queue_deleted_while_another_is_bound_is_not_seen(self):
+        """The issue's row 'the consumer's queue deleted', the case no
+        publisher can see (stated in the operator guide's "Delivery
+        guarantees"): another queue is still bound to the key, so the
+        broker routes every message there and confirms it; the deleted
+        queue is not declared again and its consumer misses what was
+        sent meanwhile."""
+        notifier, backend = self.notifier()
+        queue = '%s.info' % self.topic
+        audit = '%s.audit' % queue
+        self.emit(notifier, 10)
+        self.assertTrue(backend.wait_delivered(20))
+        conn = amqp.Connection('127.0.0.1:%d' % self.port, userid='guest',
+                               password='guest', connect_timeout=5)
+        conn.connect()
+        self.addCleanup(conn.close)
+        channel = conn.channel()
+        channel.queue_declare(audit, durable=True, auto_delete=False)
+        self.addCleanup(channel.queue_delete, audit)
+        channel.queue_bind(audit, self.exchange, routing_key=queue)
+        channel.queue_delete(queue)
+        ids = self.emit(notifier, 300)
+        self.assertTrue(backend.wait_delivered(20), backend.stats())
+        stats = backend.stats()
+        self.assertEqual(ids, consume_ids(self.port, audit, expected=300))
+        self.assertEqual((0, 310), (stats['unroutable'], stats['sent']))
+        self.assertEqual(0, stats['outbox'])
+        # the consumer's own queue is gone: what it would have read is
+        # in the audit queue only
+        error = self.assertRaises(amqp.exceptions.NotFound,
+                                  conn.channel().queue_declare, queue,
+                                  passive=True)
+        self.assertIn(queue, str(error))
+
     def test_non_durable_queues_are_warned_about_at_startup(self):
         logs = self.useFixture(fixtures.FakeLogger(
             name='tidings.backends', level=logging.WARNING))

@@ -24,7 +24,8 @@ class SharedTableMixin(test_outbox.OutboxOwnersMixin):
         engine = sa.create_engine(self.base_url)
         try:
             with engine.begin() as conn:
-                conn.execute(sa.text('DROP TABLE IF EXISTS %s' % self.table))
+                for table in (self.table, self.table + '_ledger'):
+                    conn.execute(sa.text('DROP TABLE IF EXISTS %s' % table))
         finally:
             engine.dispose()
 

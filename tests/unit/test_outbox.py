@@ -73,6 +73,18 @@ time.sleep(60)
 '''
 
 
+#: A process that opens the outbox, records that it holds 4 notifications
+#: in memory, says so and waits to be killed.
+HOLDER = r'''
+import os, sys, time
+from tidings.backends import outbox
+box = outbox.Outbox(sys.argv[1], sys.argv[2])
+box.record(4)
+print(box.owner, os.getpid(), flush=True)
+time.sleep(60)
+'''
+
+
 class OutboxOwnersMixin:
     """Cases for any database; ``url()`` gives the shared outbox."""
 
@@ -214,6 +226,75 @@ class OutboxOwnersMixin:
                           'mine-6'],
                          [r.message_id for r in alive.head(10)])
 
+    def test_a_process_that_is_gone_leaves_its_loss_to_the_next_holder(self):
+        gone = self.open()
+        gone.record(7)
+        gone.close()            # as the kernel frees the slot of a kill -9
+        again = self.open()
+        self.assertEqual('slot-0', again.owner)
+        loss, = again.take_losses()
+        self.assertEqual(('slot-0', os.getpid(), 7),
+                         (loss.owner, loss.pid, loss.count))
+        self.assertLess(abs(time.time() - loss.written_at), 60)
+        # read once: the ledger is the new holder's now
+        self.assertEqual([], again.take_losses())
+        again.close()
+        self.assertEqual([], self.open().take_losses())
+
+    def test_a_clean_end_leaves_no_loss(self):
+        box = self.open()
+        box.record(3)
+        box.record(0)
+        box.close()
+        self.assertEqual([], self.open().take_losses())
+
+    def test_the_loss_of_a_process_that_is_gone_is_read_by_adopt(self):
+        alive, gone = self.open(), self.open()
+        gone.record(5)
+        gone.close()
+        self.assertEqual(0, alive.adopt(before_seq=1))
+        self.assertEqual([('slot-1', 5)], [(loss.owner, loss.count)
+                                           for loss in alive.take_losses()])
+        alive.adopt(before_seq=1)
+        self.assertEqual([], alive.take_losses())
+
+    def test_the_ledger_of_a_running_process_is_left_alone(self):
+        first, second = self.open(), self.open()
+        second.record(5)
+        first.adopt(before_seq=1)
+        self.assertEqual([], first.take_losses())
+        second.put(rows(1, 2, 'a'), in_memory=2)
+        second.close()
+        first.adopt(before_seq=100)
+        self.assertEqual([('slot-1', 2)], [(loss.owner, loss.count)
+                                           for loss in first.take_losses()])
+
+    def test_a_put_records_the_ledger_in_its_transaction(self):
+        box = self.open()
+        box.record(9)
+        with mock.patch.object(box, '_insert_sql', 'INSERT INTO nowhere'):
+            self.assertRaises(sa.exc.SQLAlchemyError, box.put,
+                              rows(1, 1, 'a'), in_memory=1)
+        box.close()
+        # the failed put left the ledger as it was
+        self.assertEqual([9], [loss.count for loss in
+                               self.open().take_losses()])
+
+    def test_a_failed_try_counts_once_per_row(self):
+        box = self.open()
+        box.put(rows(1, 2, 'a'))
+        self.assertEqual(2, box.tried(box.head(10)))
+        # read back (by this process or the next): tried before
+        again = box.head(10)
+        self.assertEqual([1, 1], [r.tries for r in again])
+        self.assertEqual(0, box.tried(again))
+        self.assertEqual([2, 2], [r.tries for r in box.head(10)])
+        fresh = rows(3, 1, 'b')
+        fresh[0].tries = 1       # failed once on the live path
+        box.put(fresh)
+        self.assertEqual(0, box.tried(box.head(10)[2:]))
+        self.assertEqual(0, box.tried([]))
+
     def test_the_next_process_in_a_free_slot_replays_its_rows(self):
         gone = self.open()
         gone.put(rows(1, 2, 'a'))
@@ -250,6 +331,40 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
         self.assertEqual(0, box.count)
         self.assertEqual(1, box.adopt(before_seq=1))
         self.assertEqual(['old-7'], [r.message_id for r in box.head(10)])
+
+    def test_an_outbox_from_before_tries_counts_its_rows_untried(self):
+        db = sqlite3.connect(self.path)
+        db.execute("CREATE TABLE tidings_outbox (id INTEGER PRIMARY KEY "
+                   "AUTOINCREMENT, seq BIGINT NOT NULL, message_id "
+                   "VARCHAR(64) NOT NULL, routing_key VARCHAR(255) NOT "
+                   "NULL, version FLOAT NOT NULL, body TEXT NOT NULL, "
+                   "owner VARCHAR(64) NOT NULL DEFAULT '')")
+        db.execute("INSERT INTO tidings_outbox (seq, message_id, "
+                   "routing_key, version, body, owner) VALUES (7, 'old-7', "
+                   "'n.info', 2.0, '{\"ctxt\": {}, \"message\": {}}', "
+                   "'slot-0')")
+        db.commit()
+        db.close()
+        box = self.open()
+        self.assertEqual([('old-7', 0)], [(r.message_id, r.tries)
+                                          for r in box.head(10)])
+        self.assertEqual(1, box.tried(box.head(10)))
+
+    def test_a_process_killed_with_sigkill_leaves_its_loss(self):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+        holder = subprocess.Popen(
+            [sys.executable, '-c', HOLDER, self.url(), self.table],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=root, preexec_fn=_nice)
+        self.addCleanup(_reap, holder)
+        owner, pid = holder.stdout.readline().split()
+        holder.kill()
+        holder.wait(10)
+        box = self.open()
+        loss, = box.take_losses()
+        self.assertEqual((owner, int(pid), 4), (loss.owner, loss.pid,
+                                                loss.count))
 
     def test_losing_the_race_to_create_the_table_is_not_an_error(self):
         real = sa.MetaData.create_all

@@ -20,15 +20,31 @@ are adopted: :meth:`Outbox.adopt` takes them over, ahead of the
 process's own rows, keeping their order (the messaging backend calls it at
 startup and then every ``[backend_messaging] adopt_interval`` seconds).
 
+Beside the rows, a **ledger** (the table ``<table>_ledger``, one row per
+slot) records how many notifications the holder of the slot had in memory
+-- accepted by ``notify()``, neither confirmed by the broker nor written
+to the outbox -- at its last record (see :meth:`Outbox.record`).  A
+process that closes cleanly leaves 0 there; one killed with ``kill -9``
+leaves what it held, which the next holder of the slot (or the process
+adopting its rows) reads, reports (:meth:`Outbox.take_losses`) and
+clears.
+
+Each row also counts its failed publishes (``tries``), so that a message
+counts once in the messaging backend's ``failed`` however many attempts
+it takes.
+
 All methods are called from worker threads (or at startup); every one
 holds the outbox lock, so the in-memory row count stays exact.
 """
 
+import collections
 import fcntl
 import json
 import logging
 import os
+import socket
 import threading
+import time
 import zlib
 
 import orjson
@@ -44,7 +60,15 @@ LOG = logging.getLogger(__name__)
 
 
 #: The columns an INSERT fills, in the order of Outbox._params.
-_COLUMNS = ('seq', 'message_id', 'routing_key', 'version', 'body', 'owner')
+_COLUMNS = ('seq', 'message_id', 'routing_key', 'version', 'body', 'owner',
+            'tries')
+
+
+#: What the ledger of a slot whose process is gone said: that process
+#: (``pid`` on ``host``) had ``count`` notifications in memory, neither
+#: confirmed nor in the outbox, at its last record (``written_at``, a
+#: UNIX time).
+Loss = collections.namedtuple('Loss', 'owner pid host count written_at')
 
 
 class Row:
@@ -58,11 +82,13 @@ class Row:
     """
 
     __slots__ = ('id', 'seq', 'message_id', 'routing_key', 'version',
-                 '_ctxt', '_message', 'body')
+                 '_ctxt', '_message', 'body', 'tries')
 
     def __init__(self, seq, message_id, routing_key, version, ctxt,
-                 message, id=None, body=None):
+                 message, id=None, body=None, tries=0):
         self.id = id
+        #: publishes of this message that got no confirm so far
+        self.tries = tries
         self.seq = seq
         self.message_id = message_id
         self.routing_key = routing_key
@@ -182,16 +208,33 @@ class Outbox:
             sa.Column('body', sa.Text, nullable=False),
             sa.Column('owner', sa.String(64), nullable=False,
                       server_default=''),
+            sa.Column('tries', sa.Integer, nullable=False,
+                      server_default='0'),
             sa.Index('ix_%s_seq' % table, 'seq', 'id'),
             sa.Index('ix_%s_owner' % table, 'owner', 'seq', 'id'),
         )
         self._delete_span = self._span(self.table)
+        self.ledger = sa.Table(
+            '%s_ledger' % table, meta,
+            sa.Column('owner', sa.String(64), primary_key=True),
+            sa.Column('pid', sa.Integer, nullable=False),
+            sa.Column('host', sa.String(255), nullable=False),
+            sa.Column('in_memory', sa.BigInteger, nullable=False),
+            sa.Column('written_at', sa.Double, nullable=False),
+        )
+        self._record_sql = self.ledger.update().where(
+            self.ledger.c.owner == sa.bindparam('owner_')).values(
+                in_memory=sa.bindparam('in_memory'),
+                written_at=sa.bindparam('written_at'))
         self.locks = _slot_locks(self.engine, parsed, table)
         self.owner = None
         self.count = 0
         self.last_seq = 0
         #: Rows removed because they could not be read back.
         self.discarded = 0
+        #: Losses read from the ledger of slots whose process is gone,
+        #: not yet taken (see take_losses).
+        self._losses = []
         try:
             _create_schema(self.engine, meta, self.table)
             self._claim()
@@ -210,13 +253,54 @@ class Outbox:
         that held it are ours now)."""
         self.owner = self.locks.claim()
         mine = self.table.c.owner == self.owner
-        with self.engine.connect() as conn:
+        with self.engine.begin() as conn:
             self.count = conn.execute(
                 sa.select(sa.func.count()).select_from(self.table)
                 .where(mine)).scalar_one()
             self.last_seq = conn.execute(
                 sa.select(sa.func.max(self.table.c.seq)).where(
                     mine)).scalar() or 0
+            # what the slot's earlier holder left in its ledger; ours now
+            self._read_ledger(conn, self.owner)
+            conn.execute(self.ledger.insert().values(
+                owner=self.owner, pid=os.getpid(),
+                host=socket.gethostname()[:255], in_memory=0,
+                written_at=time.time()))
+
+    def _read_ledger(self, conn, owner):
+        """Note the loss the ledger of ``owner`` (a slot we hold, whose
+        earlier holder is gone) records, and remove its row."""
+        ledger = self.ledger
+        row = conn.execute(sa.select(
+            ledger.c.pid, ledger.c.host, ledger.c.in_memory,
+            ledger.c.written_at).where(ledger.c.owner == owner)).first()
+        if row is None:
+            return
+        if row.in_memory > 0:
+            self._losses.append(Loss(owner, row.pid, row.host,
+                                     row.in_memory, row.written_at))
+        conn.execute(ledger.delete().where(ledger.c.owner == owner))
+
+    def take_losses(self):
+        """The :class:`Loss` of each slot whose process ended holding
+        notifications in memory, read since the last call (at the claim
+        of a slot, and by :meth:`adopt`)."""
+        with self.lock:
+            losses, self._losses = self._losses, []
+        return losses
+
+    def record(self, in_memory, conn=None):
+        """Write in this slot's ledger that the process holds
+        ``in_memory`` notifications neither confirmed nor in the outbox
+        (one UPDATE; in ``conn``'s transaction when given)."""
+        params = {'in_memory': in_memory, 'written_at': time.time(),
+                  'owner_': self.owner}
+        with self.lock:
+            if conn is not None:
+                conn.execute(self._record_sql, params)
+                return
+            with self.engine.begin() as conn:
+                conn.execute(self._record_sql, params)
 
     def after_fork(self):
         """In a forked child: leave the parent its connections and slot,
@@ -229,19 +313,26 @@ class Outbox:
     def adopt(self, before_seq):
         """Take over the rows of owners that are gone, ordered before
         ``before_seq`` (ahead of this process's own rows) and among
-        themselves as they were.  Returns how many rows were adopted."""
+        themselves as they were, and read their ledgers (see
+        :meth:`take_losses`).  Returns how many rows were adopted."""
         t = self.table
+        ledger = self.ledger
         adopted = 0
         with self.lock:
             with self.engine.connect() as conn:
-                owners = [o for (o,) in conn.execute(
+                owners = {o for (o,) in conn.execute(
                     sa.select(t.c.owner).where(t.c.owner != self.owner)
-                    .distinct()).all()]
-            for owner in owners:
+                    .distinct()).all()}
+                owners.update(o for (o,) in conn.execute(
+                    sa.select(ledger.c.owner).where(
+                        ledger.c.owner != self.owner,
+                        ledger.c.in_memory > 0)).all())
+            for owner in sorted(owners):
                 if not self.locks.try_hold(owner):
                     continue            # alive: its process replays them
                 try:
                     with self.engine.begin() as conn:
+                        self._read_ledger(conn, owner)
                         mine = conn.execute(sa.select(sa.func.min(
                             t.c.seq)).where(t.c.owner == self.owner)).scalar()
                         floor = before_seq if mine is None else min(
@@ -274,6 +365,7 @@ class Outbox:
             conn.execute(self._delete_span, {
                 'owner': '', 'first_seq': 0, 'first_id': 0, 'last_seq': 0,
                 'last_id': 0, 'newest': 0})
+            self.record(0, conn)
             trans.rollback()
 
     def _compile_insert(self):
@@ -296,12 +388,12 @@ class Outbox:
         return self._shape((row.seq, row.message_id, row.routing_key,
                             row.version, _to_json({'ctxt': row.ctxt,
                                                    'message': row.message}),
-                            self.owner))
+                            self.owner, row.tries))
 
     def _select(self, limit, after=None):
         t = self.table
         query = (sa.select(t.c.id, t.c.seq, t.c.message_id, t.c.routing_key,
-                           t.c.version, t.c.body)
+                           t.c.version, t.c.body, t.c.tries)
                  .where(t.c.owner == self.owner))
         if after is not None:
             # keyset: what comes after that row in replay order
@@ -333,18 +425,40 @@ class Outbox:
     def free(self):
         return self.max_rows - self.count
 
-    def put(self, rows):
-        """Append ``rows``; return how many fit (the rest are not kept)."""
+    def put(self, rows, in_memory=None):
+        """Append ``rows``; return how many fit (the rest are not kept).
+        With ``in_memory``, :meth:`record` it in the same transaction."""
         with self.lock:
             room = max(0, self.max_rows - self.count)
             rows = rows[:room]
-            if not rows:
+            if not rows and in_memory is None:
                 return 0
             params = [self._params(r) for r in rows]
             with self.engine.begin() as conn:
-                conn.exec_driver_sql(self._insert_sql, params)
+                if params:
+                    conn.exec_driver_sql(self._insert_sql, params)
+                if in_memory is not None:
+                    self.record(in_memory, conn)
             self.count += len(rows)
             return len(rows)
+
+    def tried(self, rows):
+        """``rows`` (read from the outbox) were published again without
+        a confirm: count the try in each; return how many had never been
+        tried before."""
+        if not rows:
+            return 0
+        t = self.table
+        with self.lock:
+            with self.engine.begin() as conn:
+                conn.execute(t.update().where(
+                    t.c.id.in_([r.id for r in rows]),
+                    t.c.owner == self.owner).values(tries=t.c.tries + 1))
+        first = 0
+        for row in rows:
+            first += row.tries == 0
+            row.tries += 1
+        return first
 
     def head(self, limit, after=None):
         """The oldest ``limit`` rows, in replay order; with ``after`` (a
@@ -354,7 +468,8 @@ class Outbox:
                 result = conn.execute(self._select(limit, after)).all()
         rows = []
         bad = []
-        for id_, seq, message_id, routing_key, version, body in result:
+        for id_, seq, message_id, routing_key, version, body, tries in \
+                result:
             try:
                 # Checked, not kept: what is parsed here is freed at once
                 # (kept until the broker confirms, thousands of parsed
@@ -367,7 +482,7 @@ class Outbox:
                 bad.append((id_, message_id, body, exc))
                 continue
             rows.append(Row(seq, message_id, routing_key, version, None,
-                            None, id=id_, body=body))
+                            None, id=id_, body=body, tries=tries))
         if bad:
             self._discard(bad)
         return rows
@@ -431,26 +546,36 @@ class Outbox:
 
 
 def _create_schema(engine, meta, table, attempts=5):
-    """Create what is missing of the outbox (the owner column of an older
-    outbox too), however many processes start together."""
+    """Create what is missing of the outbox (the columns an older outbox
+    lacks too, and the ledger table), however many processes start
+    together."""
     def create():
         meta.create_all(engine)
-        _add_owner_column(engine, table)
+        _add_columns(engine, table)
     dbschema.create_racing(create, attempts)
 
 
-def _add_owner_column(engine, table):
-    """An outbox made by a tidings without owners gets the column (its
-    rows, owner '', are adopted like any whose owner is gone)."""
+#: Columns an outbox made by an earlier tidings may lack, in the order
+#: they came: ``owner`` (its rows, owner '', are adopted like any whose
+#: owner is gone) and ``tries`` (0: never tried, as far as we know).
+_ADDED_COLUMNS = (('owner', "VARCHAR(64) NOT NULL DEFAULT ''"),
+                  ('tries', 'INTEGER NOT NULL DEFAULT 0'))
+
+
+def _add_columns(engine, table):
+    """An outbox made by an earlier tidings gets the columns it lacks."""
     columns = {c['name'] for c in sa.inspect(engine).get_columns(table.name)}
-    if 'owner' in columns:
-        return
-    with engine.begin() as conn:
-        conn.execute(sa.text(
-            "ALTER TABLE %s ADD COLUMN owner VARCHAR(64) NOT NULL DEFAULT ''"
-            % engine.dialect.identifier_preparer.quote(table.name)))
-    index = [i for i in table.indexes if i.name.endswith('_owner')][0]
-    index.create(engine, checkfirst=True)
+    for name, definition in _ADDED_COLUMNS:
+        if name in columns:
+            continue
+        with engine.begin() as conn:
+            conn.execute(sa.text('ALTER TABLE %s ADD COLUMN %s %s' % (
+                engine.dialect.identifier_preparer.quote(table.name), name,
+                definition)))
+        if name == 'owner':
+            index = [i for i in table.indexes
+                     if i.name.endswith('_owner')][0]
+            index.create(engine, checkfirst=True)
 
 
 #: Slots a process tries before giving up with an error.

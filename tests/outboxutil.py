@@ -9,8 +9,8 @@ def outbox_writers(backend):
     writers = set()
     put = backend.outbox.put
 
-    def recording_put(rows):
+    def recording_put(rows, **kwargs):
         writers.add(threading.get_ident())
-        return put(rows)
+        return put(rows, **kwargs)
     backend.outbox.put = recording_put
     return writers

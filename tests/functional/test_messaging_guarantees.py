@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from testtools.content import text_content
 
 from tests.functional import base
 from tests.functional import cluster
+from tests.functional import tcpproxy
 from tests.functional import test_messaging_rabbit as rabbit_tests
 from tidings.backends.messaging import outbox
 from tidings.backends.messaging.publishers import rabbit as rabbit_publisher
@@ -35,7 +37,8 @@ CLUSTER_SCRIPT = cluster.SCRIPT
 
 #: A process notifying as fast as it can with the options of argv[6:]
 #: (key=value, [backend_messaging]), printing each message_id once
-#: notify() returned it; the test kills it with SIGKILL mid-stream.
+#: notify() returned it, and the time then; the test kills it with
+#: SIGKILL mid-stream.
 EMITTER = rabbit_tests.CHILD_CONF + r'''
 conf.set_override('transport_url', url, 'backend_messaging')
 conf.set_override('topics', [topic], 'backend_messaging')
@@ -46,7 +49,7 @@ notifier = Notifier(conf, [events.EVENTS], source='child')
 for _ in range(int(count)):
     note = notifier.notify(events.EVENT_TYPE_BACKUP_CREATE_START,
                            events.sample_backup())
-    sys.stdout.write(note.message_id + '\n')
+    sys.stdout.write('%s %.6f\n' % (note.message_id, time.time()))
     sys.stdout.flush()
 sys.stdout.write('DONE\n')
 sys.stdout.flush()
@@ -291,14 +294,12 @@ class TestQueueTypesOnThePipeline(ClusterTestCase):
         self.assertEqual((0, 0), lost_and_duplicates(sent, received))
 
 
-class TestKilledProcess(GuaranteeTestCase):
-    """The issue's row "kill -9 ...": with persist_before_return, every
-    notify() that returned is in the outbox; a fresh backend replays what
-    the killed one had not had confirmed."""
+class KilledEmitterCase(GuaranteeTestCase):
+    """A child process running EMITTER, to be killed."""
 
-    def emitter(self, count, **options):
+    def emitter(self, count, url=None, **options):
         args = [sys.executable, '-c', EMITTER, self.state,
-                'rabbit://guest:guest@127.0.0.1:%d/' % self.port,
+                url or 'rabbit://guest:guest@127.0.0.1:%d/' % self.port,
                 self.topic, self.exchange, str(count)]
         args += ['%s=%s' % (k, json.dumps(v)) for k, v in options.items()]
         child = subprocess.Popen(
@@ -308,6 +309,12 @@ class TestKilledProcess(GuaranteeTestCase):
         self.addCleanup(rabbit_tests._reap, child)
         return child
 
+
+class TestKilledProcess(KilledEmitterCase):
+    """The issue's row "kill -9 ...": with persist_before_return, every
+    notify() that returned is in the outbox; a fresh backend replays what
+    the killed one had not had confirmed."""
+
     def test_persist_before_return_loses_nothing_to_kill_9(self):
         child = self.emitter(20000, persist_before_return=True)
         returned = []
@@ -315,12 +322,14 @@ class TestKilledProcess(GuaranteeTestCase):
         while len(returned) < 3000:
             line = child.stdout.readline()
             self.assertTrue(line, 'the emitter stopped early')
-            returned.append(line.strip())
+            returned.append(line.split()[0])
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)
         self.assertNotIn('DONE', returned)
         notifier, backend = self.notifier()
         left = backend.stats()['outbox']
+        # nothing was held in memory: nothing to count lost
+        self.assertEqual(0, backend.stats()['lost_at_crash'])
         self.assertTrue(backend.wait_delivered(30), backend.stats())
         received = consume_ids(self.port, '%s.info' % self.topic,
                                expected=len(returned))
@@ -331,6 +340,107 @@ class TestKilledProcess(GuaranteeTestCase):
                 len(returned), left, len(received), duplicates)))
         self.assertEqual(0, lost)
         self.assertGreater(left, 0)
+
+
+class TestKilledInTheDefaultMode(KilledEmitterCase):
+    """The issue's row "kill -9 ..." in the default mode: what the killed
+    process held in memory is lost, and the next start says how many."""
+
+    def returned(self, child, until):
+        """(message_id, UNIX time notify() returned it) of what ``child``
+        printed, until ``until(lines)`` is true or its output ends."""
+        lines = []
+        while not until(lines):
+            line = child.stdout.readline()
+            if not line:
+                break
+            if line.strip() != 'DONE':
+                message_id, at = line.split()
+                lines.append((message_id, float(at)))
+        return lines
+
+    def last_record(self):
+        """The killed process's ledger: (in memory, UNIX time written)."""
+        db = sqlite3.connect(os.path.join(self.state, 'outbox.sqlite'))
+        try:
+            return db.execute('SELECT in_memory, written_at FROM '
+                              'tidings_outbox_ledger').fetchone()
+        finally:
+            db.close()
+
+    def restart(self, logs):
+        """A fresh backend on the killed one's state: (backend, what it
+        counted lost_at_crash, the message_ids it replayed to the
+        queue)."""
+        notifier, backend = self.notifier()
+        lost = backend.stats()['lost_at_crash']
+        self.assertTrue(backend.wait_delivered(30), backend.stats())
+        replayed = []
+        if backend.stats()['replayed']:    # (else no queue was declared)
+            replayed = consume_ids(self.port, '%s.info' % self.topic,
+                                   expected=backend.stats()['replayed'])
+        # said, whatever the count (what it took after its last record is
+        # lost too)
+        self.assertIn('ended without closing tidings', logs.output)
+        self.assertIn('with %d notification(s) in memory at its last '
+                      'record' % lost, logs.output)
+        return backend, lost, replayed
+
+    def test_kill_9_while_the_broker_refuses_is_counted(self):
+        """The broker refuses connections: each batch goes to the outbox,
+        recording the ledger in its transaction; the child is killed
+        mid-stream.  What it returned and is neither in the queue (from
+        the outbox, replayed by the next start) nor counted lost is what
+        it returned after its last record, at most."""
+        logs = self.useFixture(fixtures.FakeLogger(
+            name='tidings.backends', level=logging.WARNING))
+        dead = 'rabbit://guest:guest@127.0.0.1:%d/' % base.free_port()
+        child = self.emitter(20000, url=dead)
+        returned = self.returned(child, lambda lines: len(lines) >= 3000)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+        returned += self.returned(child, lambda lines: False)
+        in_memory, written_at = self.last_record()
+        backend, lost, replayed = self.restart(logs)
+        ids = [message_id for message_id, _ in returned]
+        missing = len(set(ids) - set(replayed))
+        after_record = sum(1 for _, at in returned if at >= written_at)
+        self.addDetail('figures', text_content(
+            'returned %d; replayed from the outbox %d; neither: %d; '
+            'counted lost_at_crash %d; returned after the last record '
+            '%d' % (len(ids), len(set(replayed)), missing, lost,
+                    after_record)))
+        self.assertEqual(in_memory, lost)
+        self.assertEqual(set(), set(replayed) - set(ids))
+        # a lower bound, short by what it took after its last record
+        self.assertLessEqual(lost, missing)
+        self.assertLessEqual(missing - lost, after_record)
+
+    def test_kill_9_while_the_broker_hangs_is_counted_exactly(self):
+        """The broker takes the connection and answers nothing (a frozen
+        proxy): the sender waits on its first batch, the rest wait in
+        memory; the child stops notifying and is killed: every
+        notification it returned is counted lost, none reached the
+        queue."""
+        logs = self.useFixture(fixtures.FakeLogger(
+            name='tidings.backends', level=logging.WARNING))
+        proxy = tcpproxy.TcpProxy(self.port)
+        self.addCleanup(proxy.stop)
+        proxy.freeze()
+        child = self.emitter(
+            500, url='rabbit://guest:guest@127.0.0.1:%d/' % proxy.port,
+            publish_timeout=120.0)
+        returned = self.returned(child, lambda lines: len(lines) >= 500)
+        # the overflow thread records the ledger every 0.2 s
+        time.sleep(1.0)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+        proxy.stop()
+        backend, lost, replayed = self.restart(logs)
+        self.addDetail('figures', text_content(
+            'returned %d; counted lost_at_crash %d; replayed %d' % (
+                len(returned), lost, len(replayed))))
+        self.assertEqual((500, 500, []), (len(returned), lost, replayed))
 
 
 class TestFlowControl(ClusterTestCase):

@@ -3,6 +3,7 @@ senders stand in for RabbitMQ (the real one is in tests/functional)."""
 
 import importlib.metadata
 import logging
+import os
 import ssl
 import threading
 import time
@@ -10,12 +11,14 @@ from unittest import mock
 
 import fixtures
 import oslo_messaging
+import sqlalchemy as sa
 import testtools
 
 from tests import outboxutil
 from tidings import conf as tidings_conf
 from tidings.backends import messaging
 from tidings.backends.messaging import backend as messaging_backend
+from tidings.backends.messaging import outbox as outbox_mod
 from tidings.backends.messaging import plan
 from tidings.backends.messaging import publishers
 from tidings.backends.messaging import replay
@@ -29,7 +32,8 @@ from tidings.objects import errors
 
 class ScriptedSender:
     """Records what it publishes; fails while ``down`` is set, blocks
-    while ``frozen`` is clear."""
+    while ``frozen`` is clear; the next ``cut`` publishes reach the broker
+    and lose their connection before any confirm."""
 
     def __init__(self, world):
         self.world = world
@@ -42,6 +46,11 @@ class ScriptedSender:
             raise publishers.PublishError(0, ConnectionRefusedError(
                 'connection refused'))
         with world.lock:
+            if world.cut:
+                world.cut -= 1
+                world.published.extend(rows)
+                raise publishers.PublishError(
+                    0, ConnectionResetError('reset'), in_doubt=len(rows))
             # A key with no queue bound: returned once (the sender then
             # declares its default queue again).
             returned = [r for r in rows if r.routing_key in world.unbound]
@@ -70,6 +79,7 @@ class World:
         self.frozen = threading.Event()
         self.frozen.set()
         self.unbound = set()
+        self.cut = 0
 
     def ids(self):
         with self.lock:
@@ -474,6 +484,9 @@ class TestOutbox(MessagingBackendTest):
         world, backend, notifier, ids = self.while_down(
             30, replay_batch=5)
         failed_before = backend.stats()['failed']
+        # the rows tried on the live path say so in the outbox
+        tried = {r.message_id for r in backend.outbox.head(100) if r.tries}
+        self.assertEqual(len(tried), failed_before)
         sender = ScriptedSender(world)
         calls = []
         publish = sender.publish
@@ -496,10 +509,29 @@ class TestOutbox(MessagingBackendTest):
         self.assertEqual(ids, list(dict.fromkeys(published)))
         self.assertEqual(ids[12:15], published[15:18])
         stats = backend.stats()
-        self.assertEqual(3, stats['failed'] - failed_before)
+        # each message counted once: the three count unless tried before
+        self.assertEqual(len(tried | set(ids[12:15])), stats['failed'])
         self.assertEqual(3, stats['replay_duplicates_possible'])
         self.assertEqual(3, len(published) - len(set(published)))
         self.assertEqual((0, 30), (stats['outbox'], stats['replayed']))
+
+    def test_failed_counts_each_message_once_across_three_outages(self):
+        """Ten messages in the outbox; three replays in a row reach the
+        broker and lose the connection before any confirm, the fourth
+        goes through: ``failed`` says 10 (not 30 or 40), and the 30
+        copies the broker got are what ``replay_duplicates_possible``
+        said to expect."""
+        world, backend, notifier, ids = self.while_down(10)
+        world.cut = 3
+        world.down = False
+        self.assertTrue(backend.wait_delivered(10), backend.stats())
+        stats = backend.stats()
+        self.assertEqual((0, 10, 10, 30), (
+            world.cut, stats['failed'], stats['replayed'],
+            stats['replay_duplicates_possible']))
+        published = world.ids()
+        self.assertEqual(ids, list(dict.fromkeys(published)))
+        self.assertEqual(30, len(published) - len(set(published)))
 
     def test_the_broker_is_checked_every_retry_interval_jittered(self):
         with mock.patch.object(replay.random, 'random',
@@ -862,9 +894,132 @@ class TestAtExit(MessagingBackendTest):
                       self.logs.output)
         self.assertIn('1 published without their confirm yet may be lost',
                       self.logs.output)
+        # the one on the wire may be lost: the ledger keeps it counted
+        self.assertEqual(1, ledger(backend))
 
     def test_a_closed_backend_is_left_alone(self):
         backend = self.backend(World())
         backend.close(1.0)
         self.assertEqual((0, 0), backend.save_at_exit())
         self.assertNotIn(backend, messaging_backend._OPEN)
+
+
+def ledger(backend, owner=None):
+    """What the outbox ledger of ``owner`` (the backend's slot by
+    default) says its process holds in memory; None without a row."""
+    table = backend.outbox.ledger
+    with backend.outbox.engine.connect() as conn:
+        return conn.execute(sa.select(table.c.in_memory).where(
+            table.c.owner == (owner or backend.outbox.owner))).scalar()
+
+
+class TestLostAtCrash(MessagingBackendTest):
+    """The outbox ledger: what a process holds in memory, recorded by its
+    threads, reported by the process that takes its slot over."""
+
+    def wait_ledger(self, backend, expected, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while ledger(backend) != expected:
+            self.assertLess(time.monotonic(), deadline, (
+                ledger(backend), backend.stats()))
+            time.sleep(0.02)
+
+    def gone(self, count):
+        """A process that held a slot of the outbox and ended with
+        ``count`` notifications in memory (the kernel frees its slot)."""
+        box = outbox_mod.Outbox(
+            'sqlite:///' + os.path.join(self.state, 'outbox.sqlite'))
+        box.record(count)
+        box.close()
+        return box.owner
+
+    def test_the_ledger_follows_what_is_held_in_memory(self):
+        world = self.frozen_world()
+        backend = self.backend(world)
+        recorders = set()
+        record = backend.outbox.record
+
+        def recording(count, conn=None):
+            recorders.add(threading.get_ident())
+            return record(count, conn)
+        backend.outbox.record = recording
+        notifier = self.notifier(backend)
+        self.emit(notifier, 5)
+        # the sender holds one on the wire (the broker is frozen), four
+        # wait behind it
+        self.wait_ledger(backend, 5)
+        world.frozen.set()
+        self.assertTrue(backend.wait_delivered(5))
+        self.wait_ledger(backend, 0)
+        self.assertTrue(recorders)
+        self.assertNotIn(threading.get_ident(), recorders)
+
+    def test_a_process_killed_holding_notifications_is_reported(self):
+        owner = self.gone(6)
+        backend = self.backend(World())
+        self.assertEqual(owner, backend.outbox.owner)
+        self.assertEqual(6, backend.stats()['lost_at_crash'])
+        self.assertIn('which held slot slot-0 of the outbox sqlite:///%s/'
+                      'outbox.sqlite, ended without closing tidings'
+                      % self.state, self.logs.output)
+        self.assertIn('with 6 notification(s) in memory at its last '
+                      'record (', self.logs.output)
+        self.assertIn('[backend_messaging] persist_before_return = true '
+                      'loses none', self.logs.output)
+        self.assertEqual(0, ledger(backend))
+
+    def test_one_killed_holding_nothing_is_reported_without_a_count(self):
+        self.gone(0)
+        backend = self.backend(World())
+        self.assertEqual(0, backend.stats()['lost_at_crash'])
+        self.assertIn('with 0 notification(s) in memory at its last record',
+                      self.logs.output)
+        self.assertIn('any it accepted after that record is lost too, '
+                      'uncounted', self.logs.output)
+
+    def test_one_that_dies_beside_a_running_one_is_reported_by_it(self):
+        backend = self.backend(World(), adopt_interval=0.05)
+        self.emit(self.notifier(backend), 1)     # its threads run
+        owner = self.gone(3)
+        self.assertEqual('slot-1', owner)
+        deadline = time.monotonic() + 5
+        while not backend.stats()['lost_at_crash']:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.02)
+        self.assertEqual(3, backend.stats()['lost_at_crash'])
+        self.assertIsNone(ledger(backend, owner))
+
+    def test_a_clean_close_leaves_nothing_to_report(self):
+        world = World()
+        backend = self.backend(world)
+        self.emit(self.notifier(backend), 50)
+        backend.close(5.0)
+        self.assertIsNone(ledger(backend))
+        again = self.backend(world)
+        self.assertEqual(0, again.stats()['lost_at_crash'])
+        self.assertNotIn('ended without closing', self.logs.output)
+
+    def test_an_exit_with_nothing_in_flight_leaves_nothing_to_report(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world)
+        self.emit(self.notifier(backend), 20)
+        messaging_backend._at_exit()
+        self.assertEqual((None, 20), (ledger(backend), backend.outbox.count))
+
+    def test_a_close_with_the_broker_down_leaves_nothing_in_memory(self):
+        world = World()
+        world.down = True
+        backend = self.backend(world)
+        self.emit(self.notifier(backend), 50)
+        backend.close(5.0)
+        again = self.backend(world)
+        self.assertEqual((0, 50), (again.stats()['lost_at_crash'],
+                                   again.outbox.count))
+
+    def test_persist_before_return_holds_nothing_in_memory(self):
+        world = self.frozen_world()
+        backend = self.backend(world, persist_before_return=True)
+        self.emit(self.notifier(backend), 3)
+        time.sleep(3 * backend.LEDGER_INTERVAL)
+        self.assertEqual((None, 3), (ledger(backend), backend.outbox.count))

@@ -77,7 +77,7 @@ time.sleep(60)
 #: in memory, says so and waits to be killed.
 HOLDER = r'''
 import os, sys, time
-from tidings.backends import outbox
+from tidings.backends.messaging import outbox
 box = outbox.Outbox(sys.argv[1], sys.argv[2])
 box.record(4)
 print(box.owner, os.getpid(), flush=True)
@@ -238,15 +238,23 @@ class OutboxOwnersMixin:
         self.assertLess(abs(time.time() - loss.written_at), 60)
         # read once: the ledger is the new holder's now
         self.assertEqual([], again.take_losses())
+        again.settled()
         again.close()
         self.assertEqual([], self.open().take_losses())
 
     def test_a_clean_end_leaves_no_loss(self):
         box = self.open()
         box.record(3)
-        box.record(0)
+        box.settled()
         box.close()
         self.assertEqual([], self.open().take_losses())
+
+    def test_an_end_without_settling_is_reported_even_with_nothing_held(
+            self):
+        # what it accepted after its last record is lost, uncounted
+        self.open().close()
+        self.assertEqual([('slot-0', 0)], [
+            (loss.owner, loss.count) for loss in self.open().take_losses()])
 
     def test_the_loss_of_a_process_that_is_gone_is_read_by_adopt(self):
         alive, gone = self.open(), self.open()

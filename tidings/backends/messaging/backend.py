@@ -120,6 +120,10 @@ class MessagingBackend(base.QueuedBackend):
     #: Seconds after its last batch during which a sender thread looks at
     #: its queue every linger instead of sleeping until a caller wakes it.
     BUSY_FOR = 1.0
+    #: Seconds between two looks of the overflow thread at what the
+    #: process holds in memory, recorded in the outbox ledger when it
+    #: changed (a write to the outbox records it at once).
+    LEDGER_INTERVAL = 0.2
 
     @classmethod
     def check_conf(cls, conf):
@@ -222,7 +226,9 @@ class MessagingBackend(base.QueuedBackend):
         self.counters.update(sent=0, replayed=0, dropped=0, failed=0,
                              overflowed=0, adopted=0, unroutable=0,
                              unconfirmed=0, blocked=0,
-                             replay_duplicates_possible=0)
+                             replay_duplicates_possible=0, lost_at_crash=0)
+        # what the outbox ledger says this process holds in memory
+        self._ledger_count = 0
         self._blocked_senders = 0
         self.unroutable_log = base.BurstLog(
             LOG, '%s backend: notifications no queue received' % self.name)
@@ -236,6 +242,12 @@ class MessagingBackend(base.QueuedBackend):
         slot holds, and what processes that are gone left in theirs, is
         replayed."""
         left = self.outbox.count
+        if self.persist_first:
+            # nothing is ever held in memory: nothing to record
+            try:
+                self.outbox.settled()
+            except Exception as exc:
+                self._outbox_failed(exc)
         self._adopt()
         if self.outbox.count:
             self.delivery.fire(states.QUEUED)
@@ -258,6 +270,7 @@ class MessagingBackend(base.QueuedBackend):
         except Exception as exc:
             self._outbox_failed(exc)
             return 0
+        self._report_losses(self.outbox.take_losses())
         if adopted:
             with self._lock:
                 self.counters['adopted'] += adopted
@@ -266,6 +279,47 @@ class MessagingBackend(base.QueuedBackend):
                      self.name, adopted, urls.mask_url(self.outbox.url))
             self._replay_wake.set()
         return adopted
+
+    def _report_losses(self, losses):
+        """What processes that are gone held in memory when they ended,
+        from their ledgers: one ERROR each, counted ``lost_at_crash``."""
+        for loss in losses:
+            with self._lock:
+                self.counters['lost_at_crash'] += loss.count
+            LOG.log(
+                logging.ERROR if loss.count else logging.WARNING,
+                '%s backend: process %s on %s, which held slot %s of the '
+                'outbox %s, ended without closing tidings (kill -9, the '
+                'OOM killer, a crash) with %d notification(s) in memory at '
+                'its last record (%s UTC), neither confirmed by the broker '
+                'nor written to the outbox: lost, counted lost_at_crash; '
+                'any it accepted after that record is lost too, uncounted '
+                '(and any it sent after it is counted all the same).  [%s] '
+                'persist_before_return = true loses none to a killed '
+                'process', self.name, loss.pid, loss.host, loss.owner,
+                urls.mask_url(self.outbox.url), loss.count,
+                time.strftime('%Y-%m-%d %H:%M:%S',
+                              time.gmtime(loss.written_at)), GROUP)
+
+    def _keep_ledger(self, final=False):
+        """Record in the outbox ledger what this process holds in memory
+        (``pending()``: accepted, neither confirmed nor in the outbox,
+        what a ``kill -9`` now would lose) when it changed since the last
+        record.  ``final`` (close, exit): the record goes when nothing is
+        held (a clean end), else it says what is.  The overflow thread,
+        close and exit only: never the caller's thread."""
+        if self._pid != os.getpid():
+            return          # a forked child's copy: the parent's ledger
+        try:
+            with self.outbox.lock:
+                count = self.pending()
+                if final and not count:
+                    self.outbox.settled()
+                elif final or count != self._ledger_count:
+                    self.outbox.record(count)
+                self._ledger_count = count
+        except Exception as exc:
+            self._outbox_failed(exc)
 
     # configuration
 
@@ -465,6 +519,7 @@ class MessagingBackend(base.QueuedBackend):
                 self.outbox.after_fork()
                 self._seq = itertools.count(self.outbox.last_seq + 1)
                 self.delivery.reset()
+                self._ledger_count = 0
             self._stop.clear()
             self._lanes = [_Lane(i, self.queue_size)
                            for i in range(self.group.sender_threads)]
@@ -562,15 +617,19 @@ class MessagingBackend(base.QueuedBackend):
             lane.sender.close()
 
     def _run_overflow(self):
-        """Write what overflowed the lanes to the outbox, in order."""
+        """Write what overflowed the lanes to the outbox, in order; and
+        keep the outbox ledger (every LEDGER_INTERVAL: this thread never
+        waits for the broker, as a sender thread may for
+        ``publish_timeout``)."""
         pending = self._overflow
         while True:
+            self._keep_ledger()
             if not pending:
                 self._overflow_idle = True
                 if not pending:
                     if self._stop.is_set():
                         break
-                    self._overflow_wake.wait(self.IDLE_WAIT)
+                    self._overflow_wake.wait(self.LEDGER_INTERVAL)
                     self._overflow_wake.clear()
                 self._overflow_idle = False
                 continue
@@ -604,7 +663,7 @@ class MessagingBackend(base.QueuedBackend):
                 if items:
                     with self._lock:
                         self.counters['overflowed'] += len(items)
-                    self._to_outbox(self._rows(items))
+                    self._to_outbox(self._rows(items), resolving=len(items))
             finally:
                 self._overflow_busy = 0
         return len(items)
@@ -613,7 +672,7 @@ class MessagingBackend(base.QueuedBackend):
         rows = self._rows(batch)
         # (the overflow first: see _write_overflow)
         if (self._overflow or self.delivery.diverting) and self._to_outbox(
-                rows, diverting=True):
+                rows, diverting=True, resolving=len(batch)):
             return
         if lane.sender is None:
             lane.sender = self._sender_factory()
@@ -627,7 +686,8 @@ class MessagingBackend(base.QueuedBackend):
         # with the rest, in order.
         kept = set(map(id, returned))
         self._to_outbox([row for index, row in enumerate(rows)
-                         if index >= confirmed or id(row) in kept])
+                         if index >= confirmed or id(row) in kept],
+                        resolving=len(batch))
 
     def _publish(self, sender, rows, counter='sent', ahead=None):
         """Publish ``rows`` with ``sender`` (``ahead``: see
@@ -646,11 +706,12 @@ class MessagingBackend(base.QueuedBackend):
             failure = publishers.bare(exc.cause)
         if self.guarantee == 'at-most-once' and counter == 'sent':
             counter = 'unconfirmed'
+        first_failures = self._tried(rows[confirmed:])
         with self._lock:
             self.counters[counter] += confirmed - len(returned)
             self.counters['unroutable'] += len(returned)
-            # every message without its confirm, first sends and replays
-            self.counters['failed'] += len(rows) - confirmed
+            # each message without its confirm, once however many tries
+            self.counters['failed'] += first_failures
             # written without a confirm: the broker may hold them, and the
             # replay sends them again
             self.counters['replay_duplicates_possible'] += in_doubt
@@ -664,16 +725,43 @@ class MessagingBackend(base.QueuedBackend):
                                        self.plan.exchange), len(returned))
         return confirmed, failure, returned
 
-    def _to_outbox(self, rows, diverting=False):
+    def _tried(self, rows):
+        """``rows`` were published without a confirm: count the try in
+        each (in the outbox for rows read from it); how many had never
+        been tried before."""
+        stored = [row for row in rows if row.id is not None]
+        first = 0
+        if stored:
+            try:
+                first = self.outbox.tried(stored)
+            except Exception as exc:
+                self._outbox_failed(exc)
+                first = sum(row.tries == 0 for row in stored)
+        for row in rows:
+            if row.id is None:
+                first += row.tries == 0
+                row.tries += 1
+        return first
+
+    def _to_outbox(self, rows, diverting=False, resolving=None):
         """Put rows behind what the outbox holds.  With ``diverting``,
         only while the outbox is in use (returns False when it drained
-        meanwhile, and the caller publishes instead)."""
+        meanwhile, and the caller publishes instead).  ``resolving``: how
+        many of the notifications counted in memory these rows are (the
+        ledger is recorded in the same transaction); None on the caller's
+        thread (``persist_before_return``, where nothing is held in
+        memory)."""
         with self.outbox.lock:
             if diverting and not (self.delivery.diverting or
                                   self._overflow):
                 return False
             try:
-                kept = self.outbox.put(rows)
+                if resolving is None:
+                    kept = self.outbox.put(rows)
+                else:
+                    count = max(0, self.pending() - resolving)
+                    kept = self.outbox.put(rows, in_memory=count)
+                    self._ledger_count = count
             except Exception as exc:
                 kept = 0
                 self._outbox_failed(exc)
@@ -815,7 +903,7 @@ class MessagingBackend(base.QueuedBackend):
                 except IndexError:
                     break
             if items:
-                self._to_outbox(self._rows(items))
+                self._to_outbox(self._rows(items), resolving=0)
 
     def save_at_exit(self):
         """What is still queued in memory to the outbox, logged; what is
@@ -827,6 +915,9 @@ class MessagingBackend(base.QueuedBackend):
         queued = self.pending() - in_flight
         if queued > 0:
             self._spill()
+        # what was on the wire without its confirm stays counted in
+        # memory: the next start reports it if it was not confirmed
+        self._keep_ledger(final=True)
         if queued > 0 or in_flight:
             LOG.warning(
                 '%s backend: at exit, without close(): %d notification(s) '
@@ -862,11 +953,43 @@ class MessagingBackend(base.QueuedBackend):
             self._replayer.join(self.group.publish_timeout + 1)
             self._overflow_thread.join(self.group.publish_timeout + 1)
             self._spill()
+            self._keep_ledger(final=True)
         if self._transport is not None:
             self._transport.cleanup()
         self.outbox.close()
 
     def stats(self):
+        """The backend's counters, in wire messages (a notification in
+        format ``both``, or on two topics, makes several) except where
+        said:
+
+        ``sent``, ``replayed``
+            confirmed by the broker and routed to a queue, first time or
+            from the outbox;
+        ``failed``
+            messages published without their confirm (an error, a lost
+            connection, no confirm within ``publish_timeout``), each
+            counted once however many tries it takes (the outbox keeps a
+            try count per row, so a row replayed through five outages
+            counts once, in the process that tried it first); they are
+            kept in the outbox and published again.  Messages that went
+            to the outbox without being tried (behind an outage's
+            backlog) are not in it;
+        ``replay_duplicates_possible``
+            messages written to the broker without their confirm, per
+            try: the most duplicates (same message_id) a consumer can see;
+        ``lost_at_crash``
+            notifications (not wire messages) that processes which are
+            gone -- killed with ``kill -9``, by the OOM killer -- held in
+            memory at their last ledger record, read by this process when
+            it took over their outbox slot (each logged at ERROR); 0 with
+            ``persist_before_return``;
+        ``dropped``, ``overflowed``, ``adopted``, ``unroutable``,
+        ``unconfirmed``, ``blocked``
+            as the operator guide's counter table says;
+
+        and ``queued``, ``outbox``, ``outbox_discarded``, ``guarantee``,
+        ``mode``, ``blocked_now``."""
         with self._lock:
             out = dict(self.counters)
         out['queued'] = self.pending()

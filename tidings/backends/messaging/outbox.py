@@ -21,13 +21,13 @@ process's own rows, keeping their order (the messaging backend calls it at
 startup and then every ``[backend_messaging] adopt_interval`` seconds).
 
 Beside the rows, a **ledger** (the table ``<table>_ledger``, one row per
-slot) records how many notifications the holder of the slot had in memory
--- accepted by ``notify()``, neither confirmed by the broker nor written
-to the outbox -- at its last record (see :meth:`Outbox.record`).  A
-process that closes cleanly leaves 0 there; one killed with ``kill -9``
-leaves what it held, which the next holder of the slot (or the process
-adopting its rows) reads, reports (:meth:`Outbox.take_losses`) and
-clears.
+slot held) records how many notifications the holder of the slot had in
+memory -- accepted by ``notify()``, neither confirmed by the broker nor
+written to the outbox -- at its last record (see :meth:`Outbox.record`).
+A process that ends cleanly removes its row (:meth:`Outbox.settled`); one
+killed with ``kill -9`` leaves it, with what it held, and the next holder
+of the slot (or the process adopting its rows) reads it, reports it
+(:meth:`Outbox.take_losses`) and removes it.
 
 Each row also counts its failed publishes (``tries``), so that a message
 counts once in the messaging backend's ``failed`` however many attempts
@@ -276,24 +276,34 @@ class Outbox:
             ledger.c.written_at).where(ledger.c.owner == owner)).first()
         if row is None:
             return
-        if row.in_memory > 0:
-            self._losses.append(Loss(owner, row.pid, row.host,
-                                     row.in_memory, row.written_at))
+        self._losses.append(Loss(owner, row.pid, row.host, row.in_memory,
+                                 row.written_at))
         conn.execute(ledger.delete().where(ledger.c.owner == owner))
 
     def take_losses(self):
-        """The :class:`Loss` of each slot whose process ended holding
-        notifications in memory, read since the last call (at the claim
-        of a slot, and by :meth:`adopt`)."""
+        """The :class:`Loss` of each slot whose process ended without
+        settling its ledger (see :meth:`settled`), read since the last
+        call (at the claim of a slot, and by :meth:`adopt`)."""
         with self.lock:
             losses, self._losses = self._losses, []
         return losses
 
-    def record(self, in_memory, conn=None):
+    def settled(self):
+        """This process ends holding nothing in memory: its ledger row
+        goes (a process that ends without this is reported by the next
+        holder of its slot, even with 0 in memory at its last record)."""
+        ledger = self.ledger
+        with self.lock:
+            with self.engine.begin() as conn:
+                conn.execute(ledger.delete().where(
+                    ledger.c.owner == self.owner))
+
+    def record(self, in_memory, conn=None, at=None):
         """Write in this slot's ledger that the process holds
         ``in_memory`` notifications neither confirmed nor in the outbox
-        (one UPDATE; in ``conn``'s transaction when given)."""
-        params = {'in_memory': in_memory, 'written_at': time.time(),
+        (at ``at``, a UNIX time, now by default; one UPDATE, in
+        ``conn``'s transaction when given)."""
+        params = {'in_memory': in_memory, 'written_at': at or time.time(),
                   'owner_': self.owner}
         with self.lock:
             if conn is not None:
@@ -325,8 +335,7 @@ class Outbox:
                     .distinct()).all()}
                 owners.update(o for (o,) in conn.execute(
                     sa.select(ledger.c.owner).where(
-                        ledger.c.owner != self.owner,
-                        ledger.c.in_memory > 0)).all())
+                        ledger.c.owner != self.owner)).all())
             for owner in sorted(owners):
                 if not self.locks.try_hold(owner):
                     continue            # alive: its process replays them
@@ -428,6 +437,7 @@ class Outbox:
     def put(self, rows, in_memory=None):
         """Append ``rows``; return how many fit (the rest are not kept).
         With ``in_memory``, :meth:`record` it in the same transaction."""
+        at = time.time()        # when the caller counted in_memory
         with self.lock:
             room = max(0, self.max_rows - self.count)
             rows = rows[:room]
@@ -438,7 +448,7 @@ class Outbox:
                 if params:
                     conn.exec_driver_sql(self._insert_sql, params)
                 if in_memory is not None:
-                    self.record(in_memory, conn)
+                    self.record(in_memory, conn, at)
             self.count += len(rows)
             return len(rows)
 

@@ -28,6 +28,11 @@ publishing to its own fresh topic:
   sender thread), run right after each steady run;
   ``caller_over_floor_p99_us``: the median of what the messaging backend
   adds to the floor's p99 in the same round;
+- ``ledger_records_per_s`` / ``ledger_cpu_us_per_notification``: the
+  records of the outbox ledger (what the process holds in memory, for
+  ``lost_at_crash``) during the steady runs, per second, and the CPU time
+  of the backend's thread writing them over the notifications emitted
+  (null for a tidings without the ledger);
 - with ``--persist-first``: ``persist_caller_p50_us`` /
   ``persist_caller_p99_us`` / ``persist_caller_max_us`` (and each round's
   p99 in ``persist_caller_p99_rounds_us``): the same steady run with
@@ -696,11 +701,32 @@ def paced(notifier, event, payload, rate, seconds, ids=None,
     return latencies
 
 
+def watch_ledger(backend):
+    """Count the records of ``backend``'s outbox ledger and the CPU time
+    of the thread writing each: ``[records, seconds]``, or None for a
+    tidings without the ledger."""
+    record = getattr(backend.outbox, 'record', None)
+    if record is None:
+        return None
+    seen = [0, 0.0]
+
+    def timed(*args, **kwargs):
+        began = time.thread_time()
+        try:
+            return record(*args, **kwargs)
+        finally:
+            seen[0] += 1
+            seen[1] += time.thread_time() - began
+    backend.outbox.record = timed
+    return seen
+
+
 def bench_steady(url, rate, seconds, state, sched=None, freeze=False,
-                 passes=None, **options):
+                 passes=None, ledgers=None, **options):
     """The paced run through the broker; the latencies.  ``passes`` (a
-    list) gets the run's GcWatch; ``options`` are [backend_messaging]
-    overrides (persist_before_return)."""
+    list) gets the run's GcWatch, ``ledgers`` what watch_ledger saw;
+    ``options`` are [backend_messaging] overrides
+    (persist_before_return)."""
     from tidings.catalogs.demo import events
     name = topic()
     notifier = make_notifier(url, state, name, **options)
@@ -709,11 +735,14 @@ def bench_steady(url, rate, seconds, state, sched=None, freeze=False,
     event = events.EVENT_TYPE_BACKUP_CREATE_START
     notifier.notify(event, payload)
     backend.wait_delivered(10)
+    ledger = watch_ledger(backend)
     with frozen_gc(freeze), GcWatch() as watch:
         latencies = paced(notifier, event, payload, rate, seconds,
                           sched=sched)
     if passes is not None:
         passes.append(watch)
+    if ledgers is not None and ledger is not None:
+        ledgers.append(ledger[:])
     backend.wait_delivered(30)
     notifier.close()
     delete_queues([name + '.info'])
@@ -804,11 +833,12 @@ def steady_rounds(args, state):
     """
     rounds = []
     passes = []
+    ledgers = []
     sched = [] if args.sched else None
     persisted = []
     for _ in range(args.rounds):
         steady = bench_steady(args.url, args.rate, args.steady, state,
-                              sched, args.gc_freeze, passes)
+                              sched, args.gc_freeze, passes, ledgers)
         floor = bench_floor(args.rate, args.steady, args.gc_freeze)
         rounds.append((steady, floor))
         if args.persist_first:
@@ -835,7 +865,16 @@ def steady_rounds(args, state):
         'caller_over_floor_p99_us': statistics.median(
             percentile(steady, 99) - percentile(floor, 99)
             for steady, floor in rounds),
+        'ledger_records_per_s': None,
+        'ledger_cpu_us_per_notification': None,
     }
+    if ledgers:
+        out['ledger_records_per_s'] = round(sum(
+            records for records, _ in ledgers) / (
+                len(ledgers) * args.steady), 1)
+        out['ledger_cpu_us_per_notification'] = round(sum(
+            cpu for _, cpu in ledgers) * 1e6 / sum(
+                len(steady) for steady, _ in rounds), 3)
     if persisted:
         out['persist_caller_p50_us'] = statistics.median(
             percentile(run, 50) for run in persisted)

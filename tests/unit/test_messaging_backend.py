@@ -1004,8 +1004,19 @@ class TestLostAtCrash(MessagingBackendTest):
         world.down = True
         backend = self.backend(world)
         self.emit(self.notifier(backend), 20)
+        backend.flush(5)
         messaging_backend._at_exit()
         self.assertEqual((None, 20), (ledger(backend), backend.outbox.count))
+
+    def test_a_backend_that_never_sent_ends_cleanly(self):
+        self.backend(World()).close(1.0)
+        exited = self.backend(World())
+        messaging_backend._at_exit()
+        exited.outbox.close()        # the process ends: its slot is free
+        again = self.backend(World())
+        self.assertEqual((exited.outbox.owner, 0), (
+            again.outbox.owner, again.stats()['lost_at_crash']))
+        self.assertNotIn('ended without closing', self.logs.output)
 
     def test_a_close_with_the_broker_down_leaves_nothing_in_memory(self):
         world = World()

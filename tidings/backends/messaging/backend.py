@@ -308,8 +308,6 @@ class MessagingBackend(base.QueuedBackend):
         record.  ``final`` (close, exit): the record goes when nothing is
         held (a clean end), else it says what is.  The overflow thread,
         close and exit only: never the caller's thread."""
-        if self._pid != os.getpid():
-            return          # a forked child's copy: the parent's ledger
         try:
             with self.outbox.lock:
                 count = self.pending()
@@ -909,7 +907,10 @@ class MessagingBackend(base.QueuedBackend):
         """What is still queued in memory to the outbox, logged; what is
         in flight (published, no confirm yet) logged as possibly lost.
         Returns ``(saved, in_flight)``."""
-        if self.closed or self._pid != os.getpid():
+        if self.closed:
+            return 0, 0
+        if self._pid != os.getpid():
+            self._keep_ledger(final=True)   # nothing in memory: a clean end
             return 0, 0
         in_flight = sum(lane.inflight for lane in self._lanes)
         queued = self.pending() - in_flight
@@ -953,7 +954,7 @@ class MessagingBackend(base.QueuedBackend):
             self._replayer.join(self.group.publish_timeout + 1)
             self._overflow_thread.join(self.group.publish_timeout + 1)
             self._spill()
-            self._keep_ledger(final=True)
+        self._keep_ledger(final=True)
         if self._transport is not None:
             self._transport.cleanup()
         self.outbox.close()

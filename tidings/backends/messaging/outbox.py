@@ -228,6 +228,9 @@ class Outbox:
                 written_at=sa.bindparam('written_at'))
         self.locks = _slot_locks(self.engine, parsed, table)
         self.owner = None
+        #: the process holding the slot (a forked child holds none until
+        #: after_fork)
+        self.pid = None
         self.count = 0
         self.last_seq = 0
         #: Rows removed because they could not be read back.
@@ -252,6 +255,7 @@ class Outbox:
         """Take the first free slot; count its rows (an earlier process's
         that held it are ours now)."""
         self.owner = self.locks.claim()
+        self.pid = os.getpid()
         mine = self.table.c.owner == self.owner
         with self.engine.begin() as conn:
             self.count = conn.execute(
@@ -292,6 +296,8 @@ class Outbox:
         """This process ends holding nothing in memory: its ledger row
         goes (a process that ends without this is reported by the next
         holder of its slot, even with 0 in memory at its last record)."""
+        if self.pid != os.getpid():
+            return      # a forked child that took no slot: the parent's
         ledger = self.ledger
         with self.lock:
             with self.engine.begin() as conn:
@@ -303,6 +309,8 @@ class Outbox:
         ``in_memory`` notifications neither confirmed nor in the outbox
         (at ``at``, a UNIX time, now by default; one UPDATE, in
         ``conn``'s transaction when given)."""
+        if self.pid != os.getpid():
+            return      # a forked child that took no slot: the parent's
         params = {'in_memory': in_memory, 'written_at': at or time.time(),
                   'owner_': self.owner}
         with self.lock:

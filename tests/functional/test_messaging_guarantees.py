@@ -408,8 +408,9 @@ class TestKilledInTheDefaultMode(KilledEmitterCase):
         self.addDetail('figures', text_content(
             'returned %d; replayed from the outbox %d; neither: %d; '
             'counted lost_at_crash %d; returned after the last record '
-            '%d' % (len(ids), len(set(replayed)), missing, lost,
-                    after_record)))
+            '%d, in the %.3f s between it and the last returned' % (
+                len(ids), len(set(replayed)), missing, lost, after_record,
+                returned[-1][1] - written_at)))
         self.assertEqual(in_memory, lost)
         self.assertEqual(set(), set(replayed) - set(ids))
         # a lower bound, short by what it took after its last record

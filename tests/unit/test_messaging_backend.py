@@ -999,11 +999,15 @@ class TestLostAtCrash(MessagingBackendTest):
         self.assertEqual(0, again.stats()['lost_at_crash'])
         self.assertNotIn('ended without closing', self.logs.output)
 
-    def test_an_exit_with_nothing_in_flight_leaves_nothing_to_report(self):
+    def emitted_while_down(self, count):
         world = World()
         world.down = True
         backend = self.backend(world)
-        self.emit(self.notifier(backend), 20)
+        self.emit(self.notifier(backend), count)
+        return world, backend
+
+    def test_an_exit_with_nothing_in_flight_leaves_nothing_to_report(self):
+        _, backend = self.emitted_while_down(20)
         backend.flush(5)
         messaging_backend._at_exit()
         self.assertEqual((None, 20), (ledger(backend), backend.outbox.count))
@@ -1019,10 +1023,7 @@ class TestLostAtCrash(MessagingBackendTest):
         self.assertNotIn('ended without closing', self.logs.output)
 
     def test_a_close_with_the_broker_down_leaves_nothing_in_memory(self):
-        world = World()
-        world.down = True
-        backend = self.backend(world)
-        self.emit(self.notifier(backend), 50)
+        world, backend = self.emitted_while_down(50)
         backend.close(5.0)
         again = self.backend(world)
         self.assertEqual((0, 50), (again.stats()['lost_at_crash'],

@@ -829,8 +829,10 @@ class TestGuarantees(MessagingBackendTest):
         ids = self.emit(self.notifier(backend), 5)
         self.assertTrue(backend.wait_delivered(5))
         stats = backend.stats()
-        self.assertEqual((0, 5, 5), (stats['sent'], stats['unroutable'],
-                                     stats['replayed']))
+        self.assertEqual((0, 5), (stats['sent'], stats['replayed']))
+        # every message of the first batch came back (how many the first
+        # batch held depends on when the sender thread woke)
+        self.assertIn(stats['unroutable'], range(1, 6))
         self.assertEqual(ids, world.ids())
         self.assertEqual(1, self.logs.output.count('no queue is bound'))
         self.assertIn('versioned_notifications.info', self.logs.output)

@@ -681,22 +681,22 @@ class EventStore:
 #: commit cycles (before: 50 ms, and writers waited up to 142 ms on
 #: PostgreSQL at 5M rows; the operator guide has the figures).
 PURGE_LOCK_TARGET = 0.02
-#: The same on MariaDB, whose writers do not wait for a chunk's row
-#: locks (a functional test checks it) but share the disk with it: at 1M
-#: rows (a 128 MB buffer pool) a row cost 1-2.5 ms to delete, so 20 ms
-#: chunks were 20-25 rows, ~500 rows/s, fewer than a 1,000 events/s
-#: writer adds: the purge never caught up.  (PostgreSQL keeps 20 ms: a
-#: row costs it ~20 us, and there 20 ms chunks lowered the writer's lag
-#: p99 from 117 to 97 ms against 50 ms chunks in the same run.)
-PURGE_MARIADB_LOCK_TARGET = 0.05
 #: Pause after a chunk, as a multiple of the time it held its locks:
 #: the writers get twice as much time as the purge (PostgreSQL at 1M
 #: rows: writer lag p99 61 ms against 118 ms with 1.0).
 PURGE_PAUSE_RATIO = 2.0
-#: MariaDB's: a row costs it 1-2.5 ms to delete at 1M rows (small
-#: buffer pool), and a longer pause would leave the purge behind a
-#: 1,000 events/s writer.
-PURGE_MARIADB_PAUSE_RATIO = 1.0
+#: MariaDB's: its writers do not wait for a chunk's row locks (a
+#: functional test checks it) but share the buffer pool and the disk
+#: with it: at 1M rows with the default 128 MB buffer pool a row costs
+#: about 1 ms to delete (pages of eight indexes read and dirtied at
+#: random places), and a writer slows while a chunk runs.  A pause three
+#: times the chunk gives the writers three quarters of the time: in the
+#: same run (1,000 events/s) the writer's lag p50 / p99 was 52-61 /
+#: 237-250 ms with it against 47-63 / 133-453 ms with no purge, and
+#: 87-142 / 336-728 ms with 50 ms chunks and a pause as long (before);
+#: the purge deletes about half as many rows a second (230 against
+#: 440).
+PURGE_MARIADB_PAUSE_RATIO = 3.0
 #: Shortest pause after a chunk (seconds): at least one of the backend's
 #: 10 ms commit cycles runs between two chunks, however quick they are.
 PURGE_MIN_PAUSE = 0.02
@@ -717,8 +717,7 @@ class ChunkPacer:
     and returns the pause: :data:`PURGE_PAUSE_RATIO` (MariaDB:
     :data:`PURGE_MARIADB_PAUSE_RATIO`) times that time,
     at least :data:`PURGE_MIN_PAUSE`.  The next size is what would hold
-    the locks :data:`PURGE_LOCK_TARGET` (MariaDB:
-    :data:`PURGE_MARIADB_LOCK_TARGET`) at the time per row just
+    the locks :data:`PURGE_LOCK_TARGET` at the time per row just
     measured: at once when smaller (a slow chunk is not repeated), at
     most :data:`PURGE_GROWTH` times the last when larger; always within
     :data:`PURGE_MIN_CHUNK` .. :data:`PURGE_CHUNK`.
@@ -728,13 +727,11 @@ class ChunkPacer:
                  pause_ratio=None, min_pause=None, growth=None,
                  dialect=None):
         # Read at call time, so tests and tuning can patch the module's.
-        mariadb = dialect in ('mysql', 'mariadb')
         if target is None:
-            target = (PURGE_MARIADB_LOCK_TARGET if mariadb
-                      else PURGE_LOCK_TARGET)
+            target = PURGE_LOCK_TARGET
         if pause_ratio is None:
-            pause_ratio = (PURGE_MARIADB_PAUSE_RATIO if mariadb
-                           else PURGE_PAUSE_RATIO)
+            pause_ratio = (PURGE_MARIADB_PAUSE_RATIO if dialect in (
+                'mysql', 'mariadb') else PURGE_PAUSE_RATIO)
         self.target = target
         self.maximum = PURGE_CHUNK if maximum is None else maximum
         self.minimum = min(self.maximum, PURGE_MIN_CHUNK if minimum is None

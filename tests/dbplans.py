@@ -13,10 +13,12 @@ project from 50,000 rows on, before the index was forced: page 100 cost
 100-400 ms at 1M rows).
 """
 
+import datetime
 import re
 
 from tests import dbhelpers
 from tests import eventfill
+from tidings.backends import dbschema
 from tidings.backends import eventstore
 from tidings.objects import errors
 
@@ -100,6 +102,29 @@ def _markers(store, kwargs):
                       rows[len(rows) // 2]['id'])]
 
 
+#: A project whose events are all older than every other project's
+#: newest (the fill's first :data:`QUIET_DAYS` days), as a project
+#: quiet lately: a listing that reads the time index newest first and
+#: drops other projects' events reads nearly the whole table before its
+#: first match.
+QUIET = 'p-quiet'
+QUIET_DAYS = 4
+
+
+def make_quiet_project(store, prefix):
+    """Give the fill's first :data:`QUIET_DAYS` days of events to
+    :data:`QUIET`, then analyse the table again."""
+    table = dbschema.get_table(prefix)
+    dialect = store.engine.dialect.name
+    with store.engine.begin() as conn:
+        conn.execute(table.update().where(
+            table.c.timestamp < eventfill.START + datetime.timedelta(
+                days=QUIET_DAYS)).values(project=QUIET))
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(('ANALYZE TABLE ' if dialect in (
+            'mysql', 'mariadb') else 'ANALYZE ') + table.name)
+
+
 def scale_sqlite_stats(store, factor):
     """Make SQLite's statistics (``sqlite_stat1``) describe ``factor``
     times the rows the table has: each count and each average number of
@@ -177,6 +202,33 @@ def check_mariadb(plan, index, few):
 CHECKS = {'sqlite': check_sqlite, 'postgresql': check_postgresql,
           'mysql': check_mariadb, 'mariadb': check_mariadb}
 
+#: Plan lines naming the index a first page reads, per dialect: an
+#: ``(index suffix)`` pattern.
+FIRST_PAGE_INDEX = {
+    'sqlite': r'USING (?:COVERING )?INDEX \S*_events_%s\b',
+    'postgresql': r'(?:Index Scan(?: Backward)? using|Bitmap Index Scan '
+                  r'on) \S*_events_%s\b',
+    'mysql': r'key=\S*_events_%s key_len',
+}
+FIRST_PAGE_INDEX['mariadb'] = FIRST_PAGE_INDEX['mysql']
+#: What a first page of many matches must not do (sort them, scan).
+FIRST_PAGE_NEVER = ('TEMP B-TREE', 'Sort', 'Seq Scan', 'Bitmap',
+                    'filesort', 'type=ALL')
+
+
+def check_first_page(dialect, plan, index, few):
+    """The first page (no marker) reads ``index`` in the listing's order:
+    it stops after 50 matches, however old they are."""
+    text = '\n'.join(plan)
+    assert re.search(FIRST_PAGE_INDEX[dialect] % index, text), text
+    if few or index in NARROW:
+        return
+    for never in FIRST_PAGE_NEVER:
+        assert never not in text, text
+    if dialect in ('mysql', 'mariadb') and index != 'timestamp':
+        # the whole index, not the rows of the filter's key
+        assert 'type=index' not in text, text
+
 
 class PlanCases:
     """Mixed into a test class that sets ``self.url``."""
@@ -192,6 +244,8 @@ class PlanCases:
         dialect = store.engine.dialect.name
         eventfill.fill(store.engine, prefix, PLAN_ROWS[dialect]
                        if big else ROWS)
+        if big:
+            make_quiet_project(store, prefix)
         if big and dialect == 'sqlite':
             scale_sqlite_stats(store, SQLITE_SCALE)
         return store
@@ -216,6 +270,28 @@ class PlanCases:
                 else:
                     failed.append('%s, %s: does not seek in %s:\n%s' % (
                         name, where, ' or '.join(indexes), failures[0]))
+        if failed:
+            self.fail('\n'.join(failed))
+
+    def test_every_first_page_reads_the_index_its_filters_name(self):
+        store = self.filled_store(big=True)
+        dialect = store.engine.dialect.name
+        failed = []
+        for name, kwargs, indexes in SHAPES + (
+                ('quiet project', dict(project=QUIET), ('project_ts',)),):
+            kwargs = _shape(store, kwargs)
+            indexes = PLANNER_CHOICE.get(dialect, {}).get(name, indexes)
+            plan = store.explain(limit=50, **kwargs)
+            failures = []
+            for index in indexes:
+                try:
+                    check_first_page(dialect, plan, index, name in FEW)
+                    break
+                except AssertionError as exc:
+                    failures.append(str(exc))
+            else:
+                failed.append('%s, first page: does not read %s:\n%s' % (
+                    name, ' or '.join(indexes), failures[0]))
         if failed:
             self.fail('\n'.join(failed))
 

@@ -230,6 +230,19 @@ def check_first_page(dialect, plan, index, few):
         assert 'type=index' not in text, text
 
 
+def _in_none(indexes, check):
+    """None when ``check(index)`` passes for one of ``indexes``; else
+    the first one's failure."""
+    failures = []
+    for index in indexes:
+        try:
+            check(index)
+            return None
+        except AssertionError as exc:
+            failures.append(str(exc))
+    return failures[0]
+
+
 class PlanCases:
     """Mixed into a test class that sets ``self.url``."""
 
@@ -260,16 +273,11 @@ class PlanCases:
             indexes = PLANNER_CHOICE.get(dialect, {}).get(name, indexes)
             for where, marker in _markers(store, kwargs):
                 plan = store.explain(limit=50, marker=marker, **kwargs)
-                failures = []
-                for index in indexes:
-                    try:
-                        check(plan, index, name in FEW)
-                        break
-                    except AssertionError as exc:
-                        failures.append(str(exc))
-                else:
+                problem = _in_none(indexes, lambda i, p=plan, n=name: check(
+                    p, i, n in FEW))
+                if problem:
                     failed.append('%s, %s: does not seek in %s:\n%s' % (
-                        name, where, ' or '.join(indexes), failures[0]))
+                        name, where, ' or '.join(indexes), problem))
         if failed:
             self.fail('\n'.join(failed))
 
@@ -282,16 +290,11 @@ class PlanCases:
             kwargs = _shape(store, kwargs)
             indexes = PLANNER_CHOICE.get(dialect, {}).get(name, indexes)
             plan = store.explain(limit=50, **kwargs)
-            failures = []
-            for index in indexes:
-                try:
-                    check_first_page(dialect, plan, index, name in FEW)
-                    break
-                except AssertionError as exc:
-                    failures.append(str(exc))
-            else:
+            problem = _in_none(indexes, lambda i, p=plan, n=name:
+                               check_first_page(dialect, p, i, n in FEW))
+            if problem:
                 failed.append('%s, first page: does not read %s:\n%s' % (
-                    name, ' or '.join(indexes), failures[0]))
+                    name, ' or '.join(indexes), problem))
         if failed:
             self.fail('\n'.join(failed))
 

@@ -352,7 +352,10 @@ def index_hint(query, table, suffix):
     columns, a seek to the marker.  The estimates of the two are close
     for a marker near the newest events, and which wins changes with the
     statistics each ``ANALYZE`` samples (measured: pages 10 to 100 at 1M
-    rows flipped between 2 and 266 ms across runs).  With the index
+    rows flipped between 2 and 266 ms across runs).  A first page may
+    also be read from the time index newest first, the other projects'
+    events dropped: a project quiet lately then costs every newer event
+    (over 20 s at 1.9M rows).  With the index
     forced a table scan is never cheaper, so the range over the index's
     columns is always planned, and MariaDB takes a range that uses more
     of the index than the ref in its place: the seek, whatever the

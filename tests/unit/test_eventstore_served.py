@@ -71,3 +71,68 @@ class TestCheckServed(testtools.TestCase):
         exc = self.assertRaises(errors.FilterError, store.list,
                                 {'status': 'ERROR'}, all_projects=True)
         self.assertEqual('status', exc.name)
+
+
+class TestSeekIndex(testtools.TestCase):
+    """The index a listing seeks in, chosen from its filters (what
+    MariaDB is told to use)."""
+
+    def index(self, filters=None, sort=None, project=None):
+        return eventstore.seek_index(filters, eventstore.parse_sort(sort),
+                                     project)
+
+    def test_each_filter_set_names_the_index_that_starts_with_it(self):
+        for expected, filters, project in (
+                ('project_ts', None, 'p-1'),
+                ('project_ts', {'level': 'error', 'user': 'u'}, 'p-1'),
+                ('project_ts', {'event_type': 'svc.*'}, 'p-1'),
+                ('project_ts', {'event_type': ['a.b', 'c.d']}, 'p-1'),
+                ('project_type_ts', {'event_type': 'a.b'}, 'p-1'),
+                ('project_type_ts', {'event_type': ['a.b'],
+                                     'project': 'p-2'}, None),
+                ('project_ts', {'project': 'p-2', 'since': '1d'}, None),
+                ('type_ts', {'event_type': 'a.b'}, None),
+                ('timestamp', None, None),
+                ('timestamp', {'since': '1d', 'until': '1h'}, None),
+                ('object_id_ts', {'object_id': 'o', 'event_type': 'a.b'},
+                 'p-1'),
+                ('parent_id_ts', {'cluster_id': 'c'}, None),
+                ('parent_id_ts', {'parent_id': ['c', 'd']}, 'p-1'),
+                ('request_id', {'request_id': 'r', 'object_id': 'o'},
+                 None)):
+            self.assertEqual(expected, self.index(filters, project=project),
+                             (filters, project))
+
+    def test_no_index_when_the_filters_do_not_decide_it(self):
+        # Several projects or types: a range of each, then a sort; the
+        # database's own choice (it may read the time index instead).
+        self.assertIsNone(self.index({'project': ['p-1', 'p-2']}))
+        self.assertIsNone(self.index({'event_type': ['a.b', 'c.d']}))
+        self.assertIsNone(self.index({'event_type': 'a.*',
+                                      'level': 'error'}))
+
+    def test_no_index_for_an_order_other_than_time(self):
+        for sort in ('level', 'event_type:desc', 'id',
+                     'timestamp:desc,id:asc'):
+            self.assertIsNone(self.index(sort=sort, project='p-1'), sort)
+        self.assertEqual('project_ts', self.index(sort='timestamp:asc',
+                                                  project='p-1'))
+
+    def test_the_hint_is_forced_on_mariadb_only(self):
+        import sqlalchemy as sa
+        from sqlalchemy.dialects import mysql
+        from sqlalchemy.dialects import postgresql
+        from sqlalchemy.dialects import sqlite
+
+        from tidings.backends import dbschema
+        table = dbschema.get_table('hint_')
+        query = eventstore.index_hint(sa.select(table.c.id), table,
+                                      'project_ts')
+        self.assertIn('FROM hint_events FORCE INDEX '
+                      '(ix_hint_events_project_ts)',
+                      str(query.compile(dialect=mysql.dialect())))
+        for dialect in (sqlite.dialect(), postgresql.dialect()):
+            self.assertNotIn('INDEX', str(query.compile(dialect=dialect)))
+        self.assertNotIn('INDEX', str(eventstore.index_hint(
+            sa.select(table.c.id), table, None).compile(
+                dialect=mysql.dialect())))

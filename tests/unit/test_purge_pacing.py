@@ -76,19 +76,19 @@ class TestChunkPacer(testtools.TestCase):
     def test_a_first_chunk_above_the_maximum_is_the_maximum(self):
         self.assertEqual(8, pacer(first=500, maximum=8).size)
 
-    def test_mariadb_gets_longer_chunks_than_sqlite_and_postgresql(self):
+    def test_every_database_sizes_chunks_to_the_same_lock_time(self):
         sizes = {}
-        for dialect in ('sqlite', 'postgresql', 'mysql'):
+        for dialect in ('sqlite', 'postgresql', 'mysql', 'mariadb'):
             p = eventstore.ChunkPacer(dialect=dialect, first=100)
             p.measured(100, 0.1)            # 1 ms a row
             sizes[dialect] = p.size
-        self.assertEqual({'sqlite': 20, 'postgresql': 20, 'mysql': 50},
-                         sizes)
+        self.assertEqual({'sqlite': 20, 'postgresql': 20, 'mysql': 20,
+                          'mariadb': 20}, sizes)
 
-    def test_mariadb_pauses_as_long_as_a_chunk_others_twice(self):
-        self.assertEqual([0.1, 0.1, 0.05], [
-            eventstore.ChunkPacer(dialect=d).measured(100, 0.05)
-            for d in ('sqlite', 'postgresql', 'mysql')])
+    def test_mariadb_pauses_three_times_a_chunk_others_twice(self):
+        self.assertEqual([0.1, 0.1, 0.15, 0.15], [
+            round(eventstore.ChunkPacer(dialect=d).measured(100, 0.05), 6)
+            for d in ('sqlite', 'postgresql', 'mysql', 'mariadb')])
 
     def test_the_module_settings_are_read_when_a_pacer_is_made(self):
         self.patch(eventstore, 'PURGE_LOCK_TARGET', 0.1)

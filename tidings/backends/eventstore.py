@@ -282,6 +282,94 @@ def check_served(filters, order, project=None, all_projects=False):
             'served by an index: ' + FAST_HELP)
 
 
+#: The id filters whose index a listing seeks in first, most selective
+#: first (a request has a handful of events, an object tens, a cluster
+#: hundreds), and that index's suffix.
+_ID_INDEXES = (('request_id', 'request_id'), ('object_id', 'object_id_ts'),
+               ('parent_id', 'parent_id_ts'))
+
+
+def _single(filters, name):
+    """The one value of the equality filter ``name``, or None (absent, a
+    list of several, or an ``event_type`` prefix)."""
+    value = filters.get(name)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        value = next(iter(value)) if len(value) == 1 else None
+    if not isinstance(value, str) or (
+            name == 'event_type' and value.endswith(('*', '.'))):
+        return None
+    return value
+
+
+def seek_index(filters, order, project=None):
+    """The suffix of the index (:data:`dbschema.INDEXES`) a listing in
+    ``order`` with these filters seeks in, or None when the filters do
+    not decide it (a list of projects or of event types, a prefix, an
+    order other than by time).
+
+    The first that applies: an id filter's index (``request_id``,
+    ``object_id``, ``parent_id`` / ``cluster_id``: a few rows, found and
+    sorted); a project (the caller's, or the admin's ``project`` filter)
+    with an exact event type, ``project_type_ts``; a project,
+    ``project_ts``; an exact event type, ``type_ts``; nothing that
+    narrows, ``timestamp``.  Each of these ends in ``(timestamp, id)``
+    after the equality columns, so the marker is a seek in it and page N
+    reads what page 1 does.  MariaDB is told to use it
+    (:func:`index_hint`).
+    """
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    if order[0][0] != 'timestamp' or len({d for _, d in order}) != 1:
+        return None
+    for name, suffix in _ID_INDEXES:
+        if name in filters or (name == 'parent_id' and 'cluster_id' in
+                               filters):
+            return suffix
+    if project is None:
+        project = _single(filters, 'project')
+        if project is None and 'project' in filters:
+            return None
+    event_type = _single(filters, 'event_type')
+    if event_type is None and 'event_type' in filters:
+        return 'project_ts' if project is not None else None
+    if project is not None:
+        return 'project_type_ts' if event_type else 'project_ts'
+    return 'type_ts' if event_type else 'timestamp'
+
+
+#: Dialects told which index a listing seeks in.
+HINT_DIALECTS = ('mysql', 'mariadb')
+
+
+def index_hint(query, table, suffix):
+    """``query`` with ``FORCE INDEX (<the index of suffix>)`` on MariaDB
+    and MySQL (others: unchanged).
+
+    MariaDB (10.11) plans a page of a project from the same index two
+    ways and picks by its estimates: a ``ref`` on the equality columns
+    alone, which reads the project's events newest first and filters out
+    every one before the marker (page 100 of the hot project at 1M rows:
+    5,000 rows read and 100-400 ms), or a ``range`` on all the index's
+    columns, a seek to the marker.  The estimates of the two are close
+    for a marker near the newest events, and which wins changes with the
+    statistics each ``ANALYZE`` samples (measured: pages 10 to 100 at 1M
+    rows flipped between 2 and 266 ms across runs).  A first page may
+    also be read from the time index newest first, the other projects'
+    events dropped: a project quiet lately then costs every newer event
+    (over 20 s at 1.9M rows).  With the index
+    forced a table scan is never cheaper, so the range over the index's
+    columns is always planned, and MariaDB takes a range that uses more
+    of the index than the ref in its place: the seek, whatever the
+    statistics.  The index is chosen from the filters
+    (:func:`seek_index`), so forcing it cannot pick a worse one.
+    """
+    if suffix is None:
+        return query
+    name = 'ix_%s_%s' % (table.name, suffix)
+    for dialect in HINT_DIALECTS:
+        query = query.with_hint(table, 'FORCE INDEX (%s)' % name, dialect)
+    return query
+
+
 def _check_limit(limit):
     if limit is None:
         return DEFAULT_LIMIT
@@ -483,16 +571,18 @@ class EventStore:
         check_served(filters, order, project, all_projects)
         limit = _check_limit(limit)
         columns = [table.c[SORT_KEYS[k]] for k, _ in order]
+        index = seek_index(filters, order, project)
 
         def build(conn):
             where = list(conditions)
             if marker is not None:
                 where.append(self._after(conn, marker, order, columns,
                                          project))
-            return sa.select(table).where(*where).order_by(*(
-                col.desc() if d == 'desc' else col.asc()
-                for col, (_, d) in zip(columns, order, strict=True)
-            )).limit(limit)
+            return index_hint(sa.select(table), table, index).where(
+                *where).order_by(*(
+                    col.desc() if d == 'desc' else col.asc()
+                    for col, (_, d) in zip(columns, order, strict=True)
+                )).limit(limit)
         return build
 
     def _after(self, conn, marker, order, columns, project):
@@ -594,22 +684,22 @@ class EventStore:
 #: commit cycles (before: 50 ms, and writers waited up to 142 ms on
 #: PostgreSQL at 5M rows; the operator guide has the figures).
 PURGE_LOCK_TARGET = 0.02
-#: The same on MariaDB, whose writers do not wait for a chunk's row
-#: locks (a functional test checks it) but share the disk with it: at 1M
-#: rows (a 128 MB buffer pool) a row cost 1-2.5 ms to delete, so 20 ms
-#: chunks were 20-25 rows, ~500 rows/s, fewer than a 1,000 events/s
-#: writer adds: the purge never caught up.  (PostgreSQL keeps 20 ms: a
-#: row costs it ~20 us, and there 20 ms chunks lowered the writer's lag
-#: p99 from 117 to 97 ms against 50 ms chunks in the same run.)
-PURGE_MARIADB_LOCK_TARGET = 0.05
 #: Pause after a chunk, as a multiple of the time it held its locks:
 #: the writers get twice as much time as the purge (PostgreSQL at 1M
 #: rows: writer lag p99 61 ms against 118 ms with 1.0).
 PURGE_PAUSE_RATIO = 2.0
-#: MariaDB's: a row costs it 1-2.5 ms to delete at 1M rows (small
-#: buffer pool), and a longer pause would leave the purge behind a
-#: 1,000 events/s writer.
-PURGE_MARIADB_PAUSE_RATIO = 1.0
+#: MariaDB's: its writers do not wait for a chunk's row locks (a
+#: functional test checks it) but share the buffer pool and the disk
+#: with it: at 1M rows with the default 128 MB buffer pool a row costs
+#: about 1 ms to delete (pages of eight indexes read and dirtied at
+#: random places), and a writer slows while a chunk runs.  A pause three
+#: times the chunk gives the writers three quarters of the time: in the
+#: same run (1,000 events/s) the writer's lag p50 / p99 was 52-61 /
+#: 237-250 ms with it against 47-63 / 133-453 ms with no purge, and
+#: 87-142 / 336-728 ms with 50 ms chunks and a pause as long (before);
+#: the purge deletes about half as many rows a second (230 against
+#: 440).
+PURGE_MARIADB_PAUSE_RATIO = 3.0
 #: Shortest pause after a chunk (seconds): at least one of the backend's
 #: 10 ms commit cycles runs between two chunks, however quick they are.
 PURGE_MIN_PAUSE = 0.02
@@ -630,8 +720,7 @@ class ChunkPacer:
     and returns the pause: :data:`PURGE_PAUSE_RATIO` (MariaDB:
     :data:`PURGE_MARIADB_PAUSE_RATIO`) times that time,
     at least :data:`PURGE_MIN_PAUSE`.  The next size is what would hold
-    the locks :data:`PURGE_LOCK_TARGET` (MariaDB:
-    :data:`PURGE_MARIADB_LOCK_TARGET`) at the time per row just
+    the locks :data:`PURGE_LOCK_TARGET` at the time per row just
     measured: at once when smaller (a slow chunk is not repeated), at
     most :data:`PURGE_GROWTH` times the last when larger; always within
     :data:`PURGE_MIN_CHUNK` .. :data:`PURGE_CHUNK`.
@@ -641,13 +730,11 @@ class ChunkPacer:
                  pause_ratio=None, min_pause=None, growth=None,
                  dialect=None):
         # Read at call time, so tests and tuning can patch the module's.
-        mariadb = dialect in ('mysql', 'mariadb')
         if target is None:
-            target = (PURGE_MARIADB_LOCK_TARGET if mariadb
-                      else PURGE_LOCK_TARGET)
+            target = PURGE_LOCK_TARGET
         if pause_ratio is None:
-            pause_ratio = (PURGE_MARIADB_PAUSE_RATIO if mariadb
-                           else PURGE_PAUSE_RATIO)
+            pause_ratio = (PURGE_MARIADB_PAUSE_RATIO if dialect in (
+                'mysql', 'mariadb') else PURGE_PAUSE_RATIO)
         self.target = target
         self.maximum = PURGE_CHUNK if maximum is None else maximum
         self.minimum = min(self.maximum, PURGE_MIN_CHUNK if minimum is None

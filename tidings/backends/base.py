@@ -44,7 +44,6 @@ Contract:
 
 import collections
 import logging
-import random
 import threading
 
 from tidings.backends import workers
@@ -225,12 +224,7 @@ class QueuedBackend(Backend):
         worker.batch_size = self.batch_size
         worker.wake_every = self.batch_size
         worker.compact_after = self.compact_after
-        worker.linger = self._linger
-
-    def _linger(self):
-        # at most flush_interval, as the option says; drawn anew each
-        # time (see workers: a fixed wait falls into step with callers)
-        return self.flush_interval * (0.5 + 0.5 * random.random())
+        worker.linger = self.flush_interval
 
     def _prepare(self):
         """On the worker's thread, before its first batch (the database

@@ -18,13 +18,13 @@ stopped).
 The thread's policy, from the messaging backend's senders (its p99 is
 what tuned it):
 
-- **linger**: woken by a caller, the thread waits ``linger`` seconds
-  before it takes a batch, so a few more arrive (fewer, larger batches
-  cost the callers less time waiting for the interpreter lock).  A
-  number is drawn anew each time between half and one and a half times
-  it: a fixed wait falls into step with callers that notify at a fixed
-  period, and then the batch is handled just as a caller runs, on the
-  same CPU, which shows in the callers' p99.
+- **linger**: woken by a caller, the thread waits up to ``linger``
+  seconds before it takes a batch, so a few more arrive (fewer, larger
+  batches cost the callers less time waiting for the interpreter lock).
+  The wait is drawn anew each time, between half of it and all of it: a
+  fixed wait falls into step with callers that notify at a fixed period,
+  and then the batch is handled just as a caller runs, on the same CPU,
+  which shows in the callers' p99.
 - **busy period**: for ``busy_for`` seconds after its last batch the
   thread looks at the queue every linger without being woken, so the
   callers of a busy service never wake it (no system call on their
@@ -93,9 +93,9 @@ class Worker:
         items waiting at most; :meth:`put` refuses beyond it (the owner
         decides: drop and count, or keep elsewhere).
     ``linger``, ``busy_for``, ``idle_wait``, ``wake_every``
-        the thread's policy (module doc); ``linger`` is seconds (drawn
-        between half and one and a half times it) or a callable
-        returning seconds.
+        the thread's policy (module doc); ``linger`` is seconds at most
+        (drawn between half of it and all of it) or a callable returning
+        the seconds of the next wait.
     ``compact_after``, ``compact``
         from ``compact_after`` items waiting, :meth:`put` queues
         ``compact(item)`` instead of ``item`` (None: nothing).
@@ -145,6 +145,7 @@ class Worker:
         self._flushes = 0
         self._forked = False
         self._mark = 0
+        self._due = False       # a wake mark was reached
         self._new_sync()
         reset_in_child(self)
 
@@ -185,10 +186,12 @@ class Worker:
         waiting += 1
         if self.sleeping:
             self._wake.set()
-        elif self.wake_every and waiting >= self._mark:
+        if self.wake_every and waiting >= self._mark:
+            self._due = True
             self._wake.set()
             self._mark = waiting + self.wake_every
-            self.slow_at = self._threshold()
+            if not self.sleeping:
+                self.slow_at = self._threshold()
         return True
 
     def _threshold(self):
@@ -293,13 +296,16 @@ class Worker:
         self.oldest = None
         self.sleeping = False
         self.slow_at = 0
+        self._due = False
         self._forked = True
         self._new_sync()
 
     # the worker's thread
 
     def _pause(self, seconds):
-        if seconds > 0 and not self._flushes:
+        """Wait ``seconds`` unless a flush waits or a wake mark was
+        reached (a caller may have done so while the thread slept)."""
+        if seconds > 0 and not self._flushes and not self._due:
             self._wake.wait(seconds)
         self._wake.clear()
 
@@ -307,7 +313,7 @@ class Worker:
         linger = self.linger
         if callable(linger):
             return linger()
-        return linger * (0.5 + random.random())
+        return linger * (0.5 + 0.5 * random.random())
 
     def _unattended(self):
         """:attr:`slow_at` set back after a sleep or a batch (0 once
@@ -381,6 +387,7 @@ class Worker:
         except IndexError:       # take_all() took some meanwhile
             pass
         self.inflight = len(batch)
+        self._due = False
         if self.wake_every:
             self._mark = len(items) + self.wake_every
             self._unattended()

@@ -130,7 +130,7 @@ class MessagingBackendTest(testtools.TestCase):
     def settle(self, backend, timeout=5.0):
         """Wait until the overflow thread wrote what overflowed."""
         deadline = time.monotonic() + timeout
-        while backend._overflow or backend._overflow_busy:
+        while backend._overflow.pending():
             self.assertLess(time.monotonic(), deadline,
                             'overflow not written')
             time.sleep(0.005)
@@ -370,22 +370,23 @@ class TestDelivery(MessagingBackendTest):
 
     def test_callers_never_wake_a_sender_that_was_busy_lately(self):
         world, backend, notifier = self.after_one_delivered()
-        lane = backend._lanes[0]
-        wakes = []
-        lane.wake = mock.Mock(wraps=lane.wake,
-                              set=lambda: wakes.append(1))
+        worker = backend._lanes[0].worker
+        # (the slow path is where a caller would wake the thread)
+        slow = self.useFixture(fixtures.MockPatchObject(
+            worker, 'put_slow', wraps=worker.put_slow)).mock
         for _ in range(20):
             self.emit(notifier, 1)
             time.sleep(0.001)
         self.assertTrue(backend.wait_delivered(5))
         self.assertEqual(21, len(world.published))
-        self.assertEqual([], wakes)
+        self.assertEqual(0, slow.call_count)
 
     def test_an_idle_sender_is_woken_by_the_next_notification(self):
         world, backend, notifier = self.after_one_delivered()
-        backend.BUSY_FOR = 0.0          # idle at once from now on
+        worker = backend._lanes[0].worker
+        worker.busy_for = 0.0           # idle at once from now on
         deadline = time.monotonic() + 5
-        while not backend._lanes[0].idle:
+        while not worker.sleeping:
             self.assertLess(time.monotonic(), deadline, 'never idle')
             time.sleep(0.005)
         start = time.monotonic()
@@ -885,7 +886,7 @@ class TestAtExit(MessagingBackendTest):
         self.emit(self.notifier(backend), 1)
         # the sender thread holds the first one, frozen
         deadline = time.monotonic() + 5
-        while not backend._lanes[0].inflight:
+        while not backend._lanes[0].worker.inflight:
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.005)
         self.emit(self.notifier(backend), 4)

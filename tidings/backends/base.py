@@ -160,10 +160,6 @@ class QueuedBackend(Backend):
             self._deliver_batch, self.name, compact=self.compact,
             prepare=self._prepare, finish=self._finish,
             on_start=self._configure)
-        # (the messaging backend's own threads still use these; issue 14
-        # moves them onto workers.Worker too)
-        self._pid = None
-        self._start_lock = threading.Lock()
         self.counters = collections.Counter()
         self._count_lock = threading.Lock()
         self.drops = BurstLog(LOG, '%s backend dropped notifications'

@@ -99,9 +99,15 @@ class Worker:
     ``compact_after``, ``compact``
         from ``compact_after`` items waiting, :meth:`put` queues
         ``compact(item)`` instead of ``item`` (None: nothing).
-    ``prepare()``, ``finish()``
+    ``prepare()``, ``finish()``, ``after_batch()``
         run on the worker's thread before its first batch (it may wait
-        there: items queue meanwhile) and when it stops.
+        there: items queue meanwhile), when it stops, and after each
+        batch (once :meth:`pending` no longer counts it: an owner with
+        several workers wakes its own waiters there).
+    ``tick()``
+        run on the worker's thread each time it looks at the queue
+        (after a batch, a linger or a sleep: at least every
+        ``idle_wait`` seconds), for housekeeping at the loop's pace.
     ``on_start(forked)``
         run by the thread that starts the worker (first put, or
         :meth:`start`), before the worker's thread starts; ``forked`` is
@@ -117,7 +123,8 @@ class Worker:
     def __init__(self, deliver, name, size=10000, batch_size=100,
                  linger=0.005, busy_for=BUSY_FOR, idle_wait=IDLE_WAIT,
                  wake_every=None, compact_after=None, compact=None,
-                 prepare=None, finish=None, on_start=None):
+                 prepare=None, finish=None, on_start=None,
+                 after_batch=None, tick=None):
         self.deliver = deliver
         self.name = name
         self.size = size
@@ -131,6 +138,8 @@ class Worker:
         self.prepare = prepare
         self.finish = finish
         self.on_start = on_start
+        self.after_batch = after_batch
+        self.tick = tick
         #: The queue: callers append, the thread pops from the left.
         self.items = collections.deque()
         #: A put that finds this many items waiting takes the slow path.
@@ -264,7 +273,9 @@ class Worker:
 
     def stop(self, timeout=None):
         """Refuse further puts, let the thread deliver what waits and
-        end, waiting up to ``timeout`` seconds; True when it ended."""
+        end, waiting up to ``timeout`` seconds; True when it ended.  (An
+        owner of several workers calls ``stop(0)`` on each first, so that
+        they all stop at once, then joins each.)"""
         self.stopping = True
         self.slow_at = 0
         thread = self.thread
@@ -328,6 +339,8 @@ class Worker:
         # sleep.
         busy_at = time.monotonic() - self.busy_for
         while True:
+            if self.tick is not None:
+                self._guarded(self.tick)
             if not items:
                 if self.stopping:
                     break
@@ -361,6 +374,8 @@ class Worker:
                 busy_at = time.monotonic()
                 with self._done:
                     self._done.notify_all()
+            if self.after_batch is not None:
+                self._guarded(self.after_batch)
         if self.finish is not None:
             self._guarded(self.finish)
 

@@ -1,6 +1,7 @@
 """The messaging backend without a broker: fake:// and scripted
 senders stand in for RabbitMQ (the real one is in tests/functional)."""
 
+import ast
 import importlib.metadata
 import logging
 import os
@@ -14,6 +15,7 @@ import oslo_messaging
 import sqlalchemy as sa
 import testtools
 
+from tests import forking
 from tests import outboxutil
 from tidings import conf as tidings_conf
 from tidings.backends import messaging
@@ -876,6 +878,50 @@ class TestPersistBeforeReturn(MessagingBackendTest):
         backend.close(5.0)
         self.assertEqual(ids, world.ids())
         self.assertEqual(0, backend.outbox.count)
+
+
+class TestFork(MessagingBackendTest):
+    """The fork policy of workers.reset_in_child: a forked child's first
+    notification starts its own threads and outbox slot."""
+
+    def test_a_forked_childs_first_notification_starts_its_threads(self):
+        world = World()
+        backend = self.backend(world)
+        notifier = self.notifier(backend)
+        self.emit(notifier, 3)
+        self.assertTrue(backend.wait_delivered(5))
+        parent_owner = backend.outbox.owner
+        parent_threads = [lane.worker.thread for lane in backend._lanes]
+
+        def child():
+            before = (backend._started, backend.pending(),
+                      [lane.worker.thread for lane in backend._lanes])
+            with world.lock:
+                world.published.clear()
+            ids = self.emit(notifier, 2)
+            delivered = backend.wait_delivered(5)
+            threads = [lane.worker.thread for lane in backend._lanes]
+            return repr((
+                before, delivered, world.ids() == ids,
+                backend._started, backend._replayer.is_alive(),
+                any(t is not None and t.is_alive() for t in threads),
+                any(t in parent_threads for t in threads if t is not None),
+                backend.outbox.owner != parent_owner))
+        out = forking.in_child(child)
+        self.assertTrue(out, 'the child returned nothing')
+        (before, delivered, same_ids, started, replaying, sending,
+         inherited, own_slot) = ast.literal_eval(out)
+        # marked not started, nothing pending: the threads did not fork
+        self.assertEqual((False, 0, [None] * len(backend._lanes)), before)
+        self.assertEqual((True, True, True, True, True),
+                         (delivered, same_ids, started, replaying, sending))
+        self.assertFalse(inherited)
+        self.assertTrue(own_slot)
+        # the parent goes on with its own threads
+        ids = self.emit(notifier, 1)
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertEqual(ids, world.ids()[-1:])
+        self.assertEqual(4, backend.stats()['sent'])
 
 
 class TestAtExit(MessagingBackendTest):

@@ -221,13 +221,16 @@ class Worker:
     def oldest_item(self):
         """The oldest item not delivered yet (in hand or waiting), or
         None."""
-        oldest = self.oldest
-        if oldest is not None:
-            return oldest
+        # The queue's head first: the thread names the head it takes in
+        # :attr:`oldest` before it pops it, so read in this order the
+        # answer is never newer than the oldest (at worst an item just
+        # delivered).
         try:
-            return self.items[0]
+            head = self.items[0]
         except IndexError:
-            return None
+            head = None
+        oldest = self.oldest
+        return head if oldest is None else oldest
 
     # life cycle
 

@@ -171,6 +171,8 @@ class MessagingBackend(base.QueuedBackend):
             conf = tidings_conf.new_conf()
         tidings_conf.register_opts(conf)
         super().__init__(conf, name)
+        # (not QueuedBackend's one worker: the lanes below are ours)
+        self._worker = None
         group = conf[GROUP]
         # The checks of tidings config validate, before the outbox (and
         # its directory) is created.

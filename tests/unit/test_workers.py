@@ -245,6 +245,17 @@ class TestWorker(WorkerTestCase):
         self.assertEqual([('prepare', 'tidings-prep'), ('deliver', [1, 2])],
                          order)
 
+    def test_tick_runs_at_each_look_at_least_every_idle_wait(self):
+        ticks = []
+        worker, collect = self.worker(busy_for=0, idle_wait=0.05,
+                                      tick=lambda: ticks.append(
+                                          threading.current_thread().name))
+        worker.put('x')
+        self.assertTrue(worker.flush(5))
+        time.sleep(0.5)                         # asleep: idle_wait looks
+        self.assertGreaterEqual(len(ticks), 5)
+        self.assertEqual({'tidings-test'}, set(ticks))
+
     def test_take_all_empties_the_queue_for_the_owner(self):
         worker, collect = self.held()
         for i in range(3):

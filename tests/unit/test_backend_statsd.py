@@ -122,11 +122,17 @@ class TestStatsdClient(ClientTestCase):
 
     def test_full_queue_drops_and_counts(self):
         client = self.client(queue_size=10, flush_interval=30.0)
+        release = threading.Event()
+        self.addCleanup(release.set)
+        real_drain = client._drain
+
+        def held(lines):             # the sender cannot drain meanwhile
+            release.wait(10)
+            real_drain(lines)
+        client._worker.deliver = held
         client.put('first:1|c')
-        with client._start_lock:      # the sender cannot restart meanwhile
-            client._wake.clear()
-            for _ in range(30):
-                client.incr('flood')
+        for _ in range(30):
+            client.incr('flood')
         self.assertGreaterEqual(client.stats()['dropped'], 20)
 
     def test_closed_client_drops_and_counts(self):

@@ -73,8 +73,7 @@ class TestQueuedRows(testtools.TestCase):
         return backend
 
     def queued(self, backend):
-        with backend._queue.mutex:
-            return list(backend._queue.queue)
+        return list(backend._worker.items)
 
     def test_beyond_a_batch_the_queue_keeps_rows_the_gc_does_not_track(self):
         backend = self.stalled(batch_size=4, queue_size=100)
@@ -157,8 +156,7 @@ class TestRowsStored(testtools.TestCase):
         notes = emit_mix(notifier, 1)
         self.assertTrue(writing.wait(10))
         notes += emit_mix(notifier, 30)
-        with backend._queue.mutex:
-            kinds = [type(item) for item in backend._queue.queue]
+        kinds = [type(item) for item in list(backend._worker.items)]
         release.set()
         self.assertTrue(notifier.flush(10))
         self.assertEqual(27, kinds.count(tuple))

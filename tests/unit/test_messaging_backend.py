@@ -1,6 +1,7 @@
 """The messaging backend without a broker: fake:// and scripted
 senders stand in for RabbitMQ (the real one is in tests/functional)."""
 
+import ast
 import importlib.metadata
 import logging
 import os
@@ -14,6 +15,7 @@ import oslo_messaging
 import sqlalchemy as sa
 import testtools
 
+from tests import forking
 from tests import outboxutil
 from tidings import conf as tidings_conf
 from tidings.backends import messaging
@@ -130,7 +132,7 @@ class MessagingBackendTest(testtools.TestCase):
     def settle(self, backend, timeout=5.0):
         """Wait until the overflow thread wrote what overflowed."""
         deadline = time.monotonic() + timeout
-        while backend._overflow or backend._overflow_busy:
+        while backend._overflow.pending():
             self.assertLess(time.monotonic(), deadline,
                             'overflow not written')
             time.sleep(0.005)
@@ -370,22 +372,23 @@ class TestDelivery(MessagingBackendTest):
 
     def test_callers_never_wake_a_sender_that_was_busy_lately(self):
         world, backend, notifier = self.after_one_delivered()
-        lane = backend._lanes[0]
-        wakes = []
-        lane.wake = mock.Mock(wraps=lane.wake,
-                              set=lambda: wakes.append(1))
+        worker = backend._lanes[0].worker
+        # (the slow path is where a caller would wake the thread)
+        slow = self.useFixture(fixtures.MockPatchObject(
+            worker, 'put_slow', wraps=worker.put_slow)).mock
         for _ in range(20):
             self.emit(notifier, 1)
             time.sleep(0.001)
         self.assertTrue(backend.wait_delivered(5))
         self.assertEqual(21, len(world.published))
-        self.assertEqual([], wakes)
+        self.assertEqual(0, slow.call_count)
 
     def test_an_idle_sender_is_woken_by_the_next_notification(self):
         world, backend, notifier = self.after_one_delivered()
-        backend.BUSY_FOR = 0.0          # idle at once from now on
+        worker = backend._lanes[0].worker
+        worker.busy_for = 0.0           # idle at once from now on
         deadline = time.monotonic() + 5
-        while not backend._lanes[0].idle:
+        while not worker.sleeping:
             self.assertLess(time.monotonic(), deadline, 'never idle')
             time.sleep(0.005)
         start = time.monotonic()
@@ -877,6 +880,50 @@ class TestPersistBeforeReturn(MessagingBackendTest):
         self.assertEqual(0, backend.outbox.count)
 
 
+class TestFork(MessagingBackendTest):
+    """The fork policy of workers.reset_in_child: a forked child's first
+    notification starts its own threads and outbox slot."""
+
+    def test_a_forked_childs_first_notification_starts_its_threads(self):
+        world = World()
+        backend = self.backend(world)
+        notifier = self.notifier(backend)
+        self.emit(notifier, 3)
+        self.assertTrue(backend.wait_delivered(5))
+        parent_owner = backend.outbox.owner
+        parent_threads = [lane.worker.thread for lane in backend._lanes]
+
+        def child():
+            before = (backend._started, backend.pending(),
+                      [lane.worker.thread for lane in backend._lanes])
+            with world.lock:
+                world.published.clear()
+            ids = self.emit(notifier, 2)
+            delivered = backend.wait_delivered(5)
+            threads = [lane.worker.thread for lane in backend._lanes]
+            return repr((
+                before, delivered, world.ids() == ids,
+                backend._started, backend._replayer.is_alive(),
+                any(t is not None and t.is_alive() for t in threads),
+                any(t in parent_threads for t in threads if t is not None),
+                backend.outbox.owner != parent_owner))
+        out = forking.in_child(child)
+        self.assertTrue(out, 'the child returned nothing')
+        (before, delivered, same_ids, started, replaying, sending,
+         inherited, own_slot) = ast.literal_eval(out)
+        # marked not started, nothing pending: the threads did not fork
+        self.assertEqual((False, 0, [None] * len(backend._lanes)), before)
+        self.assertEqual((True, True, True, True, True),
+                         (delivered, same_ids, started, replaying, sending))
+        self.assertFalse(inherited)
+        self.assertTrue(own_slot)
+        # the parent goes on with its own threads
+        ids = self.emit(notifier, 1)
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertEqual(ids, world.ids()[-1:])
+        self.assertEqual(4, backend.stats()['sent'])
+
+
 class TestAtExit(MessagingBackendTest):
 
     def test_what_is_queued_at_exit_goes_to_the_outbox_and_is_logged(self):
@@ -885,7 +932,7 @@ class TestAtExit(MessagingBackendTest):
         self.emit(self.notifier(backend), 1)
         # the sender thread holds the first one, frozen
         deadline = time.monotonic() + 5
-        while not backend._lanes[0].inflight:
+        while not backend._lanes[0].worker.inflight:
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.005)
         self.emit(self.notifier(backend), 4)

@@ -44,11 +44,9 @@ Contract:
 
 import collections
 import logging
-import os
-import queue
 import threading
-import time
 
+from tidings.backends import workers
 from tidings.burstlog import BurstLog  # noqa: F401  (backends use base.BurstLog)
 
 LOG = logging.getLogger(__name__)
@@ -133,12 +131,19 @@ class Backend(CloseOnce):
 class QueuedBackend(Backend):
     """A backend whose delivery runs on a worker thread.
 
-    ``send`` only enqueues (a bounded queue); the worker calls
-    :meth:`deliver` with batches of up to ``batch_size`` notifications,
-    waiting at most ``flush_interval`` seconds to fill one.  When the queue
-    is full, :meth:`overflow` decides (the default drops and counts, logged
-    once per burst).  The worker starts on first use, and again in a child
-    process after a fork.
+    ``send`` only enqueues (a bounded queue: an append, see
+    :class:`tidings.backends.workers.Worker`); the worker calls
+    :meth:`deliver` with batches of up to ``batch_size`` notifications:
+    at once when a batch's worth waits, else after lingering about
+    ``flush_interval`` seconds (drawn between half of it and all of it)
+    to let a batch fill.  When the queue is full, :meth:`overflow`
+    decides (the default drops and counts, logged once per burst).  The
+    worker starts on first use, and again in a child process after a
+    fork (:func:`tidings.backends.workers.reset_in_child`).
+
+    ``queue_size``, ``batch_size``, ``flush_interval`` and
+    ``compact_after`` may be set by a subclass's constructor: the worker
+    reads them when it starts.
     """
 
     queue_size = 10000
@@ -151,10 +156,10 @@ class QueuedBackend(Backend):
 
     def __init__(self, conf=None, name=None):
         super().__init__(conf, name)
-        self._queue = None
-        self._worker = None
-        self._pid = None
-        self._start_lock = threading.Lock()
+        self._worker = workers.Worker(
+            self._deliver_batch, self.name, compact=self.compact,
+            prepare=self._prepare, finish=self._finish,
+            on_start=self._configure)
         self.counters = collections.Counter()
         self._count_lock = threading.Lock()
         self.drops = BurstLog(LOG, '%s backend dropped notifications'
@@ -170,21 +175,15 @@ class QueuedBackend(Backend):
     # caller side
 
     def send(self, notification):
-        if self.closed:
+        # Worker.put written out (one call less on the caller's thread).
+        worker = self._worker
+        items = worker.items
+        if len(items) < worker.slow_at:
+            items.append(notification)
+        elif self.closed:
             self.count('dropped')
             self.drops.record('backend is closed')
-            return
-        if self._pid != os.getpid():
-            self._start()
-        q = self._queue
-        if self.compact_after is not None and \
-                len(q.queue) >= self.compact_after:
-            notification = self.compact(notification)
-            if notification is None:
-                return
-        try:
-            q.put_nowait(notification)
-        except queue.Full:
+        elif not worker.put_slow(notification):
             self.overflow(notification)
 
     def compact(self, notification):
@@ -211,83 +210,48 @@ class QueuedBackend(Backend):
                              len(batch))
 
     def _start(self):
-        with self._start_lock:
-            if self._pid == os.getpid():
-                return
-            self._queue = queue.Queue(self.queue_size)
-            self._worker = threading.Thread(
-                target=self._run, name='tidings-%s' % self.name, daemon=True)
-            self._pid = os.getpid()
-            self._worker.start()
+        """Start the worker now rather than on the first send."""
+        self._worker.start()
 
-    def _run(self):
-        q = self._queue
-        while True:
-            batch = [q.get()]
-            if batch[0] is not None:
-                deadline = time.monotonic() + self.flush_interval
-                while len(batch) < self.batch_size and \
-                        batch[-1] is not None:
-                    if _take(q, batch, self.batch_size):
-                        continue
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        break
-                    try:
-                        batch.append(q.get(timeout=remaining))
-                    except queue.Empty:
-                        break
-            stop = batch[-1] is None
-            if stop:
-                batch.pop()
+    def _configure(self, forked):
+        """The worker's ``on_start``: the options as they are now."""
+        worker = self._worker
+        worker.size = self.queue_size
+        worker.batch_size = self.batch_size
+        worker.wake_every = self.batch_size
+        worker.compact_after = self.compact_after
+        worker.linger = self.flush_interval
+
+    def _prepare(self):
+        """On the worker's thread, before its first batch (the database
+        backend connects there)."""
+
+    def _finish(self):
+        """On the worker's thread, when it stops."""
+
+    def _deliver_batch(self, batch):
+        try:
+            self.deliver(batch)
+            self.count('sent', len(batch))
+        except Exception as exc:  # never let the worker die
             try:
-                if batch:
-                    self.deliver(batch)
-                    self.count('sent', len(batch))
-            except Exception as exc:  # never let the worker die
-                try:
-                    self.delivery_failed(batch, exc)
-                except Exception:
-                    LOG.exception('%s backend: delivery_failed raised',
-                                  self.name)
-            finally:
-                _done(q, len(batch) + stop)
-            if stop:
-                return
+                self.delivery_failed(batch, exc)
+            except Exception:
+                LOG.exception('%s backend: delivery_failed raised',
+                              self.name)
 
     def pending(self):
         """Notifications enqueued and not yet delivered (or failed)."""
-        if self._queue is None or self._pid != os.getpid():
-            return 0
-        return self._queue.unfinished_tasks
+        return self._worker.pending()
 
     def flush(self, timeout=None):
-        drained = True
-        if self._queue is not None and self._pid == os.getpid():
-            deadline = None if timeout is None else \
-                time.monotonic() + timeout
-            cond = self._queue.all_tasks_done
-            with cond:
-                while self._queue.unfinished_tasks:
-                    if deadline is None:
-                        cond.wait()
-                        continue
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        drained = False
-                        break
-                    cond.wait(remaining)
+        drained = self._worker.flush(timeout)
         self.drops.summary()
         self.failures.summary()
         return drained
 
     def _shutdown(self, timeout):
-        if self._worker is not None and self._pid == os.getpid():
-            try:
-                self._queue.put(None, timeout=1)
-            except queue.Full:
-                pass
-            self._worker.join(timeout)
+        self._worker.stop(timeout)
 
     def stats(self):
         out = dict(self.counters)
@@ -295,36 +259,3 @@ class QueuedBackend(Backend):
         for key in ('sent', 'dropped', 'failed'):
             out.setdefault(key, 0)
         return out
-
-
-def _take(q, batch, limit):
-    """Move what ``q`` holds into ``batch`` (up to ``limit`` items in all,
-    stopping after a None) under one lock: the per-item cost of
-    ``get_nowait`` is what a busy worker would pay most.  Returns how many
-    were moved."""
-    with q.mutex:
-        items = q.queue
-        n = min(len(items), limit - len(batch))
-        moved = 0
-        while moved < n:
-            item = items.popleft()
-            batch.append(item)
-            moved += 1
-            if item is None:
-                break
-        if moved:
-            q.not_full.notify(moved)
-    return moved
-
-
-def _done(q, n):
-    """``task_done()`` for ``n`` items at once (flush waits on it)."""
-    if not n:
-        return
-    with q.all_tasks_done:
-        unfinished = q.unfinished_tasks - n
-        if unfinished < 0:
-            raise ValueError('task_done() called too many times')
-        if unfinished == 0:
-            q.all_tasks_done.notify_all()
-        q.unfinished_tasks = unfinished

@@ -206,9 +206,9 @@ class DatabaseBackend(base.QueuedBackend):
     def compact(self, notification):
         """The row of ``notification``, which :meth:`send` enqueues
         instead of it while more than a batch is waiting (the database
-        is slow or down); None when the queue is full (dropped, counted
-        and logged without building the row) or the row cannot be built
-        (counted as failed and logged, as on the worker).
+        is slow or down); None when the row cannot be built (counted as
+        failed and logged, as on the worker).  (A full queue drops the
+        notification before it gets here: no row is built for it.)
 
         The worker's next batch stays whole (the worker builds its rows,
         off the caller's thread); what waits beyond it is the row, built
@@ -222,9 +222,6 @@ class DatabaseBackend(base.QueuedBackend):
         grow with the backlog (figures in the operator guide, "Memory
         and queue_size").
         """
-        if len(self._queue.queue) >= self.queue_size:
-            self.overflow(notification)
-            return None
         try:
             return self._plan(notification).row(notification)
         except Exception as exc:
@@ -273,7 +270,10 @@ class DatabaseBackend(base.QueuedBackend):
             raise _NotReady(describe(exc)) from exc
         self._ready = True
 
-    def _run(self):
+    def _prepare(self):
+        """On the worker, before its first batch: connect (and migrate),
+        retrying; then start the retention thread (again in a forked
+        child)."""
         self._wait_until_ready()
         if self._retention_pid != os.getpid() and (
                 self.max_age or self.max_rows_per_project):
@@ -282,7 +282,6 @@ class DatabaseBackend(base.QueuedBackend):
                 target=self._retention_loop, daemon=True,
                 name='tidings-%s-retention' % self.name)
             self._retention.start()
-        super()._run()
 
     def _wait_until_ready(self):
         delay = min(0.05, self.retry_interval_max)
@@ -479,7 +478,7 @@ class DatabaseBackend(base.QueuedBackend):
                 self._retention_pid == os.getpid():
             self._retention.join(timeout)
         if self._engine is not None and self._engine_pid == os.getpid():
-            if self._worker is None or not self._worker.is_alive():
+            if not self._worker.is_alive():
                 self._release()
             self._engine.dispose()
         self.row_errors.summary()

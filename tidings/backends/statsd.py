@@ -8,9 +8,10 @@ For every notification of an event whose delivery mechanisms include
 
 The metrics travel through a :class:`StatsdClient`: the caller formats one
 StatsD line and appends it to a bounded in-memory queue (about a
-microsecond); a sender thread newline-joins queued lines into packets of at
-most ``max_packet_size`` bytes and sends them when a few packets' worth is
-waiting or every ``flush_interval``.  The host is resolved by the sender,
+microsecond); a sender thread (a :class:`tidings.backends.workers.Worker`)
+newline-joins queued lines into packets of at most ``max_packet_size``
+bytes and sends them when a few packets' worth is waiting or about every
+``flush_interval``.  The host is resolved by the sender,
 lazily, and again after a failure; nothing here raises into the caller or
 blocks it.  Other code sends its own metrics through the same client::
 
@@ -29,7 +30,6 @@ construction.  ``benchmarks/statsd.py`` measures both (figures in
 
 import collections
 import logging
-import os
 import random
 import socket
 import threading
@@ -37,23 +37,13 @@ import time
 import weakref
 
 from tidings.backends import base
+from tidings.backends import workers
 from tidings.conf import _checks as conf_checks
 from tidings.objects import errors
 
 LOG = logging.getLogger(__name__)
 GROUP = 'backend_statsd'
 PROTOCOLS = ('udp', 'tcp', 'unix')
-
-_CLIENTS = weakref.WeakSet()
-
-
-def _reset_after_fork():
-    for client in list(_CLIENTS):
-        client._after_fork()
-
-
-if hasattr(os, 'register_at_fork'):
-    os.register_at_fork(after_in_child=_reset_after_fork)
 
 #: Lines waiting before the sender is woken early: two or three packets'
 #: worth, so packets leave full and in small bursts (a burst the daemon's
@@ -130,28 +120,23 @@ class StatsdClient(base.CloseOnce):
         self.max_packet_size = int(max_packet_size)
         self.flush_interval = float(flush_interval)
         self.queue_size = int(queue_size)
-        self._slow_at = self._first_slow_at()
         self.retry_interval = float(retry_interval)
         self.name = name
         self._rate_suffixes = {}
-        self._queue = collections.deque()
-        self._live = None
-        self._wake = threading.Event()
-        self._cond = threading.Condition()
-        self._cycles = 0
-        self._worker = None
-        self._pid = None
-        self._start_lock = threading.Lock()
+        # The sender: every line queued is sent at its next look, in
+        # packets (batch_size None: all that wait).
+        self._worker = workers.Worker(
+            self._drain, 'statsd-%s' % name, size=self.queue_size,
+            batch_size=None, linger=self.flush_interval, wake_every=WAKE_AT,
+            finish=self._disconnect, on_start=self._on_start)
         self._sock = None
         self._retry_at = 0.0
-        self._stopping = False
         self.closed = False
         self.counters = collections.Counter()
         self.drops = base.BurstLog(LOG, 'statsd client %s dropped metrics'
                                    % name)
         self.failures = base.BurstLog(LOG, 'statsd client %s could not '
                                       'send' % name)
-        _CLIENTS.add(self)
 
     @property
     def target(self):
@@ -163,37 +148,22 @@ class StatsdClient(base.CloseOnce):
 
     def put(self, line):
         """Enqueue one preformatted StatsD line (``name:value|type``)."""
-        queue = self._live
-        if queue is None or len(queue) >= self._slow_at:
-            return self._put_slow(line)
-        queue.append(line)
+        worker = self._worker
+        items = worker.items
+        if len(items) < worker.slow_at:
+            items.append(line)
+        else:
+            self._put_slow(line)
 
     def _put_slow(self, line):
-        """Enqueue ``line`` when the common case does not hold: the
-        sender is not started (or closed), the queue is full, or this
-        line brings the lines waiting to a wake mark (``WAKE_AT`` lines
-        since the last drain, then ``WAKE_AT`` more each time it is
-        woken): wake the sender early.  :meth:`put` and
-        :meth:`incr` only check :attr:`_slow_at`, below which none of
-        this applies."""
-        queue = self._live
-        if self.closed or (queue is not None
-                           and len(queue) >= self.queue_size):
+        """Enqueue ``line`` when the common case does not hold (the
+        sender not started, sleeping or stopped, the queue full, a wake
+        mark: ``WAKE_AT`` lines since the last drain, then ``WAKE_AT``
+        more each time it is woken): :meth:`Worker.put_slow
+        <tidings.backends.workers.Worker.put_slow>`; a refused line is
+        dropped and counted."""
+        if self.closed or not self._worker.put_slow(line):
             self._drop()
-            return
-        if queue is None:
-            self._start()
-            queue = self._live
-        queue.append(line)
-        waiting = len(queue)
-        if waiting >= WAKE_AT:
-            self._wake.set()
-            self._slow_at = min(self.queue_size, waiting + WAKE_AT - 1)
-
-    def _first_slow_at(self):
-        """The queue length at which a put takes :meth:`_put_slow`, after
-        a drain: the line that makes ``WAKE_AT`` wait, or a full queue."""
-        return min(self.queue_size, WAKE_AT - 1)
 
     def sample(self, rate=None):
         """Decide whether to send a sampled metric: ``''`` (send, rate 1),
@@ -227,10 +197,12 @@ class StatsdClient(base.CloseOnce):
         # put() written out, one call less: incr runs on the caller's
         # thread for every metric of the statsd backend and the request
         # middleware (benchmarks/statsd.py, caller µs per metric).
-        queue = self._live
-        if queue is None or len(queue) >= self._slow_at:
-            return self._put_slow(line)
-        queue.append(line)
+        worker = self._worker
+        items = worker.items
+        if len(items) < worker.slow_at:
+            items.append(line)
+        else:
+            self._put_slow(line)
 
     def decr(self, stat, count=1, rate=None):
         self.incr(stat, -count, rate)
@@ -273,53 +245,15 @@ class StatsdClient(base.CloseOnce):
 
     # sender side
 
-    def _start(self):
-        with self._start_lock:
-            if self._live is not None:
-                return
-            if self._pid is not None:       # a forked child: start afresh
-                self._queue = collections.deque()
-                self._wake = threading.Event()
-                self._cond = threading.Condition()
-                self._sock = None
-            self._pid = os.getpid()
-            self._worker = threading.Thread(
-                target=self._run, name='tidings-statsd-%s' % self.name,
-                daemon=True)
-            self._worker.start()
-            self._live = self._queue
+    def _on_start(self, forked):
+        """The sender's ``on_start``: in a forked child, a socket of our
+        own (the parent keeps its)."""
+        if forked:
+            self._sock = None
 
-    def _after_fork(self):
-        """In a forked child: the sender thread did not survive."""
-        self._live = None
-        self._worker = None
-        self._start_lock = threading.Lock()
-
-    def _run(self):
-        wake = self._wake
-        while True:
-            wake.wait(self.flush_interval)
-            wake.clear()
-            try:
-                self._drain()
-            except Exception:   # never let the sender die
-                LOG.exception('statsd client %s: sender error', self.name)
-            with self._cond:
-                self._cycles += 1
-                self._cond.notify_all()
-            if self._stopping and not self._queue:
-                self._disconnect()
-                return
-
-    def _drain(self):
-        """Send every queued line, newline-joined into packets."""
-        queue = self._queue
-        popleft = queue.popleft
-        lines = [popleft() for _ in range(len(queue))]
-        # What is queued from now on counts towards the next wake.
-        self._slow_at = self._first_slow_at()
-        if not lines:
-            return
+    def _drain(self, lines):
+        """Send ``lines`` (what was queued), newline-joined into
+        packets."""
         limit = self.max_packet_size
         if self._stream:
             # A stream has no packet limit; write in chunks of ~64 KiB.
@@ -439,39 +373,20 @@ class StatsdClient(base.CloseOnce):
     # shutdown and health
 
     def pending(self):
-        return len(self._live) if self._live is not None else 0
+        return self._worker.pending()
 
     def flush(self, timeout=None):
         """Send what is queued now; True when done within ``timeout``."""
-        if self._live is None or not self._worker.is_alive():
-            return not self.pending()
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._cond:
-            # Two full sender cycles: the one under way may have started
-            # before the caller's last metric was queued.
-            target = self._cycles + 2
-            while self._cycles < target:
-                self._wake.set()
-                if deadline is None:
-                    self._cond.wait()
-                    continue
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
-        self.drops.summary()
-        self.failures.summary()
-        return True
+        done = self._worker.flush(timeout)
+        if done:
+            self.drops.summary()
+            self.failures.summary()
+        return done
 
     def _shutdown(self, timeout):
         # close() sent what was queued; stop the sender (later metrics
         # drop).
-        self._stopping = True
-        worker = self._worker
-        if self._live is not None:
-            self._live = None
-            self._wake.set()
-            worker.join(timeout)
+        self._worker.stop(timeout)
 
     def stats(self):
         """``sent`` metrics, ``packets``, ``failed`` (send or resolve

@@ -4,9 +4,10 @@ The package, in the order a newcomer reads it:
 
 - :mod:`~tidings.backends.messaging.backend` -- :class:`MessagingBackend`:
   the caller's side (a bounded queue per sender thread), the sender
-  threads, the overflow thread, and the delivery states (published,
-  diverted to the outbox, replayed), broker health reported once per
-  outage;
+  threads and the overflow thread (each a
+  :class:`tidings.backends.workers.Worker`, the worker loop every queued
+  backend shares), and the delivery states (published, diverted to the
+  outbox, replayed), broker health reported once per outage;
 - :mod:`~tidings.backends.messaging.plan` -- from the configuration to a
   publisher: which one (:func:`~tidings.backends.messaging.plan.plan_sender`),
   with what arguments, what it guarantees, what the operator should know;

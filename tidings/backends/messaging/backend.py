@@ -31,7 +31,7 @@ format ``both`` makes two per topic).
 """
 
 import atexit
-import collections
+import functools
 import importlib.metadata
 import itertools
 import logging
@@ -46,6 +46,7 @@ from stevedore import driver
 from tidings import conf as tidings_conf
 from tidings.backends import base
 from tidings.backends import dbschema
+from tidings.backends import workers
 from tidings.backends.messaging import outbox as outbox_mod
 from tidings.backends.messaging import plan as plan_mod
 from tidings.backends.messaging import publishers
@@ -86,29 +87,29 @@ mask_transport_url = urls.mask_url
 
 
 class _Lane:
-    """One sender thread: its queue, its connection, what is in flight."""
+    """One sender thread (a :class:`~tidings.backends.workers.Worker` of
+    ``(seq, notification)`` items) and its connection."""
 
-    def __init__(self, index, size):
+    def __init__(self, backend, index):
         self.index = index
-        self.size = size
-        self.items = collections.deque()
-        self.wake = threading.Event()
-        self.idle = False
-        self.inflight = 0
-        self.inflight_low = None   # seq of the oldest item being handled
-        self.thread = None
         self.sender = None
+        self.worker = workers.Worker(
+            functools.partial(backend._deliver, self),
+            '%s-sender-%d' % (backend.name, index), size=backend.queue_size,
+            batch_size=backend.batch_size, linger=backend._linger,
+            busy_for=backend.BUSY_FOR, idle_wait=backend.IDLE_WAIT,
+            after_batch=backend._batch_done, finish=self.close)
 
     def low_seq(self):
         """The oldest seq not yet resolved by this lane, or None."""
-        try:
-            head = self.items[0][0]
-        except IndexError:
-            head = None
-        low = self.inflight_low
-        if low is None:
-            return head
-        return low if head is None else min(low, head)
+        item = self.worker.oldest_item()
+        return None if item is None else item[0]
+
+    def close(self):
+        """On the sender thread, when it stops."""
+        sender, self.sender = self.sender, None
+        if sender is not None:
+            sender.close()
 
 
 class MessagingBackend(base.QueuedBackend):
@@ -116,10 +117,10 @@ class MessagingBackend(base.QueuedBackend):
 
     mechanisms = frozenset(['messaging'])
     #: Seconds a sleeping sender thread waits before looking again.
-    IDLE_WAIT = 1.0
+    IDLE_WAIT = workers.Worker.IDLE_WAIT
     #: Seconds after its last batch during which a sender thread looks at
     #: its queue every linger instead of sleeping until a caller wakes it.
-    BUSY_FOR = 1.0
+    BUSY_FOR = workers.Worker.BUSY_FOR
     #: Seconds between two looks of the overflow thread at what the
     #: process holds in memory, recorded in the outbox ledger when it
     #: changed (a write to the outbox records it at once).
@@ -170,6 +171,8 @@ class MessagingBackend(base.QueuedBackend):
             conf = tidings_conf.new_conf()
         tidings_conf.register_opts(conf)
         super().__init__(conf, name)
+        # (not QueuedBackend's one worker: the lanes below are ours)
+        self._worker = None
         group = conf[GROUP]
         # The checks of tidings config validate, before the outbox (and
         # its directory) is created.
@@ -213,15 +216,26 @@ class MessagingBackend(base.QueuedBackend):
         self._idle = threading.Condition(threading.Lock())
         self._stop = threading.Event()
         self._replay_wake = threading.Event()
-        self._lanes = []
         self._replayer = None
+        # The sender threads start on first use; the replay thread with
+        # them (_start), or now when the outbox holds rows.
+        self._lanes = [_Lane(self, i)
+                       for i in range(group.sender_threads)]
         # Notifications that found their lane full, waiting for the
-        # overflow thread to write them to the outbox.
-        self._overflow = collections.deque()
-        self._overflow_wake = threading.Event()
-        self._overflow_idle = False
-        self._overflow_busy = 0
-        self._overflow_thread = None
+        # overflow thread to write them to the outbox (at once: no
+        # linger).
+        # It also keeps the outbox ledger, each time it looks (at least
+        # every LEDGER_INTERVAL: this thread never waits for the broker,
+        # as a sender thread may for publish_timeout).
+        self._overflow = workers.Worker(
+            self._write_overflow, '%s-overflow' % self.name,
+            size=self.overflow_size, batch_size=group.replay_batch,
+            linger=0, idle_wait=self.LEDGER_INTERVAL,
+            after_batch=self._batch_done, tick=self._keep_ledger)
+        self._started = False
+        self._forked = False
+        self._start_lock = threading.Lock()
+        workers.reset_in_child(self)
         self._transport = None
         self.counters.update(sent=0, replayed=0, dropped=0, failed=0,
                              overflowed=0, adopted=0, unroutable=0,
@@ -464,7 +478,7 @@ class MessagingBackend(base.QueuedBackend):
         if self.closed:
             self._drop(1, 'backend is closed')
             return
-        if self._pid != os.getpid():
+        if not self._started:
             self._start()
         if self.persist_first:
             self._persist(notification)
@@ -473,12 +487,13 @@ class MessagingBackend(base.QueuedBackend):
         lane = lanes[hash(notification.publisher.publisher_id) % len(lanes)] \
             if len(lanes) > 1 else lanes[0]
         item = (next(self._seq), notification)
-        if len(lane.items) >= self.queue_size:
+        # Worker.put written out (one call less on the caller's thread)
+        worker = lane.worker
+        items = worker.items
+        if len(items) < worker.slow_at:
+            items.append(item)
+        elif not worker.put_slow(item):
             self.overflow(item)
-            return
-        lane.items.append(item)
-        if lane.idle:
-            lane.wake.set()
 
     def _persist(self, notification):
         """``persist_before_return``: the notification's rows are in the
@@ -491,15 +506,10 @@ class MessagingBackend(base.QueuedBackend):
     def overflow(self, item):
         """Lane full: to the overflow queue, which the overflow thread
         writes to the outbox (dropped when it is full too)."""
-        pending = self._overflow
-        if len(pending) >= self.overflow_size:
+        if not self._overflow.put(item):
             self._drop(1, 'queue full (%d waiting) and overflow full (%d '
                        'waiting for the outbox)' % (self.queue_size,
                                                     self.overflow_size))
-            return
-        pending.append(item)
-        if self._overflow_idle:
-            self._overflow_wake.set()
 
     def _drop(self, count, why):
         with self._lock:
@@ -509,37 +519,38 @@ class MessagingBackend(base.QueuedBackend):
     # workers
 
     def _start(self):
+        """Start the replay and overflow threads (once per process:
+        again in a forked child, which takes its own outbox slot first);
+        a sender thread starts on its first notification."""
         with self._start_lock:
-            if self._pid == os.getpid():
+            if self._started:
                 return
-            forked = self._pid is not None
+            forked, self._forked = self._forked, False
             if forked:       # nothing is shared: our own outbox slot
                 self.outbox.after_fork()
                 self._seq = itertools.count(self.outbox.last_seq + 1)
                 self.delivery.reset()
                 self._ledger_count = 0
             self._stop.clear()
-            self._lanes = [_Lane(i, self.queue_size)
-                           for i in range(self.group.sender_threads)]
-            for lane in self._lanes:
-                lane.thread = threading.Thread(
-                    target=self._run_lane, args=(lane,), daemon=True,
-                    name='tidings-%s-sender-%d' % (self.name, lane.index))
             self._replayer = threading.Thread(
                 target=replay.run, args=(self,), daemon=True,
                 name='tidings-%s-replay' % self.name)
-            self._overflow = collections.deque()
-            self._overflow_thread = threading.Thread(
-                target=self._run_overflow, daemon=True,
-                name='tidings-%s-overflow' % self.name)
             self._transport = None
-            self._pid = os.getpid()
-            for lane in self._lanes:
-                lane.thread.start()
+            self._started = True
             self._replayer.start()
-            self._overflow_thread.start()
+            self._overflow.start()      # (it keeps the ledger too)
             if forked:
                 self._take_over_the_outbox()
+
+    def forked(self):
+        """In a forked child (workers.reset_in_child): the threads did
+        not survive; the next notification starts them again.  (The
+        lanes and the overflow are workers: reset the same way.)"""
+        self._started = False
+        self._forked = True
+        self._start_lock = threading.Lock()
+        for lane in self._lanes:
+            lane.sender = None
 
     def _rows(self, items):
         rows = []
@@ -567,110 +578,31 @@ class MessagingBackend(base.QueuedBackend):
         return self.linger * (4 if self.delivery.diverting else 1) * (
             0.5 + random.random())
 
-    def _run_lane(self, lane):
-        busy_at = time.monotonic()
-        while True:
-            if not lane.items:
-                if self._stop.is_set():
-                    break
-                if time.monotonic() - busy_at < self.BUSY_FOR:
-                    # Busy lately: look again after the linger without
-                    # being woken, so callers make no system call.
-                    time.sleep(self._linger())
-                    continue
-                lane.idle = True
-                if not lane.items:
-                    if self._stop.is_set():
-                        lane.idle = False
-                        break
-                    lane.wake.wait(self.IDLE_WAIT)
-                    lane.wake.clear()
-                lane.idle = False
-                # Let a few more arrive: fewer, larger batches cost the
-                # callers' threads less time waiting for the GIL.
-                time.sleep(self._linger())
-                continue
-            try:
-                lane.inflight_low = lane.items[0][0]
-            except IndexError:
-                continue
-            batch = []
-            while len(batch) < self.batch_size:
-                try:
-                    batch.append(lane.items.popleft())
-                except IndexError:
-                    break
-            lane.inflight = len(batch)
-            try:
-                self._deliver(lane, batch)
-            except Exception:  # never let the sender thread die
-                LOG.exception('%s backend: sender thread error', self.name)
-            finally:
-                lane.inflight = 0
-                lane.inflight_low = None
-                busy_at = time.monotonic()
-                with self._idle:
-                    self._idle.notify_all()
-        if lane.sender is not None:
-            lane.sender.close()
+    def _batch_done(self):
+        """After each batch of a sender or the overflow thread: wake
+        flush() and wait_delivered()."""
+        with self._idle:
+            self._idle.notify_all()
 
-    def _run_overflow(self):
-        """Write what overflowed the lanes to the outbox, in order; and
-        keep the outbox ledger (every LEDGER_INTERVAL: this thread never
-        waits for the broker, as a sender thread may for
-        ``publish_timeout``)."""
-        pending = self._overflow
-        while True:
-            self._keep_ledger()
-            if not pending:
-                self._overflow_idle = True
-                if not pending:
-                    if self._stop.is_set():
-                        break
-                    self._overflow_wake.wait(self.LEDGER_INTERVAL)
-                    self._overflow_wake.clear()
-                self._overflow_idle = False
-                continue
-            try:
-                self._write_overflow()
-            except Exception:  # never let the thread die
-                LOG.exception('%s backend: overflow thread error',
-                              self.name)
-            with self._idle:
-                self._idle.notify_all()
-
-    def _write_overflow(self, limit=None):
-        """Move up to ``limit`` overflowed notifications (one batch by
-        default) to the outbox; how many were taken."""
-        pending = self._overflow
+    def _write_overflow(self, items, resolving=None):
+        """The overflow thread's delivery: ``items`` to the outbox
+        (``resolving``: how many of those pending() still counts; all,
+        by default, the batch in the overflow thread's hands).  (A sender
+        sees them as pending from before they leave the queue until they
+        are in the outbox, and by then the outbox is in use: it cannot
+        publish a newer notification ahead of them.)"""
         with self.outbox.lock:
-            if not pending:
-                return 0
-            # Divert before taking them: a sender seeing the overflow
-            # empty must already see the outbox in use, so it cannot
-            # publish a newer notification ahead of these.
             self.delivery.fire(states.QUEUED)
-            items = []
-            while len(items) < (limit or self.group.replay_batch):
-                try:
-                    items.append(pending.popleft())
-                except IndexError:
-                    break
-            self._overflow_busy = len(items)
-            try:
-                if items:
-                    with self._lock:
-                        self.counters['overflowed'] += len(items)
-                    self._to_outbox(self._rows(items), resolving=len(items))
-            finally:
-                self._overflow_busy = 0
-        return len(items)
+            with self._lock:
+                self.counters['overflowed'] += len(items)
+            self._to_outbox(self._rows(items), resolving=len(items)
+                            if resolving is None else resolving)
 
     def _deliver(self, lane, batch):
         rows = self._rows(batch)
         # (the overflow first: see _write_overflow)
-        if (self._overflow or self.delivery.diverting) and self._to_outbox(
-                rows, diverting=True, resolving=len(batch)):
+        if (self.delivery.diverting or self._overflow.pending()) and \
+                self._to_outbox(rows, diverting=True, resolving=len(batch)):
             return
         if lane.sender is None:
             lane.sender = self._sender_factory()
@@ -750,8 +682,8 @@ class MessagingBackend(base.QueuedBackend):
         thread (``persist_before_return``, where nothing is held in
         memory)."""
         with self.outbox.lock:
-            if diverting and not (self.delivery.diverting or
-                                  self._overflow):
+            if diverting and not (self.delivery.diverting
+                                  or self._overflow.pending()):
                 return False
             try:
                 if resolving is None:
@@ -777,12 +709,8 @@ class MessagingBackend(base.QueuedBackend):
     def _replay_bound(self):
         """Rows at or past this seq wait: an older notification is still
         queued or in flight."""
-        lows = [low for low in (lane.low_seq() for lane in self._lanes)
-                if low is not None]
-        try:
-            lows.append(self._overflow[0][0])
-        except IndexError:
-            pass
+        oldest = [worker.oldest_item() for worker in self._workers()]
+        lows = [item[0] for item in oldest if item is not None]
         return min(lows) if lows else None
 
     def _replay_rows(self, after=None):
@@ -859,17 +787,18 @@ class MessagingBackend(base.QueuedBackend):
 
     # flush, close, health
 
+    def _workers(self):
+        """The sender threads' workers and the overflow's."""
+        return [lane.worker for lane in self._lanes] + [self._overflow]
+
     def pending(self):
-        if self._pid != os.getpid():
-            return 0
-        return sum(len(lane.items) + lane.inflight for lane in
-                   self._lanes) + len(self._overflow) + self._overflow_busy
+        return sum(worker.pending() for worker in self._workers())
 
     def flush(self, timeout=None):
         """Wait until the queues are drained (published or in the
         outbox); what is still queued after ``timeout`` goes to the
         outbox.  True when nothing is left queued or in the outbox."""
-        if self._pid == os.getpid():
+        if self._started:
             deadline = None if timeout is None else \
                 time.monotonic() + timeout
             with self._idle:
@@ -890,16 +819,14 @@ class MessagingBackend(base.QueuedBackend):
         return self.pending() == 0 and self.outbox.count == 0
 
     def _spill(self):
-        """Move what is still queued to the outbox."""
-        while self._write_overflow(limit=self.overflow_size):
-            pass
+        """Move what is still queued to the outbox (the overflow first,
+        as its thread would)."""
+        with self.outbox.lock:
+            items = self._overflow.take_all()
+            if items:
+                self._write_overflow(items, resolving=0)
         for lane in self._lanes:
-            items = []
-            while True:
-                try:
-                    items.append(lane.items.popleft())
-                except IndexError:
-                    break
+            items = lane.worker.take_all()
             if items:
                 self._to_outbox(self._rows(items), resolving=0)
 
@@ -909,10 +836,10 @@ class MessagingBackend(base.QueuedBackend):
         Returns ``(saved, in_flight)``."""
         if self.closed:
             return 0, 0
-        if self._pid != os.getpid():
+        if not self._started:
             self._keep_ledger(final=True)   # nothing in memory: a clean end
             return 0, 0
-        in_flight = sum(lane.inflight for lane in self._lanes)
+        in_flight = sum(lane.worker.inflight for lane in self._lanes)
         queued = self.pending() - in_flight
         if queued > 0:
             self._spill()
@@ -944,15 +871,14 @@ class MessagingBackend(base.QueuedBackend):
     def _shutdown(self, timeout):
         _OPEN.discard(self)
         self._stop.set()
-        if self._pid == os.getpid():
-            for lane in self._lanes:
-                lane.wake.set()
+        if self._started:
             self._replay_wake.set()
-            self._overflow_wake.set()
-            for lane in self._lanes:
-                lane.thread.join(self.group.publish_timeout + 1)
+            # (each delivers what waits, then ends: all told at once)
+            for worker in self._workers():
+                worker.stop(0)
+            for worker in self._workers():
+                worker.stop(self.group.publish_timeout + 1)
             self._replayer.join(self.group.publish_timeout + 1)
-            self._overflow_thread.join(self.group.publish_timeout + 1)
             self._spill()
         self._keep_ledger(final=True)
         if self._transport is not None:

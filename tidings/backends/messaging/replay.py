@@ -81,7 +81,8 @@ def run(backend):
         if not rows:
             replay.settle()
             with backend.outbox.lock:
-                if backend.outbox.count == 0 and not backend._overflow:
+                if backend.outbox.count == 0 and \
+                        not backend._overflow.pending():
                     backend.delivery.fire(states.EMPTIED)
                     continue
             backend._stop.wait(0.005)

@@ -8,7 +8,7 @@ import pathlib
 import testtools
 
 import tidings
-from tidings.backends.messaging import backend as messaging_backend
+from tidings.backends.messaging import plan as messaging_plan
 from tidings.backends import record
 from tidings.cmd import ceilometer
 from tidings.notifications import notification
@@ -84,7 +84,7 @@ class TestFormatNames(testtools.TestCase):
         self.assertIs(schema.UNVERSIONED, notification.UNVERSIONED)
         self.assertIs(schema.VERSIONED, record.VERSIONED)
         self.assertIs(schema.FORMATS, ceilometer.FORMATS)
-        self.assertIs(schema, messaging_backend.schema_mod)
+        self.assertIs(schema, messaging_plan.schema_mod)
 
 
 class TestVersionParser(testtools.TestCase):

@@ -125,14 +125,14 @@ def event_filter(patterns):
 
 
 def _transport_url(args, conf):
-    from tidings.backends import messaging
+    from tidings.backends.messaging import plan
     group = conf.backend_messaging
     if args.transport_url is not None:
         url, option = args.transport_url, '--transport-url'
     else:
-        url = messaging.MessagingBackend._transport_url(conf, group)
+        url = plan.transport_url(conf, group)
         option = '[backend_messaging] transport_url'
-    parsed, problems = messaging.MessagingBackend._url_errors(conf, url)
+    parsed, problems = plan.url_errors(conf, url)
     if problems:
         raise errors.TidingsError('%s %s: %s' % (
             option, urls.mask_url(url) if url else "''",

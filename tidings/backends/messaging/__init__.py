@@ -6,12 +6,17 @@ The package, in the order a newcomer reads it:
   the caller's side (a bounded queue per sender thread), the sender
   threads and the overflow thread (each a
   :class:`tidings.backends.workers.Worker`, the worker loop every queued
-  backend shares), and the delivery states (published, diverted to the
-  outbox, replayed), broker health reported once per outage;
-- :mod:`~tidings.backends.messaging.plan` -- from the configuration to a
-  publisher: which one (:func:`~tidings.backends.messaging.plan.plan_sender`),
-  with what arguments, what it guarantees, what the operator should know;
-  why a broker refused, in operator words;
+  backend shares), the outbox ledger of what a killed process held;
+- :mod:`~tidings.backends.messaging.states` -- the delivery states
+  (normal, diverting, draining, blocked) and the events that move them,
+  one table, drawn in the architecture guide; the backend logs each
+  change once;
+- :mod:`~tidings.backends.messaging.plan` -- the configuration, read: the
+  startup checks (``tidings config validate`` runs them), and from the
+  configuration to a publisher: which one
+  (:func:`~tidings.backends.messaging.plan.plan_sender`), with what
+  arguments, what it guarantees, what the operator should know; why a
+  broker refused, in operator words;
 - :mod:`~tidings.backends.messaging.publishers` -- the publisher contract
   (``probe``, ``publish``, ``close``, ``guarantee``) and its errors; the
   publishers themselves are stevedore plugins in

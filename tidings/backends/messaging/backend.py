@@ -45,16 +45,13 @@ from stevedore import driver
 
 from tidings import conf as tidings_conf
 from tidings.backends import base
-from tidings.backends import dbschema
 from tidings.backends import workers
 from tidings.backends.messaging import outbox as outbox_mod
 from tidings.backends.messaging import plan as plan_mod
 from tidings.backends.messaging import publishers
 from tidings.backends.messaging import replay
 from tidings.backends.messaging import states
-from tidings.conf import _checks as conf_checks
 from tidings.objects import errors
-from tidings.objects import schema as schema_mod
 from tidings.objects import urls
 
 LOG = logging.getLogger(__name__)
@@ -129,42 +126,16 @@ class MessagingBackend(base.QueuedBackend):
     @classmethod
     def check_conf(cls, conf):
         """The startup checks of ``[backend_messaging]`` (routes, transport
-        URL), without connecting: ``tidings config validate`` runs them."""
-        tidings_conf.register_opts(conf)
-        group = conf[GROUP]
-        problems = cls._route_errors(conf, group)
-        problems += cls._url_errors(conf, cls._transport_url(conf, group))[1]
-        problems += cls._outbox_errors(conf, group)
-        problems += cls._retry_errors(group)
-        return problems
-
-    @staticmethod
-    def _retry_errors(group):
-        """The checks of the broker between two tries: the longest wait
-        is not shorter than the first."""
-        if group.retry_interval_max < group.retry_interval:
-            return [errors.ConfigError(
-                GROUP, 'retry_interval_max', group.retry_interval_max,
-                'expected at least retry_interval (%s): the wait between '
-                'two checks of a broker that is down grows from '
-                'retry_interval to retry_interval_max'
-                % group.retry_interval)]
-        return []
+        URL, outbox, retry intervals), without connecting: ``tidings
+        config validate`` runs them (see plan.check)."""
+        return plan_mod.check(conf)
 
     @classmethod
     def conf_notes(cls, conf):
-        """What a valid configuration means for delivery, in operator
-        words: the guarantee, a path slower than the pipeline and why,
-        queues a broker restart empties.  Logged at startup and shown by
-        ``tidings config validate``; [] when there is nothing to say (or
-        the options do not parse: check_conf reports those)."""
-        tidings_conf.register_opts(conf)
-        group = conf[GROUP]
-        parsed, problems = cls._url_errors(conf, cls._transport_url(
-            conf, group))
-        if problems or parsed is None:
-            return []
-        return plan_mod.plan_sender(conf, group, parsed).notes
+        """What a valid configuration means for delivery (see
+        plan.notes): logged at startup, shown by ``tidings config
+        validate``."""
+        return plan_mod.notes(conf)
 
     def __init__(self, conf=None, name='messaging'):
         if conf is None:
@@ -191,10 +162,10 @@ class MessagingBackend(base.QueuedBackend):
         #: are gone (0: at startup only).
         self.adopt_interval = group.adopt_interval
         self.version = 2.0 if group.driver == 'messagingv2' else 1.0
-        self.routes = self._routes(conf, group)
-        self.url = self._transport_url(conf, group)
+        self.routes = plan_mod.routes(conf, group)
+        self.url = plan_mod.transport_url(conf, group)
         self.masked_url = mask_transport_url(self.url) or '(unset)'
-        self._transport_info = self._check_url(conf, self.url)
+        self._transport_info = plan_mod.check_url(conf, self.url)
         #: which publisher, what it guarantees (see plan.plan_sender)
         self.plan = plan_mod.plan_sender(conf, group, self._transport_info)
         self.mode = self.plan.mode
@@ -332,109 +303,6 @@ class MessagingBackend(base.QueuedBackend):
                 self._ledger_count = count
         except Exception as exc:
             self._outbox_failed(exc)
-
-    # configuration
-
-    @staticmethod
-    def _routes(conf, group):
-        problems = MessagingBackend._route_errors(conf, group)
-        if problems:
-            raise errors.ConfigErrors(problems)
-        return {schema_mod.VERSIONED: tuple(group.topics),
-                schema_mod.UNVERSIONED: tuple(
-                    group.unversioned_topics)}
-
-    @staticmethod
-    def _route_errors(conf, group):
-        fmt = conf.notifications.notification_format
-        out = []
-        wanted = {schema_mod.VERSIONED: ('topics', group.topics),
-                  schema_mod.UNVERSIONED: ('unversioned_topics',
-                                           group.unversioned_topics)}
-        needed = {'versioned': ['versioned'], 'unversioned': ['unversioned'],
-                  'both': ['versioned', 'unversioned']}[fmt]
-        for kind, (option, topics) in wanted.items():
-            for topic in topics:
-                if not topic or any(c.isspace() for c in topic):
-                    out.append(errors.ConfigError(
-                        GROUP, option, topic,
-                        'a topic is a non-empty name without spaces, e.g. '
-                        'versioned_notifications'))
-            if kind in needed and not topics:
-                out.append(errors.ConfigError(
-                    GROUP, option, '',
-                    'at least one topic is needed when [notifications] '
-                    'notification_format is %s' % fmt))
-        return out
-
-    @staticmethod
-    def _outbox_errors(conf, group):
-        """The outbox URL (or the default SQLite file in state_path),
-        checked without creating it."""
-        if group.outbox_url is None:
-            return tidings_conf.state_path_errors(conf, 'outbox.sqlite')
-        return dbschema.url_errors(group.outbox_url, GROUP, 'outbox_url')
-
-    @staticmethod
-    def _transport_url(conf, group):
-        if group.transport_url:
-            return group.transport_url
-        # oslo.messaging's own: [oslo_messaging_notifications]
-        # transport_url, else [DEFAULT] transport_url.
-        for grp, opts in plan_mod.oslo_messaging().opts.list_opts():
-            names = {o.dest for o in opts}
-            if grp == 'oslo_messaging_notifications':
-                conf.register_opts(opts, group=grp)
-            elif grp is None and 'transport_url' in names:
-                conf.register_opts([o for o in opts
-                                    if o.dest in ('transport_url',
-                                                  'control_exchange')])
-        return (conf.oslo_messaging_notifications.transport_url
-                or conf.transport_url)
-
-    @staticmethod
-    def _check_url(conf, url):
-        parsed, problems = MessagingBackend._url_errors(conf, url)
-        if problems:
-            raise errors.ConfigErrors(problems)
-        return parsed
-
-    @staticmethod
-    def _url_errors(conf, url):
-        """``(parsed URL or None, [ConfigError])`` for a transport URL:
-        missing, unparsable, an unknown transport, a port out of
-        1-65535."""
-        om = plan_mod.oslo_messaging()
-        if not url:
-            return None, [errors.ConfigError(
-                GROUP, 'transport_url', '',
-                'no transport URL: set it here or in [DEFAULT] '
-                'transport_url, e.g. rabbit://user:pass@host:5672/')]
-        masked = urls.mask_url(url)
-        ports = conf_checks.url_port_errors(GROUP, 'transport_url', url)
-        if ports:
-            return None, ports
-        try:
-            parsed = om.TransportURL.parse(conf, url)
-        except Exception as exc:
-            return None, [errors.ConfigError(
-                GROUP, 'transport_url', masked,
-                'not a transport URL (%s); expected e.g. '
-                'rabbit://user:pass@host:5672/' % exc)]
-        drivers = sorted({ep.name for ep in importlib.metadata.entry_points(
-            group='oslo.messaging.drivers')})
-        out = []
-        if parsed.transport not in drivers:
-            out.append(errors.ConfigError(
-                GROUP, 'transport_url', masked,
-                'unknown transport %r; installed oslo.messaging transports: '
-                '%s' % (parsed.transport, ', '.join(drivers))))
-        for host in parsed.hosts:
-            problem = conf_checks.port_problem(host.port)
-            if problem:
-                out.append(errors.ConfigError(GROUP, 'transport_url',
-                                              masked, problem))
-        return parsed, out
 
     def _choose_sender(self, conf, group):
         plan = self.plan

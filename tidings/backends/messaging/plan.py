@@ -1,5 +1,11 @@
-"""From a configuration to a publisher: which one, with what arguments,
-what it guarantees, and what the operator should know about it.
+"""The configuration, read: its checks, and from it to a publisher
+(which one, with what arguments, what it guarantees, and what the
+operator should know about it).
+
+:func:`check` runs the startup checks of ``[backend_messaging]`` that
+``tidings config validate`` runs too (topics, transport URL, outbox,
+retry intervals), without connecting; :func:`notes` says what a valid
+configuration means for delivery.
 
 :func:`plan_sender` reads ``[backend_messaging]``, the transport URL and
 ``[oslo_messaging_rabbit]`` and returns a :class:`SenderPlan`; the
@@ -8,11 +14,18 @@ backend loads the plan's publisher plugin (see
 says, in operator words, why the broker did not take a message.
 """
 
+import importlib.metadata
 import socket
 
 import amqp
 
+from tidings import conf as tidings_conf
+from tidings.backends import dbschema
 from tidings.backends.messaging import publishers
+from tidings.conf import _checks as conf_checks
+from tidings.objects import errors
+from tidings.objects import schema as schema_mod
+from tidings.objects import urls
 
 GROUP = 'backend_messaging'
 
@@ -26,6 +39,148 @@ def oslo_messaging():
     import oslo_messaging
     import oslo_messaging.opts  # noqa: F401  (list_opts, not imported
     return oslo_messaging       # by the package itself)
+
+
+# the configuration's checks (tidings config validate runs them)
+
+
+def check(conf):
+    """The startup checks of ``[backend_messaging]`` (routes, transport
+    URL, outbox, retry intervals), without connecting."""
+    tidings_conf.register_opts(conf)
+    group = conf[GROUP]
+    problems = route_errors(conf, group)
+    problems += url_errors(conf, transport_url(conf, group))[1]
+    problems += outbox_errors(conf, group)
+    problems += retry_errors(group)
+    return problems
+
+
+def retry_errors(group):
+    """The checks of the broker between two tries: the longest wait is
+    not shorter than the first."""
+    if group.retry_interval_max < group.retry_interval:
+        return [errors.ConfigError(
+            GROUP, 'retry_interval_max', group.retry_interval_max,
+            'expected at least retry_interval (%s): the wait between two '
+            'checks of a broker that is down grows from retry_interval to '
+            'retry_interval_max' % group.retry_interval)]
+    return []
+
+
+def notes(conf):
+    """What a valid configuration means for delivery, in operator words:
+    the guarantee, a path slower than the pipeline and why, queues a
+    broker restart empties.  Logged at startup and shown by ``tidings
+    config validate``; [] when there is nothing to say (or the options
+    do not parse: :func:`check` reports those)."""
+    tidings_conf.register_opts(conf)
+    group = conf[GROUP]
+    parsed, problems = url_errors(conf, transport_url(conf, group))
+    if problems or parsed is None:
+        return []
+    return plan_sender(conf, group, parsed).notes
+
+
+def routes(conf, group):
+    """The topics of each wire format (raises ConfigErrors)."""
+    problems = route_errors(conf, group)
+    if problems:
+        raise errors.ConfigErrors(problems)
+    return {schema_mod.VERSIONED: tuple(group.topics),
+            schema_mod.UNVERSIONED: tuple(
+                group.unversioned_topics)}
+
+def route_errors(conf, group):
+    """The topics' checks: names without spaces, one at least for each
+    format ``[notifications] notification_format`` publishes."""
+    fmt = conf.notifications.notification_format
+    out = []
+    wanted = {schema_mod.VERSIONED: ('topics', group.topics),
+              schema_mod.UNVERSIONED: ('unversioned_topics',
+                                       group.unversioned_topics)}
+    needed = {'versioned': ['versioned'], 'unversioned': ['unversioned'],
+              'both': ['versioned', 'unversioned']}[fmt]
+    for kind, (option, topics) in wanted.items():
+        for topic in topics:
+            if not topic or any(c.isspace() for c in topic):
+                out.append(errors.ConfigError(
+                    GROUP, option, topic,
+                    'a topic is a non-empty name without spaces, e.g. '
+                    'versioned_notifications'))
+        if kind in needed and not topics:
+            out.append(errors.ConfigError(
+                GROUP, option, '',
+                'at least one topic is needed when [notifications] '
+                'notification_format is %s' % fmt))
+    return out
+
+def outbox_errors(conf, group):
+    """The outbox URL (or the default SQLite file in state_path),
+    checked without creating it."""
+    if group.outbox_url is None:
+        return tidings_conf.state_path_errors(conf, 'outbox.sqlite')
+    return dbschema.url_errors(group.outbox_url, GROUP, 'outbox_url')
+
+def transport_url(conf, group):
+    """``[backend_messaging] transport_url``, else oslo.messaging's own."""
+    if group.transport_url:
+        return group.transport_url
+    # oslo.messaging's own: [oslo_messaging_notifications]
+    # transport_url, else [DEFAULT] transport_url.
+    for grp, opts in oslo_messaging().opts.list_opts():
+        names = {o.dest for o in opts}
+        if grp == 'oslo_messaging_notifications':
+            conf.register_opts(opts, group=grp)
+        elif grp is None and 'transport_url' in names:
+            conf.register_opts([o for o in opts
+                                if o.dest in ('transport_url',
+                                              'control_exchange')])
+    return (conf.oslo_messaging_notifications.transport_url
+            or conf.transport_url)
+
+def check_url(conf, url):
+    """The parsed transport URL (raises ConfigErrors)."""
+    parsed, problems = url_errors(conf, url)
+    if problems:
+        raise errors.ConfigErrors(problems)
+    return parsed
+
+def url_errors(conf, url):
+    """``(parsed URL or None, [ConfigError])`` for a transport URL:
+    missing, unparsable, an unknown transport, a port out of
+    1-65535."""
+    om = oslo_messaging()
+    if not url:
+        return None, [errors.ConfigError(
+            GROUP, 'transport_url', '',
+            'no transport URL: set it here or in [DEFAULT] '
+            'transport_url, e.g. rabbit://user:pass@host:5672/')]
+    masked = urls.mask_url(url)
+    ports = conf_checks.url_port_errors(GROUP, 'transport_url', url)
+    if ports:
+        return None, ports
+    try:
+        parsed = om.TransportURL.parse(conf, url)
+    except Exception as exc:
+        return None, [errors.ConfigError(
+            GROUP, 'transport_url', masked,
+            'not a transport URL (%s); expected e.g. '
+            'rabbit://user:pass@host:5672/' % exc)]
+    drivers = sorted({ep.name for ep in importlib.metadata.entry_points(
+        group='oslo.messaging.drivers')})
+    out = []
+    if parsed.transport not in drivers:
+        out.append(errors.ConfigError(
+            GROUP, 'transport_url', masked,
+            'unknown transport %r; installed oslo.messaging transports: '
+            '%s' % (parsed.transport, ', '.join(drivers))))
+    for host in parsed.hosts:
+        problem = conf_checks.port_problem(host.port)
+        if problem:
+            out.append(errors.ConfigError(GROUP, 'transport_url',
+                                          masked, problem))
+    return parsed, out
 
 
 class SenderPlan:

@@ -775,6 +775,25 @@ class PurgeLockCases:
     LOCK_TIMEOUT = {'postgresql': "SET lock_timeout = '2s'",
                     'mysql': 'SET innodb_lock_wait_timeout = 2'}
 
+    def test_purge_advice_names_a_buffer_pool_the_table_outgrew(self):
+        prefix, engine = dbhelpers.schema(self, self.url, 'head')
+        dbhelpers.insert_rows(engine, prefix, [
+            dbhelpers.row(id='e-%d' % i) for i in range(10)])
+        table = dbschema.get_table(prefix)
+        self.assertIsNone(eventstore.purge_advice(engine, table))
+        # a pool smaller than the table (the share made tiny): MariaDB
+        # says it, with the size to set; PostgreSQL has nothing to say
+        self.patch(eventstore, 'BUFFER_POOL_SHARE', 1e-9)
+        advice = eventstore.purge_advice(engine, table)
+        if engine.dialect.name == 'postgresql':
+            self.assertIsNone(advice)
+            return
+        self.assertIn('the event table %s and its indexes' % table.name,
+                      advice)
+        self.assertRegex(advice, r'innodb_buffer_pool_size = \d+ MiB\)')
+        self.assertRegex(advice, r'set innodb_buffer_pool_size to at '
+                                 r'least \d+ MiB')
+
     def test_a_writer_does_not_wait_for_an_open_purge_chunk(self):
         # The chunk: p-2's five oldest events, deleted by primary key as
         # delete_chunked does.  The writer's rows land in the index gaps

@@ -138,6 +138,18 @@ class TestEventsCommands(DbCommandTestCase):
                                     '--level', 'error', '-f', 'json')
         self.assertEqual(['a'], [e['id'] for e in json.loads(out)])
 
+    def test_purge_says_first_what_the_database_advises(self):
+        # SQLite has nothing to say; a database that does is shown first
+        _, _, err = self.run_cli('events', 'purge', '--db', self.url,
+                                 '--older-than', '30d', '--dry-run')
+        self.assertNotIn('warning', err)
+        self.useFixture(fixtures.MonkeyPatch(
+            'tidings.backends.eventstore.EventStore.purge_advice',
+            lambda store: 'the pool is small'))
+        code, out, err = self.run_cli('events', 'purge', '--db', self.url,
+                                      '--older-than', '30d', '--dry-run')
+        self.assertEqual((0, 'warning: the pool is small\n'), (code, err))
+
     def test_purge_dry_run_counts_and_deletes_nothing(self):
         code, out, _ = self.run_cli('events', 'purge', '--db', self.url,
                                     '--older-than', '30d', '--dry-run')

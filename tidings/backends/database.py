@@ -445,6 +445,14 @@ class DatabaseBackend(base.QueuedBackend):
     # retention
 
     def _retention_loop(self):
+        try:
+            advice = eventstore.purge_advice(self._get_engine(), self.table)
+        except Exception as exc:
+            advice = None
+            self.row_errors.record('retention check failed: %s'
+                                   % describe(exc))
+        if advice:
+            LOG.warning('%s backend: retention: %s', self.name, advice)
         while not self._stop.is_set():
             try:
                 self.retain()

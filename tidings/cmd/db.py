@@ -68,6 +68,9 @@ def run_upgrade(args):
                 args.revision, progress=progress, cancel=cancel), cancel)
         except KeyboardInterrupt:
             progress.end()
+            # A fresh connection: SQLite's interrupt() can still be
+            # pending on the one the cancelled statement ran on.
+            store.engine.dispose()
             now = store.revision()
             print('interrupted: %s stays at %s%s' % (
                 where, now or '(empty)', INTERRUPTED_HELP.get(

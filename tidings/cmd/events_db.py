@@ -221,6 +221,9 @@ def run_purge(args):
     store = open_store(args)
     scope = ' in project %s' % args.project if args.project else ''
     try:
+        advice = store.purge_advice()
+        if advice:
+            print('warning: %s' % advice, file=sys.stderr)
         if args.dry_run:
             count = store.purge(args.older_than, project=args.project,
                                 dry_run=True)

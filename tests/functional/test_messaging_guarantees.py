@@ -666,12 +666,12 @@ class TestBrokerRestarts(ClusterTestCase):
         notifier, backend = self.notifier(publish_timeout=1.0)
         # every message published without its confirm, each try
         unconfirmed = []
-        tried = backend._tried
+        tried = backend.senders.tried
 
         def recording(rows):
             unconfirmed.extend(row.message_id for row in rows)
             return tried(rows)
-        backend._tried = recording
+        backend.senders.tried = recording
         ids, during = self.through_outages(notifier, backend, 3, 0.5, 2.0)
         stats, _ = self.check_all_arrived(
             ids, backend, '(seconds from stop_app to start_app done, '

@@ -370,7 +370,7 @@ class TestFaults(RabbitTestCase):
         ids += self.emit(notifier, 400, 0.001, latencies)
         stats = backend.stats()
         self.assertGreater(
-            stats['overflowed'] + backend._overflow.pending(), 0)
+            stats['overflowed'] + backend.overflow_queue.pending(), 0)
         proxy.cut()
         proxy.thaw()
         self.assertTrue(backend.wait_delivered(20))

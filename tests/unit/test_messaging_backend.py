@@ -19,7 +19,8 @@ from tests import forking
 from tests import outboxutil
 from tidings import conf as tidings_conf
 from tidings.backends import messaging
-from tidings.backends.messaging import backend as messaging_backend
+from tidings.backends.messaging import lanes
+from tidings.backends.messaging import ledger as ledger_mod
 from tidings.backends.messaging import outbox as outbox_mod
 from tidings.backends.messaging import plan
 from tidings.backends.messaging import publishers
@@ -123,7 +124,7 @@ class MessagingBackendTest(testtools.TestCase):
         else:
             # Scripted before the constructor starts a replay thread.
             with mock.patch.object(
-                    messaging.MessagingBackend, '_choose_sender',
+                    lanes.Senders, '_choose_sender',
                     return_value=lambda: ScriptedSender(world)):
                 backend = messaging.MessagingBackend(conf)
         self.addCleanup(backend.close, 1.0)
@@ -132,7 +133,7 @@ class MessagingBackendTest(testtools.TestCase):
     def settle(self, backend, timeout=5.0):
         """Wait until the overflow thread wrote what overflowed."""
         deadline = time.monotonic() + timeout
-        while backend._overflow.pending():
+        while backend.overflow_queue.pending():
             self.assertLess(time.monotonic(), deadline,
                             'overflow not written')
             time.sleep(0.005)
@@ -199,16 +200,16 @@ class TestConfiguration(MessagingBackendTest):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
                                exchange='tidings_unit')
         self.assertEqual('tidings_unit',
-                         backend._sender_factory().exchange)
+                         backend.senders.new_sender().exchange)
 
     def test_exchange_defaults_to_the_control_exchange(self):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
-        self.assertEqual('openstack', backend._sender_factory().exchange)
+        self.assertEqual('openstack', backend.senders.new_sender().exchange)
 
     def test_exchange_option_is_where_oslo_messaging_publishes(self):
         backend = self.backend(exchange='tidings_unit')
         self.assertEqual('tidings_unit',
-                         backend._sender_factory().exchange)
+                         backend.senders.new_sender().exchange)
 
     def test_pipeline_off_goes_through_oslo_messaging(self):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
@@ -244,7 +245,7 @@ class TestPublisherPlugins(MessagingBackendTest):
     def test_the_pipeline_plan_loads_the_rabbit_plugin(self):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/')
         self.assertEqual('rabbit', backend.plan.publisher)
-        sender = backend._sender_factory()
+        sender = backend.senders.new_sender()
         self.assertIsInstance(sender, rabbit_publisher.RabbitPipelineSender)
         self.assertEqual('routed', sender.guarantee)
 
@@ -252,7 +253,7 @@ class TestPublisherPlugins(MessagingBackendTest):
         backend = self.backend(transport_url='rabbit://u:p@127.0.0.1:1/',
                                pipeline=False)
         self.assertEqual('oslo', backend.plan.publisher)
-        sender = backend._sender_factory()
+        sender = backend.senders.new_sender()
         self.assertIsInstance(sender, oslo_publisher.OsloSender)
         self.assertEqual('confirmed', sender.guarantee)
 
@@ -285,9 +286,9 @@ class TestFakeTransport(MessagingBackendTest):
                                  metadata))
                 done.set()
 
-        backend._oslo_sender()
+        backend.senders._oslo_sender()
         listener = oslo_messaging.get_notification_listener(
-            backend._transport, [oslo_messaging.Target(topic=topic)],
+            backend.senders.transport, [oslo_messaging.Target(topic=topic)],
             [Endpoint()], executor='threading')
         listener.start()
         self.addCleanup(listener.wait)
@@ -372,7 +373,7 @@ class TestDelivery(MessagingBackendTest):
 
     def test_callers_never_wake_a_sender_that_was_busy_lately(self):
         world, backend, notifier = self.after_one_delivered()
-        worker = backend._lanes[0].worker
+        worker = backend.senders.lanes[0].worker
         # (the slow path is where a caller would wake the thread)
         slow = self.useFixture(fixtures.MockPatchObject(
             worker, 'put_slow', wraps=worker.put_slow)).mock
@@ -385,7 +386,7 @@ class TestDelivery(MessagingBackendTest):
 
     def test_an_idle_sender_is_woken_by_the_next_notification(self):
         world, backend, notifier = self.after_one_delivered()
-        worker = backend._lanes[0].worker
+        worker = backend.senders.lanes[0].worker
         worker.busy_for = 0.0           # idle at once from now on
         deadline = time.monotonic() + 5
         while not worker.sleeping:
@@ -400,7 +401,7 @@ class TestDelivery(MessagingBackendTest):
 
     def test_the_linger_is_drawn_around_the_option(self):
         backend = self.backend(World(), sender_linger=0.01)
-        waits = [backend._linger() for _ in range(2000)]
+        waits = [backend.senders.linger() for _ in range(2000)]
         self.assertGreaterEqual(min(waits), 0.005)
         self.assertLessEqual(max(waits), 0.015)
         # drawn, not fixed: a fixed wait falls into step with callers
@@ -408,7 +409,7 @@ class TestDelivery(MessagingBackendTest):
         self.assertGreater(max(waits) - min(waits), 0.008)
         self.assertGreater(len(set(waits)), 1900)
         backend.delivery.state = states.DIVERTING   # broker down: 4x longer
-        waits = [backend._linger() for _ in range(200)]
+        waits = [backend.senders.linger() for _ in range(200)]
         self.assertGreaterEqual(min(waits), 0.02)
         self.assertLessEqual(max(waits), 0.06)
 
@@ -505,7 +506,7 @@ class TestOutbox(MessagingBackendTest):
                     2, ConnectionResetError('reset'), in_doubt=3)
             return publish(rows, ahead)
         sender.publish = failing_third
-        backend._sender_factory = lambda: sender
+        backend.senders.new_sender = lambda: sender
         world.down = False
         self.assertTrue(backend.wait_delivered(10), backend.stats())
         published = world.ids()
@@ -713,8 +714,8 @@ class TestAdoptInterval(MessagingBackendTest):
         backend = self.backend(World(), **options)
         backend.IDLE_WAIT = 0.01        # the replay thread looks often
         calls = []
-        real = backend._adopt
-        with mock.patch.object(backend, '_adopt',
+        real = backend.ledger.adopt
+        with mock.patch.object(backend.ledger, 'adopt',
                                side_effect=lambda: calls.append(1) or real()):
             self.emit(self.notifier(backend), 1)    # starts the threads
             self.assertTrue(backend.wait_delivered(5))
@@ -772,7 +773,7 @@ class TestGuarantees(MessagingBackendTest):
         backend, plan = self.plan(self.rabbit_conf(
             rabbit_quorum_queue=True, rabbit_quorum_delivery_limit=5))
         self.assertEqual(('pipeline', 'routed'), (plan.mode, plan.guarantee))
-        sender = backend._sender_factory()
+        sender = backend.senders.new_sender()
         self.assertEqual({'x-queue-type': 'quorum', 'x-delivery-limit': 5},
                          sender.queue_arguments)
         self.assertTrue(sender.durable)
@@ -784,14 +785,14 @@ class TestGuarantees(MessagingBackendTest):
                                                    amqp_durable_queues=True))
         self.assertEqual('pipeline', plan.mode)
         self.assertEqual({'x-ha-policy': 'all'},
-                         backend._sender_factory().queue_arguments)
+                         backend.senders.new_sender().queue_arguments)
 
     def test_tls_stays_on_the_pipeline_with_each_hosts_name(self):
         backend, plan = self.plan(self.rabbit_conf(
             url='rabbit://u:p@h1:5671,u:p@h2:5671/', ssl=True,
             ssl_ca_file='/etc/ca.pem', ssl_version='TLSv1_2'))
         self.assertEqual('pipeline', plan.mode)
-        sender = backend._sender_factory()
+        sender = backend.senders.new_sender()
         self.assertEqual([('h1', 5671, 'u', 'p'), ('h2', 5671, 'u', 'p')],
                          sender.hosts)
         options = sender._ssl_for('h2')
@@ -891,19 +892,19 @@ class TestFork(MessagingBackendTest):
         self.emit(notifier, 3)
         self.assertTrue(backend.wait_delivered(5))
         parent_owner = backend.outbox.owner
-        parent_threads = [lane.worker.thread for lane in backend._lanes]
+        parent_threads = [lane.worker.thread for lane in backend.senders.lanes]
 
         def child():
-            before = (backend._started, backend.pending(),
-                      [lane.worker.thread for lane in backend._lanes])
+            before = (backend.started, backend.pending(),
+                      [lane.worker.thread for lane in backend.senders.lanes])
             with world.lock:
                 world.published.clear()
             ids = self.emit(notifier, 2)
             delivered = backend.wait_delivered(5)
-            threads = [lane.worker.thread for lane in backend._lanes]
+            threads = [lane.worker.thread for lane in backend.senders.lanes]
             return repr((
                 before, delivered, world.ids() == ids,
-                backend._started, backend._replayer.is_alive(),
+                backend.started, backend._replayer.is_alive(),
                 any(t is not None and t.is_alive() for t in threads),
                 any(t in parent_threads for t in threads if t is not None),
                 backend.outbox.owner != parent_owner))
@@ -912,7 +913,8 @@ class TestFork(MessagingBackendTest):
         (before, delivered, same_ids, started, replaying, sending,
          inherited, own_slot) = ast.literal_eval(out)
         # marked not started, nothing pending: the threads did not fork
-        self.assertEqual((False, 0, [None] * len(backend._lanes)), before)
+        self.assertEqual((False, 0, [None] * len(backend.senders.lanes)),
+                         before)
         self.assertEqual((True, True, True, True, True),
                          (delivered, same_ids, started, replaying, sending))
         self.assertFalse(inherited)
@@ -932,11 +934,11 @@ class TestAtExit(MessagingBackendTest):
         self.emit(self.notifier(backend), 1)
         # the sender thread holds the first one, frozen
         deadline = time.monotonic() + 5
-        while not backend._lanes[0].worker.inflight:
+        while not backend.senders.lanes[0].worker.inflight:
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.005)
         self.emit(self.notifier(backend), 4)
-        messaging_backend._at_exit()
+        ledger_mod._at_exit()
         self.assertEqual(4, backend.outbox.count)
         self.assertIn('at exit, without close(): 4 notification(s) still '
                       'queued in memory were written to the outbox',
@@ -949,8 +951,8 @@ class TestAtExit(MessagingBackendTest):
     def test_a_closed_backend_is_left_alone(self):
         backend = self.backend(World())
         backend.close(1.0)
-        self.assertEqual((0, 0), backend.save_at_exit())
-        self.assertNotIn(backend, messaging_backend._OPEN)
+        self.assertEqual((0, 0), backend.ledger.save_at_exit())
+        self.assertNotIn(backend.ledger, ledger_mod._OPEN)
 
 
 def ledger(backend, owner=None):
@@ -1058,13 +1060,13 @@ class TestLostAtCrash(MessagingBackendTest):
     def test_an_exit_with_nothing_in_flight_leaves_nothing_to_report(self):
         _, backend = self.emitted_while_down(20)
         backend.flush(5)
-        messaging_backend._at_exit()
+        ledger_mod._at_exit()
         self.assertEqual((None, 20), (ledger(backend), backend.outbox.count))
 
     def test_a_backend_that_never_sent_ends_cleanly(self):
         self.backend(World()).close(1.0)
         exited = self.backend(World())
-        messaging_backend._at_exit()
+        ledger_mod._at_exit()
         exited.outbox.close()        # the process ends: its slot is free
         again = self.backend(World())
         self.assertEqual((exited.outbox.owner, 0), (

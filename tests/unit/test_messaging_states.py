@@ -107,14 +107,14 @@ class TestBackendReports(testtools.TestCase):
 
     def test_outage_block_and_their_ends_are_logged_once_each(self):
         backend = self.backend
-        backend.failed(ConnectionRefusedError(111, 'refused'))
-        backend.failed(ConnectionRefusedError(111, 'refused'))
-        backend.answered()
-        backend._on_blocked(True, 'low on memory')
-        backend._on_blocked(True, 'low on memory')   # a second sender
-        backend._on_blocked(False, None)
+        backend.diversion.failed(ConnectionRefusedError(111, 'refused'))
+        backend.diversion.failed(ConnectionRefusedError(111, 'refused'))
+        backend.diversion.answered()
+        backend.diversion.on_blocked(True, 'low on memory')
+        backend.diversion.on_blocked(True, 'low on memory')   # another
+        backend.diversion.on_blocked(False, None)
         self.assertEqual(states.BLOCKED, backend.stats()['state'])
-        backend._on_blocked(False, None)
+        backend.diversion.on_blocked(False, None)
         self.assertEqual(states.DRAINING, backend.stats()['state'])
         out = self.log.output
         self.assertEqual(1, out.count('refused the connection'), out)

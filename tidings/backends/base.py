@@ -128,7 +128,62 @@ class Backend(CloseOnce):
         return '<%s backend>' % self.name
 
 
-class QueuedBackend(Backend):
+class CountingBackend(Backend):
+    """A backend that counts what it does and keeps notifications in
+    memory for a while: the counters of :meth:`stats` (thread-safe
+    :meth:`count`), the ``drops`` and ``failures`` logs (once per burst,
+    summed up by :meth:`flush`), and :meth:`pending`.
+
+    :class:`QueuedBackend` (one worker) and the messaging backend (a
+    worker per sender thread, an overflow thread, an outbox) derive from
+    it; a subclass says how to wait in :meth:`_drain`.
+    """
+
+    def __init__(self, conf=None, name=None):
+        super().__init__(conf, name)
+        self.counters = collections.Counter()
+        self.count_lock = threading.Lock()
+        self.drops = BurstLog(LOG, '%s backend dropped notifications'
+                              % self.name)
+        self.failures = BurstLog(LOG, '%s backend delivery failed'
+                                 % self.name)
+
+    def count(self, key, n=1):
+        """Add to a counter of :meth:`stats` (thread-safe)."""
+        with self.count_lock:
+            self.counters[key] += n
+
+    def drop(self, count, why):
+        """``count`` notifications are dropped: counted, and logged once
+        per burst with ``why``."""
+        self.count('dropped', count)
+        self.drops.record(why, count)
+
+    def pending(self):
+        """Notifications accepted and not yet delivered (or failed)."""
+        return 0
+
+    def _drain(self, timeout):
+        """Deliver what is held, waiting up to ``timeout`` seconds (None:
+        as long as it takes); True when nothing is left."""
+        return True
+
+    def flush(self, timeout=None):
+        drained = self._drain(timeout)
+        self.drops.summary()
+        self.failures.summary()
+        return drained
+
+    def stats(self):
+        with self.count_lock:
+            out = dict(self.counters)
+        out['queued'] = self.pending()
+        for key in ('sent', 'dropped', 'failed'):
+            out.setdefault(key, 0)
+        return out
+
+
+class QueuedBackend(CountingBackend):
     """A backend whose delivery runs on a worker thread.
 
     ``send`` only enqueues (a bounded queue: an append, see
@@ -160,17 +215,6 @@ class QueuedBackend(Backend):
             self._deliver_batch, self.name, compact=self.compact,
             prepare=self._prepare, finish=self._finish,
             on_start=self._configure)
-        self.counters = collections.Counter()
-        self._count_lock = threading.Lock()
-        self.drops = BurstLog(LOG, '%s backend dropped notifications'
-                              % self.name)
-        self.failures = BurstLog(LOG, '%s backend delivery failed'
-                                 % self.name)
-
-    def count(self, key, n=1):
-        """Add to a counter of :meth:`stats` (thread-safe)."""
-        with self._count_lock:
-            self.counters[key] += n
 
     # caller side
 
@@ -181,8 +225,7 @@ class QueuedBackend(Backend):
         if len(items) < worker.slow_at:
             items.append(notification)
         elif self.closed:
-            self.count('dropped')
-            self.drops.record('backend is closed')
+            self.drop(1, 'backend is closed')
         elif not worker.put_slow(notification):
             self.overflow(notification)
 
@@ -194,8 +237,7 @@ class QueuedBackend(Backend):
         return notification
 
     def overflow(self, notification):
-        self.count('dropped')
-        self.drops.record('queue full (%d waiting)' % self.queue_size)
+        self.drop(1, 'queue full (%d waiting)' % self.queue_size)
 
     # worker side
 
@@ -244,18 +286,9 @@ class QueuedBackend(Backend):
         """Notifications enqueued and not yet delivered (or failed)."""
         return self._worker.pending()
 
-    def flush(self, timeout=None):
-        drained = self._worker.flush(timeout)
-        self.drops.summary()
-        self.failures.summary()
-        return drained
+    def _drain(self, timeout):
+        return self._worker.flush(timeout)
 
     def _shutdown(self, timeout):
         self._worker.stop(timeout)
 
-    def stats(self):
-        out = dict(self.counters)
-        out['queued'] = self.pending()
-        for key in ('sent', 'dropped', 'failed'):
-            out.setdefault(key, 0)
-        return out

@@ -2,10 +2,12 @@
 
 :func:`run` is the thread's loop (started by the backend with the
 backend as argument); :class:`_Replay` what it holds between two
-batches.  The backend's methods it calls (``_replay_rows``,
-``_publish``, ``_adopt``, ``failed``, ``answered``) stay on the
-backend: the sender threads and the overflow thread share them.  What
-the thread does is the backend's delivery state's (see
+batches.  It reads the rows it may replay through the backend's
+diversion (``replay_rows``), which also hears how the broker answered
+(``failed``, ``answered``); publishes through its senders (``publish``:
+the same accounting as the sender threads'); and takes over what
+processes that are gone left through its ledger (``adopt``).  What the
+thread does is the backend's delivery state's (see
 :mod:`~tidings.backends.messaging.states`): nothing in ``normal``, check
 the broker in ``diverting``, replay in ``draining``, wait in
 ``blocked``.
@@ -39,18 +41,18 @@ def run(backend):
     delay = backend.group.retry_interval
     sender = None
     replay = _Replay(backend)
-    while not backend._stop.is_set():
-        if (backend.adopt_interval and time.monotonic() - backend._adopted_at
-                >= backend.adopt_interval):
+    while not backend.stopping.is_set():
+        if (backend.adopt_interval and time.monotonic()
+                - backend.ledger.adopted_at >= backend.adopt_interval):
             # (adopted rows go ahead of ours: read afresh)
             replay.settle()
-            backend._adopt()
+            backend.ledger.adopt()
         state = backend.delivery.state
         if state is states.NORMAL or state is states.BLOCKED:
             # nothing to replay, or nothing may be sent
             replay.settle()
-            backend._replay_wake.wait(backend.IDLE_WAIT)
-            backend._replay_wake.clear()
+            backend.replay_wake.wait(backend.IDLE_WAIT)
+            backend.replay_wake.clear()
             if backend.persist_first and state is states.NORMAL:
                 # let a few more arrive (as a sender lingers)
                 time.sleep(backend.linger * (0.5 + random.random()))
@@ -61,53 +63,53 @@ def run(backend):
             # is Python work under the GIL that the callers' threads
             # would wait for).
             replay.settle()
-            backend._stop.wait(probe_wait(delay))
-            if backend._stop.is_set():
+            backend.stopping.wait(probe_wait(delay))
+            if backend.stopping.is_set():
                 break
             if sender is None:
-                sender = backend._sender_factory()
+                sender = backend.senders.new_sender()
             try:
                 sender.probe()
             except Exception as exc:
-                backend.failed(publishers.bare(exc))
+                backend.diversion.failed(publishers.bare(exc))
                 delay = min(delay * 2, backend.group.retry_interval_max)
                 continue
         try:
             rows = replay.next_rows()
         except Exception as exc:
-            backend._outbox_failed(exc)
-            backend._stop.wait(delay)
+            backend.diversion.outbox_failed(exc)
+            backend.stopping.wait(delay)
             continue
         if not rows:
             replay.settle()
             with backend.outbox.lock:
                 if backend.outbox.count == 0 and \
-                        not backend._overflow.pending():
+                        not backend.overflow_queue.pending():
                     backend.delivery.fire(states.EMPTIED)
                     continue
-            backend._stop.wait(0.005)
+            backend.stopping.wait(0.005)
             continue
         if sender is None:
-            sender = backend._sender_factory()
-        confirmed, failure, returned = backend._publish(
+            sender = backend.senders.new_sender()
+        confirmed, failure, returned = backend.senders.publish(
             sender, rows, 'replayed', ahead=replay.ahead(rows))
         replay.confirmed(rows, confirmed, returned)
         if failure is not None or returned:
             # what was read ahead would go before what is kept
             replay.settle()
         if failure is not None:
-            backend.failed(failure)
+            backend.diversion.failed(failure)
             delay = min(delay * 2, backend.group.retry_interval_max)
             continue
         if returned:
             # Kept; the sender declares the default queues again
             # before the next round.
-            backend._stop.wait(delay)
+            backend.stopping.wait(delay)
             continue
         delay = backend.group.retry_interval
-        backend.answered()
-        with backend._idle:
-            backend._idle.notify_all()
+        backend.diversion.answered()
+        with backend.idle:
+            backend.idle.notify_all()
     replay.settle()
     if sender is not None:
         sender.close()
@@ -130,7 +132,7 @@ class _Replay:
         rows, self.upcoming = self.upcoming, None
         if rows is None:
             self.settle()
-            rows = self.backend._replay_rows()
+            rows = self.backend.diversion.replay_rows()
         return rows
 
     def ahead(self, rows):
@@ -138,10 +140,11 @@ class _Replay:
         def work():
             self.delete_done()
             try:
-                self.upcoming = self.backend._replay_rows(after=rows[-1])
+                self.upcoming = self.backend.diversion.replay_rows(
+                    after=rows[-1])
             except Exception as exc:
                 # read afresh next round
-                self.backend._outbox_failed(exc)
+                self.backend.diversion.outbox_failed(exc)
         return work
 
     def confirmed(self, rows, count, returned):
@@ -167,7 +170,7 @@ class _Replay:
                 else:
                     outbox.delete(done)
             except Exception as exc:
-                self.backend._outbox_failed(exc)
+                self.backend.diversion.outbox_failed(exc)
 
     def settle(self):
         """Nothing read ahead, nothing confirmed left in the outbox."""

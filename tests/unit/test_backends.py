@@ -1,4 +1,4 @@
-"""The bundled backends and the QueuedBackend machinery."""
+"""The bundled backends and the CountingBackend / QueuedBackend machinery."""
 
 import json
 import logging
@@ -259,6 +259,57 @@ class TestJsonFile(testtools.TestCase):
         backend.close()
         self.assertEqual(20, len(self.read()))
         self.assertEqual(20, backend.stats()['sent'])
+
+
+class Held(base.CountingBackend):
+    """A backend holding what it is sent until flushed, through the
+    shared counting base only."""
+
+    def __init__(self):
+        super().__init__(None, 'held')
+        self.held = []
+
+    def send(self, notification):
+        if len(self.held) >= 2:
+            self.drop(1, 'two held already')
+        else:
+            self.held.append(notification)
+
+    def pending(self):
+        return len(self.held)
+
+    def _drain(self, timeout):
+        self.count('sent', len(self.held))
+        self.held = []
+        return True
+
+
+class TestCountingBackend(testtools.TestCase):
+
+    def test_counts_drops_and_sums_them_up_at_flush(self):
+        logger = self.useFixture(fixtures.FakeLogger(
+            name=base.__name__, level=logging.WARNING))
+        backend = Held()
+        for _ in range(5):
+            backend.send(note())
+        self.assertEqual({'dropped': 3, 'queued': 2, 'sent': 0,
+                          'failed': 0}, backend.stats())
+        self.assertTrue(backend.flush(1))
+        self.assertEqual({'dropped': 3, 'queued': 0, 'sent': 2,
+                          'failed': 0}, backend.stats())
+        self.assertIn('held backend dropped notifications: two held '
+                      'already', logger.output)
+        self.assertIn('2 more since the last report (3 in all)',
+                      logger.output)
+
+    def test_the_queued_and_messaging_backends_share_it(self):
+        from tidings.backends import messaging
+        self.assertTrue(issubclass(base.QueuedBackend, base.CountingBackend))
+        # the messaging backend has its own queues: no QueuedBackend worker
+        self.assertTrue(issubclass(messaging.MessagingBackend,
+                                   base.CountingBackend))
+        self.assertFalse(issubclass(messaging.MessagingBackend,
+                                    base.QueuedBackend))
 
 
 class Gate(base.QueuedBackend):

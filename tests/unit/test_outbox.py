@@ -85,6 +85,23 @@ time.sleep(60)
 '''
 
 
+#: A process that opens the outbox, records 4 in its ledger, then accepts
+#: 9 notifications by its tally and resolves 2 (what it would lose now:
+#: 7), says so and waits to be killed.
+TALLIER = r'''
+import os, sys, time
+from tidings.backends.messaging import outbox, tally
+box = outbox.Outbox(sys.argv[1], sys.argv[2])
+box.record(4)
+box.tally.begin(1)
+for seq in range(1, 10):
+    box.tally.cells[tally.LAST] = seq
+box.tally.done(2)
+print(box.owner, os.getpid(), flush=True)
+time.sleep(60)
+'''
+
+
 class OutboxOwnersMixin:
     """Cases for any database; ``url()`` gives the shared outbox."""
 
@@ -359,20 +376,57 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
         self.assertEqual(1, box.tried(box.head(10)))
 
     def test_a_process_killed_with_sigkill_leaves_its_loss(self):
+        owner, pid = self.killed(HOLDER)
+        box = self.open()
+        loss, = box.take_losses()
+        # (it never began its tally: the ledger's record is the figure)
+        self.assertEqual((owner, pid, 4, False), (
+            loss.owner, loss.pid, loss.count, loss.exact))
+
+    def killed(self, script):
+        """(owner, pid) of a process running ``script``, killed with
+        SIGKILL once it said them."""
         root = os.path.dirname(os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))))
         holder = subprocess.Popen(
-            [sys.executable, '-c', HOLDER, self.url(), self.table],
+            [sys.executable, '-c', script, self.url(), self.table],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             cwd=root, preexec_fn=_nice)
         self.addCleanup(_reap, holder)
         owner, pid = holder.stdout.readline().split()
         holder.kill()
         holder.wait(10)
+        return owner, int(pid)
+
+    def test_the_tally_of_a_killed_process_gives_its_exact_loss(self):
+        # the ledger's last record said 4; it accepted more since
+        owner, pid = self.killed(TALLIER)
         box = self.open()
         loss, = box.take_losses()
-        self.assertEqual((owner, int(pid), 4), (loss.owner, loss.pid,
-                                                loss.count))
+        self.assertEqual((owner, pid, 7, True), (
+            loss.owner, loss.pid, loss.count, loss.exact))
+        # read once: the next holder finds nothing
+        box.settled()
+        box.close()
+        self.assertEqual([], self.open().take_losses())
+
+    def test_a_tally_left_by_another_process_is_not_believed(self):
+        owner, pid = self.killed(HOLDER)
+        stale = outbox_mod.tally_mod.Tally(
+            '%s.%s.tally' % (self.path, owner))
+        stale.begin(1)                  # cells of this process, not its
+        stale.cells[outbox_mod.tally_mod.LAST] = 50
+        box = self.open()
+        loss, = box.take_losses()
+        self.assertEqual((pid, 4, False), (loss.pid, loss.count, loss.exact))
+
+    def test_the_tally_of_a_killed_process_is_read_by_adopt(self):
+        alive = self.open()
+        owner, pid = self.killed(TALLIER)
+        self.assertEqual(0, alive.adopt(before_seq=1))
+        self.assertEqual([(owner, 7, True)], [
+            (loss.owner, loss.count, loss.exact)
+            for loss in alive.take_losses()])
 
     def test_losing_the_race_to_create_the_table_is_not_an_error(self):
         real = sa.MetaData.create_all

@@ -27,7 +27,11 @@ written to the outbox -- at its last record (see :meth:`Outbox.record`).
 A process that ends cleanly removes its row (:meth:`Outbox.settled`); one
 killed with ``kill -9`` leaves it, with what it held, and the next holder
 of the slot (or the process adopting its rows) reads it, reports it
-(:meth:`Outbox.take_losses`) and removes it.
+(:meth:`Outbox.take_losses`) and removes it.  Beside a SQLite outbox each
+slot also has a **tally** (:mod:`tidings.backends.messaging.tally`,
+``<outbox file>.<owner>.tally``), the same figure kept exact on every
+call in a file mapping; when the tally of the gone process is there, its
+figure is the one reported (``Loss.exact``).
 
 Each row also counts its failed publishes (``tries``), so that a message
 counts once in the messaging backend's ``failed`` however many attempts
@@ -53,6 +57,7 @@ from sqlalchemy import exc as sa_exc
 
 from tidings import conf as tidings_conf
 from tidings.backends import dbschema
+from tidings.backends.messaging import tally as tally_mod
 from tidings.objects import errors
 from tidings.objects import urls
 
@@ -67,8 +72,10 @@ _COLUMNS = ('seq', 'message_id', 'routing_key', 'version', 'body', 'owner',
 #: What the ledger of a slot whose process is gone said: that process
 #: (``pid`` on ``host``) had ``count`` notifications in memory, neither
 #: confirmed nor in the outbox, at its last record (``written_at``, a
-#: UNIX time).
-Loss = collections.namedtuple('Loss', 'owner pid host count written_at')
+#: UNIX time); ``exact``: the count is its tally's, kept on every call
+#: up to the end (else the ledger's last record).
+Loss = collections.namedtuple('Loss',
+                              'owner pid host count written_at exact')
 
 
 class Row:
@@ -228,6 +235,8 @@ class Outbox:
                 written_at=sa.bindparam('written_at'))
         self.locks = _slot_locks(self.engine, parsed, table)
         self.owner = None
+        #: the slot's tally (see tally), the process's own from _claim
+        self.tally = tally_mod.Tally()
         #: the process holding the slot (a forked child holds none until
         #: after_fork)
         self.pid = None
@@ -266,6 +275,7 @@ class Outbox:
                     mine)).scalar() or 0
             # what the slot's earlier holder left in its ledger; ours now
             self._read_ledger(conn, self.owner)
+            self.tally = tally_mod.Tally(self.locks.tally_path(self.owner))
             conn.execute(self.ledger.insert().values(
                 owner=self.owner, pid=os.getpid(),
                 host=socket.gethostname()[:255], in_memory=0,
@@ -280,8 +290,17 @@ class Outbox:
             ledger.c.written_at).where(ledger.c.owner == owner)).first()
         if row is None:
             return
-        self._losses.append(Loss(owner, row.pid, row.host, row.in_memory,
-                                 row.written_at))
+        count, exact = row.in_memory, False
+        path = self.locks.tally_path(owner)
+        if path is not None and row.host == socket.gethostname()[:255] \
+                and os.path.exists(path):
+            tally = tally_mod.Tally(path)
+            held = tally.left_by(row.pid)
+            if held is not None:
+                count, exact = held, True
+            tally.end()
+        self._losses.append(Loss(owner, row.pid, row.host, count,
+                                 row.written_at, exact))
         conn.execute(ledger.delete().where(ledger.c.owner == owner))
 
     def take_losses(self):
@@ -300,6 +319,7 @@ class Outbox:
             return      # a forked child that took no slot: the parent's
         ledger = self.ledger
         with self.lock:
+            self.tally.end()
             with self.engine.begin() as conn:
                 conn.execute(ledger.delete().where(
                     ledger.c.owner == self.owner))
@@ -344,11 +364,13 @@ class Outbox:
                 # (a process that held nothing at its last record is
                 # reported by the next holder of its slot only: testing
                 # every live process's slot costs a connection each on
-                # PostgreSQL and MariaDB)
+                # PostgreSQL and MariaDB; a lock file is cheap to test,
+                # and a tally may hold more than the last record)
+                recorded = ledger.c.owner != self.owner
+                if not self.locks.cheap:
+                    recorded = sa.and_(recorded, ledger.c.in_memory > 0)
                 owners.update(o for (o,) in conn.execute(
-                    sa.select(ledger.c.owner).where(
-                        ledger.c.owner != self.owner,
-                        ledger.c.in_memory > 0)).all())
+                    sa.select(ledger.c.owner).where(recorded)).all())
             for owner in sorted(owners):
                 if not self.locks.try_hold(owner):
                     continue            # alive: its process replays them
@@ -628,6 +650,13 @@ def _slot(n):
 class _SlotLocks:
     """Hold one slot for the process; test others for life."""
 
+    #: Testing a slot for life costs no connection.
+    cheap = False
+
+    def tally_path(self, owner):
+        """Where the tally of ``owner`` lives (None: in memory only)."""
+        return None
+
     def claim(self):
         for n in range(MAX_SLOTS):
             if self.try_hold(_slot(n)):
@@ -659,7 +688,10 @@ class _SingleOwner(_SlotLocks):
 
 class _FileLocks(_SlotLocks):
     """``flock`` on ``<outbox file>.<owner>.lock``: released by the kernel
-    when the process ends, however it ends."""
+    when the process ends, however it ends.  The slot's tally lives
+    beside its lock file."""
+
+    cheap = True
 
     def __init__(self, database):
         self.prefix = database
@@ -667,6 +699,9 @@ class _FileLocks(_SlotLocks):
 
     def _path(self, owner):
         return '%s.%s.lock' % (self.prefix, owner or 'legacy')
+
+    def tally_path(self, owner):
+        return '%s.%s.tally' % (self.prefix, owner or 'legacy')
 
     def try_hold(self, owner):
         fd = os.open(self._path(owner), os.O_RDWR | os.O_CREAT, 0o600)

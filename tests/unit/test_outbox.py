@@ -357,6 +357,25 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
         self.assertEqual(1, box.adopt(before_seq=1))
         self.assertEqual(['old-7'], [r.message_id for r in box.head(10)])
 
+    def test_a_ledger_from_before_the_tally_gets_its_column(self):
+        db = sqlite3.connect(self.path)
+        db.execute('CREATE TABLE tidings_outbox_ledger (owner VARCHAR(64) '
+                   'NOT NULL PRIMARY KEY, pid INTEGER NOT NULL, host '
+                   'VARCHAR(255) NOT NULL, in_memory BIGINT NOT NULL, '
+                   'written_at FLOAT NOT NULL)')
+        db.execute("INSERT INTO tidings_outbox_ledger VALUES ('slot-0', 1, "
+                   "'elsewhere', 3, 0.0)")
+        db.commit()
+        db.close()
+        box = self.open()
+        self.assertEqual([(1, 3, False)], [(loss.pid, loss.count, loss.exact)
+                                           for loss in box.take_losses()])
+        box.put(rows(1, 2, 'a'), in_memory=0, settles=2)
+        db = sqlite3.connect(self.path)
+        self.assertEqual([(2,)], db.execute(
+            'SELECT stored FROM tidings_outbox_ledger').fetchall())
+        db.close()
+
     def test_an_outbox_from_before_tries_counts_its_rows_untried(self):
         db = sqlite3.connect(self.path)
         db.execute("CREATE TABLE tidings_outbox (id INTEGER PRIMARY KEY "

@@ -123,7 +123,7 @@ class MessagingBackend(base.CountingBackend):
             tidings_conf.state_path(conf), 'outbox.sqlite')
         self.outbox = outbox_mod.Outbox(outbox_url, group.outbox_table,
                                         group.outbox_max_rows)
-        self.seq = itertools.count(self.outbox.last_seq + 1)
+        self.begin_seq()
         self.diversion = diversion_mod.Diversion(self)
         #: normal, diverting, draining or blocked (see states)
         self.delivery = self.diversion.delivery
@@ -162,7 +162,9 @@ class MessagingBackend(base.CountingBackend):
         lanes = self._lanes
         lane = lanes[hash(notification.publisher.publisher_id) % len(lanes)] \
             if len(lanes) > 1 else lanes[0]
-        item = (next(self.seq), notification)
+        seq = next(self.seq)
+        self._cells[3] = seq        # the tally's LAST (see tally)
+        item = (seq, notification)
         # Worker.put written out (one call less on the caller's thread)
         worker = lane.worker
         items = worker.items
@@ -184,9 +186,19 @@ class MessagingBackend(base.CountingBackend):
         """Lane full: to the overflow queue, which the overflow thread
         writes to the outbox (dropped when it is full too)."""
         if not self.overflow_queue.put(item):
+            self.outbox.tally.done(1)
             self.drop(1, 'queue full (%d waiting) and overflow full (%d '
                       'waiting for the outbox)' % (self.queue_size,
                                                    self.overflow_size))
+
+    def begin_seq(self):
+        """Sequence numbers from past the outbox's last, and this
+        process's tally of them (see tally)."""
+        first = self.outbox.last_seq + 1
+        self.seq = itertools.count(first)
+        self.outbox.tally.begin(first)
+        #: the tally's cells: send() stores each seq it hands out there
+        self._cells = self.outbox.tally.cells
 
     # threads
 
@@ -200,7 +212,7 @@ class MessagingBackend(base.CountingBackend):
             forked, self._forked = self._forked, False
             if forked:       # nothing is shared: our own outbox slot
                 self.outbox.after_fork()
-                self.seq = itertools.count(self.outbox.last_seq + 1)
+                self.begin_seq()
                 self.delivery.reset()
                 self.ledger.after_fork()
             self.stopping.clear()

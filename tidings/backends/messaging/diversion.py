@@ -32,14 +32,15 @@ class Diversion:
         self.delivery = states.Delivery(self.state_changed)
         self._blocked_senders = 0
 
-    def to_outbox(self, rows, diverting=False, resolving=None):
+    def to_outbox(self, rows, diverting=False, resolving=None, settles=0):
         """Put rows behind what the outbox holds.  With ``diverting``,
         only while the outbox is in use (returns False when it drained
         meanwhile, and the caller publishes instead).  ``resolving``: how
         many of the notifications counted in memory these rows are (the
         ledger is recorded in the same transaction); None on the caller's
         thread (``persist_before_return``, where nothing is held in
-        memory)."""
+        memory).  ``settles``: the notifications these rows are, out of
+        memory once written (the tally's STORED, see tally)."""
         backend = self.backend
         with self.outbox.lock:
             if diverting and not (self.delivery.diverting
@@ -49,10 +50,11 @@ class Diversion:
                 if resolving is None:
                     kept = self.outbox.put(rows)
                 else:
-                    kept = backend.ledger.put(rows, resolving)
+                    kept = backend.ledger.put(rows, resolving, settles)
             except Exception as exc:
                 kept = 0
                 self.outbox_failed(exc)
+                self.outbox.tally.done(settles)     # dropped below
             self.delivery.fire(states.QUEUED)
         if kept < len(rows):
             backend.drop(len(rows) - kept, 'outbox full (%d rows) or '
@@ -72,7 +74,7 @@ class Diversion:
             self.backend.count('overflowed', len(items))
             self.to_outbox(self.backend.senders.rows(items),
                            resolving=len(items) if resolving is None
-                           else resolving)
+                           else resolving, settles=len(items))
 
     def spill(self):
         """Move what is still queued to the outbox (the overflow first,
@@ -85,7 +87,8 @@ class Diversion:
         for lane in backend.senders.lanes:
             items = lane.worker.take_all()
             if items:
-                self.to_outbox(backend.senders.rows(items), resolving=0)
+                self.to_outbox(backend.senders.rows(items), resolving=0,
+                               settles=len(items))
 
     def outbox_failed(self, exc):
         self.backend.failures.record('cannot write the outbox %s: %s: %s' % (

@@ -164,12 +164,14 @@ class Senders:
         rows = self.rows(batch)
         if (backend.delivery.diverting or backend.overflow_queue.pending()) \
                 and diversion.to_outbox(rows, diverting=True,
-                                        resolving=len(batch)):
+                                        resolving=len(batch),
+                                        settles=len(batch)):
             return
         if lane.sender is None:
             lane.sender = self.new_sender()
         confirmed, failure, returned = self.publish(lane.sender, rows)
         if failure is None and not returned:
+            backend.outbox.tally.done(len(batch))
             diversion.answered()
             return
         if failure is not None:
@@ -179,7 +181,7 @@ class Senders:
         kept = set(map(id, returned))
         diversion.to_outbox([row for index, row in enumerate(rows)
                              if index >= confirmed or id(row) in kept],
-                            resolving=len(batch))
+                            resolving=len(batch), settles=len(batch))
 
     def publish(self, sender, rows, counter='sent', ahead=None):
         """Publish ``rows`` with ``sender`` (``ahead``: see

@@ -87,8 +87,10 @@ class Ledger:
         try:
             with self.outbox.lock:
                 bound = backend.diversion.replay_bound()
-                adopted = self.outbox.adopt(
-                    next(backend.seq) if bound is None else bound)
+                if bound is None:
+                    bound = next(backend.seq)
+                    self.outbox.tally.skip()
+                adopted = self.outbox.adopt(bound)
                 if adopted:
                     backend.delivery.fire(states.QUEUED)
         except Exception as exc:
@@ -108,20 +110,29 @@ class Ledger:
         from their ledgers: one ERROR each, counted ``lost_at_crash``."""
         for loss in losses:
             self.backend.count('lost_at_crash', loss.count)
+            if loss.exact:
+                held = ('with %d notification(s) in memory when it ended, '
+                        'by its tally' % loss.count)
+                doubt = ('a batch on the wire whose confirm had just '
+                         'arrived may be among them')
+            else:
+                held = ('with %d notification(s) in memory at its last '
+                        'record (%s UTC)' % (loss.count, time.strftime(
+                            '%Y-%m-%d %H:%M:%S',
+                            time.gmtime(loss.written_at))))
+                doubt = ('any it accepted after that record is lost too, '
+                         'uncounted (and any it sent after it is counted '
+                         'all the same)')
             LOG.log(
                 logging.ERROR if loss.count else logging.WARNING,
                 '%s backend: process %s on %s, which held slot %s of the '
                 'outbox %s, ended without closing tidings (kill -9, the '
-                'OOM killer, a crash) with %d notification(s) in memory at '
-                'its last record (%s UTC), neither confirmed by the broker '
+                'OOM killer, a crash) %s, neither confirmed by the broker '
                 'nor written to the outbox: lost, counted lost_at_crash; '
-                'any it accepted after that record is lost too, uncounted '
-                '(and any it sent after it is counted all the same).  [%s] '
-                'persist_before_return = true loses none to a killed '
-                'process', self.backend.name, loss.pid, loss.host,
-                loss.owner, urls.mask_url(self.outbox.url), loss.count,
-                time.strftime('%Y-%m-%d %H:%M:%S',
-                              time.gmtime(loss.written_at)), plan_mod.GROUP)
+                '%s.  [%s] persist_before_return = true loses none to a '
+                'killed process', self.backend.name, loss.pid, loss.host,
+                loss.owner, urls.mask_url(self.outbox.url), held, doubt,
+                plan_mod.GROUP)
 
     def keep(self, final=False):
         """Record in the outbox ledger what this process holds in memory
@@ -141,12 +152,13 @@ class Ledger:
         except Exception as exc:
             self.backend.diversion.outbox_failed(exc)
 
-    def put(self, rows, resolving):
+    def put(self, rows, resolving, settles=0):
         """``rows`` to the outbox, and in the same transaction the ledger
-        without the ``resolving`` notifications they are; how many rows
-        the outbox kept.  (Under the outbox's lock.)"""
+        without the ``resolving`` notifications they are (and the tally's
+        STORED grown by ``settles``, see Outbox.put); how many rows the
+        outbox kept.  (Under the outbox's lock.)"""
         count = max(0, self.backend.pending() - resolving)
-        kept = self.outbox.put(rows, in_memory=count)
+        kept = self.outbox.put(rows, in_memory=count, settles=settles)
         self.recorded = count
         return kept
 

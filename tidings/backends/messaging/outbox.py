@@ -228,11 +228,18 @@ class Outbox:
             sa.Column('host', sa.String(255), nullable=False),
             sa.Column('in_memory', sa.BigInteger, nullable=False),
             sa.Column('written_at', sa.Double, nullable=False),
+            # the tally's STORED after the write that recorded it
+            sa.Column('stored', sa.BigInteger, nullable=False,
+                      server_default='0'),
         )
-        self._record_sql = self.ledger.update().where(
-            self.ledger.c.owner == sa.bindparam('owner_')).values(
-                in_memory=sa.bindparam('in_memory'),
-                written_at=sa.bindparam('written_at'))
+        where = self.ledger.c.owner == sa.bindparam('owner_')
+        self._record_sql = self.ledger.update().where(where).values(
+            in_memory=sa.bindparam('in_memory'),
+            written_at=sa.bindparam('written_at'))
+        self._record_stored_sql = self.ledger.update().where(where).values(
+            in_memory=sa.bindparam('in_memory'),
+            written_at=sa.bindparam('written_at'),
+            stored=sa.bindparam('stored'))
         self.locks = _slot_locks(self.engine, parsed, table)
         self.owner = None
         #: the slot's tally (see tally), the process's own from _claim
@@ -248,7 +255,7 @@ class Outbox:
         #: not yet taken (see take_losses).
         self._losses = []
         try:
-            _create_schema(self.engine, meta, self.table)
+            _create_schema(self.engine, meta, self.table, self.ledger)
             self._claim()
             self._warm_up()
         except sa_exc.SQLAlchemyError as exc:
@@ -287,7 +294,8 @@ class Outbox:
         ledger = self.ledger
         row = conn.execute(sa.select(
             ledger.c.pid, ledger.c.host, ledger.c.in_memory,
-            ledger.c.written_at).where(ledger.c.owner == owner)).first()
+            ledger.c.written_at, ledger.c.stored).where(
+                ledger.c.owner == owner)).first()
         if row is None:
             return
         count, exact = row.in_memory, False
@@ -295,7 +303,7 @@ class Outbox:
         if path is not None and row.host == socket.gethostname()[:255] \
                 and os.path.exists(path):
             tally = tally_mod.Tally(path)
-            held = tally.left_by(row.pid)
+            held = tally.left_by(row.pid, row.stored)
             if held is not None:
                 count, exact = held, True
             tally.end()
@@ -324,21 +332,26 @@ class Outbox:
                 conn.execute(ledger.delete().where(
                     ledger.c.owner == self.owner))
 
-    def record(self, in_memory, conn=None, at=None):
+    def record(self, in_memory, conn=None, at=None, stored=None):
         """Write in this slot's ledger that the process holds
         ``in_memory`` notifications neither confirmed nor in the outbox
-        (at ``at``, a UNIX time, now by default; one UPDATE, in
-        ``conn``'s transaction when given)."""
+        (at ``at``, a UNIX time, now by default; ``stored``: the tally's
+        STORED once this transaction commits; one UPDATE, in ``conn``'s
+        transaction when given)."""
         if self.pid != os.getpid():
             return      # a forked child that took no slot: the parent's
         params = {'in_memory': in_memory, 'written_at': at or time.time(),
                   'owner_': self.owner}
+        sql = self._record_sql
+        if stored is not None:
+            params['stored'] = stored
+            sql = self._record_stored_sql
         with self.lock:
             if conn is not None:
-                conn.execute(self._record_sql, params)
+                conn.execute(sql, params)
                 return
             with self.engine.begin() as conn:
-                conn.execute(self._record_sql, params)
+                conn.execute(sql, params)
 
     def after_fork(self):
         """In a forked child: leave the parent its connections and slot,
@@ -469,9 +482,13 @@ class Outbox:
     def free(self):
         return self.max_rows - self.count
 
-    def put(self, rows, in_memory=None):
+    def put(self, rows, in_memory=None, settles=0):
         """Append ``rows``; return how many fit (the rest are not kept).
-        With ``in_memory``, :meth:`record` it in the same transaction."""
+        With ``in_memory``, :meth:`record` it in the same transaction,
+        and with it the tally's STORED grown by ``settles`` (the
+        notifications these rows are: in the outbox, or dropped for want
+        of room, they are out of memory once this commits); the tally's
+        cell takes the sum once committed."""
         at = time.time()        # when the caller counted in_memory
         with self.lock:
             room = max(0, self.max_rows - self.count)
@@ -479,11 +496,14 @@ class Outbox:
             if not rows and in_memory is None:
                 return 0
             params = [self._params(r) for r in rows]
+            cells = self.tally.cells
+            stored = cells[tally_mod.STORED] + settles
             with self.engine.begin() as conn:
                 if params:
                     conn.exec_driver_sql(self._insert_sql, params)
                 if in_memory is not None:
-                    self.record(in_memory, conn, at)
+                    self.record(in_memory, conn, at, stored)
+            cells[tally_mod.STORED] = stored
             self.count += len(rows)
             return len(rows)
 
@@ -590,13 +610,14 @@ class Outbox:
             self.engine.dispose()
 
 
-def _create_schema(engine, meta, table, attempts=5):
+def _create_schema(engine, meta, table, ledger, attempts=5):
     """Create what is missing of the outbox (the columns an older outbox
-    lacks too, and the ledger table), however many processes start
-    together."""
+    or ledger lacks too, and the ledger table), however many processes
+    start together."""
     def create():
         meta.create_all(engine)
-        _add_columns(engine, table)
+        _add_columns(engine, table, _ADDED_COLUMNS)
+        _add_columns(engine, ledger, _ADDED_LEDGER_COLUMNS)
     dbschema.create_racing(create, attempts)
 
 
@@ -605,12 +626,14 @@ def _create_schema(engine, meta, table, attempts=5):
 #: owner is gone) and ``tries`` (0: never tried, as far as we know).
 _ADDED_COLUMNS = (('owner', "VARCHAR(64) NOT NULL DEFAULT ''"),
                   ('tries', 'INTEGER NOT NULL DEFAULT 0'))
+#: The same for the ledger: ``stored`` (0: the tally's cell decides).
+_ADDED_LEDGER_COLUMNS = (('stored', 'BIGINT NOT NULL DEFAULT 0'),)
 
 
-def _add_columns(engine, table):
-    """An outbox made by an earlier tidings gets the columns it lacks."""
+def _add_columns(engine, table, added):
+    """A table made by an earlier tidings gets the columns it lacks."""
     columns = {c['name'] for c in sa.inspect(engine).get_columns(table.name)}
-    for name, definition in _ADDED_COLUMNS:
+    for name, definition in added:
         if name in columns:
             continue
         with engine.begin() as conn:

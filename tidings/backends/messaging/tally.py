@@ -17,18 +17,23 @@ written as the figures change and read by the next holder of the slot
   accepts in ``LAST`` (one store into shared memory: no system call, no
   lock; the kernel keeps the page when the process dies, whatever kills
   it);
-- the threads that resolve notifications (a sender once a batch is
-  confirmed or in the outbox, the overflow thread, a drop) add to
-  ``DONE``, under a lock, once per batch;
+- a sender adds a batch to ``DONE`` once the broker confirmed it, and
+  a drop (both queues full) adds its notification, under a lock;
+- a write to the outbox adds the notifications it holds to ``STORED``,
+  and records the sum in the outbox ledger in the same transaction as
+  the rows (:meth:`Outbox.put
+  <tidings.backends.messaging.outbox.Outbox.put>`), so a kill between
+  the commit and the store into the cells loses nothing of the figure:
+  the larger of the two is the one;
 - sequence numbers the process used for something else go to
   ``SKIPPED``.
 
-What the process held is then ``LAST - FIRST + 1 - SKIPPED - DONE``:
-exact to the notification, except for a call in progress on another
-thread at the moment of the kill (its caller had not returned), and
-counting as held a batch on the wire whose confirm had arrived but not
-yet been added (the one direction a doubt may go: reported, never
-missed).
+What the process held is then ``LAST - FIRST + 1 - SKIPPED - DONE -
+STORED``: exact to the notification, except for a call in progress on
+another thread at the moment of the kill (its caller had not returned
+yet), and a batch whose confirm had just arrived and was not yet added,
+counted held although the broker has it (the one direction a doubt may
+go: reported, never missed).
 
 An operating-system crash loses the page like any unsynced write; the
 ledger's last record is the figure then.
@@ -39,11 +44,11 @@ import os
 import threading
 
 #: The cells, in order (each a signed 64-bit integer).
-MAGIC, PID, FIRST, LAST, SKIPPED, DONE = range(6)
+MAGIC, PID, FIRST, LAST, SKIPPED, DONE, STORED = range(7)
 #: Written last by :meth:`Tally.begin`: a file without it holds nothing.
 _MAGIC = 0x7469646e67730001     # "tidngs" and a layout version
 _SIZE = 64
-_CELLS = DONE + 1
+_CELLS = STORED + 1
 
 
 class Tally:
@@ -69,14 +74,15 @@ class Tally:
             os.close(fd)
         self.cells = memoryview(self._map).cast('q')
 
-    def left_by(self, pid):
+    def left_by(self, pid, stored=0):
         """What the process ``pid``, an earlier holder of the slot, held
         when it ended (None when the cells are not that process's: it
-        never wrote them, or someone began since)."""
+        never wrote them, or someone began since).  ``stored``: what its
+        ledger's last record says it wrote to the outbox."""
         cells = self.cells
         if self._map is None or cells[MAGIC] != _MAGIC or cells[PID] != pid:
             return None
-        return self._held(cells)
+        return self._held(cells, stored)
 
     def begin(self, first_seq):
         """This process holds the slot from now on; its first sequence
@@ -88,6 +94,7 @@ class Tally:
         cells[LAST] = first_seq - 1
         cells[SKIPPED] = 0
         cells[DONE] = 0
+        cells[STORED] = 0
         cells[MAGIC] = _MAGIC
 
     def skip(self, count=1):
@@ -97,8 +104,10 @@ class Tally:
             self.cells[SKIPPED] += count
 
     def done(self, count):
-        """``count`` notifications were resolved: confirmed, in the
-        outbox, or dropped (counted and logged)."""
+        """``count`` notifications were resolved: confirmed by the broker,
+        or dropped (counted and logged).  (What goes to the outbox is
+        added by the outbox: see :meth:`Outbox.put
+        <tidings.backends.messaging.outbox.Outbox.put>`.)"""
         with self._lock:
             self.cells[DONE] += count
 
@@ -107,9 +116,9 @@ class Tally:
         return self._held(self.cells)
 
     @staticmethod
-    def _held(cells):
+    def _held(cells, stored=0):
         return max(0, cells[LAST] - cells[FIRST] + 1 - cells[SKIPPED]
-                   - cells[DONE])
+                   - cells[DONE] - max(cells[STORED], stored))
 
     def end(self):
         """A clean end: the cells say nothing any more."""

@@ -40,6 +40,9 @@ The package, in the order a newcomer reads it:
   (``Ledger``): what this process holds in memory, recorded in the
   outbox; taking over the rows of processes that are gone and reporting
   what they lost; saving what is queued at interpreter exit;
+- :mod:`~tidings.backends.messaging.tally` -- the same figure kept exact
+  on every call, in a file mapping beside the outbox that outlives a
+  ``kill -9``;
 - :mod:`~tidings.backends.messaging.replay` -- the replay thread: the
   outbox back to the broker, in order;
 - :mod:`~tidings.backends.messaging.plan` -- the configuration, read: the

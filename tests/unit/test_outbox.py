@@ -512,6 +512,31 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
         row, = box.head(10)
         self.assertEqual((2 ** 70, 0), (row.message['big'], box.discarded))
 
+    def test_rows_named_by_id_are_found_by_the_primary_key(self):
+        # On "owner = ?" SQLite's planner took the index on (owner, seq,
+        # id) and read every row of the owner to find the ids: delete()
+        # and tried() cost in proportion to the outbox.
+        box = self.open()
+        box.put(rows(1, 50, 'a'))
+        statements = []
+
+        def seen(_conn, _cursor, statement, params, _context, _many):
+            if statement.startswith(('DELETE', 'UPDATE tidings_outbox ')):
+                statements.append((statement, params))
+        sa.event.listen(box.engine, 'before_cursor_execute', seen)
+        read = box.head(3)
+        self.assertEqual(3, box.tried(read))
+        self.assertEqual(47, box.delete(read))
+        sa.event.remove(box.engine, 'before_cursor_execute', seen)
+        self.assertEqual(2, len(statements))
+        db = sqlite3.connect(self.path)
+        self.addCleanup(db.close)
+        for statement, params in statements:
+            plan = ' '.join(str(step[-1]) for step in db.execute(
+                'EXPLAIN QUERY PLAN ' + statement, params))
+            self.assertIn('PRIMARY KEY', plan, statement)
+            self.assertNotIn('ix_tidings_outbox_owner', plan, statement)
+
     def test_slot_locks_live_beside_the_outbox_file(self):
         self.open()
         self.assertTrue(os.path.exists(self.path + '.slot-0.lock'))

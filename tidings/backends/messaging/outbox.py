@@ -475,9 +475,19 @@ class Outbox:
                 t.c.id <= param('last_id'))),
             t.c.id <= param('newest'))
 
-    def _delete(self, ids):
+    def _by_ids(self, ids):
+        """The WHERE of a statement on this owner's rows ``ids``: found by
+        the primary key.  The owner is compared through an expression,
+        which no index serves: on ``owner = ?`` SQLite's planner (no
+        statistics) took the index on (owner, seq, id) and read every row
+        of the owner to find the ids, 23 ms of CPU for 10 ids among
+        100,000 rows against 1.2 ms among 3,000."""
         t = self.table
-        return t.delete().where(t.c.id.in_(ids), t.c.owner == self.owner)
+        return (t.c.id.in_(ids),
+                sa.func.coalesce(t.c.owner, '') == self.owner)
+
+    def _delete(self, ids):
+        return self.table.delete().where(*self._by_ids(ids))
 
     def free(self):
         return self.max_rows - self.count
@@ -517,8 +527,8 @@ class Outbox:
         with self.lock:
             with self.engine.begin() as conn:
                 conn.execute(t.update().where(
-                    t.c.id.in_([r.id for r in rows]),
-                    t.c.owner == self.owner).values(tries=t.c.tries + 1))
+                    *self._by_ids([r.id for r in rows])).values(
+                        tries=t.c.tries + 1))
         first = 0
         for row in rows:
             first += row.tries == 0

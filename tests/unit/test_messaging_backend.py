@@ -880,6 +880,30 @@ class TestPersistBeforeReturn(MessagingBackendTest):
         self.assertEqual(ids, world.ids())
         self.assertEqual(0, backend.outbox.count)
 
+    def test_the_replay_lingers_after_a_batch_shorter_than_a_window(self):
+        # Caught up with the callers, the replay lets a few more rows
+        # arrive before its next batch (as a sender lingers): fewer,
+        # larger batches, each a read, a publish and a delete.
+        world = self.frozen_world()
+        backend = self.backend(world, persist_before_return=True,
+                               sender_linger=0.2)
+        waits = []
+        real_wait = backend.stopping.wait
+
+        def wait(timeout=None):
+            waits.append(timeout)
+            return real_wait(timeout)
+        backend.stopping.wait = wait
+        ids = self.emit(self.notifier(backend), 3)
+        world.frozen.set()
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertEqual(ids, world.ids())
+        deadline = time.monotonic() + 5
+        while not any(0.1 <= w <= 0.3 for w in waits if w) and \
+                time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertTrue(any(0.1 <= w <= 0.3 for w in waits if w), waits)
+
     def test_close_waits_for_the_outbox_to_drain(self):
         world = World()
         backend = self.backend(world, persist_before_return=True)

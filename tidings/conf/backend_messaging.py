@@ -57,8 +57,11 @@ OPTS = [
              'publishes them, and, while busy, between two looks at its '
              'queue (each wait drawn between half and one and a half '
              'times this, so it never falls into step with callers that '
-             'notify at a fixed period). Longer: fewer, larger batches and '
-             'a later delivery; shorter: the reverse.'),
+             'notify at a fixed period). With persist_before_return, the '
+             'replay thread waits as long after a batch smaller than '
+             'confirm_window (caught up with the callers) before its '
+             'next. Longer: fewer, larger batches and a later delivery; '
+             'shorter: the reverse.'),
     cfg.IntOpt(
         'queue_size', default=10000, min=1,
         help='Notifications waiting for a sender thread at most (per '

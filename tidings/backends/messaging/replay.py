@@ -37,7 +37,13 @@ def run(backend):
     while a batch's last windows await their confirms, the rows the
     previous batch had confirmed are deleted (one statement) and the
     next batch is read, so the broker and the outbox work at the same
-    time.  A row is deleted only once confirmed."""
+    time.  A row is deleted only once confirmed.  With
+    ``persist_before_return``, a batch smaller than a confirm window
+    (the replay caught up with the callers) is followed by a wait of
+    about ``sender_linger``: each batch is a read, a publish and a
+    delete on the thread the callers share the interpreter with, and
+    batches of one or two rows made as many of them as the callers'
+    inserts."""
     delay = backend.group.retry_interval
     sender = None
     replay = _Replay(backend)
@@ -110,6 +116,10 @@ def run(backend):
         backend.diversion.answered()
         with backend.idle:
             backend.idle.notify_all()
+        if backend.persist_first and len(rows) < backend.batch_size:
+            # Caught up with the callers: let a few more arrive (as a
+            # sender lingers) before the next batch.
+            backend.stopping.wait(backend.linger * (0.5 + random.random()))
     replay.settle()
     if sender is not None:
         sender.close()

@@ -22,6 +22,7 @@ from tests import dbhelpers
 from tests import eventfill
 from tidings.backends import dbschema
 from tidings.backends import eventstore
+from tidings.backends import partitions
 from tidings.objects import errors
 
 #: Rows of the table the walk test pages through.
@@ -257,14 +258,23 @@ def partition_indexes(store):
                 'name': 'ix_%s_%%' % store.table.name}).all())
 
 
-def as_unpartitioned(plan, names):
+def as_unpartitioned(plan, names, default):
     """A plan of a partitioned table, in the terms of the table: each
-    partition's index named as the table's, and the ``Merge Append`` of
-    the partitions' index scans (which merges rows each read in index
-    order) without its ``Sort Key`` line, which is no sort."""
-    out = []
+    partition's index named as the table's; the ``Merge Append`` of the
+    partitions' index scans (which merges rows each read in index order)
+    without its ``Sort Key`` line, which is no sort; and without the scan
+    of the ``default`` partition, which holds only the rows of days
+    without a partition (here the fill's last row) and is read whole."""
+    out, skip = [], None
     for line in plan:
-        if 'Sort Key:' in line:
+        depth = len(line) - len(line.lstrip())
+        if skip is not None and depth > skip:
+            continue
+        skip = None
+        if 'Seq Scan on %s ' % default in line:
+            skip = depth
+            continue
+        if 'Sort Key:' in line and 'Merge Append' in out[-1]:
             continue
         for child, parent in names.items():
             line = line.replace(' ' + child + ' ', ' ' + parent + ' ')
@@ -284,7 +294,8 @@ class PlanCases:
         if self.partition_by != 'day' or \
                 store.engine.dialect.name != 'postgresql':
             return plan
-        return as_unpartitioned(plan, partition_indexes(store))
+        return as_unpartitioned(plan, partition_indexes(store),
+                                store.table.name + partitions.PG_DEFAULT)
 
     def filled_store(self, big=False):
         """An event store on a filled table: :data:`PLAN_ROWS` for the
@@ -296,7 +307,7 @@ class PlanCases:
         if self.partition_by == 'day':
             dbhelpers.partitioned_schema(store.engine, prefix, [
                 eventfill.START.date() + datetime.timedelta(days=i)
-                for i in range(eventfill.DAYS + 1)])
+                for i in range(eventfill.DAYS)])
         else:
             store.upgrade()
         dialect = store.engine.dialect.name
@@ -358,6 +369,33 @@ class PlanCases:
         self.assertEqual(sorted(seen, reverse=True), seen)
         self.assertEqual(len(set(seen)), len(seen))
         self.assertEqual(store.count(project='p-7'), len(seen))
+
+    def test_a_time_range_listing_reads_only_its_days(self):
+        # Partition pruning: six hours of the fill's 16th day are read
+        # from that day's partition alone.
+        if self.partition_by != 'day':
+            self.skipTest('the table is not partitioned')
+        store = self.filled_store()
+        since = eventfill.START + datetime.timedelta(days=15)
+        filters = {'since': since,
+                   'until': since + datetime.timedelta(hours=6)}
+        day = partitions.partition_name(store.engine.dialect.name,
+                                        store.table.name, since.date())
+        if store.engine.dialect.name == 'postgresql':
+            plan = '\n'.join(store.explain(all_projects=True, limit=50,
+                                           filters=filters))
+            self.assertIn(' on %s ' % day, plan)
+            self.assertEqual(1, plan.count(' on %s_p' % store.table.name),
+                             plan)
+            return
+        with store.engine.connect() as conn:
+            compiled = store._listing(filters, None, 50, None, None, True)(
+                conn).compile(dialect=conn.dialect)
+            row = conn.exec_driver_sql(
+                'EXPLAIN PARTITIONS ' + str(compiled),
+                eventstore.compiled_params(compiled,
+                                           compiled.params)).mappings().one()
+        self.assertEqual(day, row['partitions'])
 
     def test_explain_checks_its_arguments_like_list(self):
         store = eventstore.EventStore(self.url, table_prefix='unused_')

@@ -70,8 +70,9 @@ class TestEventStorePartitionedPostgreSQL(PostgreSQLMixin, dbcases.StoreCases,
     partition_by = 'day'
 
 
-class TestDatabaseBackendPartitionedPostgreSQL(PostgreSQLMixin, dbcases.BackendCases,
-                                      base.FunctionalTestCase):
+class TestDatabaseBackendPartitionedPostgreSQL(PostgreSQLMixin,
+                                               dbcases.BackendCases,
+                                               base.FunctionalTestCase):
     """The database backend on a table partitioned by day."""
 
     partition_by = 'day'

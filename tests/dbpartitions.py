@@ -2,7 +2,9 @@
 PostgreSQL and MariaDB (tests/functional): each test has its own table
 prefix and drops its tables."""
 
+import contextlib
 import datetime
+import io
 
 import sqlalchemy as sa
 
@@ -11,6 +13,7 @@ from tests import dbhelpers
 from tidings.backends import dbschema
 from tidings.backends import eventstore
 from tidings.backends import partitions
+from tidings.cmd import main
 from tidings.objects import errors
 
 DAY = datetime.timedelta(days=1)
@@ -170,6 +173,26 @@ class PartitionCases:
         plan = store.purge_plan(now - cutoff)
         self.assertEqual([2, 2], [n for _, n in plan])
         self.assertEqual(len(rows), store.count(all_projects=True))
+
+    def test_the_dry_run_command_names_each_partition_it_would_drop(self):
+        store = self.partitioned_from(5)
+        self.aged(store)
+        cutoff = datetime.datetime.combine(
+            eventstore.utcnow().date() - 3 * DAY, datetime.time(12))
+        seconds = int((eventstore.utcnow() - cutoff).total_seconds())
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(io.StringIO()):
+            code = main.main([
+                'events', 'purge', '--db', self.url, '--table-prefix',
+                store.prefix, '--older-than', '%ds' % seconds, '--dry-run'])
+        self.assertEqual(0, code)
+        lines = out.getvalue().splitlines()
+        self.assertEqual(3, len(lines), lines)
+        self.assertTrue(lines[0].startswith('would drop partition '), lines)
+        self.assertIn('(2 event(s))', lines[1])
+        self.assertTrue(lines[2].startswith('would delete 5 event(s)'), lines)
+        self.assertEqual(10, store.count(all_projects=True))
 
     def test_a_stopped_purge_drops_nothing(self):
         store = self.partitioned_from(5)

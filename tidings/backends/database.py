@@ -491,8 +491,14 @@ class DatabaseBackend(base.QueuedBackend):
         engine = self._get_engine()
         deleted = 0
         if self.partition_by == 'day':
-            partitions.upkeep(engine, self.table.name,
-                              self.partition_days_ahead)
+            try:
+                partitions.upkeep(engine, self.table.name,
+                                  self.partition_days_ahead)
+            except sa.exc.SQLAlchemyError as exc:
+                # e.g. the table's lock not had within LOCK_TIMEOUT: the
+                # days were made ahead, the next pass tries again.
+                self.row_errors.record('partition upkeep failed: %s'
+                                       % describe(exc))
         if self.max_age:
             cutoff = eventstore.utcnow() - eventstore.datetime.timedelta(
                 seconds=self.max_age)

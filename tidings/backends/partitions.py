@@ -30,6 +30,7 @@ lookup (a marker, ``get``) then probes each partition's key.  SQLite
 has no partitions: the option is refused there.
 """
 
+import contextlib
 import datetime
 import re
 
@@ -140,13 +141,20 @@ def partitions(conn, table):
     return out
 
 
+@contextlib.contextmanager
 def _lock_timeout(conn):
-    """Bound the waits of this transaction's partition change."""
+    """Bound the waits of a partition change on ``conn`` (PostgreSQL: its
+    transaction; MariaDB: the session, restored after, as the connection
+    goes back to the pool)."""
     if conn.dialect.name == 'postgresql':
         conn.exec_driver_sql("SET LOCAL lock_timeout = '%ds'" % LOCK_TIMEOUT)
-    else:
-        conn.exec_driver_sql('SET SESSION lock_wait_timeout = %d'
-                             % LOCK_TIMEOUT)
+        yield
+        return
+    conn.exec_driver_sql('SET SESSION lock_wait_timeout = %d' % LOCK_TIMEOUT)
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql('SET SESSION lock_wait_timeout = DEFAULT')
 
 
 def create_statements(dialect, table, days, existing=()):
@@ -213,7 +221,7 @@ def upkeep(engine, table, days_ahead=DAYS_AHEAD, today=None):
     is not partitioned.  A change that cannot get its lock within
     :data:`LOCK_TIMEOUT` is given up until the next pass (its days were
     made ahead of time)."""
-    today = today or datetime.datetime.utcnow().date()
+    today = today or datetime.datetime.now(datetime.timezone.utc).date()
     return add_days(engine, table, [today + ONE_DAY * i
                                     for i in range(days_ahead + 1)])
 
@@ -229,16 +237,14 @@ def add_days(engine, table, days):
     created = []
     if dialect == 'postgresql':
         for day in sorted(set(days) - set(existing)):
-            with engine.begin() as conn:
-                _lock_timeout(conn)
+            with engine.begin() as conn, _lock_timeout(conn):
                 for sql in create_statements(dialect, table, [day]):
                     conn.exec_driver_sql(sql)
             created.append(day)
         return created
     statements = create_statements(dialect, table, days, existing)
     if statements:
-        with engine.connect() as conn:
-            _lock_timeout(conn)
+        with engine.connect() as conn, _lock_timeout(conn):
             for sql in statements:
                 conn.exec_driver_sql(sql)
         created = [d for d in days if not existing or d > max(existing)]
@@ -284,8 +290,7 @@ def drop_older(engine, table, cutoff, progress=None, stop=None):
     for _, name in old:
         if stop is not None and stop():
             break
-        with engine.begin() as conn:
-            _lock_timeout(conn)
+        with engine.begin() as conn, _lock_timeout(conn):
             rows = count_partition(conn, table, name)
             conn.exec_driver_sql(drop_statement(engine.dialect.name,
                                                 table, name))

@@ -30,6 +30,12 @@ from Python), analysed, and measured:
   days ``--rounds`` times: ``writer_lag_purge_base_*`` and so on;
   ``writer_commit_*_ms``: how long each of its batches took to commit.
 
+``--partition-by none,day`` measures each database and size with the
+table unpartitioned and partitioned by day (a partition for each day of
+the fill), one after the other in the same run: keys ``..._day``.
+``--purge-days`` may be fractional (1.5: on the partitioned table a
+whole day is dropped and half a day deleted in chunks).
+
 ``--code DIR`` imports tidings from DIR (another worktree: run the same
 benchmark against ``main``).  Tables get a unique prefix and are dropped.
 """
@@ -198,7 +204,7 @@ def load_store(tree, engine, prefix):
     return module.EventStore(engine=engine, table_prefix=prefix)
 
 
-def measure(name, url, size, args):
+def measure(name, url, size, args, partition_by='none'):
     from tests import dbhelpers
     from tests import eventfill
     from tidings.backends import dbschema
@@ -209,8 +215,15 @@ def measure(name, url, size, args):
     empty_prefix = dbhelpers.unique_prefix()
     engine = dbschema.create_engine(url)
     try:
-        dbschema.upgrade(engine, prefix)
-        dbschema.upgrade(engine, empty_prefix)
+        for each in (prefix, empty_prefix):
+            if partition_by == 'day':
+                # a partition for each day of the fill, and today's
+                dbhelpers.partitioned_schema(engine, each, [
+                    eventfill.START.date() + datetime.timedelta(days=i)
+                    for i in range(eventfill.DAYS + 1)] + [
+                    eventstore.utcnow().date()])
+            else:
+                dbschema.upgrade(engine, each)
         started = time.perf_counter()
         eventfill.fill(engine, prefix, size)
         out['fill_s'] = round(time.perf_counter() - started, 1)
@@ -317,7 +330,9 @@ def main(argv=None):
     parser.add_argument('--databases', default='sqlite,postgresql,mariadb')
     parser.add_argument('--queries', type=int, default=50)
     parser.add_argument('--write-rate', type=int, default=1000)
-    parser.add_argument('--purge-days', type=int, default=5)
+    parser.add_argument('--purge-days', type=float, default=5)
+    parser.add_argument('--partition-by', default='none',
+                        help='none, day or none,day (both, in turn)')
     parser.add_argument('--nopurge-s', type=float, default=5.0)
     parser.add_argument('--only', choices=('purge',),
                         help='measure only the writer lag without and '
@@ -339,10 +354,12 @@ def main(argv=None):
             if url is None:
                 directory = tempfile.mkdtemp(prefix='tidings-bench-')
                 url = 'sqlite:///' + os.path.join(directory, 'e.sqlite')
-            key = '%s_%d' % (name, size)
-            results[key] = measure(name, url, size, args)
-            if not args.json:
-                print(key, json.dumps(results[key]), flush=True)
+            for mode in args.partition_by.split(','):
+                key = '%s_%d%s' % (name, size,
+                                   '' if mode == 'none' else '_' + mode)
+                results[key] = measure(name, url, size, args, mode)
+                if not args.json:
+                    print(key, json.dumps(results[key]), flush=True)
     if args.json:
         print(json.dumps(results, indent=2, sort_keys=True))
     return 0

@@ -276,14 +276,17 @@ class MigrationCases:
 
 
 class StoreCases:
-    """EventStore queries on rows written directly."""
+    """EventStore queries on rows written directly (on a table
+    partitioned by day when the class sets ``partition_by = 'day'``)."""
+
+    partition_by = 'none'
 
     def store_with(self, rows):
         prefix = dbhelpers.unique_prefix()
         self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
         store = eventstore.EventStore(self.url, table_prefix=prefix)
         self.addCleanup(store.close)
-        store.upgrade()
+        store.upgrade(partition_by=self.partition_by)
         if rows:
             dbhelpers.insert_rows(store.engine, prefix, rows)
         return store
@@ -544,9 +547,13 @@ class StoreCases:
 
 
 class BackendCases:
-    """The database backend behind a real Notifier."""
+    """The database backend behind a real Notifier (``partition_by``: as
+    :class:`StoreCases`)."""
+
+    partition_by = 'none'
 
     def backend(self, **options):
+        options.setdefault('partition_by', self.partition_by)
         return dbhelpers.make_backend(self, self.url, **options)
 
     def store_of(self, backend):

@@ -7,6 +7,7 @@ import uuid
 
 from tidings.backends import database
 from tidings.backends import dbschema
+from tidings.backends import partitions
 from tidings.notifications import notifier as notifier_mod
 from tidings.notifications import payload as payload_mod
 from tidings.notifications import registry
@@ -159,6 +160,19 @@ def schema(test, url, revision=None):
     if revision is not None:
         dbschema.upgrade(engine, prefix, revision)
     return prefix, engine
+
+
+def partitioned_schema(engine, prefix, days):
+    """The event table of ``prefix`` partitioned by day, with a partition
+    for each of ``days`` (dates) only: the migrations run without the
+    upkeep that makes today's and the next days' (MariaDB adds days after
+    its last one only, so older days could not be added after those)."""
+    from alembic import command
+    with engine.connect() as conn:
+        with dbschema.migration_lock(conn, prefix):
+            command.upgrade(dbschema.alembic_config(conn, prefix, 'day'),
+                            'head')
+    partitions.add_days(engine, dbschema.table_name(prefix), days)
 
 
 def drop_tables(url, prefix):

@@ -16,10 +16,13 @@ project from 50,000 rows on, before the index was forced: page 100 cost
 import datetime
 import re
 
+import sqlalchemy as sa
+
 from tests import dbhelpers
 from tests import eventfill
 from tidings.backends import dbschema
 from tidings.backends import eventstore
+from tidings.backends import partitions
 from tidings.objects import errors
 
 #: Rows of the table the walk test pages through.
@@ -243,8 +246,56 @@ def _in_none(indexes, check):
     return failures[0]
 
 
+def partition_indexes(store):
+    """PostgreSQL: ``{index of a partition: the table's index}`` (each
+    partition has its own copy of every index of the table, named by
+    PostgreSQL)."""
+    with store.engine.connect() as conn:
+        return dict(conn.execute(sa.text(
+            'SELECT c.relname, p.relname FROM pg_inherits i JOIN pg_class c '
+            'ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent '
+            "WHERE p.relkind = 'I' AND p.relname LIKE :name"), {
+                'name': 'ix_%s_%%' % store.table.name}).all())
+
+
+def as_unpartitioned(plan, names, default):
+    """A plan of a partitioned table, in the terms of the table: each
+    partition's index named as the table's; the ``Merge Append`` of the
+    partitions' index scans (which merges rows each read in index order)
+    without its ``Sort Key`` line, which is no sort; and without the scan
+    of the ``default`` partition, which holds only the rows of days
+    without a partition (here the fill's last row) and is read whole."""
+    out, skip = [], None
+    for line in plan:
+        depth = len(line) - len(line.lstrip())
+        if skip is not None and depth > skip:
+            continue
+        skip = None
+        if 'Seq Scan on %s ' % default in line:
+            skip = depth
+            continue
+        if 'Sort Key:' in line and 'Merge Append' in out[-1]:
+            continue
+        for child, parent in names.items():
+            line = line.replace(' ' + child + ' ', ' ' + parent + ' ')
+        out.append(line)
+    return out
+
+
 class PlanCases:
-    """Mixed into a test class that sets ``self.url``."""
+    """Mixed into a test class that sets ``self.url`` (and
+    ``partition_by = 'day'``: the table partitioned by day, a partition
+    for each day of the fill)."""
+
+    partition_by = 'none'
+
+    def explain(self, store, **kwargs):
+        plan = store.explain(**kwargs)
+        if self.partition_by != 'day' or \
+                store.engine.dialect.name != 'postgresql':
+            return plan
+        return as_unpartitioned(plan, partition_indexes(store),
+                                store.table.name + partitions.PG_DEFAULT)
 
     def filled_store(self, big=False):
         """An event store on a filled table: :data:`PLAN_ROWS` for the
@@ -253,7 +304,12 @@ class PlanCases:
         self.addCleanup(dbhelpers.drop_tables, self.url, prefix)
         store = eventstore.EventStore(self.url, table_prefix=prefix)
         self.addCleanup(store.close)
-        store.upgrade()
+        if self.partition_by == 'day':
+            dbhelpers.partitioned_schema(store.engine, prefix, [
+                eventfill.START.date() + datetime.timedelta(days=i)
+                for i in range(eventfill.DAYS)])
+        else:
+            store.upgrade()
         dialect = store.engine.dialect.name
         eventfill.fill(store.engine, prefix, PLAN_ROWS[dialect]
                        if big else ROWS)
@@ -272,7 +328,8 @@ class PlanCases:
             kwargs = _shape(store, kwargs)
             indexes = PLANNER_CHOICE.get(dialect, {}).get(name, indexes)
             for where, marker in _markers(store, kwargs):
-                plan = store.explain(limit=50, marker=marker, **kwargs)
+                plan = self.explain(store, limit=50, marker=marker,
+                                    **kwargs)
                 problem = _in_none(indexes, lambda i, p=plan, n=name: check(
                     p, i, n in FEW))
                 if problem:
@@ -289,7 +346,7 @@ class PlanCases:
                 ('quiet project', dict(project=QUIET), ('project_ts',)),):
             kwargs = _shape(store, kwargs)
             indexes = PLANNER_CHOICE.get(dialect, {}).get(name, indexes)
-            plan = store.explain(limit=50, **kwargs)
+            plan = self.explain(store, limit=50, **kwargs)
             problem = _in_none(indexes, lambda i, p=plan, n=name:
                                check_first_page(dialect, p, i, n in FEW))
             if problem:
@@ -312,6 +369,33 @@ class PlanCases:
         self.assertEqual(sorted(seen, reverse=True), seen)
         self.assertEqual(len(set(seen)), len(seen))
         self.assertEqual(store.count(project='p-7'), len(seen))
+
+    def test_a_time_range_listing_reads_only_its_days(self):
+        # Partition pruning: six hours of the fill's 16th day are read
+        # from that day's partition alone.
+        if self.partition_by != 'day':
+            self.skipTest('the table is not partitioned')
+        store = self.filled_store()
+        since = eventfill.START + datetime.timedelta(days=15)
+        filters = {'since': since,
+                   'until': since + datetime.timedelta(hours=6)}
+        day = partitions.partition_name(store.engine.dialect.name,
+                                        store.table.name, since.date())
+        if store.engine.dialect.name == 'postgresql':
+            plan = '\n'.join(store.explain(all_projects=True, limit=50,
+                                           filters=filters))
+            self.assertIn(' on %s ' % day, plan)
+            self.assertEqual(1, plan.count(' on %s_p' % store.table.name),
+                             plan)
+            return
+        with store.engine.connect() as conn:
+            compiled = store._listing(filters, None, 50, None, None, True)(
+                conn).compile(dialect=conn.dialect)
+            row = conn.exec_driver_sql(
+                'EXPLAIN PARTITIONS ' + str(compiled),
+                eventstore.compiled_params(compiled,
+                                           compiled.params)).mappings().one()
+        self.assertEqual(day, row['partitions'])
 
     def test_explain_checks_its_arguments_like_list(self):
         store = eventstore.EventStore(self.url, table_prefix='unused_')

@@ -1,6 +1,7 @@
 """The database backend and the event store on a real MariaDB."""
 
 from tests import dbcases
+from tests import dbpartitions
 from tests import dbplans
 from tests import dbsenlin
 from tests import dbhelpers
@@ -76,3 +77,29 @@ class TestBulkInsertMariaDB(MariaDBMixin, base.FunctionalTestCase):
                          sorted(e['id'] for e in stored))
         self.assertGreater(len(statements), 5)
         self.assertLessEqual(max(statements), 8000)
+
+
+class TestPartitionsMariaDB(MariaDBMixin, dbpartitions.PartitionCases,
+                      base.FunctionalTestCase):
+    """The event table partitioned by day on a real MariaDB."""
+
+
+class TestEventStorePartitionedMariaDB(MariaDBMixin, dbcases.StoreCases,
+                                 base.FunctionalTestCase):
+    """The event store on a table partitioned by day."""
+
+    partition_by = 'day'
+
+
+class TestDatabaseBackendPartitionedMariaDB(MariaDBMixin, dbcases.BackendCases,
+                                      base.FunctionalTestCase):
+    """The database backend on a table partitioned by day."""
+
+    partition_by = 'day'
+
+
+class TestQueryPlansPartitionedMariaDB(MariaDBMixin, dbplans.PlanCases,
+                                 base.FunctionalTestCase):
+    """The listings' plans on a table partitioned by day."""
+
+    partition_by = 'day'

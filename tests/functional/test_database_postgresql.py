@@ -1,6 +1,7 @@
 """The database backend and the event store on a real PostgreSQL."""
 
 from tests import dbcases
+from tests import dbpartitions
 from tests import dbplans
 from tests import dbsenlin
 from tests.functional import base
@@ -55,3 +56,30 @@ class TestSenlinViewPostgreSQL(PostgreSQLMixin, dbsenlin.SenlinViewCases,
 class TestPurgeLocksPostgreSQL(PostgreSQLMixin, dbcases.PurgeLockCases,
                                base.FunctionalTestCase):
     """A writer and an open purge chunk on a real PostgreSQL."""
+
+
+class TestPartitionsPostgreSQL(PostgreSQLMixin, dbpartitions.PartitionCases,
+                      base.FunctionalTestCase):
+    """The event table partitioned by day on a real PostgreSQL."""
+
+
+class TestEventStorePartitionedPostgreSQL(PostgreSQLMixin, dbcases.StoreCases,
+                                 base.FunctionalTestCase):
+    """The event store on a table partitioned by day."""
+
+    partition_by = 'day'
+
+
+class TestDatabaseBackendPartitionedPostgreSQL(PostgreSQLMixin,
+                                               dbcases.BackendCases,
+                                               base.FunctionalTestCase):
+    """The database backend on a table partitioned by day."""
+
+    partition_by = 'day'
+
+
+class TestQueryPlansPartitionedPostgreSQL(PostgreSQLMixin, dbplans.PlanCases,
+                                 base.FunctionalTestCase):
+    """The listings' plans on a table partitioned by day."""
+
+    partition_by = 'day'

@@ -52,6 +52,7 @@ from tidings import conf as tidings_conf
 from tidings.backends import base
 from tidings.backends import dbschema
 from tidings.backends import eventstore
+from tidings.backends import partitions
 from tidings.backends import record
 from tidings.objects import errors
 from tidings.objects import urls
@@ -100,6 +101,16 @@ def describe(exc):
     return '%s: %s' % (type(orig).__name__, text)
 
 
+def partition_errors(url, partition_by):
+    """ConfigErrors of ``[backend_database] partition_by`` with the
+    database of ``url`` (SQLite has no partitions)."""
+    try:
+        dialect = dbschema.parse_url(url).get_backend_name()
+    except errors.TidingsError:
+        return []   # reported against the connection
+    return partitions.mode_errors(partition_by, dialect)
+
+
 class _NotReady(Exception):
     """The schema is not at the head revision and auto_migrate is off."""
 
@@ -136,7 +147,12 @@ class DatabaseBackend(base.QueuedBackend):
         """The startup checks of ``[backend_database]`` (URL, port, driver,
         SQLite file), without connecting or creating anything: the
         problems found, as a list.  The constructor runs the same."""
-        return url_errors(conf)
+        problems = url_errors(conf)
+        if conf is not None and not problems:
+            problems = partition_errors(conf.backend_database.connection or
+                                        default_url(conf),
+                                        conf.backend_database.partition_by)
+        return problems
 
     def __init__(self, conf=None, name='database', url=None, **options):
         super().__init__(conf, name)
@@ -163,6 +179,9 @@ class DatabaseBackend(base.QueuedBackend):
         self.connect_timeout = opt('connect_timeout', 10)
         self.max_rows_per_project = opt('max_rows_per_project', 0)
         max_age = opt('max_age', '')
+        self.partition_by = opt('partition_by', 'none')
+        self.partition_days_ahead = opt('partition_days_ahead',
+                                        partitions.DAYS_AHEAD)
         if options:
             raise TypeError('unknown DatabaseBackend options: %s'
                             % ', '.join(sorted(options)))
@@ -172,6 +191,9 @@ class DatabaseBackend(base.QueuedBackend):
         except errors.FilterError as exc:
             raise errors.ConfigError('backend_database', 'max_age', max_age,
                                      exc.accepted) from None
+        problems = partition_errors(url, self.partition_by)
+        if problems:
+            raise errors.ConfigErrors(problems)
         self.table = dbschema.get_table(self.table_prefix)
         self.safe_url = urls.mask_url(url)
         self._plans = {}
@@ -252,7 +274,9 @@ class DatabaseBackend(base.QueuedBackend):
         try:
             engine = self._get_engine()
             if self.auto_migrate:
-                dbschema.upgrade(engine, self.table_prefix)
+                dbschema.upgrade(engine, self.table_prefix,
+                                 partition_by=self.partition_by,
+                                 days_ahead=self.partition_days_ahead)
             else:
                 current = dbschema.current_revision(engine,
                                                     self.table_prefix)
@@ -276,7 +300,8 @@ class DatabaseBackend(base.QueuedBackend):
         child)."""
         self._wait_until_ready()
         if self._retention_pid != os.getpid() and (
-                self.max_age or self.max_rows_per_project):
+                self.max_age or self.max_rows_per_project or
+                self.partition_by == 'day'):
             self._retention_pid = os.getpid()
             self._retention = threading.Thread(
                 target=self._retention_loop, daemon=True,
@@ -465,12 +490,20 @@ class DatabaseBackend(base.QueuedBackend):
         """One retention pass; returns how many events were deleted."""
         engine = self._get_engine()
         deleted = 0
+        if self.partition_by == 'day':
+            try:
+                partitions.upkeep(engine, self.table.name,
+                                  self.partition_days_ahead)
+            except sa.exc.SQLAlchemyError as exc:
+                # e.g. the table's lock not had within LOCK_TIMEOUT: the
+                # days were made ahead, the next pass tries again.
+                self.row_errors.record('partition upkeep failed: %s'
+                                       % describe(exc))
         if self.max_age:
             cutoff = eventstore.utcnow() - eventstore.datetime.timedelta(
                 seconds=self.max_age)
-            deleted += eventstore.delete_chunked(
-                engine, self.table, [self.table.c.timestamp < cutoff],
-                stop=self._stop.is_set)
+            deleted += eventstore.purge_before(
+                engine, self.table, cutoff, stop=self._stop.is_set)
         if self.max_rows_per_project:
             deleted += eventstore.trim_projects(engine, self.table,
                                                 self.max_rows_per_project)

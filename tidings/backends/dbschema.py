@@ -25,6 +25,7 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import make_url
 
 from tidings import conf as tidings_conf
+from tidings.backends import partitions
 from tidings.conf import _checks
 from tidings.objects import errors
 from tidings.objects import urls
@@ -373,11 +374,13 @@ def sqlite_pragmas(dbapi_conn, _record=None):
 
 # migrations
 
-def alembic_config(engine_or_connection, prefix=DEFAULT_PREFIX):
+def alembic_config(engine_or_connection, prefix=DEFAULT_PREFIX,
+                   partition_by='none'):
     from alembic.config import Config
     config = Config()
     config.set_main_option('script_location', MIGRATIONS)
     config.attributes['table_prefix'] = prefix
+    config.attributes['partition_by'] = partition_by
     config.attributes['connectable'] = engine_or_connection
     return config
 
@@ -496,7 +499,8 @@ class StatementCancel:
 
 
 def upgrade(engine, prefix=DEFAULT_PREFIX, revision='head',
-            progress=None, cancel=None):
+            progress=None, cancel=None, partition_by='none',
+            days_ahead=partitions.DAYS_AHEAD):
     """Create or upgrade the event table to ``revision`` (alembic); a
     concurrent migration of the same table is waited for.
 
@@ -506,19 +510,50 @@ def upgrade(engine, prefix=DEFAULT_PREFIX, revision='head',
         rows takes minutes (``tidings db upgrade`` shows it).
     :param cancel: a :class:`StatementCancel`, attached to the
         migration's connection.
+    :param partition_by: ``'day'``: the table is created partitioned by
+        day (PostgreSQL, MariaDB/MySQL; a ConfigError elsewhere), an
+        empty unpartitioned one is made again partitioned, one holding
+        events is refused (:data:`partitions.CONVERT_HELP`); then the
+        partitions of today and the next ``days_ahead`` days are made
+        (:mod:`tidings.backends.partitions`).
     """
     from alembic import command
+    partitioned = partitions.check_mode(partition_by, engine.dialect.name)
     with engine.connect() as connection:
         if cancel is not None:
             cancel.attach(connection)
         with migration_lock(connection, prefix):
-            config = alembic_config(connection, prefix)
-            if progress is None:
+            config = alembic_config(connection, prefix, partition_by)
+            steps = contextlib.nullcontext() if progress is None else \
+                MigrationSteps(connection, config, revision, progress)
+            with steps:
+                if partitioned:
+                    _repartition(connection, config, prefix)
                 command.upgrade(config, revision)
-            else:
-                with MigrationSteps(connection, config, revision, progress):
-                    command.upgrade(config, revision)
+    if partitioned:
+        partitions.upkeep(engine, table_name(prefix), days_ahead)
     return current_revision(engine, prefix)
+
+
+def _repartition(connection, config, prefix):
+    """Before an upgrade with ``partition_by = day``: an event table
+    that exists unpartitioned is dropped (all migrations down) when it
+    is empty, so that the upgrade makes it again partitioned; when it
+    holds events, a DatabaseError says how to convert it."""
+    from alembic import command
+    name = table_name(prefix)
+    if not sa.inspect(connection).has_table(name) or \
+            partitions.is_partitioned(connection, name):
+        return
+    if connection.dialect.name == 'postgresql':
+        # No writer adds a row between the look and the drop.
+        connection.exec_driver_sql('LOCK TABLE %s IN ACCESS EXCLUSIVE '
+                                   'MODE' % connection.dialect.
+                                   identifier_preparer.quote(name))
+    if not partitions.is_empty(connection, name):
+        raise errors.DatabaseError('[backend_database] partition_by', 'day',
+                                   partitions.CONVERT_HELP % name)
+    command.downgrade(config, 'base')
 
 
 def pending_migrations(engine_or_connection, prefix=DEFAULT_PREFIX,

@@ -27,6 +27,7 @@ import time
 import sqlalchemy as sa
 
 from tidings.backends import dbschema
+from tidings.backends import partitions
 from tidings.objects import errors
 from tidings.objects import urls
 from tidings.objects import fields
@@ -498,12 +499,15 @@ class EventStore:
         except Exception:
             return True  # unreachable: the original problem says it
 
-    def upgrade(self, revision='head', progress=None, cancel=None):
+    def upgrade(self, revision='head', progress=None, cancel=None,
+                partition_by='none', days_ahead=partitions.DAYS_AHEAD):
         """Create or upgrade the schema; returns the revision.
-        ``progress`` and ``cancel``: see :func:`dbschema.upgrade`."""
+        ``progress``, ``cancel``, ``partition_by`` and ``days_ahead``: see
+        :func:`dbschema.upgrade`."""
         return self._run(lambda: dbschema.upgrade(
             self.engine, self.prefix, revision, progress=progress,
-            cancel=cancel))
+            cancel=cancel, partition_by=partition_by,
+            days_ahead=days_ahead))
 
     def revision(self):
         """The schema revision of the database (None when empty)."""
@@ -626,16 +630,21 @@ class EventStore:
         return self._run(run)
 
     def purge(self, older_than, project=None, dry_run=False,
-              progress=None, stop=None):
+              progress=None, stop=None, days_ahead=None):
         """Delete events older than ``older_than`` (a duration such as
         ``'30d'``, seconds, or a timedelta), of one project or all, in
-        short chunks that leave the writers room (:func:`delete_chunked`).
-        Returns how many were deleted.
+        short chunks that leave the writers room (:func:`delete_chunked`);
+        on a table partitioned by day, whole days older than that are
+        dropped first (:func:`purge_before`).  Returns how many were
+        deleted.
 
         :param dry_run: delete nothing; return how many would go.
         :param progress: ``progress(done, total)`` after each chunk
             (``total`` is counted first, so only when given).
         :param stop: called between chunks; true stops there.
+        :param days_ahead: on a partitioned table, the partitions of today
+            and that many days after are made first (default
+            :data:`partitions.DAYS_AHEAD`).
         """
         seconds = parse_duration(older_than, 'older_than')
         cutoff = utcnow() - datetime.timedelta(seconds=seconds)
@@ -659,8 +668,23 @@ class EventStore:
 
             def report(done):
                 progress(done, total)
-        return self._run(lambda: delete_chunked(
-            self.engine, self.table, where, progress=report, stop=stop))
+        self._run(lambda: partitions.upkeep(
+            self.engine, self.table.name, partitions.DAYS_AHEAD
+            if days_ahead is None else days_ahead))
+        if project is not None:
+            return self._run(lambda: delete_chunked(
+                self.engine, self.table, where, progress=report, stop=stop))
+        return self._run(lambda: purge_before(
+            self.engine, self.table, cutoff, progress=report, stop=stop))
+
+    def purge_plan(self, older_than):
+        """``[(partition, rows)]`` of the whole day partitions a purge
+        of events older than ``older_than`` would drop (empty when the
+        table is not partitioned)."""
+        cutoff = utcnow() - datetime.timedelta(
+            seconds=parse_duration(older_than, 'older_than'))
+        return self._run(lambda: partitions.plan(
+            self.engine, self.table.name, cutoff))
 
     def purge_advice(self):
         """What to know before a purge (see :func:`purge_advice`), or
@@ -840,8 +864,34 @@ def lock_for_chunk(conn, sleep=time.sleep):
         dbapi.execute('PRAGMA busy_timeout = %d' % int(timeout))
 
 
+def purge_before(engine, table, cutoff, progress=None, stop=None):
+    """Delete every event older than ``cutoff`` (a naive UTC datetime):
+    on a table partitioned by day the whole days before it are dropped
+    (:func:`partitions.drop_older`), then what is left older than the
+    cutoff (the boundary day; on PostgreSQL also the default partition's)
+    is deleted in chunks (:func:`delete_chunked`).  Returns how many
+    rows went; ``progress`` and ``stop`` as :func:`delete_chunked`'s."""
+    dropped = partitions.drop_older(engine, table.name, cutoff,
+                                    progress=progress, stop=stop)
+    if stop is not None and stop():
+        return dropped
+    partitioned = dropped > 0 or _partitioned(engine, table)
+    report = None if progress is None else (
+        lambda done: progress(dropped + done))
+    return dropped + delete_chunked(
+        engine, table, [table.c.timestamp < cutoff], progress=report,
+        stop=stop, bounded=partitioned)
+
+
+def _partitioned(engine, table):
+    if engine.dialect.name not in partitions.DIALECTS:
+        return False
+    with engine.connect() as conn:
+        return partitions.is_partitioned(conn, table.name)
+
+
 def delete_chunked(engine, table, where, order_by=None, progress=None,
-                   stop=None, sleep=time.sleep):
+                   stop=None, sleep=time.sleep, bounded=False):
     """Delete the rows matching ``where`` a chunk at a time, oldest
     first, without holding the writer.
 
@@ -858,6 +908,9 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
         chunk.
     :param stop: called between chunks; a true answer ends the purge
         there (Ctrl-C in ``tidings events purge``).
+    :param bounded: the DELETE also names the chunk's time range, so
+        that on a partitioned table it looks the ids up in the
+        partitions of that range only, not in every day's primary key.
     """
     del order_by    # always (timestamp, id): the seek needs that order
     columns = [table.c.timestamp, table.c.id]
@@ -878,8 +931,11 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
             return deleted
         with engine.connect() as conn:
             started = lock_for_chunk(conn)
-            deleted += conn.execute(sa.delete(table).where(
-                table.c.id.in_([r.id for r in rows]))).rowcount
+            ids = [table.c.id.in_([r.id for r in rows])]
+            if bounded:
+                ids.append(table.c.timestamp.between(rows[0].timestamp,
+                                                     rows[-1].timestamp))
+            deleted += conn.execute(sa.delete(table).where(*ids)).rowcount
             conn.commit()
             held = time.monotonic() - started
             if conn.dialect.name == 'sqlite':

@@ -24,6 +24,12 @@ def register(subparsers):
     upgrade.add_argument('--revision', default='head',
                          help='target revision: head or a migration id '
                               '(default %(default)s)')
+    upgrade.add_argument('--partition-by', choices=('none', 'day'),
+                         default=None,
+                         help='day: create the event table partitioned by '
+                              'day (PostgreSQL, MariaDB/MySQL) and its '
+                              'partitions ahead; default: [backend_database] '
+                              'partition_by from --config-file, none')
     upgrade.set_defaults(func=run_upgrade)
     current = sub.add_parser('current', help='show the revision of the '
                              'database and the latest one')
@@ -50,6 +56,7 @@ def check_revision(revision):
 
 def run_upgrade(args):
     check_revision(args.revision)
+    partition_by, days_ahead = events_db.partition_options(args)
     store = events_db.open_store(args)
     where = urls.mask_url(store.engine.url)
     try:
@@ -65,7 +72,8 @@ def run_upgrade(args):
         cancel = dbschema.StatementCancel()
         try:
             after = interruptible(lambda: store.upgrade(
-                args.revision, progress=progress, cancel=cancel), cancel)
+                args.revision, progress=progress, cancel=cancel,
+                partition_by=partition_by, days_ahead=days_ahead), cancel)
         except KeyboardInterrupt:
             progress.end()
             # A fresh connection: SQLite's interrupt() can still be

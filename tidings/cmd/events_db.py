@@ -73,6 +73,15 @@ def load_conf(config_files):
                 str(exc).strip(),)) from None
 
 
+def partition_options(args):
+    """``(partition_by, partition_days_ahead)``: ``--partition-by`` when
+    the command has it and it was given, else ``[backend_database]``'s
+    from --config-file."""
+    group = load_conf(args.config_file).backend_database
+    return (getattr(args, 'partition_by', None) or group.partition_by,
+            group.partition_days_ahead)
+
+
 def open_store(args):
     url, option, prefix = resolve(args)
     try:
@@ -227,6 +236,10 @@ def run_purge(args):
         if args.dry_run:
             count = store.purge(args.older_than, project=args.project,
                                 dry_run=True)
+            for name, rows in ([] if args.project else
+                               store.purge_plan(args.older_than)):
+                print('would drop partition %s (%d event(s))' % (
+                    name, rows))
             print('would delete %d event(s) older than %s%s' % (
                 count, args.older_than, scope))
             return 0
@@ -234,7 +247,8 @@ def run_purge(args):
         with StopOnInterrupt() as stop:
             try:
                 deleted = store.purge(args.older_than, project=args.project,
-                                      progress=progress, stop=stop)
+                                      progress=progress, stop=stop,
+                                      days_ahead=partition_options(args)[1])
             finally:
                 progress.end()
     finally:

@@ -60,6 +60,22 @@ OPTS = [
         'retention_interval', default=600, min=1,
         help='Seconds between automatic retention passes (when max_age or '
              'max_rows_per_project is set).'),
+    cfg.StrOpt(
+        'partition_by', default='none', choices=('none', 'day'),
+        help='none: one event table. day: the event table is partitioned '
+             'by day (PostgreSQL or MariaDB/MySQL only; refused on '
+             'SQLite), so retention drops whole days (a partition each) '
+             'instead of deleting their rows, and only the boundary day is '
+             'deleted in chunks. The table is created so by "tidings db '
+             'upgrade" (or auto_migrate); an existing table that holds '
+             'events is not converted in place (operator guide, "Day '
+             'partitions"). Partitions for the next partition_days_ahead '
+             'days are made at upgrade and by every retention pass.'),
+    cfg.IntOpt(
+        'partition_days_ahead', default=7, min=1, max=366,
+        help='With partition_by = day: days after today that have their '
+             'partition ahead of time (a row of a day without one is kept '
+             'in the default / MAXVALUE partition).'),
     cfg.FloatOpt(
         'retry_interval_max', default=10.0, min=0.01,
         help='While the database is unreachable, writes are retried with '

@@ -1,5 +1,11 @@
 """Create the event table.
 
+With ``partition_by = day`` (``config.attributes``) on PostgreSQL or
+MariaDB/MySQL the table is partitioned by range of ``timestamp`` and its
+primary key is ``(id, timestamp)`` (a partitioned table's unique keys
+hold the partition column); the day partitions are made by
+:mod:`tidings.backends.partitions`.  Otherwise it is as it always was.
+
 Revision ID: 0001
 Revises:
 Create Date: 2026-01-15
@@ -26,10 +32,18 @@ def table():
 
 def upgrade():
     name = table()
+    partitioned = op.get_context().config.attributes.get(
+        'partition_by') == 'day'
+    kwargs, after = {}, []
+    if partitioned:
+        from tidings.backends import partitions
+        kwargs, after = partitions.partition_clause(
+            op.get_context().dialect.name, name)
     op.create_table(
         name,
         sa.Column('id', sa.String(64), primary_key=True, nullable=False),
-        sa.Column('timestamp', DATETIME, nullable=False),
+        sa.Column('timestamp', DATETIME, primary_key=partitioned,
+                  nullable=False),
         sa.Column('level', sa.String(16), nullable=False),
         sa.Column('level_rank', sa.SmallInteger, nullable=False),
         sa.Column('event_type', sa.String(255), nullable=False),
@@ -49,7 +63,10 @@ def upgrade():
         sa.Column('payload_version', sa.String(16)),
         sa.Column('reason', sa.Text),
         sa.Column('payload', LONGTEXT),
+        **kwargs,
     )
+    for statement in after:
+        op.execute(statement)
     for suffix, columns in (
             ('timestamp', ['timestamp', 'id']),
             ('project_timestamp', ['project', 'timestamp']),

@@ -1,11 +1,14 @@
 """The database backend and the event store on a real PostgreSQL."""
 
 from tests import dbcases
+from tests import dbhelpers
 from tests import dbpartitions
 from tests import dbplans
 from tests import dbsenlin
 from tests.functional import base
 from tests.functional import dbfaults
+from tidings.backends import eventstore
+from tidings.backends import partitions
 
 
 class PostgreSQLMixin(base.DatabaseMixin):
@@ -59,8 +62,24 @@ class TestPurgeLocksPostgreSQL(PostgreSQLMixin, dbcases.PurgeLockCases,
 
 
 class TestPartitionsPostgreSQL(PostgreSQLMixin, dbpartitions.PartitionCases,
-                      base.FunctionalTestCase):
+                               base.FunctionalTestCase):
     """The event table partitioned by day on a real PostgreSQL."""
+
+    def test_the_row_estimate_sums_the_analysed_partitions(self):
+        # autovacuum analyses the partitions, never their parent: the
+        # parent's own estimate stays "never analysed"
+        store = self.partitioned()
+        now = eventstore.utcnow()
+        self.write(store, [
+            dbhelpers.row(id=str(i), timestamp=now - dbpartitions.DAY * i)
+            for i in range(3)])
+        names = [partitions.partition_name('postgresql', store.table.name,
+                                           day) for day in self.days(store)]
+        names.append(self.catch_all(store))
+        with store.engine.begin() as conn:
+            for name in names:
+                conn.exec_driver_sql('ANALYZE %s' % name)
+        self.assertEqual(3, store.estimate_rows())
 
 
 class TestEventStorePartitionedPostgreSQL(PostgreSQLMixin, dbcases.StoreCases,

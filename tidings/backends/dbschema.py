@@ -625,9 +625,15 @@ def estimate_rows(engine, prefix=DEFAULT_PREFIX):
         if not sa.inspect(conn).has_table(name):
             return None
         if dialect == 'postgresql':
+            # (a table partitioned by day has no statistics of its own:
+            # its partitions' sum, those analysed)
             rows = conn.execute(sa.text(
-                'SELECT reltuples FROM pg_class WHERE oid = '
-                'to_regclass(:name)'), {'name': name}).scalar()
+                "SELECT CASE WHEN c.relkind = 'p' THEN (SELECT "
+                'sum(CASE WHEN p.reltuples >= 0 THEN p.reltuples END) '
+                'FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid '
+                'WHERE i.inhparent = c.oid) ELSE c.reltuples END '
+                'FROM pg_class c WHERE c.oid = to_regclass(:name)'),
+                {'name': name}).scalar()
         elif dialect in ('mysql', 'mariadb'):
             rows = conn.execute(sa.text(
                 'SELECT table_rows FROM information_schema.tables WHERE '

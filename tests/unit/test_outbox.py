@@ -91,7 +91,7 @@ time.sleep(60)
 TALLIER = r'''
 import os, sys, time
 from tidings.backends.messaging import outbox, tally
-box = outbox.Outbox(sys.argv[1], sys.argv[2])
+box = outbox.Outbox(sys.argv[1], sys.argv[2], tally_dir=sys.argv[3])
 box.record(4)
 box.tally.begin(1)
 for seq in range(1, 10):
@@ -155,10 +155,55 @@ class OutboxOwnersMixin:
                          [err[-500:] for _out, err in results])
         self.assertEqual(['slot-%d' % i for i in range(6)], sorted(owners))
 
+    @property
+    def tally_dir(self):
+        """Where the tallies of an outbox on a server live (a SQLite
+        outbox keeps them beside its file)."""
+        if getattr(self, '_tally_dir', None) is None:
+            self._tally_dir = self.useFixture(fixtures.TempDir()).path
+        return self._tally_dir
+
     def open(self):
-        box = outbox_mod.Outbox(self.url(), self.table)
+        box = outbox_mod.Outbox(self.url(), self.table,
+                                tally_dir=self.tally_dir)
         self.addCleanup(box.close)
         return box
+
+    def killed(self, script):
+        """(owner, pid) of a process running ``script``, killed with
+        SIGKILL once it said them."""
+        root = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+        holder = subprocess.Popen(
+            [sys.executable, '-c', script, self.url(), self.table,
+             self.tally_dir],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=root, preexec_fn=_nice)
+        self.addCleanup(_reap, holder)
+        owner, pid = holder.stdout.readline().split()
+        holder.kill()
+        holder.wait(10)
+        return owner, int(pid)
+
+    def test_the_tally_of_a_killed_process_gives_its_exact_loss(self):
+        # the ledger's last record said 4; it accepted more since
+        owner, pid = self.killed(TALLIER)
+        box = self.open()
+        loss, = box.take_losses()
+        self.assertEqual((owner, pid, 7, True), (
+            loss.owner, loss.pid, loss.count, loss.exact))
+        # read once: the next holder finds nothing
+        box.settled()
+        box.close()
+        self.assertEqual([], self.open().take_losses())
+
+    def test_the_tally_of_a_killed_process_is_read_by_adopt(self):
+        alive = self.open()
+        owner, pid = self.killed(TALLIER)
+        self.assertEqual(0, alive.adopt(before_seq=1))
+        self.assertEqual([(owner, 7, True)], [
+            (loss.owner, loss.count, loss.exact)
+            for loss in alive.take_losses()])
 
     def test_a_second_process_gets_a_slot_of_its_own(self):
         first, second = self.open(), self.open()
@@ -402,33 +447,6 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
         self.assertEqual((owner, pid, 4, False), (
             loss.owner, loss.pid, loss.count, loss.exact))
 
-    def killed(self, script):
-        """(owner, pid) of a process running ``script``, killed with
-        SIGKILL once it said them."""
-        root = os.path.dirname(os.path.dirname(os.path.dirname(
-            os.path.abspath(__file__))))
-        holder = subprocess.Popen(
-            [sys.executable, '-c', script, self.url(), self.table],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            cwd=root, preexec_fn=_nice)
-        self.addCleanup(_reap, holder)
-        owner, pid = holder.stdout.readline().split()
-        holder.kill()
-        holder.wait(10)
-        return owner, int(pid)
-
-    def test_the_tally_of_a_killed_process_gives_its_exact_loss(self):
-        # the ledger's last record said 4; it accepted more since
-        owner, pid = self.killed(TALLIER)
-        box = self.open()
-        loss, = box.take_losses()
-        self.assertEqual((owner, pid, 7, True), (
-            loss.owner, loss.pid, loss.count, loss.exact))
-        # read once: the next holder finds nothing
-        box.settled()
-        box.close()
-        self.assertEqual([], self.open().take_losses())
-
     def test_a_tally_left_by_another_process_is_not_believed(self):
         owner, pid = self.killed(HOLDER)
         stale = outbox_mod.tally_mod.Tally(
@@ -438,14 +456,6 @@ class TestSqliteOutboxOwners(OutboxOwnersMixin, testtools.TestCase):
         box = self.open()
         loss, = box.take_losses()
         self.assertEqual((pid, 4, False), (loss.pid, loss.count, loss.exact))
-
-    def test_the_tally_of_a_killed_process_is_read_by_adopt(self):
-        alive = self.open()
-        owner, pid = self.killed(TALLIER)
-        self.assertEqual(0, alive.adopt(before_seq=1))
-        self.assertEqual([(owner, 7, True)], [
-            (loss.owner, loss.count, loss.exact)
-            for loss in alive.take_losses()])
 
     def test_losing_the_race_to_create_the_table_is_not_an_error(self):
         real = sa.MetaData.create_all

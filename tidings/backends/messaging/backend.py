@@ -121,8 +121,9 @@ class MessagingBackend(base.CountingBackend):
             LOG.warning('%s backend: %s', self.name, note)
         outbox_url = group.outbox_url or 'sqlite:///' + os.path.join(
             tidings_conf.state_path(conf), 'outbox.sqlite')
-        self.outbox = outbox_mod.Outbox(outbox_url, group.outbox_table,
-                                        group.outbox_max_rows)
+        self.outbox = outbox_mod.Outbox(
+            outbox_url, group.outbox_table, group.outbox_max_rows,
+            tally_dir=tidings_conf.state_path(conf))
         self.begin_seq()
         self.diversion = diversion_mod.Diversion(self)
         #: normal, diverting, draining or blocked (see states)

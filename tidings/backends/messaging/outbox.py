@@ -170,7 +170,8 @@ class Outbox:
     """A bounded, ordered, durable list of messages to replay."""
 
     def __init__(self, url, table='tidings_outbox', max_rows=1000000,
-                 group='backend_messaging', option='outbox_url'):
+                 group='backend_messaging', option='outbox_url',
+                 tally_dir=None):
         self.url = url
         self.max_rows = max_rows
         self.lock = threading.RLock()
@@ -240,7 +241,7 @@ class Outbox:
             in_memory=sa.bindparam('in_memory'),
             written_at=sa.bindparam('written_at'),
             stored=sa.bindparam('stored'))
-        self.locks = _slot_locks(self.engine, parsed, table)
+        self.locks = _slot_locks(self.engine, parsed, table, tally_dir)
         self.owner = None
         #: the slot's tally (see tally), the process's own from _claim
         self.tally = tally_mod.Tally()
@@ -282,7 +283,7 @@ class Outbox:
                     mine)).scalar() or 0
             # what the slot's earlier holder left in its ledger; ours now
             self._read_ledger(conn, self.owner)
-            self.tally = tally_mod.Tally(self.locks.tally_path(self.owner))
+            self.tally = self._tally(self.owner)
             conn.execute(self.ledger.insert().values(
                 owner=self.owner, pid=os.getpid(),
                 host=socket.gethostname()[:255], in_memory=0,
@@ -302,7 +303,7 @@ class Outbox:
         path = self.locks.tally_path(owner)
         if path is not None and row.host == socket.gethostname()[:255] \
                 and os.path.exists(path):
-            tally = tally_mod.Tally(path)
+            tally = self._tally(owner)
             held = tally.left_by(row.pid, row.stored)
             if held is not None:
                 count, exact = held, True
@@ -310,6 +311,22 @@ class Outbox:
         self._losses.append(Loss(owner, row.pid, row.host, count,
                                  row.written_at, exact))
         conn.execute(ledger.delete().where(ledger.c.owner == owner))
+
+    def _tally(self, owner):
+        """The tally of ``owner``'s slot (in memory only when its file
+        cannot be made: said once, the ledger's record is the figure
+        then)."""
+        path = self.locks.tally_path(owner)
+        try:
+            if path is not None:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+            return tally_mod.Tally(path)
+        except OSError as exc:
+            LOG.warning('outbox %s: cannot keep the tally of slot %s in %s '
+                        '(%s); a process killed with kill -9 is reported '
+                        'from the ledger\'s last record instead',
+                        urls.mask_url(self.url), owner, path, exc)
+            return tally_mod.Tally()
 
     def take_losses(self):
         """The :class:`Loss` of each slot whose process ended without
@@ -660,7 +677,10 @@ def _add_columns(engine, table, added):
 MAX_SLOTS = 1024
 
 
-def _slot_locks(engine, url, table):
+def _slot_locks(engine, url, table, tally_dir=None):
+    """The slot locks of an outbox; ``tally_dir``: where the tallies of
+    an outbox on a database server live (a SQLite outbox keeps them
+    beside its file)."""
     backend = url.get_backend_name()
     if backend == 'sqlite':
         database = url.database
@@ -669,10 +689,12 @@ def _slot_locks(engine, url, table):
         return _FileLocks(os.path.abspath(database))
     if backend == 'postgresql':
         return _SessionLocks(engine, table, 'SELECT pg_try_advisory_lock(%s)',
-                             'SELECT pg_advisory_unlock(%s)', _pg_key)
+                             'SELECT pg_advisory_unlock(%s)', _pg_key,
+                             tally_dir)
     if backend in ('mysql', 'mariadb'):
         return _SessionLocks(engine, table, 'SELECT GET_LOCK(%s, 0)',
-                             'SELECT RELEASE_LOCK(%s)', _named_key)
+                             'SELECT RELEASE_LOCK(%s)', _named_key,
+                             tally_dir)
     return _SingleOwner()
 
 
@@ -801,15 +823,27 @@ def _let_go(conn):
 class _SessionLocks(_SlotLocks):
     """A database session lock per held slot, on a connection kept open
     for as long as the slot is held (the server frees it when the
-    process's connection goes, however the process ends)."""
+    process's connection goes, however the process ends).  The slots'
+    tallies live in ``tally_dir`` on this host (None: in memory only),
+    named by the server, the table and the slot."""
 
-    def __init__(self, engine, table, take, give, key):
+    def __init__(self, engine, table, take, give, key, tally_dir=None):
         self.engine = engine
         self.table = table
         self.take_sql = take
         self.give_sql = give
         self.key = key
         self.held = {}         # owner -> DBAPI connection
+        self.tally_dir = tally_dir
+        where = '%s|%s' % (engine.url.render_as_string(hide_password=True),
+                           table)
+        self._tally_prefix = 'outbox-%08x' % zlib.crc32(where.encode())
+
+    def tally_path(self, owner):
+        if self.tally_dir is None:
+            return None
+        return os.path.join(self.tally_dir, '%s.%s.tally' % (
+            self._tally_prefix, owner))
 
     def try_hold(self, owner):
         conn = self.engine.raw_connection()

@@ -98,8 +98,7 @@ class TestDatabaseBackendPartitionedMariaDB(MariaDBMixin, dbcases.BackendCases,
     partition_by = 'day'
 
 
-class TestQueryPlansPartitionedMariaDB(MariaDBMixin, dbplans.PlanCases,
-                                 base.FunctionalTestCase):
+class TestQueryPlansPartitionedMariaDB(MariaDBMixin,
+                                       dbplans.PartitionedPlanCases,
+                                       base.FunctionalTestCase):
     """The listings' plans on a table partitioned by day."""
-
-    partition_by = 'day'

@@ -97,8 +97,7 @@ class TestDatabaseBackendPartitionedPostgreSQL(PostgreSQLMixin,
     partition_by = 'day'
 
 
-class TestQueryPlansPartitionedPostgreSQL(PostgreSQLMixin, dbplans.PlanCases,
-                                 base.FunctionalTestCase):
+class TestQueryPlansPartitionedPostgreSQL(PostgreSQLMixin,
+                                          dbplans.PartitionedPlanCases,
+                                          base.FunctionalTestCase):
     """The listings' plans on a table partitioned by day."""
-
-    partition_by = 'day'

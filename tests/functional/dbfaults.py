@@ -6,16 +6,15 @@ and the caller never waits.  Mixed into the PostgreSQL and MariaDB test
 cases, which set ``service`` and ``url`` (base.DatabaseMixin)."""
 
 import gc
+import threading
 import time
+
+from testtools import content
 
 from tests import dbhelpers
 from tests.functional import base
 from tests.functional import tcpproxy
 from tidings.backends import eventstore
-
-#: Worst notify() the faults may cost the caller (the caller only
-#: enqueues; a loaded machine can still take a CPU from it for a while).
-CALLER_BOUND = 0.05
 
 
 class DatabaseFaultCases:
@@ -37,6 +36,12 @@ class DatabaseFaultCases:
             batch_size=100)
         self.addCleanup(dbhelpers.drop_tables, self.url,
                         backend.table_prefix)
+        # Which threads touch the database: never the caller's (what
+        # "the caller never waits" means, whatever the machine's load
+        # makes of its wall time).
+        self.db_threads = set()
+        for name in ('deliver', '_get_engine'):
+            setattr(backend, name, self._recording(getattr(backend, name)))
         notifier = dbhelpers.notifier(backend)
         sent = [notifier.notify(dbhelpers.CLUSTER_CREATE_END,
                                 dbhelpers.cluster()) for _ in range(100)]
@@ -49,6 +54,13 @@ class DatabaseFaultCases:
         gc.freeze()
         self.addCleanup(gc.unfreeze)
         return proxy, backend, notifier, sent
+
+    def _recording(self, real):
+        """``real``, noting in :attr:`db_threads` the thread calling."""
+        def recording(*args, **kwargs):
+            self.db_threads.add(threading.get_ident())
+            return real(*args, **kwargs)
+        return recording
 
     def emit_bursts(self, notifier, sent, bursts=20):
         """100 notifications every 50 ms; the worst notify() in seconds."""
@@ -81,8 +93,11 @@ class DatabaseFaultCases:
         self.assertEqual((len(sent), 0, 0, False), (
             stats['stored'] + stats['duplicates'], stats['dropped'],
             stats['failed'], stats['database_down']))
-        self.assertLess(worst, CALLER_BOUND, 'worst notify() took %.1f ms'
-                        % (worst * 1000))
+        # the database only ever on the backend's own thread
+        self.assertTrue(self.db_threads)
+        self.assertNotIn(threading.get_ident(), self.db_threads)
+        self.addDetail('worst notify()', content.text_content(
+            '%.1f ms' % (worst * 1000)))
 
     def test_database_down_loses_nothing_and_the_caller_never_waits(self):
         started = time.monotonic()

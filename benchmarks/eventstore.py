@@ -28,7 +28,11 @@ from Python), analysed, and measured:
   ``--compare DIR`` alternates with the purge of DIR's event store
   (``main``) on the same table, each purging the next ``--purge-days``
   days ``--rounds`` times: ``writer_lag_purge_base_*`` and so on;
-  ``writer_commit_*_ms``: how long each of its batches took to commit.
+  ``writer_commit_*_ms``: how long each of its batches took to commit;
+- ``caller_*_p50_us`` / ``_p99_us`` / ``_max_ms``: beside the writer, a
+  service's callers notify() at ``--caller-rate`` a second through a real
+  database backend writing into the same table (today's events, which no
+  purge touches): what each call cost the caller, in the same phases.
 
 ``--partition-by none,day`` measures each database and size with the
 table unpartitioned and partitioned by day (a partition for each day of
@@ -146,6 +150,46 @@ class Writer(threading.Thread):
                 self.lags.append((done - oldest) * 1000)
                 written = due
             time.sleep(0.01)
+
+
+class Caller(threading.Thread):
+    """A service's callers: notify() at ``rate`` a second through a real
+    :class:`~tidings.backends.database.DatabaseBackend` on the table of
+    ``prefix``; ``latencies``: each call's time in seconds (an append to
+    the backend's queue, and whatever the interpreter makes the caller
+    wait for meanwhile)."""
+
+    def __init__(self, url, prefix, rate):
+        from tests import dbhelpers
+        from tidings.backends import database
+        super().__init__(daemon=True)
+        self.rate = rate
+        self.backend = database.DatabaseBackend(
+            None, url=url, table_prefix=prefix, flush_interval=0.01,
+            auto_migrate=False)
+        self.notifier = dbhelpers.notifier(self.backend)
+        self.event, self.payload = dbhelpers.CLUSTER_CREATE_END, \
+            dbhelpers.cluster
+        self.latencies, self.stop = [], threading.Event()
+
+    def run(self):
+        notify, event, payload = self.notifier.notify, self.event, \
+            self.payload
+        begun = time.perf_counter()
+        calls = 0
+        while not self.stop.is_set():
+            wait = begun + calls / self.rate - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            started = time.perf_counter()
+            notify(event, payload())
+            self.latencies.append(time.perf_counter() - started)
+            calls += 1
+
+    def end(self):
+        self.stop.set()
+        self.join()
+        self.notifier.close()
 
 
 class DeleteTimes:
@@ -281,10 +325,12 @@ def measure(name, url, size, args, partition_by='none'):
             order = list(stores.items())[::-1 if round_ % 2 else 1]
             phases.extend(('purge' + label, purger)
                           for label, purger in order)
-        lags, commits, purged, deletes = {}, {}, {}, {}
+        lags, commits, purged, deletes, calls = {}, {}, {}, {}, {}
         for number, phase in enumerate(phases):
             writer = Writer(engine, table, args.write_rate)
             writer.start()
+            caller = Caller(url, prefix, args.caller_rate)
+            caller.start()
             if phase == 'nopurge':
                 time.sleep(args.nopurge_s)
             else:
@@ -301,6 +347,8 @@ def measure(name, url, size, args, partition_by='none'):
                 deletes.setdefault(phase, []).extend(timing.chunks)
             writer.stop.set()
             writer.join()
+            caller.end()
+            calls.setdefault(phase, []).extend(caller.latencies)
             lags.setdefault(phase, []).extend(writer.lags)
             commits.setdefault(phase, []).extend(writer.commits)
         for phase in lags:
@@ -316,6 +364,12 @@ def measure(name, url, size, args, partition_by='none'):
                 pct(commits[phase], 0.99), 2)
             out['writer_commit_%s_max_ms' % phase] = round(
                 max(commits[phase]), 2)
+            out['caller_%s_p50_us' % phase] = round(
+                pct(calls[phase], 0.5) * 1e6, 1)
+            out['caller_%s_p99_us' % phase] = round(
+                pct(calls[phase], 0.99) * 1e6, 1)
+            out['caller_%s_max_ms' % phase] = round(
+                max(calls[phase]) * 1000, 2)
         store.close()
     finally:
         dbhelpers.drop_tables(url, prefix)
@@ -330,6 +384,9 @@ def main(argv=None):
     parser.add_argument('--databases', default='sqlite,postgresql,mariadb')
     parser.add_argument('--queries', type=int, default=50)
     parser.add_argument('--write-rate', type=int, default=1000)
+    parser.add_argument('--caller-rate', type=int, default=500,
+                        help='notify() calls a second through a real '
+                        'database backend beside the writer (caller_*)')
     parser.add_argument('--purge-days', type=float, default=5)
     parser.add_argument('--partition-by', default='none',
                         help='none, day or none,day (both, in turn)')

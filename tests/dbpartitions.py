@@ -5,7 +5,10 @@ prefix and drops its tables."""
 import contextlib
 import datetime
 import io
+import threading
+import time
 
+import fixtures
 import sqlalchemy as sa
 
 from tests import dbcases
@@ -161,6 +164,34 @@ class PartitionCases:
         store = eventstore.EventStore(engine=engine, table_prefix=prefix)
         self.addCleanup(store.close)
         return store
+
+    def test_a_drop_waiting_for_a_long_transaction_tries_again(self):
+        store = self.partitioned_from(3)
+        self.aged(store)
+        self.useFixture(fixtures.MockPatchObject(partitions, 'LOCK_TIMEOUT',
+                                                 1))
+        reading = threading.Event()
+
+        def long_reader():
+            # a report's transaction on the table, open for 1.5 s
+            with store.engine.connect() as conn:
+                with conn.begin():
+                    conn.execute(sa.select(sa.func.count()).select_from(
+                        store.table)).scalar()
+                    reading.set()
+                    time.sleep(1.5)
+        reader = threading.Thread(target=long_reader)
+        reader.start()
+        self.addCleanup(reader.join)
+        reading.wait(10)
+        logs = self.useFixture(fixtures.FakeLogger(
+            name='tidings.backends.partitions'))
+        cutoff = datetime.datetime.combine(eventstore.utcnow().date() - DAY,
+                                           datetime.time())
+        partitions.drop_older(store.engine, store.table.name, cutoff)
+        self.assertIn('its lock was not free within 1 s', logs.output)
+        self.assertEqual([], [d for d in self.days(store)
+                              if d < cutoff.date()])
 
     def test_dry_run_counts_and_names_the_partitions_to_drop(self):
         store = self.partitioned_from(5)

@@ -32,11 +32,14 @@ has no partitions: the option is refused there.
 
 import contextlib
 import datetime
+import logging
 import re
 
 import sqlalchemy as sa
 
 from tidings.objects import errors
+
+LOG = logging.getLogger(__name__)
 
 #: Values of ``[backend_database] partition_by``.
 MODES = ('none', 'day')
@@ -269,6 +272,21 @@ def count_partition(conn, table, name):
         _quote(conn, table), name))).scalar_one()
 
 
+#: Tries of each partition's drop when its lock is not free in time.
+DROP_ATTEMPTS = 3
+
+
+def lock_timed_out(exc):
+    """``exc`` (an OperationalError) is a lock wait that timed out
+    (PostgreSQL's lock_timeout, SQLSTATE 55P03; MariaDB's 1205 or a
+    metadata lock's wait)."""
+    orig = getattr(exc, 'orig', exc)
+    if getattr(orig, 'pgcode', None) == '55P03':
+        return True
+    args = getattr(orig, 'args', ())
+    return bool(args) and args[0] in (1205,)
+
+
 def drop_statement(dialect, table, name):
     if dialect == 'postgresql':
         return 'DROP TABLE "%s"' % name
@@ -290,10 +308,23 @@ def drop_older(engine, table, cutoff, progress=None, stop=None):
     for _, name in old:
         if stop is not None and stop():
             break
-        with engine.begin() as conn, _lock_timeout(conn):
-            rows = count_partition(conn, table, name)
-            conn.exec_driver_sql(drop_statement(engine.dialect.name,
-                                                table, name))
+        for attempt in range(DROP_ATTEMPTS):
+            try:
+                with engine.begin() as conn, _lock_timeout(conn):
+                    rows = count_partition(conn, table, name)
+                    conn.exec_driver_sql(drop_statement(
+                        engine.dialect.name, table, name))
+                break
+            except sa.exc.OperationalError as exc:
+                # a long transaction on the table: wait, try again
+                if not lock_timed_out(exc) or attempt + 1 == DROP_ATTEMPTS:
+                    raise
+                LOG.warning('partition %s of %s: its lock was not free '
+                            'within %d s (a long transaction on the '
+                            'table); trying again', name, table,
+                            LOCK_TIMEOUT)
+                if stop is not None and stop():
+                    return dropped
         dropped += rows
         if progress is not None:
             progress(dropped)

@@ -233,14 +233,11 @@ class Outbox:
             sa.Column('stored', sa.BigInteger, nullable=False,
                       server_default='0'),
         )
-        where = self.ledger.c.owner == sa.bindparam('owner_')
-        self._record_sql = self.ledger.update().where(where).values(
-            in_memory=sa.bindparam('in_memory'),
-            written_at=sa.bindparam('written_at'))
-        self._record_stored_sql = self.ledger.update().where(where).values(
-            in_memory=sa.bindparam('in_memory'),
-            written_at=sa.bindparam('written_at'),
-            stored=sa.bindparam('stored'))
+        self._record_sql = self.ledger.update().where(
+            self.ledger.c.owner == sa.bindparam('owner_')).values(
+                in_memory=sa.bindparam('in_memory'),
+                written_at=sa.bindparam('written_at'),
+                stored=sa.bindparam('stored'))
         self.locks = _slot_locks(self.engine, parsed, table, tally_dir)
         self.owner = None
         #: the slot's tally (see tally), the process's own from _claim
@@ -353,22 +350,21 @@ class Outbox:
         """Write in this slot's ledger that the process holds
         ``in_memory`` notifications neither confirmed nor in the outbox
         (at ``at``, a UNIX time, now by default; ``stored``: the tally's
-        STORED once this transaction commits; one UPDATE, in ``conn``'s
-        transaction when given)."""
+        STORED once this transaction commits, its cell by default; one
+        UPDATE, in ``conn``'s transaction when given)."""
         if self.pid != os.getpid():
             return      # a forked child that took no slot: the parent's
-        params = {'in_memory': in_memory, 'written_at': at or time.time(),
-                  'owner_': self.owner}
-        sql = self._record_sql
-        if stored is not None:
-            params['stored'] = stored
-            sql = self._record_stored_sql
         with self.lock:
+            params = {'in_memory': in_memory,
+                      'written_at': at or time.time(),
+                      'stored': self.tally.cells[tally_mod.STORED]
+                      if stored is None else stored,
+                      'owner_': self.owner}
             if conn is not None:
-                conn.execute(sql, params)
+                conn.execute(self._record_sql, params)
                 return
             with self.engine.begin() as conn:
-                conn.execute(sql, params)
+                conn.execute(self._record_sql, params)
 
     def after_fork(self):
         """In a forked child: leave the parent its connections and slot,

@@ -109,6 +109,8 @@ class MessagingBackend(base.CountingBackend):
         self.replay_wake = threading.Event()
         self._replayer = None
         self.started = False
+        #: send()'s direct path applies (see _set_path)
+        self.direct = False
         self._forked = False
         self._start_lock = threading.Lock()
         # The sender threads (they start on first use; the replay thread
@@ -117,6 +119,8 @@ class MessagingBackend(base.CountingBackend):
         self.senders = lanes_mod.Senders(self, group.sender_threads)
         # (the caller's path reads it: one attribute lookup less)
         self._lanes = self.senders.lanes
+        self._worker = self._lanes[0].worker \
+            if len(self._lanes) == 1 else None
         for note in self.plan.notes:
             LOG.warning('%s backend: %s', self.name, note)
         outbox_url = group.outbox_url or 'sqlite:///' + os.path.join(
@@ -152,6 +156,27 @@ class MessagingBackend(base.CountingBackend):
     # caller side
 
     def send(self, notification):
+        if not self.direct:         # not started, closed or persist-first
+            self._send_other(notification)
+            return
+        worker = self._worker       # (None: several lanes)
+        if worker is None:
+            lanes = self._lanes
+            worker = lanes[hash(notification.publisher.publisher_id)
+                           % len(lanes)].worker
+        seq = next(self.seq)
+        self._cells[3] = seq        # the tally's LAST (see tally)
+        # Worker.put written out (one call less on the caller's thread)
+        items = worker.items
+        if len(items) < worker.slow_at:
+            items.append((seq, notification))
+        elif not worker.put_slow((seq, notification)):
+            self.overflow((seq, notification))
+
+    def _send_other(self, notification):
+        """send() off its direct path: closed, the threads not started
+        yet (first call, or in a forked child), or
+        ``persist_before_return``."""
         if self.closed:
             self.drop(1, 'backend is closed')
             return
@@ -159,20 +184,28 @@ class MessagingBackend(base.CountingBackend):
             self._start()
         if self.persist_first:
             self._persist(notification)
+        else:
+            self.send(notification)
+
+    @property
+    def closed(self):
+        return self._closed
+
+    @closed.setter
+    def closed(self, value):
+        lock = getattr(self, '_start_lock', None)
+        if lock is None:            # (Backend.__init__, before ours)
+            self._closed = value
             return
-        lanes = self._lanes
-        lane = lanes[hash(notification.publisher.publisher_id) % len(lanes)] \
-            if len(lanes) > 1 else lanes[0]
-        seq = next(self.seq)
-        self._cells[3] = seq        # the tally's LAST (see tally)
-        item = (seq, notification)
-        # Worker.put written out (one call less on the caller's thread)
-        worker = lane.worker
-        items = worker.items
-        if len(items) < worker.slow_at:
-            items.append(item)
-        elif not worker.put_slow(item):
-            self.overflow(item)
+        with lock:
+            self._closed = value
+            self._set_path()
+
+    def _set_path(self):
+        """Whether send() takes its direct path (see send); under
+        _start_lock, after ``started`` or ``closed`` changes."""
+        self.direct = (self.started and not self._closed
+                       and not self.persist_first)
 
     def _persist(self, notification):
         """``persist_before_return``: the notification's rows are in the
@@ -222,6 +255,7 @@ class MessagingBackend(base.CountingBackend):
                 name='tidings-%s-replay' % self.name)
             self.senders.transport = None
             self.started = True
+            self._set_path()
             self._replayer.start()
             self.overflow_queue.start()      # (it keeps the ledger too)
             if forked:
@@ -234,6 +268,7 @@ class MessagingBackend(base.CountingBackend):
         self.started = False
         self._forked = True
         self._start_lock = threading.Lock()
+        self._set_path()
         self.senders.forked()
 
     def batch_done(self):

@@ -32,7 +32,13 @@ from Python), analysed, and measured:
 - ``caller_*_p50_us`` / ``_p99_us`` / ``_max_ms``: beside the writer, a
   service's callers notify() at ``--caller-rate`` a second through a real
   database backend writing into the same table (today's events, which no
-  purge touches): what each call cost the caller, in the same phases.
+  purge touches): what each call cost the caller, in the same phases;
+  ``caller_*_slow_calls`` (over 1 ms), and where the slowest went
+  (Linux schedstat): ``_max_runqueue_ms`` waiting for a CPU (the
+  machine's cores, shared with the database server) and
+  ``_max_blocked_ms`` neither running nor runnable (the GIL, a lock: the
+  process); ``_runqueue_longest_ms`` / ``_blocked_longest_ms``: the
+  longest of each in any call.
 
 ``--partition-by none,day`` measures each database and size with the
 table unpartitioned and partitioned by day (a partition for each day of
@@ -152,6 +158,27 @@ class Writer(threading.Thread):
             time.sleep(0.01)
 
 
+class SchedStat:
+    """The calling thread's time on a CPU and waiting in the run queue
+    for one (Linux ``/proc/thread-self/schedstat``), in seconds; read()
+    is None where it cannot be read.  What a slow call spent neither on
+    a CPU nor runnable it spent blocked: on the GIL, or a lock."""
+
+    def __init__(self):
+        try:
+            self.file = open('/proc/thread-self/schedstat', 'rb',
+                             buffering=0)
+        except OSError:
+            self.file = None
+
+    def read(self):
+        if self.file is None:
+            return None
+        self.file.seek(0)
+        on_cpu, waiting = self.file.read().split()[:2]
+        return int(on_cpu) / 1e9, int(waiting) / 1e9
+
+
 class Caller(threading.Thread):
     """A service's callers: notify() at ``rate`` a second through a real
     :class:`~tidings.backends.database.DatabaseBackend` on the table of
@@ -171,19 +198,28 @@ class Caller(threading.Thread):
         self.event, self.payload = dbhelpers.CLUSTER_CREATE_END, \
             dbhelpers.cluster
         self.latencies, self.stop = [], threading.Event()
+        #: each call's (seconds, on a CPU, waiting for one), see SchedStat
+        self.split = []
 
     def run(self):
         notify, event, payload = self.notifier.notify, self.event, \
             self.payload
+        sched = SchedStat()
         begun = time.perf_counter()
         calls = 0
         while not self.stop.is_set():
             wait = begun + calls / self.rate - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
+            before = sched.read()
             started = time.perf_counter()
             notify(event, payload())
-            self.latencies.append(time.perf_counter() - started)
+            took = time.perf_counter() - started
+            self.latencies.append(took)
+            if before is not None:
+                after = sched.read()
+                self.split.append((took, after[0] - before[0],
+                                   after[1] - before[1]))
             calls += 1
 
     def end(self):
@@ -232,6 +268,27 @@ class DeleteTimes:
                 phase + '_delete_p50_ms': round(pct(times, 0.5), 2),
                 phase + '_delete_p99_ms': round(pct(times, 0.99), 2),
                 phase + '_delete_max_ms': round(max(times), 2)}
+
+
+def caller_split(phase, split):
+    """Where the callers' slow calls (over 1 ms) went: waiting for a CPU
+    (the machine: the database server and every thread share its
+    cores) or blocked (the GIL, a lock: the process); the slowest's
+    parts, and the longest either took in any call."""
+    if not split:
+        return {}
+    worst = max(split)
+    out = {'caller_%s_slow_calls' % phase: sum(
+               1 for took, _, _ in split if took > 0.001),
+           'caller_%s_max_runqueue_ms' % phase: round(worst[2] * 1000, 2),
+           'caller_%s_max_blocked_ms' % phase: round(
+               max(0.0, worst[0] - worst[1] - worst[2]) * 1000, 2)}
+    out['caller_%s_runqueue_longest_ms' % phase] = round(
+        max(queued for _, _, queued in split) * 1000, 2)
+    out['caller_%s_blocked_longest_ms' % phase] = round(
+        max(max(0.0, took - cpu - queued) for took, cpu, queued in split)
+        * 1000, 2)
+    return out
 
 
 def load_store(tree, engine, prefix):
@@ -326,6 +383,7 @@ def measure(name, url, size, args, partition_by='none'):
             phases.extend(('purge' + label, purger)
                           for label, purger in order)
         lags, commits, purged, deletes, calls = {}, {}, {}, {}, {}
+        splits = {}
         for number, phase in enumerate(phases):
             writer = Writer(engine, table, args.write_rate)
             writer.start()
@@ -349,6 +407,7 @@ def measure(name, url, size, args, partition_by='none'):
             writer.join()
             caller.end()
             calls.setdefault(phase, []).extend(caller.latencies)
+            splits.setdefault(phase, []).extend(caller.split)
             lags.setdefault(phase, []).extend(writer.lags)
             commits.setdefault(phase, []).extend(writer.commits)
         for phase in lags:
@@ -370,6 +429,7 @@ def measure(name, url, size, args, partition_by='none'):
                 pct(calls[phase], 0.99) * 1e6, 1)
             out['caller_%s_max_ms' % phase] = round(
                 max(calls[phase]) * 1000, 2)
+            out.update(caller_split(phase, splits[phase]))
         store.close()
     finally:
         dbhelpers.drop_tables(url, prefix)

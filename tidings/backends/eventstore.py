@@ -921,7 +921,8 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
             return deleted
         chunk = pacer.size
         with engine.connect() as conn:
-            query = sa.select(*columns).where(*where)
+            query = sa.select(_chunk_timestamp(conn.dialect.name, table),
+                              table.c.id).where(*where)
             if last is not None:
                 query = query.where(keyset_after(
                     conn.dialect.name, columns, ['asc', 'asc'], last))
@@ -929,13 +930,11 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
                 chunk)).all()
         if not rows:
             return deleted
+        first, last = _chunk_key(rows[0]), _chunk_key(rows[-1])
         with engine.connect() as conn:
             started = lock_for_chunk(conn)
-            ids = [table.c.id.in_([r.id for r in rows])]
-            if bounded:
-                ids.append(table.c.timestamp.between(rows[0].timestamp,
-                                                     rows[-1].timestamp))
-            deleted += conn.execute(sa.delete(table).where(*ids)).rowcount
+            deleted += _delete_ids(conn, table, rows, (first[0], last[0])
+                                   if bounded else None)
             conn.commit()
             held = time.monotonic() - started
             if conn.dialect.name == 'sqlite':
@@ -944,12 +943,58 @@ def delete_chunked(engine, table, where, order_by=None, progress=None,
                 # not cross the auto-checkpoint threshold and do it.
                 conn.exec_driver_sql('PRAGMA wal_checkpoint(PASSIVE)')
                 conn.commit()
-        last = tuple(rows[-1])
         if progress is not None:
             progress(deleted)
         if len(rows) < chunk:
             return deleted
         sleep(pacer.measured(len(rows), held))
+
+
+# A purge chunk's Python work runs on the caller's interpreter (the
+# retention thread, a service's own purge): each microsecond a row costs
+# there is GIL time the service's callers may wait for.  PyMySQL turns
+# each DATETIME into a datetime in Python (about 2.5 us a row of the
+# chunk's read), so MariaDB/MySQL send the text, and only the chunk's
+# first and last are converted; the DELETE goes to the driver as it is
+# (SQLAlchemy's expanded IN costs about 1 us more a row).
+
+def _chunk_timestamp(dialect, table):
+    if dialect in ('mysql', 'mariadb'):
+        return sa.cast(table.c.timestamp, sa.String).label('timestamp')
+    return table.c.timestamp
+
+
+def _chunk_key(row):
+    """A chunk row's ``(timestamp, id)``, the timestamp a datetime."""
+    timestamp = row.timestamp
+    if isinstance(timestamp, str):      # (see _chunk_timestamp)
+        timestamp = datetime.datetime.fromisoformat(timestamp)
+    return timestamp, row.id
+
+
+def _delete_ids(conn, table, rows, between):
+    """Delete the chunk's ``rows`` by primary key; returns how many went.
+    ``between``: the chunk's first and last timestamps (on a partitioned
+    table, so that only their days' partitions are looked in), or None.
+    Straight to the driver where its placeholders are ``%s`` (PyMySQL,
+    psycopg2); SQLite's own work dominates there, and measured no faster.
+    """
+    ids = [row.id for row in rows]
+    dialect = conn.dialect
+    if dialect.paramstyle not in ('format', 'pyformat'):
+        where = [table.c.id.in_(ids)]
+        if between is not None:
+            where.append(table.c.timestamp.between(*between))
+        return conn.execute(sa.delete(table).where(*where)).rowcount
+    quote = dialect.identifier_preparer.quote
+    statement = 'DELETE FROM %s WHERE %s IN (%s)' % (
+        dialect.identifier_preparer.format_table(table),
+        quote(table.c.id.name), ', '.join(['%s'] * len(ids)))
+    if between is not None:
+        statement += ' AND %s BETWEEN %%s AND %%s' % quote(
+            table.c.timestamp.name)
+        ids.extend(between)
+    return conn.exec_driver_sql(statement, tuple(ids)).rowcount
 
 
 def trim_projects(engine, table, max_rows):

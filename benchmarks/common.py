@@ -1,5 +1,6 @@
 """What the benchmarks share: a small catalog of their own to emit from,
-and the printing of their results.
+the printing of their results, and the pinning of local servers to CPUs
+of their own (``--pin``).
 
 ``emit.py`` imports it as ``common`` (its folder is on ``sys.path``, as
 for ``nova_peer``); ``database.py`` and ``statsd.py`` put the repository
@@ -7,6 +8,9 @@ on the path and import it as ``benchmarks.common``.
 """
 
 import json
+import os
+import subprocess
+import sys
 
 
 def catalog(name, /, **payload_fields):
@@ -40,3 +44,47 @@ def print_results(results, as_json, width, indent=None):
     else:
         for key in sorted(results):
             print('%-*s %s' % (width, key, results[key]))
+
+
+class pinned:
+    """With ``on``: this process on the first CPU, every thread of the
+    local servers named (process names, as ``pgrep -x`` takes them) on the
+    others, as with servers on hosts of their own (the operator guide
+    advises keeping the broker off the service's cores); their affinity
+    is put back afterwards.  ``label`` names them in what it returns."""
+
+    def __init__(self, on, names, label):
+        self.on, self.names, self.label = on, names, label
+        self.saved = {}
+
+    def __enter__(self):
+        if not self.on:
+            return None
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            sys.exit('--pin needs two CPUs or more')
+        found = []
+        for name in self.names:
+            found += subprocess.run(['pgrep', '-x', name],
+                                    capture_output=True,
+                                    text=True).stdout.split()
+        if not found:
+            sys.exit('--pin: no local %s (%s) to pin' % (
+                self.label, ', '.join(self.names)))
+        for pid in found:
+            self.saved[pid] = subprocess.run(
+                ['taskset', '-pc', pid], capture_output=True,
+                text=True).stdout.rsplit(':', 1)[-1].strip()
+            subprocess.run(['taskset', '-a', '-pc', ','.join(
+                str(c) for c in cpus[1:]), pid], capture_output=True,
+                check=True)
+        os.sched_setaffinity(0, {cpus[0]})
+        return 'benchmark on CPU %d, %s on CPUs %s' % (
+            cpus[0], self.label, ','.join(str(c) for c in cpus[1:]))
+
+    def __exit__(self, *exc_info):
+        for pid, cpus in self.saved.items():
+            subprocess.run(['taskset', '-a', '-pc', cpus, pid],
+                           capture_output=True)
+        if self.on:
+            os.sched_setaffinity(0, range(os.cpu_count()))

@@ -46,6 +46,11 @@ the fill), one after the other in the same run: keys ``..._day``.
 ``--purge-days`` may be fractional (1.5: on the partitioned table a
 whole day is dropped and half a day deleted in chunks).
 
+``--pin``: this process on the first CPU and the local database servers
+(MariaDB, PostgreSQL) on the others, as on hosts of their own; on a
+two-CPU machine the server's delete otherwise takes the callers' CPU
+(``pinned`` in the output).
+
 ``--code DIR`` imports tidings from DIR (another worktree: run the same
 benchmark against ``main``).  Tables get a unique prefix and are dropped.
 """
@@ -461,9 +466,28 @@ def main(argv=None):
     parser.add_argument('--rounds', type=int, default=1,
                         help='purges of --purge-days days by each code')
     parser.add_argument('--code', help='import tidings from this tree')
+    parser.add_argument('--pin', action='store_true',
+                        help='run on the first CPU with the local database '
+                             'servers pinned to the others (as on hosts of '
+                             'their own; reported as pinned)')
     parser.add_argument('--json', action='store_true')
     args = parser.parse_args(argv)
     _setup_path(args.code)
+    import common
+    with common.pinned(args.pin, ['mariadbd', 'mysqld', 'postgres'],
+                       'the database servers') as where:
+        results = run(args)
+    if where:
+        results['pinned'] = where
+    if args.json:
+        print(json.dumps(results, indent=2, sort_keys=True))
+    elif where:
+        print('pinned', where)
+    return 0
+
+
+def run(args):
+    """Each size, database and partitioning in turn: {key: figures}."""
     results = {}
     for size in (int(s) for s in args.sizes.split(',')):
         for name in args.databases.split(','):
@@ -477,9 +501,7 @@ def main(argv=None):
                 results[key] = measure(name, url, size, args, mode)
                 if not args.json:
                     print(key, json.dumps(results[key]), flush=True)
-    if args.json:
-        print(json.dumps(results, indent=2, sort_keys=True))
-    return 0
+    return results
 
 
 if __name__ == '__main__':

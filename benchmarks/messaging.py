@@ -119,6 +119,8 @@ import time
 import uuid
 import warnings
 
+import common
+
 warnings.filterwarnings('ignore')
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -893,45 +895,6 @@ def steady_rounds(args, state):
     return out
 
 
-class pinned:
-    """With ``on``: this process on the first CPU, the local RabbitMQ
-    (every thread of ``beam.smp``) on the others, as the operator guide
-    advises (keep the broker off the service's cores); the broker's
-    affinity is put back afterwards."""
-
-    def __init__(self, on):
-        self.on = on
-        self.saved = {}
-
-    def __enter__(self):
-        if not self.on:
-            return None
-        cpus = sorted(os.sched_getaffinity(0))
-        if len(cpus) < 2:
-            sys.exit('--pin needs two CPUs or more')
-        found = subprocess.run(['pgrep', '-f', 'beam.smp'],
-                               capture_output=True, text=True).stdout.split()
-        if not found:
-            sys.exit('--pin: no local RabbitMQ (beam.smp) to pin')
-        for pid in found:
-            self.saved[pid] = subprocess.run(
-                ['taskset', '-pc', pid], capture_output=True,
-                text=True).stdout.rsplit(':', 1)[-1].strip()
-            subprocess.run(['taskset', '-a', '-pc', ','.join(
-                str(c) for c in cpus[1:]), pid], capture_output=True,
-                check=True)
-        os.sched_setaffinity(0, {cpus[0]})
-        return 'benchmark on CPU %d, RabbitMQ on CPUs %s' % (
-            cpus[0], ','.join(str(c) for c in cpus[1:]))
-
-    def __exit__(self, *exc_info):
-        for pid, cpus in self.saved.items():
-            subprocess.run(['taskset', '-a', '-pc', cpus, pid],
-                           capture_output=True)
-        if self.on:
-            os.sched_setaffinity(0, range(os.cpu_count()))
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--json', action='store_true')
@@ -989,7 +952,7 @@ def main(argv=None):
     state = tempfile.mkdtemp(prefix='tidings-bench-')
     out = {'load_avg_start': os.getloadavg()[0]}
     try:
-        with pinned(args.pin) as where:
+        with common.pinned(args.pin, ['beam.smp'], 'RabbitMQ') as where:
             out['pinned'] = where
             if args.only == 'drain':
                 out.update(drain_rounds(args, state))

@@ -223,24 +223,17 @@ class ClusterTestCase(GuaranteeTestCase):
         return ids
 
     def assertCallerNeverWaitedForTheBroker(self, latencies):
-        """No call waited for the broker (a connect or a confirm takes up
-        to publish_timeout, 1 s here), and the p99 is within the bound of
-        the other functional tests.  The worst call is not bounded more
-        tightly: with a broker node electing leaders or in an alarm, and
-        thousands of notifications queued for the garbage collector to
-        walk, this shared 2-CPU machine makes single calls of tens of
-        milliseconds that are the OS's and the interpreter's (the figure
-        is in the test's details)."""
+        """As assertCallerNeverBlocked, with the p50/p99/max in the
+        details: on the cluster, with a node electing leaders or in an
+        alarm, this shared 2-CPU machine makes single calls of tens of
+        milliseconds that are the OS's and the interpreter's."""
         ordered = sorted(latencies)
         self.addDetail('caller_ms', text_content(
-            'p50 %.3f p99 %.3f max %.3f; longest gc pass on the caller '
-            '%.1f' % (ordered[len(ordered) // 2] * 1000,
-                      ordered[int(len(ordered) * 0.99)] * 1000,
-                      ordered[-1] * 1000,
-                      getattr(self, 'gc_worst', 0.0) * 1000)))
-        self.assertLess(ordered[-1], 1.0)
-        self.assertLess(ordered[int(len(ordered) * 0.99)],
-                        rabbit_tests.CALLER_BOUND_S)
+            'p50 %.3f p99 %.3f max %.3f' % (
+                ordered[len(ordered) // 2] * 1000,
+                ordered[int(len(ordered) * 0.99)] * 1000,
+                ordered[-1] * 1000)))
+        self.assertCallerNeverBlocked(latencies)
 
     def queue_info(self, queue):
         """(type, durable) of ``queue`` as the broker lists it."""

@@ -324,6 +324,24 @@ class TestFakeTransport(MessagingBackendTest):
 
 class TestDelivery(MessagingBackendTest):
 
+    def test_a_send_after_close_is_dropped_and_counted(self):
+        # send()'s direct path (started, open) ends with close(): what
+        # comes after is dropped, counted and logged, never queued
+        world = World()
+        backend = self.backend(world)
+        note = self.notifier(backend).notify(
+            events.EVENT_TYPE_BACKUP_CREATE_START, events.sample_backup())
+        self.assertTrue(backend.wait_delivered(5))
+        self.assertTrue(backend.direct)
+        backend.close(1.0)
+        self.assertFalse(backend.direct)
+        backend.send(note)
+        stats = backend.stats()
+        self.assertEqual((1, 1, 0), (stats['sent'], stats['dropped'],
+                                     stats['queued']))
+        self.assertEqual([note.message_id], world.ids())
+        self.assertIn('backend is closed', self.logs.output)
+
     def test_publishes_to_topic_dot_priority(self):
         world = World()
         backend = self.backend(world, topics=['a', 'b'])

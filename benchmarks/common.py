@@ -1,6 +1,6 @@
 """What the benchmarks share: a small catalog of their own to emit from,
-the printing of their results, and the pinning of local servers to CPUs
-of their own (``--pin``).
+the printing of their results, the pinning of local servers to CPUs of
+their own (``--pin``), and a thread's scheduler statistics.
 
 ``emit.py`` imports it as ``common`` (its folder is on ``sys.path``, as
 for ``nova_peer``); ``database.py`` and ``statsd.py`` put the repository
@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 
 def catalog(name, /, **payload_fields):
@@ -88,3 +89,29 @@ class pinned:
                            capture_output=True)
         if self.on:
             os.sched_setaffinity(0, range(os.cpu_count()))
+
+
+class SchedStat:
+    """The thread that makes it: its time on a CPU and waiting in the
+    run queue for one so far, in seconds (Linux schedstat); ``read()``
+    is None where it cannot be read.  What a slow call spent neither on
+    a CPU nor runnable it spent blocked: on the GIL, or a lock."""
+
+    def __init__(self):
+        try:
+            self.fd = os.open('/proc/self/task/%d/schedstat'
+                              % threading.get_native_id(), os.O_RDONLY)
+        except OSError:
+            self.fd = None
+
+    def read(self):
+        """``(on a CPU, waiting for one)`` in seconds, or None."""
+        if self.fd is None:
+            return None
+        on_cpu, waiting = os.pread(self.fd, 100, 0).split()[:2]
+        return int(on_cpu) / 1e9, int(waiting) / 1e9
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None

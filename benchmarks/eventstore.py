@@ -67,6 +67,9 @@ import uuid
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
 
 def _setup_path(code):
     sys.path.insert(0, HERE)
@@ -163,27 +166,6 @@ class Writer(threading.Thread):
             time.sleep(0.01)
 
 
-class SchedStat:
-    """The calling thread's time on a CPU and waiting in the run queue
-    for one (Linux ``/proc/thread-self/schedstat``), in seconds; read()
-    is None where it cannot be read.  What a slow call spent neither on
-    a CPU nor runnable it spent blocked: on the GIL, or a lock."""
-
-    def __init__(self):
-        try:
-            self.file = open('/proc/thread-self/schedstat', 'rb',
-                             buffering=0)
-        except OSError:
-            self.file = None
-
-    def read(self):
-        if self.file is None:
-            return None
-        self.file.seek(0)
-        on_cpu, waiting = self.file.read().split()[:2]
-        return int(on_cpu) / 1e9, int(waiting) / 1e9
-
-
 class Caller(threading.Thread):
     """A service's callers: notify() at ``rate`` a second through a real
     :class:`~tidings.backends.database.DatabaseBackend` on the table of
@@ -203,13 +185,14 @@ class Caller(threading.Thread):
         self.event, self.payload = dbhelpers.CLUSTER_CREATE_END, \
             dbhelpers.cluster
         self.latencies, self.stop = [], threading.Event()
-        #: each call's (seconds, on a CPU, waiting for one), see SchedStat
+        #: each call's (seconds, on a CPU, waiting for one), see
+        #: common.SchedStat
         self.split = []
 
     def run(self):
         notify, event, payload = self.notifier.notify, self.event, \
             self.payload
-        sched = SchedStat()
+        sched = common.SchedStat()
         begun = time.perf_counter()
         calls = 0
         while not self.stop.is_set():
@@ -226,6 +209,7 @@ class Caller(threading.Thread):
                 self.split.append((took, after[0] - before[0],
                                    after[1] - before[1]))
             calls += 1
+        sched.close()
 
     def end(self):
         self.stop.set()
@@ -473,7 +457,6 @@ def main(argv=None):
     parser.add_argument('--json', action='store_true')
     args = parser.parse_args(argv)
     _setup_path(args.code)
-    import common
     with common.pinned(args.pin, ['mariadbd', 'mysqld', 'postgres'],
                        'the database servers') as where:
         results = run(args)

@@ -596,21 +596,6 @@ def queue_length(name, expected, timeout=5.0):
         conn.close()
 
 
-class SchedStats:
-    """This thread's run-queue wait (Linux schedstat), or nothing."""
-
-    def __init__(self):
-        try:
-            self.fd = os.open('/proc/self/task/%d/schedstat'
-                              % threading.get_native_id(), os.O_RDONLY)
-        except OSError:
-            self.fd = None
-
-    def read(self):
-        """Nanoseconds this thread waited in the run queue so far."""
-        return int(os.pread(self.fd, 100, 0).split()[1])
-
-
 class frozen_gc:
     """With ``on``, gc.freeze() around the block, as a service would once
     at the end of its startup (what it imported is never scanned again).
@@ -672,7 +657,7 @@ def paced(notifier, event, payload, rate, seconds, ids=None,
     it (read before and after the timed window)."""
     latencies = []
     interval = 1.0 / rate
-    stats = SchedStats() if sched is not None else None
+    stats = common.SchedStat() if sched is not None else None
     if stats is not None and stats.fd is None:
         stats = None
     waited = 0
@@ -688,18 +673,18 @@ def paced(notifier, event, payload, rate, seconds, ids=None,
             continue
         next_at += interval
         if stats is not None:
-            waited = stats.read()
+            waited = stats.read()[1]
         t0 = time.perf_counter()
         note = notifier.notify(event, payload)
         latencies.append((time.perf_counter() - t0) * 1e6)
         if stats is not None:
-            sched.append((stats.read() - waited) / 1e3)
+            sched.append((stats.read()[1] - waited) * 1e6)
         if ids is not None:
             ids.append(note.message_id)
         if during is not None:
             during(now - start)
     if stats is not None:
-        os.close(stats.fd)
+        stats.close()
     return latencies
 
 

@@ -8,6 +8,7 @@ listener with one dispatch thread (so arrival order is observable).
 """
 
 import gc
+import importlib
 import json
 import os
 import signal
@@ -215,7 +216,6 @@ class RabbitTestCase(base.FunctionalTestCase):
         ``notifier``, on the caller's thread: what "the caller never
         waits for the broker" means, whatever the machine's load makes
         of a call's wall time."""
-        import importlib
         if not hasattr(self, 'io_calls'):
             self.io_calls, self.io_in_notify = set(), []
             inside = self._inside_notify = threading.local()
